@@ -1,0 +1,71 @@
+"""Errors that travel from the broker layer to the UI as values.
+
+They live apart from `broker` so that `guidance` and the UI can use them without importing
+pymsalruntime (which may not load at all on this machine).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_AADSTS = re.compile(r"AADSTS(\d{5,8})")
+
+
+class BrokerError(Exception):
+    """A broker call failed. Carries what the native MSALRuntimeError said.
+
+    `status` is the Response_Status member name without its prefix, e.g. "InteractionRequired".
+    The context text is the broker's; it can mention the username, so it is only shown to the
+    user who made the call and never logged unless PII logging is on.
+    """
+
+    def __init__(self, status: str, error_code: int = 0, tag: int = 0, context: str = "") -> None:
+        self.status = status.removeprefix("Response_Status.").removeprefix("Status_")
+        self.error_code = error_code
+        self.tag = tag
+        self.context = context
+        super().__init__(f"{self.status} (error code {error_code}, tag {tag})")
+
+    @property
+    def aadsts(self) -> int | None:
+        """The AADSTS code the broker relayed from Entra ID, if any."""
+        match = _AADSTS.search(self.context)
+        return int(match.group(1)) if match else None
+
+    @property
+    def interaction_required(self) -> bool:
+        return self.status == "InteractionRequired"
+
+
+class BrokerTimeout(BrokerError):
+    """Our own deadline passed before the broker answered; its late answer will be dropped."""
+
+    def __init__(self, operation: str, seconds: float) -> None:
+        super().__init__("Timeout", context=f"{operation} got no answer within {seconds:g} s")
+        self.operation = operation
+        self.seconds = seconds
+
+
+class InteractionRequiredError(BrokerError):
+    """Raised by background token requests instead of showing UI: the user must sign in again."""
+
+
+@dataclass(frozen=True)
+class BrokerUnavailable:
+    """Why the broker runtime cannot be used here, and what to do about it.
+
+    kind is one of "wheel-missing", "system-libraries", "no-broker", "unsupported".
+    """
+
+    kind: str
+    reason: str
+    remedy: str
+
+
+class ProfileError(ValueError):
+    """A profile failed validation. `errors` maps a field name to a message for that field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{field}: {msg}" for field, msg in self.errors.items()))

@@ -1,0 +1,322 @@
+"""Profiles: one configuration (client, tenant, cloud, scopes) to try against the broker.
+
+Profiles come from user input and from JSON on disk, so validation takes loosely typed
+values and never raises for bad data: it reports one specific message per field, saying
+what is expected, because the user has to fix it by hand. Values are normalised on parse
+so that two spellings of the same configuration compare equal, and parsing a profile's
+own `to_dict()` gives the same profile back.
+
+This module is plain Python: no Qt and no pymsalruntime, so it loads everywhere.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from app.core.errors import ProfileError
+
+AZURE_DEV_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
+"""The client id azure-identity uses for developer sign-on (the Azure CLI's)."""
+
+PUBLIC_CLOUD = "https://login.microsoftonline.com"
+
+AUTHORITY_HOSTS: Mapping[str, str] = {
+    "Azure public cloud": PUBLIC_CLOUD,
+    "Azure US Government": "https://login.microsoftonline.us",
+    "Azure China (21Vianet)": "https://login.chinacloudapi.cn",
+}
+
+DEFAULT_SCOPES = ("https://management.azure.com/.default",)
+
+MAX_NAME = 64
+MAX_SCOPE = 512
+
+_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+_B2C_POLICY = re.compile(r"b2c_1a?_", re.IGNORECASE)
+_SCOPE_SEPARATORS = re.compile(r"[\s,]+")
+_WELL_KNOWN_TENANTS = ("organizations", "common", "consumers")
+_RESERVED_SCOPES = ("openid", "profile", "offline_access")
+_TRUE = ("true", "1", "yes")
+_FALSE = ("false", "0", "no")
+_T = TypeVar("_T")
+
+_B2C_REFUSED = (
+    "Azure AD B2C is not supported by the authentication broker (WAM, Company Portal, "
+    "Microsoft Identity Broker); use a workforce (Entra ID) tenant"
+)
+_ADFS_REFUSED = (
+    "AD FS is not supported by the authentication broker (WAM, Company Portal, "
+    "Microsoft Identity Broker); use an Entra ID tenant"
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One broker configuration. Construct through `parse_profile` to get a normalised one."""
+
+    name: str = "Default"
+    client_id: str = AZURE_DEV_CLIENT_ID
+    tenant: str = "organizations"
+    authority_host: str = PUBLIC_CLOUD
+    scopes: tuple[str, ...] = DEFAULT_SCOPES
+    msa_passthrough: bool = False
+    use_default_account: bool = False
+
+    @property
+    def authority(self) -> str:
+        """The authority URL msal and the broker expect: host plus tenant."""
+        return f"{self.authority_host}/{self.tenant}"
+
+    @property
+    def admits_consumers(self) -> bool:
+        """Whether personal Microsoft accounts can sign in with this tenant."""
+        return self.tenant in ("common", "consumers")
+
+    @property
+    def admits_work_accounts(self) -> bool:
+        """Whether work or school accounts can sign in with this tenant."""
+        return self.tenant != "consumers"
+
+    def redirect_uris(self) -> dict[str, str]:
+        """The redirect URI each platform's broker needs registered on the app, by platform.
+
+        Shown to the user because a missing registration is the commonest broker failure.
+        """
+        return {
+            "Windows (WAM)": f"ms-appx-web://Microsoft.AAD.BrokerPlugin/{self.client_id}",
+            "macOS (Company Portal)": "msauth.com.msauth.unsignedapp://auth",
+            "Linux (Microsoft Identity Broker)": (
+                "https://login.microsoftonline.com/common/oauth2/nativeclient"
+            ),
+            "Browser fallback": "http://localhost",
+        }
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-friendly dict (scopes as a list) that `parse_profile` reads back unchanged."""
+        return {**asdict(self), "scopes": list(self.scopes)}
+
+
+FIELDS = tuple(field.name for field in fields(Profile))
+"""The profile's field names, in order: the keys of `to_dict()` and of validation errors."""
+
+_DEFAULT_RAW: Mapping[str, object] = Profile().to_dict()
+
+
+class _Invalid(Exception):
+    """Internal: a field's value is wrong; the message is what the user sees."""
+
+
+def _has_control(text: str) -> bool:
+    # Cc: C0/C1 controls; Cs: lone surrogates (not encodable); Zl/Zp: line/paragraph breaks.
+    return any(unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") for ch in text)
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(f"{what} must be text, not {type(value).__name__}")
+    return value.strip()
+
+
+def _is_dns_name(text: str, min_labels: int) -> bool:
+    labels = text.split(".")
+    return (
+        len(text) <= 253
+        and len(labels) >= min_labels
+        and all(_LABEL.fullmatch(label) for label in labels)
+    )
+
+
+def _name(value: object) -> str:
+    name = _text(value, "Name")
+    if not name:
+        raise _Invalid("Name must not be empty")
+    if len(name) > MAX_NAME:
+        raise _Invalid(f"Name must be at most {MAX_NAME} characters (it has {len(name)})")
+    if _has_control(name):
+        raise _Invalid("Name must not contain control characters or line breaks")
+    return name
+
+
+def _client_id(value: object) -> str:
+    client_id = _text(value, "Client id").lower()
+    if not client_id.isascii() or not _GUID.fullmatch(client_id):
+        raise _Invalid(f"Client id must be a GUID like {AZURE_DEV_CLIENT_ID}")
+    return client_id
+
+
+def _tenant(value: object) -> str:
+    raw = _text(value, "Tenant")
+    if not raw.isascii():
+        raise _Invalid("Tenant must be ASCII; write an international domain in xn-- form")
+    tenant = raw.lower()
+    if _B2C_POLICY.search(tenant) or tenant.endswith(".b2clogin.com"):
+        raise _Invalid(_B2C_REFUSED)
+    if tenant == "adfs":
+        raise _Invalid(_ADFS_REFUSED)
+    if "/" in tenant:
+        raise _Invalid(
+            "Tenant is only the tenant id or domain (e.g. contoso.onmicrosoft.com), "
+            "not a URL or path; put the cloud in Authority host"
+        )
+    if tenant in _WELL_KNOWN_TENANTS or _GUID.fullmatch(tenant):
+        return tenant
+    if _is_dns_name(tenant, min_labels=2):
+        return tenant
+    raise _Invalid(
+        "Tenant must be organizations, common, consumers, a tenant GUID like "
+        f"{AZURE_DEV_CLIENT_ID}, or a verified domain such as contoso.onmicrosoft.com"
+    )
+
+
+def _ipv6(hostname: str) -> str | None:
+    """The bracketed, compressed form of an IPv6 literal, or None (zone ids make no sense here)."""
+    try:
+        return None if "%" in hostname else f"[{ipaddress.IPv6Address(hostname).compressed}]"
+    except ValueError:
+        return None
+
+
+def _authority_host(value: object) -> str:
+    text = _text(value, "Authority host")
+    by_label = {label.lower(): url for label, url in AUTHORITY_HOSTS.items()}
+    text = by_label.get(text.lower(), text)
+    expected = f"an https URL such as {PUBLIC_CLOUD}"
+    if not text:
+        raise _Invalid(f"Authority host must not be empty: use {expected}")
+    if _has_control(text) or any(ch.isspace() for ch in text):
+        raise _Invalid(
+            f"Authority host must not contain spaces or control characters: use {expected}"
+        )
+    if "b2clogin" in text.lower() or "/tfp/" in text.lower() or _B2C_POLICY.search(text):
+        raise _Invalid(_B2C_REFUSED)
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise _Invalid(f"Authority host is not a valid URL ({exc}): use {expected}") from None
+    scheme = parts.scheme.lower()
+    if scheme == "http":
+        raise _Invalid(f"Authority host must use https, not http: use {expected}")
+    if scheme != "https" or not parts.netloc:
+        raise _Invalid(f"Authority host must be {expected}")
+    if "@" in parts.netloc:
+        raise _Invalid("Authority host must not contain a user name or password")
+    if "?" in text or "#" in text:
+        raise _Invalid(f"Authority host must not have a query or fragment: use {expected}")
+    path = parts.path.lower()
+    if path == "/adfs" or path.startswith("/adfs/"):
+        raise _Invalid(_ADFS_REFUSED)
+    if path not in ("", "/"):
+        raise _Invalid(
+            f"Authority host is only the scheme and host (e.g. {PUBLIC_CLOUD}); "
+            "put the tenant in the Tenant field"
+        )
+    hostname = parts.hostname or ""
+    if not hostname:
+        raise _Invalid(f"Authority host must name a host: use {expected}")
+    if port == 0:
+        raise _Invalid("Authority host port must be between 1 and 65535")
+    if parts.netloc.startswith("["):
+        host = _ipv6(hostname)
+    else:
+        host = hostname if _is_dns_name(hostname, min_labels=1) else None
+    if host is None:
+        raise _Invalid(
+            f"Authority host {hostname!r} is not a valid host name "
+            "(letters, digits, hyphens and dots; write international names in xn-- form)"
+        )
+    return f"https://{host}" if port in (None, 443) else f"https://{host}:{port}"
+
+
+def _scopes(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        items: list[str] = _SCOPE_SEPARATORS.split(value)
+    elif isinstance(value, (list, tuple)):
+        if not all(isinstance(item, str) for item in value):
+            raise _Invalid("Scopes must be a list of text values")
+        items = [item.strip() for item in value]
+    else:
+        raise _Invalid(f"Scopes must be text or a list of text, not {type(value).__name__}")
+    scopes = tuple(dict.fromkeys(item for item in items if item))
+    if not scopes:
+        raise _Invalid(f"Scopes must name at least one scope, e.g. {DEFAULT_SCOPES[0]}")
+    for scope in scopes:
+        if len(scope) > MAX_SCOPE:
+            raise _Invalid(f"Each scope must be at most {MAX_SCOPE} characters")
+        if _has_control(scope) or any(ch.isspace() or ch == "," for ch in scope):
+            raise _Invalid(
+                f"Scope {scope[:40]!r} must not contain spaces, commas or control characters"
+            )
+    reserved = [s for s in scopes if s.lower() in _RESERVED_SCOPES]
+    if reserved:
+        raise _Invalid(
+            f"Remove {', '.join(reserved)}: openid, profile and offline_access are reserved; "
+            "msal adds them itself and raises ValueError if you pass them"
+        )
+    if len(scopes) > 1 and any(s.lower().endswith("/.default") for s in scopes):
+        raise _Invalid(
+            "A /.default scope must be the only scope: Entra ID rejects it combined with "
+            "other scopes (AADSTS70011)"
+        )
+    return scopes
+
+
+def _flag(what: str) -> Callable[[object], bool]:
+    def parse(value: object) -> bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            word = value.strip().lower()
+            if word in _TRUE:
+                return True
+            if word in _FALSE:
+                return False
+        raise _Invalid(f"{what} must be true or false (also accepted: yes/no, 1/0)")
+
+    return parse
+
+
+def _check(raw: Mapping[str, object]) -> tuple[Profile, dict[str, str]]:
+    """Parse every field; returns the profile (defaults where invalid) and errors by field."""
+    errors: dict[str, str] = {}
+
+    def get(field: str, parse: Callable[[object], _T]) -> _T:
+        try:
+            return parse(raw.get(field, _DEFAULT_RAW[field]))
+        except _Invalid as exc:
+            errors[field] = str(exc)
+            return parse(_DEFAULT_RAW[field])
+
+    profile = Profile(
+        name=get("name", _name),
+        client_id=get("client_id", _client_id),
+        tenant=get("tenant", _tenant),
+        authority_host=get("authority_host", _authority_host),
+        scopes=get("scopes", _scopes),
+        msa_passthrough=get("msa_passthrough", _flag("MSA passthrough")),
+        use_default_account=get("use_default_account", _flag("Use default account")),
+    )
+    return profile, errors
+
+
+def validate(raw: Mapping[str, object]) -> dict[str, str]:
+    """Map each bad field to a message saying what is expected; `{}` when valid.
+
+    Missing keys take the default profile's value; unknown keys are ignored.
+    """
+    return _check(raw)[1]
+
+
+def parse_profile(raw: Mapping[str, object]) -> Profile:
+    """Build a normalised Profile from loosely typed input; raises ProfileError if invalid."""
+    profile, errors = _check(raw)
+    if errors:
+        raise ProfileError(errors)
+    return profile

@@ -1,0 +1,82 @@
+"""Client for the sandbox broker's Control interface: script the picker, read what the broker
+was sent, delay its replies. Used by tests and by the app's sandbox picker dialog."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+import time
+from typing import Any
+
+from jeepney import DBusAddress, new_method_call
+from jeepney.bus_messages import message_bus
+from jeepney.io.blocking import DBusConnection, open_dbus_connection
+
+BROKER = DBusAddress(
+    "/com/microsoft/identity/broker1",
+    bus_name="com.microsoft.identity.broker1",
+    interface="org.brokeraccounts.Sandbox1",
+)
+
+
+class SandboxControl:
+    def __init__(self, bus_address: str) -> None:
+        self.bus_address = bus_address
+        self._conn: DBusConnection | None = None
+        self._lock = threading.Lock()
+
+    def _connection(self) -> DBusConnection:
+        if self._conn is None:
+            self._conn = open_dbus_connection(bus=self.bus_address)
+        return self._conn
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def wait_for_name(
+        self, name: str, proc: subprocess.Popen[bytes] | None = None, timeout: float = 15.0
+    ) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                reply = self._connection().send_and_get_reply(
+                    message_bus.NameHasOwner(name), timeout=5
+                )
+            if reply.body[0]:
+                return
+            if proc is not None and proc.poll() is not None:
+                raise RuntimeError(f"{proc.args!r} exited with {proc.returncode} before {name}")
+            time.sleep(0.05)
+        raise TimeoutError(f"{name} did not appear on the sandbox bus within {timeout:g} s")
+
+    def call(self, op: str, **args: Any) -> dict[str, Any]:
+        message = new_method_call(BROKER, "Control", "s", (json.dumps({"op": op, **args}),))
+        with self._lock:
+            reply = self._connection().send_and_get_reply(message, timeout=10)
+        if reply.header.message_type.name == "error":
+            raise RuntimeError(f"sandbox control {op} failed: {reply.body}")
+        return json.loads(reply.body[0])  # type: ignore[no-any-return]
+
+    # Convenience wrappers with names that read well in tests.
+    def state(self) -> dict[str, Any]:
+        return self.call("state")
+
+    def script_picker(self, *answers: str) -> None:
+        """Queue picker answers: a username, or "<cancel>"."""
+        self.call("script", answers=list(answers))
+
+    def answer(self, request_id: int, username: str | None) -> None:
+        self.call("answer", id=request_id, username=username or "")
+
+    def delay(self, method: str, seconds: float, count: int = 1) -> None:
+        self.call("delay", method=method, seconds=seconds, count=count)
+
+    def reset(self) -> None:
+        self.call("reset")
+
+    def calls(self, method: str | None = None) -> list[dict[str, Any]]:
+        return [c for c in self.state()["calls"] if method is None or c["method"] == method]

@@ -1,0 +1,100 @@
+"""RS256 JWTs shaped like the ones Entra ID issues, signed with a key made per sandbox run.
+
+Access tokens for resource scopes are v1 tokens (issuer https://sts.windows.net/{tid}/,
+audience = the resource) because that is what storage accepts (notes/azurite.md); id tokens are
+v2 (issuer https://login.microsoftonline.com/{tid}/v2.0, audience = the client id).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+class TokenMinter:
+    def __init__(self, lifetime_s: int = 3600) -> None:
+        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.kid = uuid.uuid4().hex[:16]
+        self.lifetime_s = lifetime_s
+
+    def _sign(self, claims: dict[str, Any]) -> str:
+        header = {"typ": "JWT", "alg": "RS256", "kid": self.kid}
+        signing_input = (
+            b64url(json.dumps(header, separators=(",", ":")).encode())
+            + "."
+            + b64url(json.dumps(claims, separators=(",", ":")).encode())
+        )
+        signature = self._key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
+        return signing_input + "." + b64url(signature)
+
+    def access_token(
+        self, user: Any, tenant_id: str, client_id: str, scopes: Sequence[str], now: float
+    ) -> tuple[str, int]:
+        """Returns (token, expires_on epoch seconds)."""
+        audience, scp = split_scopes(scopes)
+        iat = int(now)
+        exp = iat + self.lifetime_s
+        claims = {
+            "aud": audience,
+            "iss": f"https://sts.windows.net/{tenant_id}/",
+            "iat": iat,
+            "nbf": iat,
+            "exp": exp,
+            "appid": client_id,
+            "idtyp": "user",
+            "name": user.name,
+            "oid": user.oid,
+            "preferred_username": user.username,
+            "upn": user.username,
+            "unique_name": user.username,
+            "scp": scp,
+            "sub": uuid.uuid5(uuid.NAMESPACE_URL, user.oid + client_id).hex,
+            "tid": tenant_id,
+            "uti": uuid.uuid4().hex[:22],
+            "ver": "1.0",
+        }
+        return self._sign(claims), exp
+
+    def id_token(self, user: Any, tenant_id: str, client_id: str, now: float) -> str:
+        iat = int(now)
+        claims = {
+            "aud": client_id,
+            "iss": f"https://login.microsoftonline.com/{tenant_id}/v2.0",
+            "iat": iat,
+            "nbf": iat,
+            "exp": iat + self.lifetime_s,
+            "name": user.name,
+            "oid": user.oid,
+            "preferred_username": user.username,
+            "sub": uuid.uuid5(uuid.NAMESPACE_URL, user.oid).hex,
+            "tid": tenant_id,
+            "ver": "2.0",
+        }
+        return self._sign(claims)
+
+
+def split_scopes(scopes: Sequence[str]) -> tuple[str, str]:
+    """The audience and the `scp` claim a set of requested scopes yields.
+
+    `https://storage.azure.com/.default` → ("https://storage.azure.com", "user_impersonation");
+    bare names like `User.Read` belong to Microsoft Graph.
+    """
+    resource_scopes = [s for s in scopes if "/" in s]
+    if not resource_scopes:
+        return GRAPH_APP_ID, " ".join(scopes)
+    resource, _, name = resource_scopes[0].rstrip("/").rpartition("/")
+    names = [s.rpartition("/")[2] for s in resource_scopes if s.startswith(resource + "/")]
+    scp = " ".join("user_impersonation" if n == ".default" else n for n in names)
+    return resource or name, scp
