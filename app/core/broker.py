@@ -119,9 +119,9 @@ def _register_native_logging(runtime: ModuleType) -> None:
 
 def set_pii_logging(enabled: bool) -> None:
     """PII (usernames, account ids) in the native runtime's log lines: off unless asked."""
-    runtime = load_runtime()
-    if not isinstance(runtime, BrokerUnavailable):
-        runtime.set_is_pii_enabled(1 if enabled else 0)
+    loaded = load_runtime()
+    if not isinstance(loaded, BrokerUnavailable):
+        loaded.set_is_pii_enabled(1 if enabled else 0)
 
 
 class _Pending:
@@ -189,14 +189,14 @@ class Broker:
 
     @property
     def unavailable(self) -> BrokerUnavailable | None:
-        runtime = load_runtime()
-        return runtime if isinstance(runtime, BrokerUnavailable) else None
+        loaded = load_runtime()
+        return loaded if isinstance(loaded, BrokerUnavailable) else None
 
     def _rt(self) -> ModuleType:
-        runtime = load_runtime()
-        if isinstance(runtime, BrokerUnavailable):
-            raise RuntimeError(runtime.reason)
-        return runtime
+        loaded = load_runtime()
+        if isinstance(loaded, BrokerUnavailable):
+            raise RuntimeError(loaded.reason)
+        return loaded
 
     def _await(
         self,

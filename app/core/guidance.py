@@ -317,6 +317,8 @@ def explain(error: BaseException) -> Guidance:
         code = error.aadsts
         known = for_aadsts(code) if code is not None else None
         return known if known is not None else for_status(error.status)
+    if isinstance(error.__cause__, BrokerError):  # e.g. a credential's error wrapping the broker's
+        return explain(error.__cause__)
     if isinstance(error, ProfileError):
         return Guidance(
             "ProfileError",

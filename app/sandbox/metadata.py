@@ -9,6 +9,7 @@ the production one and nothing leaves the machine.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from typing import Any
@@ -17,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 from azure.core.pipeline.transport import RequestsTransport
 from requests.adapters import BaseAdapter
+from urllib3.response import HTTPResponse
 
 logger = logging.getLogger(__name__)
 
@@ -84,10 +86,18 @@ class MetadataAdapter(BaseAdapter):
         if body is None:
             logger.warning("sandbox refused a request to %s://%s", url.scheme, url.netloc)
             raise OfflineRefused(f"The sandbox does not reach {url.scheme}://{url.netloc}")
+        data = json.dumps(body).encode()
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Content-Length": str(len(data)),
+        }
+        raw = HTTPResponse(
+            body=io.BytesIO(data), headers=headers, status=200, preload_content=False
+        )
         response = requests.Response()
         response.status_code = 200
-        response._content = json.dumps(body).encode()
-        response.headers["Content-Type"] = "application/json; charset=utf-8"
+        response.raw = raw
+        response.headers.update(headers)
         response.url = str(request.url)
         response.request = request
         response.encoding = "utf-8"

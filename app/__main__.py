@@ -1,0 +1,93 @@
+"""Command line → build the services → window (or --list-accounts).
+
+On Linux with no broker, `--sandbox` starts the offline sandbox first: it must be up before
+anything imports pymsalruntime (the runtime decides at import whether a broker answers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+logger = logging.getLogger("app")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="broker-account-manager",
+        description="Accounts, sign-in and tokens through the OS authentication broker.",
+    )
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="use simulated accounts from the offline sandbox broker (Linux)",
+    )
+    parser.add_argument(
+        "--list-accounts",
+        action="store_true",
+        help="print the accounts the broker knows for the default profile and exit",
+    )
+    parser.add_argument("--tenant", default=None, help="tenant for --list-accounts")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    return parser.parse_args(argv)
+
+
+def list_accounts(tenant: str | None) -> int:
+    from app.core import guidance
+    from app.core.broker import Broker
+    from app.core.errors import ProfileError
+    from app.core.profile import Profile, parse_profile
+
+    try:
+        profile = parse_profile({"tenant": tenant}) if tenant else Profile()
+    except ProfileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    broker = Broker()
+    if broker.unavailable:
+        advice = guidance.for_unavailable(broker.unavailable)
+        print(f"{advice.title}: {advice.explanation}\n{advice.fix}", file=sys.stderr)
+        return 3
+    try:
+        accounts = broker.discover_accounts(profile)
+    except Exception as exc:
+        advice = guidance.explain(exc)
+        print(f"{advice.title}: {advice.explanation}\n{advice.fix}", file=sys.stderr)
+        return 1
+    for account in accounts:
+        print(f"{account.username:40} {account.kind:15} {account.realm}  {account.display_name}")
+    if not accounts:
+        print("The broker knows no accounts for this client.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
+    sandbox = None
+    if args.sandbox:
+        from app.sandbox.launcher import Sandbox, SandboxError
+
+        sandbox = Sandbox()
+        try:
+            sandbox.start()
+        except SandboxError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    try:
+        if args.list_accounts:
+            return list_accounts(args.tenant)
+        from app.ui.application import run
+
+        return run(sandbox=sandbox)
+    finally:
+        if sandbox is not None:
+            sandbox.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""The command line against the session sandbox, in a fresh interpreter."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+
+
+def test_list_accounts_prints_what_the_broker_knows(control):
+    result = run("--list-accounts")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    adele = next(line for line in lines if line.startswith("adele@contoso.example"))
+    assert "Work or school" in adele and "Adele Vance" in adele
+    assert any(line.startswith("alex@outlook.example") and "Personal" in line for line in lines)
+
+
+def test_list_accounts_rejects_a_bad_tenant_with_a_field_message():
+    result = run("--list-accounts", "--tenant", "contoso/B2C_1_signin")
+    assert result.returncode == 2
+    assert "tenant" in result.stderr and "B2C" in result.stderr

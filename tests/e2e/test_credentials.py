@@ -1,0 +1,116 @@
+"""Credentials through the real azure-identity-broker → msal → pymsalruntime → sandbox broker.
+
+The only stand-in besides the broker service is the login metadata msal fetches, served by
+the sandbox transport; the test checks that nothing else was asked of the network.
+"""
+
+from __future__ import annotations
+
+import pytest
+from azure.core.credentials import TokenCredential
+from azure.core.exceptions import ClientAuthenticationError
+from azure.core.pipeline import PipelineContext, PipelineRequest
+from azure.core.pipeline.policies import BearerTokenCredentialPolicy
+from azure.core.rest import HttpRequest
+from azure.identity import AuthenticationRequiredError
+
+from app.core import guidance
+from app.core.accounts import Account
+from app.core.broker import Broker
+from app.core.credentials import BrokerAccountCredential, record_for, sign_in
+from app.core.errors import BrokerError
+from app.core.profile import Profile
+from app.sandbox.metadata import metadata_transport
+from tests.helpers import CONTOSO, FABRIKAM, claims, unique_scope
+
+STORAGE = ["https://storage.azure.com/.default"]
+
+
+@pytest.fixture
+def accounts(control) -> dict[str, Account]:  # type: ignore[no-untyped-def]
+    return {a.username.split("@")[0]: a for a in Broker().discover_accounts(Profile())}
+
+
+def test_sign_in_returns_an_authentication_record_and_passes_our_handle(control):
+    transport = metadata_transport()
+    control.script_picker("diego@fabrikam.example")
+    record = sign_in(Profile(), 8080, STORAGE, transport=transport)
+    assert record.username == "diego@fabrikam.example"
+    assert record.tenant_id == FABRIKAM
+    assert record.home_account_id.endswith(f".{FABRIKAM}")
+    call = control.calls("acquireTokenInteractively")[-1]
+    assert call["parentWindowHandle"] == 8080
+    assert call["authority"] == "https://login.microsoftonline.com/organizations"
+    assert transport.adapter.requests_seen == [
+        "GET https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration"
+    ]
+
+
+def test_sign_in_with_msa_passthrough_reaches_the_broker_as_msal_sends_it(control):
+    control.script_picker("alex@outlook.example")
+    record = sign_in(Profile(msa_passthrough=True), 12, STORAGE, transport=metadata_transport())
+    assert record.username == "alex@outlook.example"
+    assert control.calls("acquireTokenInteractively")[-1]["passthrough"] is True
+
+
+def test_use_default_broker_account_signs_in_without_a_picker(control):
+    record = sign_in(
+        Profile(use_default_account=True), 12, [unique_scope()], transport=metadata_transport()
+    )
+    assert record.username == "adele@contoso.example"
+    assert not control.calls("acquireTokenInteractively")
+
+
+def test_cancel_is_an_authentication_error_that_guidance_explains(control):
+    control.script_picker("<cancel>")
+    with pytest.raises(ClientAuthenticationError) as caught:
+        sign_in(Profile(), 12, STORAGE, transport=metadata_transport())
+    assert "UserCanceled" in str(caught.value)
+
+
+def test_sign_in_refuses_to_run_without_a_window_handle():
+    with pytest.raises(ValueError, match="handle"):
+        sign_in(Profile(), 0, STORAGE, transport=metadata_transport())
+
+
+def test_broker_account_credential_is_a_token_credential_for_sdk_clients(accounts):
+    credential = BrokerAccountCredential(Broker(), accounts["lee"], Profile())
+    assert isinstance(credential, TokenCredential)
+    policy = BearerTokenCredentialPolicy(credential, *STORAGE)
+    request = PipelineRequest(HttpRequest("GET", "https://127.0.0.1/x"), PipelineContext(None))
+    policy.on_request(request)
+    header = request.http_request.headers["Authorization"]
+    assert header.startswith("Bearer ")
+    token = claims(header.removeprefix("Bearer "))
+    assert (token["aud"], token["preferred_username"]) == (
+        "https://storage.azure.com",
+        "lee@fabrikam.example",
+    )
+    info = credential.get_token_info(*STORAGE, options={"tenant_id": CONTOSO})
+    assert claims(info.token)["tid"] == CONTOSO  # the guest's token in the resource tenant
+    assert info.refresh_on and info.refresh_on < info.expires_on
+
+
+def test_broker_account_credential_never_pops_ui(accounts, control):
+    credential = BrokerAccountCredential(Broker(), accounts["diego"], Profile())
+    with pytest.raises(AuthenticationRequiredError) as caught:
+        credential.get_token("https://graph.microsoft.com/Mail.Read")
+    cause = caught.value.__cause__
+    assert isinstance(cause, BrokerError) and cause.aadsts == 65001
+    assert guidance.explain(caught.value).code == "AADSTS65001"
+    assert not control.calls("acquireTokenInteractively")
+
+
+def test_broker_account_credential_reports_other_failures(accounts):
+    credential = BrokerAccountCredential(Broker(), accounts["carl"], Profile())
+    with pytest.raises(ClientAuthenticationError) as caught:
+        credential.get_token(*STORAGE)
+    assert guidance.explain(caught.value).code == "AADSTS53003"
+
+
+def test_record_for_a_broker_account_matches_what_sign_in_stores(accounts):
+    record = record_for(accounts["adele"], Profile())
+    assert record.username == "adele@contoso.example"
+    assert record.tenant_id == CONTOSO
+    assert record.client_id == Profile().client_id
+    assert record.authority == "login.microsoftonline.com"
