@@ -192,7 +192,8 @@ class Directory:
         return [
             s
             for s in scopes
-            if s in self.data["consent_scopes"] and (user.oid, client_id, s) not in self.consents
+            if (s in self.data["consent_scopes"] or s.endswith("/Mail.Read"))
+            and (user.oid, client_id, s) not in self.consents
         ]
 
     @staticmethod

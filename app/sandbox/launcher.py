@@ -42,6 +42,34 @@ def _die_with_parent() -> None:
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+# libmsalruntime guards its cache with POSIX named semaphores under this prefix (measured with
+# 0.20.7). A process that dies holding one leaves it locked, and every later process waits
+# ~30 s for it on each cache access, on this machine, for good.
+RUNTIME_LOCK_PREFIX = "sem.e165a065-6178-4c90-aa1d-5cb947e484f4:"
+
+
+def clear_stale_runtime_locks(shm: Path = Path("/dev/shm")) -> int:
+    """Unlink the runtime's named semaphores that are held (value 0). Call it before this
+    process first imports pymsalruntime, when no other broker-using process should run."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.sem_open.restype = ctypes.c_void_p
+    cleared = 0
+    for path in shm.glob(RUNTIME_LOCK_PREFIX + "*"):
+        name = ("/" + path.name.removeprefix("sem.")).encode()
+        sem = libc.sem_open(name, 0)
+        if not sem or sem == ctypes.c_void_p(-1).value:
+            continue
+        value = ctypes.c_int(1)
+        libc.sem_getvalue(ctypes.c_void_p(sem), ctypes.byref(value))
+        libc.sem_close(ctypes.c_void_p(sem))
+        if value.value == 0:
+            libc.sem_unlink(name)
+            cleared += 1
+    if cleared:
+        logger.warning("cleared %d stale broker runtime locks left by a crashed process", cleared)
+    return cleared
+
+
 class Sandbox:
     def __init__(self, workdir: Path | None = None) -> None:
         self._own_dir = workdir is None
@@ -61,13 +89,15 @@ class Sandbox:
 
     def start(self, export: bool = True) -> dict[str, str]:
         """Start everything; with export, also put the environment into os.environ."""
-        missing = [tool for tool in REQUIRED_TOOLS if shutil.which(tool) is None]
-        if missing:
-            raise SandboxError(
-                f"The sandbox needs {', '.join(missing)} (Debian packages dbus-daemon and "
-                "gnome-keyring)."
-            )
         try:
+            missing = [tool for tool in REQUIRED_TOOLS if shutil.which(tool) is None]
+            if missing:
+                raise SandboxError(
+                    f"The sandbox needs {', '.join(missing)} (Debian packages dbus-daemon and "
+                    "gnome-keyring)."
+                )
+            if export:
+                clear_stale_runtime_locks()
             self._start_bus()
             self._start_keyring()
             self._start_broker()
