@@ -1,0 +1,58 @@
+"""Build the QApplication and the services, show the window, run the event loop."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.core.broker import Broker
+from app.ui.main_window import MainWindow
+from app.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from app.sandbox.launcher import Sandbox
+
+SANDBOX_NOTE = (
+    "The accounts are simulated by the offline sandbox broker; nothing leaves this machine. "
+    "Try adele (work), megan (MFA for Key Vault), carl (blocked by Conditional Access), "
+    "diego (another tenant), lee (guest) and alex (personal: needs MSA passthrough)."
+)
+
+
+def tenant_names() -> dict[str, str]:
+    from app.sandbox.directory import DATA
+
+    data = json.loads(DATA.read_text())
+    names = {t["id"]: t["name"] for t in data["tenants"]}
+    names[data["consumers_tenant"]] = "Microsoft accounts"
+    names[data["msa_passthrough_tenant"]] = "MSA passthrough"
+    return names
+
+
+def build_window(broker: Broker, runner: TaskRunner, sandbox: Sandbox | None) -> MainWindow:
+    window = MainWindow(
+        broker,
+        runner,
+        sandbox_note=SANDBOX_NOTE if sandbox else None,
+        tenant_names=tenant_names() if sandbox else None,
+    )
+    if sandbox is not None and sandbox.control is not None:
+        from app.ui.sandbox_picker import SandboxPicker
+
+        picker = SandboxPicker(sandbox.control, runner, window)
+        window.interactive_started = picker.watch
+        window.sandbox_picker = picker  # type: ignore[attr-defined]
+    return window
+
+
+def run(sandbox: Sandbox | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Broker Account Manager")
+    window = build_window(Broker(), TaskRunner(), sandbox)
+    window.show()
+    QTimer.singleShot(0, window.refresh)
+    return app.exec()

@@ -1,0 +1,379 @@
+"""The main window: broker accounts, sign-in, silent tokens, the active account, the profile
+being tried, and what went wrong with what to do about it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core import guidance
+from app.core.accounts import Account, TokenResult
+from app.core.broker import Broker
+from app.core.errors import BrokerError, ProfileError
+from app.core.profile import Profile, parse_profile
+from app.ui.accounts_model import ERROR, FRESH, NEEDS_SIGN_IN, UNUSABLE, AccountsModel
+from app.ui.tasks import Task, TaskRunner
+from app.ui.widgets import Banner, TokenInspector
+
+logger = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    active_changed = Signal(object)  # Account | None: the account whose credential the app uses
+
+    def __init__(
+        self,
+        broker: Broker,
+        runner: TaskRunner,
+        profile: Profile | None = None,
+        sandbox_note: str | None = None,
+        tenant_names: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.broker = broker
+        self.runner = runner
+        self.profile = profile or Profile()
+        self.active: Account | None = None
+        self.current: Task | None = None
+        self.tokens: dict[str, TokenResult] = {}
+        self.interactive_started: Callable[[int], None] | None = None  # sandbox picker hook
+        self.setWindowTitle("Broker Account Manager")
+        self.setMinimumSize(900, 560)
+        self.model = AccountsModel(tenant_names)
+        self._build(sandbox_note)
+        self._update_actions()
+
+    # ---- layout ----------------------------------------------------------------------------
+    def _build(self, sandbox_note: str | None) -> None:
+        self.toolbar = QToolBar("Actions")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(self.toolbar)
+        self.act_add = self._action("&Add account…", "Ctrl+N", self.add_account)
+        self.act_default = self._action("Use &OS account", "Ctrl+D", self.use_default_account)
+        self.act_token = self._action("Get &token", "Ctrl+T", self.get_token)
+        self.act_active = self._action("Make &active", "Ctrl+Return", self.make_active)
+        self.act_again = self._action("Sign in a&gain…", "Ctrl+I", self.sign_in_again)
+        self.act_out = self._action("Sign &out", "Ctrl+Shift+O", self.sign_out)
+        self.act_copy = self._action("&Copy username", "Ctrl+Shift+C", self.copy_username)
+        self.act_refresh = self._action("&Refresh", QKeySequence.StandardKey.Refresh, self.refresh)
+
+        self.sandbox_banner = Banner("sandbox")
+        if sandbox_note:
+            self.sandbox_banner.show_text("Sandbox mode", sandbox_note, closable=False)
+        self.banner = Banner("error")
+
+        self.tenant_edit = QLineEdit(self.profile.tenant)
+        self.tenant_edit.setAccessibleName("Tenant")
+        self.tenant_edit.setPlaceholderText("organizations, common, consumers or a tenant id")
+        self.passthrough = QCheckBox("MSA passthrough")
+        self.passthrough.setChecked(self.profile.msa_passthrough)
+        self.profile_error = QLabel()
+        self.profile_error.setStyleSheet("color:#c62828;")
+        self.tenant_edit.editingFinished.connect(self._profile_edited)
+        self.passthrough.toggled.connect(self._profile_edited)
+        profile_bar = QHBoxLayout()
+        profile_bar.addWidget(QLabel("Tenant:"))
+        profile_bar.addWidget(self.tenant_edit, 1)
+        profile_bar.addWidget(self.passthrough)
+        profile_bar.addWidget(self.profile_error, 1)
+
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter accounts")
+        self.filter.setAccessibleName("Filter accounts")
+        self.filter.setClearButtonEnabled(True)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+
+        self.table = QTableView()
+        self.table.setAccessibleName("Accounts")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setIconSize(QSize(28, 28))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _: self.make_active())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+
+        self.inspector = TokenInspector()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.filter)
+        left_layout.addWidget(self.table, 1)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.inspector)
+        self.splitter.setSizes([560, 340])
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.sandbox_banner)
+        layout.addLayout(profile_bar)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.busy_label = QLabel()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel the running broker call")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.statusBar().addWidget(self.busy_label, 1)
+        self.statusBar().addPermanentWidget(self.cancel_button)
+        self.cancel_button.hide()
+
+    def _action(self, text: str, shortcut: Any, slot: Callable[[], None]) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.toolbar.addAction(action)
+        return action
+
+    # ---- state -----------------------------------------------------------------------------
+    def selected(self) -> Account | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        account = self.proxy.data(rows[0], AccountsModel.AccountRole)
+        return account if isinstance(account, Account) else None
+
+    def _selection_changed(self) -> None:
+        account = self.selected()
+        self.inspector.show_result(self.tokens.get(account.home_account_id) if account else None)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        idle = self.current is None
+        unavailable = self.broker.unavailable is not None
+        has = self.selected() is not None
+        for action in (self.act_add, self.act_default, self.act_refresh):
+            action.setEnabled(idle and not unavailable)
+        for action in (self.act_token, self.act_again, self.act_out, self.act_active):
+            action.setEnabled(idle and has and not unavailable)
+        self.act_copy.setEnabled(has)
+
+    def _profile_edited(self) -> None:
+        raw = {
+            **self.profile.to_dict(),
+            "tenant": self.tenant_edit.text(),
+            "msa_passthrough": self.passthrough.isChecked(),
+        }
+        try:
+            profile = parse_profile(raw)
+        except ProfileError as exc:
+            self.profile_error.setText("; ".join(exc.errors.values()))
+            return
+        self.profile_error.clear()
+        if profile != self.profile:
+            self.profile = profile
+            self.tokens.clear()
+            self.inspector.show_result(None)
+            self.model.set_accounts([r.account for r in self.model.rows], None, keep_state=False)
+            self.model.set_active(self.active.home_account_id if self.active else None)
+            self.refresh()
+
+    # ---- running broker calls ----------------------------------------------------------------
+    def _start(
+        self,
+        label: str,
+        fn: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> bool:
+        if self.current is not None:
+            return False  # one broker operation at a time
+        unavailable = self.broker.unavailable
+        if unavailable is not None:
+            self.banner.show_guidance(guidance.for_unavailable(unavailable))
+            return False
+        self.banner.hide()
+        self.current = self.runner.run(label, fn, done, failed or self._failed(label))
+        self.current.finished.connect(self._finished)
+        self.busy_label.setText(f"{label}…")
+        self.cancel_button.show()
+        self._update_actions()
+        return True
+
+    def _finished(self) -> None:
+        self.current = None
+        self.busy_label.clear()
+        self.cancel_button.hide()
+        self._update_actions()
+
+    def cancel(self) -> None:
+        if self.current is not None:
+            self.current.cancel()  # the broker's late answer will be dropped
+
+    def _failed(
+        self, label: str, account: Account | None = None
+    ) -> Callable[[BaseException], None]:
+        def show(error: BaseException) -> None:
+            advice = guidance.explain(error)
+            self.banner.show_guidance(advice, label)
+            if account is not None:
+                state = NEEDS_SIGN_IN if advice.needs_interaction else ERROR
+                if isinstance(error, BrokerError) and error.aadsts in (50020, 700016, 90002):
+                    state = UNUSABLE
+                self.model.update(account, state=state, detail=advice.title)
+            logger.info("%s failed: %s", label, advice.code)
+
+        return show
+
+    def _window_handle(self) -> int:
+        """The native handle of our shown top-level window (HWND on Windows)."""
+        if not self.isVisible():
+            raise RuntimeError("interactive calls need the window to be shown first")
+        return int(self.winId())
+
+    # ---- actions -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        profile = self.profile
+        self._start(
+            "Listing accounts", lambda: self.broker.discover_accounts(profile), self._listed
+        )
+
+    def _listed(self, accounts: list[Account]) -> None:
+        selected = self.selected()
+        active_id = self.active.home_account_id if self.active else None
+        self.model.set_accounts(accounts, active_id)
+        for account in accounts:
+            self._mark_usability(account)
+        if selected:
+            self._select(selected)
+        self.busy_label.setText(f"{len(accounts)} accounts")
+
+    def _mark_usability(self, account: Account) -> None:
+        """Say which accounts this profile cannot use, and why, before anyone tries."""
+        p = self.profile
+        if account.personal and not (p.admits_consumers or p.msa_passthrough):
+            self.model.update(
+                account,
+                state=UNUSABLE,
+                detail="Personal account: turn on MSA passthrough or use the "
+                "common or consumers tenant",
+            )
+        elif not account.personal and not p.admits_work_accounts:
+            self.model.update(
+                account,
+                state=UNUSABLE,
+                detail="Work or school account: the consumers tenant admits personal accounts only",
+            )
+
+    def _select(self, account: Account) -> None:
+        row = self.model.row_of(account)
+        if row >= 0:
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            self.table.selectRow(index.row())
+
+    def _got_token(self, result: TokenResult) -> None:
+        account = result.account
+        if self.model.row_of(account) < 0:
+            self.model.set_accounts(
+                [r.account for r in self.model.rows] + [account],
+                self.active.home_account_id if self.active else None,
+            )
+        self.tokens[account.home_account_id] = result
+        self.model.update(account, state=FRESH, detail="")
+        if self.active is None:
+            self._set_active(account)
+        self._select(account)
+        self.inspector.show_result(result)
+
+    def add_account(self) -> None:
+        handle, profile = self._window_handle(), self.profile
+        if (
+            self._start(
+                "Signing in",
+                lambda: self.broker.sign_in_interactively(handle, profile),
+                self._got_token,
+            )
+            and self.interactive_started
+        ):
+            self.interactive_started(handle)
+
+    def use_default_account(self) -> None:
+        profile = self.profile
+        self._start(
+            "Signing in with the OS account",
+            lambda: self.broker.sign_in_default_account(profile),
+            self._got_token,
+        )
+
+    def get_token(self) -> None:
+        account, profile = self.selected(), self.profile
+        if account is not None:
+            self._start(
+                "Getting a token",
+                lambda: self.broker.acquire_token_silently(account, profile),
+                self._got_token,
+                self._failed("Getting a token", account),
+            )
+
+    def sign_in_again(self) -> None:
+        account, profile = self.selected(), self.profile
+        if account is None:
+            return
+        handle = self._window_handle()
+        started = self._start(
+            "Signing in again",
+            lambda: self.broker.acquire_token_interactively(handle, account, profile),
+            self._got_token,
+            self._failed("Signing in again", account),
+        )
+        if started and self.interactive_started:
+            self.interactive_started(handle)
+
+    def sign_out(self) -> None:
+        account, profile = self.selected(), self.profile
+        if account is None:
+            return
+
+        def forget(_: object) -> None:
+            self.tokens.pop(account.home_account_id, None)
+            rows = [r.account for r in self.model.rows if r.account != account]
+            if self.active == account:
+                self._set_active(None)
+            self.model.set_accounts(rows, self.active.home_account_id if self.active else None)
+            self.inspector.show_result(None)
+
+        self._start("Signing out", lambda: self.broker.sign_out(account, profile), forget)
+
+    def make_active(self) -> None:
+        account = self.selected()
+        if account is not None:
+            self._set_active(account)
+
+    def _set_active(self, account: Account | None) -> None:
+        self.active = account
+        self.model.set_active(account.home_account_id if account else None)
+        self.active_changed.emit(account)
+
+    def copy_username(self) -> None:
+        account = self.selected()
+        if account is not None:
+            QGuiApplication.clipboard().setText(account.username)

@@ -1,0 +1,93 @@
+"""The one helper that runs work off the GUI thread.
+
+`runner.run(fn, on_success, on_failure)` calls fn on a pool thread and delivers its value or
+its exception back on the GUI thread (a queued signal). No UI call is allowed inside fn.
+`Task.cancel()` stops waiting: a result that arrives later is dropped, never delivered.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+logger = logging.getLogger(__name__)
+
+
+class Task(QObject):
+    """Lives on the GUI thread; the worker only emits `_done` on it."""
+
+    _done = Signal(object, object)  # value, exception
+    finished = Signal()
+
+    def __init__(
+        self,
+        label: str,
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None],
+    ) -> None:
+        super().__init__()
+        self.label = label
+        self.cancelled = False
+        self.running = True
+        self._on_success = on_success
+        self._on_failure = on_failure
+        self._done.connect(self._deliver)
+
+    def cancel(self) -> None:
+        if self.running:
+            self.cancelled = True
+            self.running = False
+            logger.info("stopped waiting for %s", self.label)
+            self.finished.emit()
+
+    @Slot(object, object)
+    def _deliver(self, value: Any, error: BaseException | None) -> None:
+        if self.cancelled:
+            logger.info("dropped the late result of %s", self.label)
+            return
+        self.running = False
+        try:
+            if error is None:
+                self._on_success(value)
+            else:
+                self._on_failure(error)
+        finally:
+            self.finished.emit()
+
+
+class _Job(QRunnable):
+    def __init__(self, task: Task, fn: Callable[[], Any]) -> None:
+        super().__init__()
+        self.task = task
+        self.fn = fn
+
+    def run(self) -> None:
+        try:
+            value = self.fn()
+        except BaseException as exc:  # every error goes back to the GUI thread, none is lost
+            self.task._done.emit(None, exc)
+        else:
+            self.task._done.emit(value, None)
+
+
+class TaskRunner(QObject):
+    def __init__(self, pool: QThreadPool | None = None) -> None:
+        super().__init__()
+        self.pool = pool or QThreadPool.globalInstance()
+        self.tasks: set[Task] = set()
+
+    def run(
+        self,
+        label: str,
+        fn: Callable[[], Any],
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None],
+    ) -> Task:
+        task = Task(label, on_success, on_failure)
+        self.tasks.add(task)
+        task.finished.connect(lambda: self.tasks.discard(task))
+        self.pool.start(_Job(task, fn))
+        return task

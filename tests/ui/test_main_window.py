@@ -1,0 +1,172 @@
+"""The main window with real Qt (offscreen), the real pymsalruntime and the sandbox broker."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, QTimer
+
+from app.core.broker import Broker
+from app.core.profile import Profile
+from app.ui.accounts_model import FRESH, NEEDS_SIGN_IN, UNUSABLE
+from app.ui.application import build_window
+from app.ui.tasks import TaskRunner
+from tests.helpers import CONTOSO, claims
+
+
+@pytest.fixture
+def window(qtbot, sandbox, control):  # type: ignore[no-untyped-def]
+    window = build_window(Broker(timeout=10, interactive_timeout=20), TaskRunner(), sandbox)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.refresh()
+    qtbot.waitUntil(lambda: window.current is None and window.model.rowCount() == 6)
+    yield window
+    window.sandbox_picker.stop()
+    if window.current is not None:
+        window.current.cancel()
+
+
+def select(window, username: str) -> None:  # type: ignore[no-untyped-def]
+    row = next(i for i, r in enumerate(window.model.rows) if r.account.username == username)
+    window.table.selectRow(window.proxy.mapFromSource(window.model.index(row, 0)).row())
+
+
+def row(window, username: str):  # type: ignore[no-untyped-def]
+    return next(r for r in window.model.rows if r.account.username == username)
+
+
+def idle(window) -> bool:  # type: ignore[no-untyped-def]
+    return window.current is None
+
+
+def test_model_passes_the_model_tester(window, qtmodeltester):
+    qtmodeltester.check(window.model)
+    qtmodeltester.check(window.proxy)
+
+
+def test_sign_in_passes_the_shown_windows_handle(window, control, qtbot):
+    control.script_picker("diego@fabrikam.example")
+    window.act_add.trigger()
+    qtbot.waitUntil(lambda: idle(window), timeout=15000)
+    assert row(window, "diego@fabrikam.example").state == FRESH
+    call = control.calls("acquireTokenInteractively")[-1]
+    assert call["parentWindowHandle"] == int(window.winId())
+    assert window.active is not None  # the first sign-in becomes the active account
+    assert "diego@fabrikam.example" in window.inspector.summary.text()
+
+
+def test_sandbox_picker_dialog_over_our_window(window, control, qtbot):
+    window.act_add.trigger()
+    qtbot.waitUntil(lambda: window.sandbox_picker.dialog is not None, timeout=10000)
+    dialog = window.sandbox_picker.dialog
+    assert dialog.parent() is window
+    offered = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    assert not any("alex@outlook.example" in text for text in offered)  # passthrough is off
+    dialog.list.setCurrentRow(next(i for i, t in enumerate(offered) if "lee@fabrikam.example" in t))
+    dialog.accept()
+    qtbot.waitUntil(lambda: idle(window), timeout=15000)
+    assert row(window, "lee@fabrikam.example").state == FRESH
+
+
+def test_picker_cancel_shows_guidance_and_the_app_stays_usable(window, control, qtbot):
+    window.act_add.trigger()
+    qtbot.waitUntil(lambda: window.sandbox_picker.dialog is not None, timeout=10000)
+    window.sandbox_picker.dialog.reject()
+    qtbot.waitUntil(lambda: idle(window), timeout=15000)
+    assert window.banner.isVisible() or not window.isVisible()
+    assert "cancel" in window.banner.title.text().lower()
+    assert window.act_add.isEnabled()
+
+
+def test_silent_then_switch_active(window, qtbot):
+    select(window, "megan@contoso.example")
+    window.act_token.trigger()
+    qtbot.waitUntil(lambda: idle(window), timeout=15000)
+    assert row(window, "megan@contoso.example").state == FRESH
+    select(window, "diego@fabrikam.example")
+    with qtbot.waitSignal(window.active_changed) as changed:
+        window.act_active.trigger()
+    assert changed.args[0].username == "diego@fabrikam.example"
+    assert row(window, "diego@fabrikam.example").active
+    assert not row(window, "megan@contoso.example").active
+
+
+def test_interaction_required_then_sign_in_again(window, qtbot):
+    window.profile = Profile(scopes=(f"api://consent-{uuid.uuid4().hex[:8]}/Mail.Read",))
+    select(window, "lee@fabrikam.example")
+    window.act_token.trigger()
+    qtbot.waitUntil(lambda: idle(window), timeout=15000)
+    assert row(window, "lee@fabrikam.example").state == NEEDS_SIGN_IN
+    assert "AADSTS65001" in window.banner.body.text()
+    window.act_again.trigger()
+    qtbot.waitUntil(lambda: idle(window), timeout=15000)
+    assert row(window, "lee@fabrikam.example").state == FRESH
+    assert (
+        claims(
+            window.tokens[row(window, "lee@fabrikam.example").account.home_account_id].access_token
+        )["scp"]
+        == "Mail.Read"
+    )
+
+
+def test_tenant_mismatch_shows_its_guidance(window, qtbot):
+    window.tenant_edit.setText(CONTOSO)
+    window.tenant_edit.editingFinished.emit()
+    qtbot.waitUntil(lambda: idle(window), timeout=15000)
+    select(window, "diego@fabrikam.example")
+    window.act_token.trigger()
+    qtbot.waitUntil(lambda: idle(window), timeout=15000)
+    assert row(window, "diego@fabrikam.example").state == UNUSABLE
+    assert "AADSTS50020" in window.banner.body.text()
+
+
+def test_msa_passthrough_toggle_marks_personal_accounts(window, qtbot):
+    assert row(window, "alex@outlook.example").state == UNUSABLE
+    assert "MSA passthrough" in row(window, "alex@outlook.example").detail
+    window.passthrough.setChecked(True)
+    qtbot.waitUntil(lambda: idle(window), timeout=15000)
+    assert row(window, "alex@outlook.example").state != UNUSABLE
+
+
+def test_bad_tenant_is_refused_with_a_field_message(window):
+    window.tenant_edit.setText("contoso/B2C_1_signin")
+    window.tenant_edit.editingFinished.emit()
+    assert "B2C" in window.profile_error.text()
+    assert window.profile.tenant == "organizations"  # nothing lost, nothing applied
+
+
+def test_cancel_drops_the_late_answer(window, control, qtbot):
+    control.delay("acquireTokenSilently", 2.0)
+    window.profile = Profile(scopes=(f"api://late-{uuid.uuid4().hex[:8]}/.default",))
+    select(window, "megan@contoso.example")
+    window.act_token.trigger()
+    assert window.cancel_button.isVisible() and not window.act_token.isEnabled()
+    window.cancel()
+    assert idle(window) and window.act_token.isEnabled()
+    qtbot.wait(2500)
+    assert row(window, "megan@contoso.example").state != FRESH
+
+
+def test_gui_never_waits_on_a_held_broker_call(window, control, qtbot):
+    """A QTimer heartbeat measures the largest event-loop gap while the broker holds a call
+    for 3 s; a GUI blocked on the broker would show a gap of 3 s or more."""
+    control.delay("acquireTokenSilently", 3.0)
+    window.profile = Profile(scopes=(f"api://held-{uuid.uuid4().hex[:8]}/.default",))
+    select(window, "megan@contoso.example")
+    gaps: list[int] = []
+    clock = QElapsedTimer()
+    clock.start()
+    heartbeat = QTimer()
+    heartbeat.setInterval(10)
+    heartbeat.timeout.connect(lambda: gaps.append(clock.restart()))
+    heartbeat.start()
+    started = time.monotonic()
+    window.act_token.trigger()
+    qtbot.waitUntil(lambda: idle(window), timeout=15000)
+    heartbeat.stop()
+    assert time.monotonic() - started >= 2.5  # the broker really held the call
+    assert max(gaps) < 1000, f"event loop blocked for {max(gaps)} ms"
