@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from typing import TYPE_CHECKING
 
@@ -55,4 +56,11 @@ def run(sandbox: Sandbox | None = None) -> int:
     window = build_window(Broker(), TaskRunner(), sandbox)
     window.show()
     QTimer.singleShot(0, window.refresh)
+    # SIGTERM/Ctrl-C: leave the event loop so the sandbox is torn down on the way out. Python
+    # runs signal handlers only between bytecodes, hence the idle timer.
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(300)
     return app.exec()
