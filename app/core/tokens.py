@@ -1,0 +1,257 @@
+"""Look inside tokens for display, count down to their expiry, and scrub secrets from text.
+
+People debugging sign-in need to see who a token is for, which tenant, which scopes and
+when it runs out, so the app decodes the JWTs the broker hands out. It never trusts them:
+nothing here verifies a signature, so a decoded claim is a hint for a human, never proof
+of anything, and must not drive an authorisation decision.
+
+Tokens are secrets. Error messages here never quote the token text, and `redact` scrubs
+JWTs, bearer tokens and secret-looking key/value pairs from anything headed for a log file
+or a "Save diagnostics" bundle.
+
+This module is plain Python: no Qt and no pymsalruntime.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+REDACTED = "<redacted>"
+
+_BASE64 = re.compile(r"[A-Za-z0-9_+/-]*")
+_USERNAME_CLAIMS = ("preferred_username", "upn", "unique_name", "email")
+_JSON_KINDS = {list: "a list", str: "a string", bool: "true or false", type(None): "null"}
+
+# A JWT (or JWE) is base64url segments joined by dots; its header is a JSON object, so the
+# first segment always starts with "eyJ" (base64 of '{"'). No boundary before it: a token
+# glued to other text must still be caught.
+_JWT = r"eyJ[A-Za-z0-9_=-]*(?:\.[A-Za-z0-9_=-]*){2,}"
+# A secret value written without quotes runs until whitespace or a delimiter. '<' and '>'
+# are delimiters so that an already redacted value is never matched again (idempotence).
+_BARE = r"[^\s\"'&,;<>(){}\[\]]"
+_SECRET_KEYS = r"(?:refresh|access|id)[_-]?token|client[_-]?secret|password"
+_REDACT = re.compile(
+    rf"(?P<jwt>{_JWT})"
+    # "Bearer <token>", but not a WWW-Authenticate challenge's parameters (Bearer realm="").
+    # A doubled "Bearer Bearer x" redacts x, the real token; a value never starts with "=".
+    rf"|(?i:(?P<bearer_prefix>\bbearer[ \t]+)(?![\w-]+[ \t]*=[ \t]*[^\s=,;]|bearer\b)"
+    rf"(?P<bearer>(?!=){_BARE}+))"
+    # key=value, key = 'value', "key": "value", 'key': 'value' (JSON, query strings, repr).
+    rf"|(?i:(?P<key>{_SECRET_KEYS})(?P<sep>[\"'][ \t]*:[ \t]*|[\"']?[ \t]*=[ \t]*))"
+    r"(?:(?P<q>[\"'])(?P<quoted>(?:(?!(?P=q))[^\\\n]|\\.)+)(?P=q)"
+    rf"|(?P<open>[\"']?){_BARE}+)"
+)
+
+
+class TokenDecodeError(ValueError):
+    """The text is not a decodable JWT. The message says why and never quotes the text."""
+
+
+def _utc(value: object) -> datetime | None:
+    """A NumericDate claim as an aware UTC datetime; None when absent or not a usable number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        return datetime.fromtimestamp(value, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    """Space-separated text or a list of text as a tuple; anything else as ()."""
+    if isinstance(value, str):
+        return tuple(value.split())
+    if isinstance(value, list):
+        return tuple(item for item in value if isinstance(item, str))
+    return ()
+
+
+@dataclass(frozen=True)
+class DecodedToken:
+    """A JWT's header and claims, decoded WITHOUT verifying the signature: for display only.
+
+    The properties read the claims Entra ID puts in access and id tokens, and return None
+    (or an empty tuple) rather than raising when a claim is missing or oddly typed, because
+    the UI shows whatever token it is given.
+    """
+
+    header: dict[str, Any]
+    claims: dict[str, Any]
+
+    @property
+    def issued_at(self) -> datetime | None:
+        return _utc(self.claims.get("iat"))
+
+    @property
+    def not_before(self) -> datetime | None:
+        return _utc(self.claims.get("nbf"))
+
+    @property
+    def expires_at(self) -> datetime | None:
+        return _utc(self.claims.get("exp"))
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        """Delegated scopes ("scp"), or the app roles ("roles") of an app-only token."""
+        return _strings(self.claims.get("scp")) or _strings(self.claims.get("roles"))
+
+    @property
+    def tenant(self) -> str | None:
+        tid = self.claims.get("tid")
+        return tid if isinstance(tid, str) else None
+
+    @property
+    def audience(self) -> str | None:
+        """The audience; a list audience (allowed by RFC 7519) gives its first entry."""
+        aud = self.claims.get("aud")
+        if isinstance(aud, list):
+            aud = next((item for item in aud if isinstance(item, str)), None)
+        return aud if isinstance(aud, str) else None
+
+    @property
+    def username(self) -> str | None:
+        """The sign-in name; v2 tokens say preferred_username, v1 tokens upn or unique_name."""
+        for key in _USERNAME_CLAIMS:
+            value = self.claims.get(key)
+            if isinstance(value, str) and value:
+                return value
+        return None
+
+    @property
+    def version(self) -> str | None:
+        ver = self.claims.get("ver")
+        return ver if isinstance(ver, str) else None
+
+
+def _decode_part(part: str, what: str) -> dict[str, Any]:
+    """One base64url segment to a JSON object. Tolerates padding and the +/ alphabet."""
+    part = part.rstrip("=")
+    if not part:
+        raise TokenDecodeError(f"The {what} part of the token is empty")
+    if not _BASE64.fullmatch(part):
+        raise TokenDecodeError(
+            f"The {what} part of the token is not base64url text (letters, digits, - and _)"
+        )
+    if len(part) % 4 == 1:
+        raise TokenDecodeError(
+            f"The {what} part of the token has an impossible length: it is truncated "
+            "or has extra characters"
+        )
+    try:
+        raw = base64.urlsafe_b64decode(
+            part.replace("+", "-").replace("/", "_") + "=" * (-len(part) % 4)
+        )
+        text = raw.decode("utf-8")
+    except (binascii.Error, ValueError):
+        raise TokenDecodeError(f"The {what} part of the token is not UTF-8 text") from None
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        raise TokenDecodeError(f"The {what} part of the token is not JSON") from None
+    if not isinstance(value, dict):
+        kind = _JSON_KINDS.get(type(value), "a number")
+        raise TokenDecodeError(f"The {what} part of the token is JSON but {kind}, not an object")
+    return value
+
+
+def decode_jwt(token: str) -> DecodedToken:
+    """Decode a compact JWT's header and claims for display. NO signature verification.
+
+    Surrounding whitespace is ignored. Raises TokenDecodeError, whose message names the
+    problem but never contains the token, for anything that is not a decodable JWT
+    (including non-text input and encrypted JWE tokens).
+    """
+    if not isinstance(token, str):
+        raise TokenDecodeError(f"A token must be text, not {type(token).__name__}")
+    text = token.strip()
+    if not text:
+        raise TokenDecodeError("The token is empty")
+    parts = text.split(".")
+    if len(parts) == 5:
+        raise TokenDecodeError("This is an encrypted token (JWE); its contents cannot be shown")
+    if len(parts) != 3:
+        raise TokenDecodeError(
+            f"A JWT has three parts separated by dots; this text has {len(parts)}"
+        )
+    header = _decode_part(parts[0], "header")
+    claims = _decode_part(parts[1], "payload")
+    if not _BASE64.fullmatch(parts[2].rstrip("=")):
+        raise TokenDecodeError("The signature part of the token is not base64url text")
+    return DecodedToken(header=header, claims=claims)
+
+
+def looks_like_jwt(text: str) -> bool:
+    """Whether text is or contains something shaped like a JWT: the guard against storing one."""
+    return (text.startswith("eyJ") and text.count(".") >= 2) or re.search(_JWT, text) is not None
+
+
+def _epoch(moment: datetime | float) -> float:
+    if isinstance(moment, datetime):
+        if moment.tzinfo is None:  # a naive time here is always a UTC claim value
+            moment = moment.replace(tzinfo=timezone.utc)
+        return moment.timestamp()
+    return float(moment)
+
+
+def seconds_left(expires_at: datetime | float, now: datetime | float | None = None) -> int:
+    """Whole seconds until expires_at (a datetime or epoch seconds); negative once past.
+
+    Rounds down, so a countdown never shows time the token does not have.
+    """
+    start = time.time() if now is None else _epoch(now)
+    return math.floor(_epoch(expires_at) - start)
+
+
+def format_countdown(seconds: int) -> str:
+    """Time left as "59:58" or "1:02:03"; once expired, how long ago ("expired 3 min ago")."""
+    if seconds > 0:
+        hours, rest = divmod(seconds, 3600)
+        minutes, secs = divmod(rest, 60)
+        return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    ago = -seconds
+    if ago == 0:
+        return "expired just now"
+    if ago < 60:
+        return f"expired {ago} s ago"
+    if ago < 3600:
+        return f"expired {ago // 60} min ago"
+    if ago < 86400:
+        hours, minutes = divmod(ago // 60, 60)
+        return f"expired {hours} h {minutes} min ago" if minutes else f"expired {hours} h ago"
+    days = ago // 86400
+    return f"expired {days} day{'' if days == 1 else 's'} ago"
+
+
+def _replace(match: re.Match[str]) -> str:
+    if match["jwt"] is not None:
+        return REDACTED
+    if match["bearer"] is not None:
+        return match["bearer_prefix"] + REDACTED
+    if match["quoted"] is not None:
+        return match["key"] + match["sep"] + match["q"] + REDACTED + match["q"]
+    return match["key"] + match["sep"] + match["open"] + REDACTED
+
+
+def redact(text: str) -> str:
+    """Replace JWTs, bearer tokens and secret values with <redacted>, keeping the rest.
+
+    Secret values are those of refresh_token, access_token, id_token, client_secret and
+    password (also spelled with - or in camelCase) in key=value and quoted "key": "value"
+    forms. Idempotent: redacting twice gives the same text as once.
+    """
+    # One pass can expose a match a second pass would take (a lookahead that read text the
+    # pass then replaced), so repeat until nothing changes. This ends: every change either
+    # shrinks the text outside <redacted> markers or, failing that, the text's length.
+    while True:
+        redacted = _REDACT.sub(_replace, text)
+        if redacted == text:
+            return text
+        text = redacted
