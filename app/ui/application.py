@@ -7,10 +7,11 @@ import signal
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.core.broker import Broker
+from app.core.store import Store
 from app.ui.main_window import MainWindow
 from app.ui.tasks import TaskRunner
 
@@ -34,10 +35,18 @@ def tenant_names() -> dict[str, str]:
     return names
 
 
-def build_window(broker: Broker, runner: TaskRunner, sandbox: Sandbox | None) -> MainWindow:
+def build_window(
+    broker: Broker,
+    runner: TaskRunner,
+    sandbox: Sandbox | None,
+    store: Store | None = None,
+    settings: QSettings | None = None,
+) -> MainWindow:
     window = MainWindow(
         broker,
         runner,
+        store or Store(),
+        settings or QSettings("broker-account-manager", "broker-account-manager"),
         sandbox_note=SANDBOX_NOTE if sandbox else None,
         tenant_names=tenant_names() if sandbox else None,
     )

@@ -7,12 +7,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtCore import QSettings, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -28,9 +26,12 @@ from PySide6.QtWidgets import (
 from app.core import guidance
 from app.core.accounts import Account, TokenResult
 from app.core.broker import Broker
-from app.core.errors import BrokerError, ProfileError
-from app.core.profile import Profile, parse_profile
+from app.core.credentials import record_for
+from app.core.errors import BrokerError
+from app.core.profile import Profile
+from app.core.store import Store
 from app.ui.accounts_model import ERROR, FRESH, NEEDS_SIGN_IN, UNUSABLE, AccountsModel
+from app.ui.profile_bar import ProfileBar
 from app.ui.tasks import Task, TaskRunner
 from app.ui.widgets import Banner, TokenInspector
 
@@ -44,15 +45,20 @@ class MainWindow(QMainWindow):
         self,
         broker: Broker,
         runner: TaskRunner,
-        profile: Profile | None = None,
+        store: Store,
+        settings: QSettings,
         sandbox_note: str | None = None,
         tenant_names: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.broker = broker
         self.runner = runner
-        self.profile = profile or Profile()
+        self.store = store
+        self.settings = settings
+        loaded = store.load()
+        self.data = loaded.data
         self.active: Account | None = None
+        self.restoring = True  # the first listing restores the last active account
         self.current: Task | None = None
         self.tokens: dict[str, TokenResult] = {}
         self.interactive_started: Callable[[int], None] | None = None  # sandbox picker hook
@@ -60,11 +66,30 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(900, 560)
         self.model = AccountsModel(tenant_names)
         self._build(sandbox_note)
+        if loaded.warning:
+            self.notice.show_text("Settings were reset", loaded.warning)
+        self._restore_geometry()
         self._update_actions()
+
+    @property
+    def profile(self) -> Profile:
+        return self.data.profile()
+
+    @profile.setter
+    def profile(self, profile: Profile) -> None:
+        """Replace the current profile (tests and the profile bar use this)."""
+        self.profile_bar.replace(self.profile, profile)
+
+    def save(self) -> None:
+        try:
+            self.store.save(self.data)
+        except (OSError, ValueError) as exc:
+            self.notice.show_text("Could not save settings", f"{type(exc).__name__}: {exc}")
 
     # ---- layout ----------------------------------------------------------------------------
     def _build(self, sandbox_note: str | None) -> None:
         self.toolbar = QToolBar("Actions")
+        self.toolbar.setObjectName("actionsToolbar")
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(self.toolbar)
@@ -82,20 +107,9 @@ class MainWindow(QMainWindow):
             self.sandbox_banner.show_text("Sandbox mode", sandbox_note, closable=False)
         self.banner = Banner("error")
 
-        self.tenant_edit = QLineEdit(self.profile.tenant)
-        self.tenant_edit.setAccessibleName("Tenant")
-        self.tenant_edit.setPlaceholderText("organizations, common, consumers or a tenant id")
-        self.passthrough = QCheckBox("MSA passthrough")
-        self.passthrough.setChecked(self.profile.msa_passthrough)
-        self.profile_error = QLabel()
-        self.profile_error.setStyleSheet("color:#c62828;")
-        self.tenant_edit.editingFinished.connect(self._profile_edited)
-        self.passthrough.toggled.connect(self._profile_edited)
-        profile_bar = QHBoxLayout()
-        profile_bar.addWidget(QLabel("Tenant:"))
-        profile_bar.addWidget(self.tenant_edit, 1)
-        profile_bar.addWidget(self.passthrough)
-        profile_bar.addWidget(self.profile_error, 1)
+        self.notice = Banner("info")
+        self.profile_bar = ProfileBar(self.data, self.save)
+        self.profile_bar.changed.connect(self._profile_changed)
 
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter accounts")
@@ -134,7 +148,8 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.sandbox_banner)
-        layout.addLayout(profile_bar)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.profile_bar)
         layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
@@ -177,25 +192,14 @@ class MainWindow(QMainWindow):
             action.setEnabled(idle and has and not unavailable)
         self.act_copy.setEnabled(has)
 
-    def _profile_edited(self) -> None:
-        raw = {
-            **self.profile.to_dict(),
-            "tenant": self.tenant_edit.text(),
-            "msa_passthrough": self.passthrough.isChecked(),
-        }
-        try:
-            profile = parse_profile(raw)
-        except ProfileError as exc:
-            self.profile_error.setText("; ".join(exc.errors.values()))
-            return
-        self.profile_error.clear()
-        if profile != self.profile:
-            self.profile = profile
-            self.tokens.clear()
-            self.inspector.show_result(None)
-            self.model.set_accounts([r.account for r in self.model.rows], None, keep_state=False)
-            self.model.set_active(self.active.home_account_id if self.active else None)
-            self.refresh()
+    def _profile_changed(self, profile: Profile) -> None:
+        self.tokens.clear()
+        self.inspector.show_result(None)
+        self.active = None
+        self.model.set_accounts([], None, keep_state=False)
+        self.restoring = True
+        self.active_changed.emit(None)
+        self.refresh()
 
     # ---- running broker calls ----------------------------------------------------------------
     def _start(
@@ -258,6 +262,8 @@ class MainWindow(QMainWindow):
         )
 
     def _listed(self, accounts: list[Account]) -> None:
+        forgotten = set(self.data.forgotten.get(self.profile.name, []))
+        accounts = [a for a in accounts if a.home_account_id not in forgotten]
         selected = self.selected()
         active_id = self.active.home_account_id if self.active else None
         self.model.set_accounts(accounts, active_id)
@@ -265,7 +271,19 @@ class MainWindow(QMainWindow):
             self._mark_usability(account)
         if selected:
             self._select(selected)
-        self.busy_label.setText(f"{len(accounts)} accounts")
+        if self.restoring:
+            self.restoring = False
+            self._restore_active(accounts)
+
+    def _restore_active(self, accounts: list[Account]) -> None:
+        """The account that was active last time becomes active again, and a silent token is
+        tried for it in the background."""
+        wanted = self.data.active.get(self.profile.name)
+        account = next((a for a in accounts if a.home_account_id == wanted), None)
+        if account is not None:
+            self._set_active(account)
+            self._select(account)
+            QTimer.singleShot(0, self.get_token)
 
     def _mark_usability(self, account: Account) -> None:
         """Say which accounts this profile cannot use, and why, before anyone tries."""
@@ -298,11 +316,26 @@ class MainWindow(QMainWindow):
                 self.active.home_account_id if self.active else None,
             )
         self.tokens[account.home_account_id] = result
+        self._remember(account)
         self.model.update(account, state=FRESH, detail="")
         if self.active is None:
             self._set_active(account)
         self._select(account)
         self.inspector.show_result(result)
+
+    def _remember(self, account: Account) -> None:
+        """Keep the account's AuthenticationRecord (never a token) under this profile."""
+        name = self.profile.name
+        records = [
+            r
+            for r in self.data.records.get(name, [])
+            if r.home_account_id != account.home_account_id
+        ]
+        self.data.records[name] = [*records, record_for(account, self.profile)]
+        forgotten = self.data.forgotten.get(name, [])
+        if account.home_account_id in forgotten:
+            forgotten.remove(account.home_account_id)
+        self.save()
 
     def add_account(self) -> None:
         handle, profile = self._window_handle(), self.profile
@@ -354,7 +387,13 @@ class MainWindow(QMainWindow):
             return
 
         def forget(_: object) -> None:
-            self.tokens.pop(account.home_account_id, None)
+            name, home_id = profile.name, account.home_account_id
+            self.data.forgotten.setdefault(name, []).append(home_id)
+            self.data.records[name] = [
+                r for r in self.data.records.get(name, []) if r.home_account_id != home_id
+            ]
+            self.save()
+            self.tokens.pop(home_id, None)
             rows = [r.account for r in self.model.rows if r.account != account]
             if self.active == account:
                 self._set_active(None)
@@ -371,7 +410,31 @@ class MainWindow(QMainWindow):
     def _set_active(self, account: Account | None) -> None:
         self.active = account
         self.model.set_active(account.home_account_id if account else None)
+        if account is None:
+            self.data.active.pop(self.profile.name, None)
+        else:
+            self.data.active[self.profile.name] = account.home_account_id
+        self.save()
         self.active_changed.emit(account)
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+        splitter = self.settings.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)  # type: ignore[arg-type]
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)  # type: ignore[arg-type]
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/state", self.saveState())
+        if self.current is not None:
+            self.current.cancel()
+        super().closeEvent(event)
 
     def copy_username(self) -> None:
         account = self.selected()

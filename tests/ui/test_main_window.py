@@ -6,24 +6,37 @@ import time
 import uuid
 
 import pytest
-from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
 
 from app.core.broker import Broker
 from app.core.profile import Profile
+from app.core.store import Store
 from app.ui.accounts_model import FRESH, NEEDS_SIGN_IN, UNUSABLE
 from app.ui.application import build_window
 from app.ui.tasks import TaskRunner
 from tests.helpers import CONTOSO, claims
 
 
-@pytest.fixture
-def window(qtbot, sandbox, control):  # type: ignore[no-untyped-def]
-    window = build_window(Broker(timeout=10, interactive_timeout=20), TaskRunner(), sandbox)
+def open_window(qtbot, sandbox, tmp_path):  # type: ignore[no-untyped-def]
+    window = build_window(
+        Broker(timeout=10, interactive_timeout=20),
+        TaskRunner(),
+        sandbox,
+        Store(tmp_path / "settings.json"),
+        QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat),
+    )
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     window.refresh()
-    qtbot.waitUntil(lambda: window.current is None and window.model.rowCount() == 6)
+    qtbot.waitUntil(lambda: window.current is None and window.model.rowCount() > 0)
+    return window
+
+
+@pytest.fixture
+def window(qtbot, sandbox, control, tmp_path):  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, sandbox, tmp_path)
+    assert window.model.rowCount() == 6
     yield window
     window.sandbox_picker.stop()
     if window.current is not None:
@@ -33,6 +46,11 @@ def window(qtbot, sandbox, control):  # type: ignore[no-untyped-def]
 def select(window, username: str) -> None:  # type: ignore[no-untyped-def]
     row = next(i for i, r in enumerate(window.model.rows) if r.account.username == username)
     window.table.selectRow(window.proxy.mapFromSource(window.model.index(row, 0)).row())
+
+
+def use_profile(window, qtbot, profile: Profile) -> None:  # type: ignore[no-untyped-def]
+    window.profile = profile
+    qtbot.waitUntil(lambda: idle(window) and window.model.rowCount() > 0, timeout=15000)
 
 
 def row(window, username: str):  # type: ignore[no-untyped-def]
@@ -96,7 +114,7 @@ def test_silent_then_switch_active(window, qtbot):
 
 
 def test_interaction_required_then_sign_in_again(window, qtbot):
-    window.profile = Profile(scopes=(f"api://consent-{uuid.uuid4().hex[:8]}/Mail.Read",))
+    use_profile(window, qtbot, Profile(scopes=(f"api://consent-{uuid.uuid4().hex[:8]}/Mail.Read",)))
     select(window, "lee@fabrikam.example")
     window.act_token.trigger()
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
@@ -114,8 +132,8 @@ def test_interaction_required_then_sign_in_again(window, qtbot):
 
 
 def test_tenant_mismatch_shows_its_guidance(window, qtbot):
-    window.tenant_edit.setText(CONTOSO)
-    window.tenant_edit.editingFinished.emit()
+    window.profile_bar.tenant_edit.setText(CONTOSO)
+    window.profile_bar.tenant_edit.editingFinished.emit()
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
     select(window, "diego@fabrikam.example")
     window.act_token.trigger()
@@ -127,21 +145,21 @@ def test_tenant_mismatch_shows_its_guidance(window, qtbot):
 def test_msa_passthrough_toggle_marks_personal_accounts(window, qtbot):
     assert row(window, "alex@outlook.example").state == UNUSABLE
     assert "MSA passthrough" in row(window, "alex@outlook.example").detail
-    window.passthrough.setChecked(True)
+    window.profile_bar.passthrough.setChecked(True)
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
     assert row(window, "alex@outlook.example").state != UNUSABLE
 
 
 def test_bad_tenant_is_refused_with_a_field_message(window):
-    window.tenant_edit.setText("contoso/B2C_1_signin")
-    window.tenant_edit.editingFinished.emit()
-    assert "B2C" in window.profile_error.text()
+    window.profile_bar.tenant_edit.setText("contoso/B2C_1_signin")
+    window.profile_bar.tenant_edit.editingFinished.emit()
+    assert "B2C" in window.profile_bar.error.text()
     assert window.profile.tenant == "organizations"  # nothing lost, nothing applied
 
 
 def test_cancel_drops_the_late_answer(window, control, qtbot):
     control.delay("acquireTokenSilently", 2.0)
-    window.profile = Profile(scopes=(f"api://late-{uuid.uuid4().hex[:8]}/.default",))
+    use_profile(window, qtbot, Profile(scopes=(f"api://late-{uuid.uuid4().hex[:8]}/.default",)))
     select(window, "megan@contoso.example")
     window.act_token.trigger()
     assert window.cancel_button.isVisible() and not window.act_token.isEnabled()
@@ -155,7 +173,7 @@ def test_gui_never_waits_on_a_held_broker_call(window, control, qtbot):
     """A QTimer heartbeat measures the largest event-loop gap while the broker holds a call
     for 3 s; a GUI blocked on the broker would show a gap of 3 s or more."""
     control.delay("acquireTokenSilently", 3.0)
-    window.profile = Profile(scopes=(f"api://held-{uuid.uuid4().hex[:8]}/.default",))
+    use_profile(window, qtbot, Profile(scopes=(f"api://held-{uuid.uuid4().hex[:8]}/.default",)))
     select(window, "megan@contoso.example")
     gaps: list[int] = []
     clock = QElapsedTimer()
@@ -170,3 +188,50 @@ def test_gui_never_waits_on_a_held_broker_call(window, control, qtbot):
     heartbeat.stop()
     assert time.monotonic() - started >= 2.5  # the broker really held the call
     assert max(gaps) < 1000, f"event loop blocked for {max(gaps)} ms"
+
+
+def test_restart_restores_the_active_account_and_gets_a_token(window, qtbot, sandbox, tmp_path):
+    select(window, "lee@fabrikam.example")
+    window.act_active.trigger()
+    window.close()
+    again = open_window(qtbot, sandbox, tmp_path)
+    qtbot.waitUntil(
+        lambda: idle(again) and row(again, "lee@fabrikam.example").state == FRESH, timeout=15000
+    )
+    assert again.active is not None and again.active.username == "lee@fabrikam.example"
+    assert row(again, "lee@fabrikam.example").active
+    again.sandbox_picker.stop()
+
+
+def test_corrupt_settings_are_kept_as_a_backup_and_the_app_starts(qtbot, sandbox, tmp_path):
+    (tmp_path / "settings.json").write_text("{ this is not json")
+    window = open_window(qtbot, sandbox, tmp_path)
+    assert window.notice.isVisible()
+    backups = list(tmp_path.glob("settings.json.corrupt-*"))
+    assert len(backups) == 1 and backups[0].read_text() == "{ this is not json"
+    assert str(backups[0]) in window.notice.body.text()
+    assert window.profile == Profile()
+    window.sandbox_picker.stop()
+
+
+def test_sign_out_forgets_the_account_across_refresh(window, qtbot):
+    select(window, "diego@fabrikam.example")
+    window.act_out.trigger()
+    qtbot.waitUntil(lambda: idle(window), timeout=15000)
+    window.refresh()
+    qtbot.waitUntil(lambda: idle(window), timeout=15000)
+    assert all(r.account.username != "diego@fabrikam.example" for r in window.model.rows)
+    assert window.model.rowCount() == 5
+
+
+def test_switching_profile_rediscovers_with_the_new_settings(window, qtbot, control):
+    window.profile_bar.data.profiles.append(Profile(name="Consumers", tenant="consumers"))
+    calls = len(control.calls("getAccounts"))
+    window.profile_bar._fill()
+    window.profile_bar.combo.setCurrentText("Consumers")
+    qtbot.waitUntil(
+        lambda: idle(window) and len(control.calls("getAccounts")) > calls, timeout=15000
+    )
+    assert window.profile.tenant == "consumers"
+    assert row(window, "adele@contoso.example").state == UNUSABLE
+    assert row(window, "alex@outlook.example").state != UNUSABLE

@@ -1,0 +1,150 @@
+"""The profile editor: every field of a configuration to try, validated as you type, and the
+redirect URIs its app registration needs, each with a copy button."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.profile import AUTHORITY_HOSTS, Profile, parse_profile, validate
+
+
+class ProfileEditor(QDialog):
+    def __init__(
+        self, profile: Profile, taken_names: set[str], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Profile — {profile.name}")
+        self.setMinimumWidth(620)
+        self.taken_names = taken_names - {profile.name}
+        self.result_profile: Profile | None = None
+        self.name = QLineEdit(profile.name)
+        self.client_id = QLineEdit(profile.client_id)
+        self.tenant = QLineEdit(profile.tenant)
+        self.tenant.setPlaceholderText("organizations, common, consumers, a tenant id or domain")
+        self.authority = QComboBox()
+        self.authority.setEditable(True)
+        for label, url in AUTHORITY_HOSTS.items():
+            self.authority.addItem(f"{url}", label)
+        self.authority.setCurrentText(profile.authority_host)
+        self.scopes = QLineEdit(" ".join(profile.scopes))
+        self.passthrough = QCheckBox("Enable MSA passthrough (personal accounts in this app)")
+        self.passthrough.setChecked(profile.msa_passthrough)
+        self.default_account = QCheckBox("Use the OS default account first")
+        self.default_account.setChecked(profile.use_default_account)
+        self.errors: dict[str, QLabel] = {}
+
+        form = QFormLayout()
+        rows: list[tuple[str, str, QWidget]] = [
+            ("name", "&Name", self.name),
+            ("client_id", "&Client id", self.client_id),
+            ("tenant", "&Tenant", self.tenant),
+            ("authority_host", "&Authority host", self.authority),
+            ("scopes", "&Scopes", self.scopes),
+            ("msa_passthrough", "", self.passthrough),
+            ("use_default_account", "", self.default_account),
+        ]
+        for field, label, widget in rows:
+            widget.setAccessibleName(label.replace("&", "") or field.replace("_", " "))
+            error = QLabel()
+            error.setObjectName(f"{field}Error")
+            error.setStyleSheet("color:#c62828;")
+            error.setWordWrap(True)
+            error.hide()
+            self.errors[field] = error
+            box = QVBoxLayout()
+            box.setSpacing(2)
+            box.addWidget(widget)
+            box.addWidget(error)
+            form.addRow(label, box)
+
+        self.redirects = QGroupBox("Redirect URIs to register for this client id")
+        self.redirect_grid = QGridLayout(self.redirects)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.redirects)
+        layout.addWidget(self.buttons)
+
+        for edit in (self.name, self.client_id, self.tenant, self.scopes):
+            edit.textChanged.connect(self._revalidate)
+        self.authority.editTextChanged.connect(self._revalidate)
+        self.passthrough.toggled.connect(self._revalidate)
+        self.default_account.toggled.connect(self._revalidate)
+        self._revalidate()
+
+    def raw(self) -> dict[str, object]:
+        return {
+            "name": self.name.text(),
+            "client_id": self.client_id.text(),
+            "tenant": self.tenant.text(),
+            "authority_host": self.authority.currentText(),
+            "scopes": self.scopes.text(),
+            "msa_passthrough": self.passthrough.isChecked(),
+            "use_default_account": self.default_account.isChecked(),
+        }
+
+    def field_errors(self) -> dict[str, str]:
+        errors = validate(self.raw())
+        if self.name.text().strip() in self.taken_names:
+            errors.setdefault("name", "Another profile already has this name.")
+        return errors
+
+    def _revalidate(self) -> None:
+        errors = self.field_errors()
+        for field, label in self.errors.items():
+            label.setText(errors.get(field, ""))
+            label.setVisible(field in errors)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not errors)
+        self._show_redirects(None if "client_id" in errors else self.client_id.text().strip())
+
+    def _show_redirects(self, client_id: str | None) -> None:
+        while self.redirect_grid.count():
+            item = self.redirect_grid.takeAt(0)
+            widget = item.widget()
+            if widget is not None:
+                widget.setParent(None)  # type: ignore[call-overload]
+                widget.deleteLater()
+        if client_id is None:
+            self.redirect_grid.addWidget(QLabel("Enter a valid client id to see them."), 0, 0)
+            return
+        uris = Profile(client_id=client_id.lower()).redirect_uris()
+        for row, (platform, uri) in enumerate(uris.items()):
+            value = QLineEdit(uri)
+            value.setReadOnly(True)
+            value.setAccessibleName(f"Redirect URI for {platform}")
+            copy = QPushButton("Copy")
+            copy.setAccessibleName(f"Copy the redirect URI for {platform}")
+            copy.clicked.connect(_copier(uri))
+            self.redirect_grid.addWidget(QLabel(platform), row, 0)
+            self.redirect_grid.addWidget(value, row, 1)
+            self.redirect_grid.addWidget(copy, row, 2)
+
+    def _accept(self) -> None:
+        if self.field_errors():
+            return
+        self.result_profile = parse_profile(self.raw())
+        self.accept()
+
+
+def _copier(text: str) -> Callable[[], None]:
+    return lambda: QGuiApplication.clipboard().setText(text)
