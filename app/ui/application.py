@@ -7,7 +7,7 @@ import signal
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QProcess, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.core.broker import Broker
@@ -59,10 +59,21 @@ def build_window(
     return window
 
 
+def restart_in_sandbox() -> None:
+    """The native runtime decides at import whether a broker answers, so sandbox mode needs a
+    new process; start it and leave."""
+    args = [*(a for a in sys.argv[1:] if a != "--sandbox"), "--sandbox"]
+    command = args if getattr(sys, "frozen", False) else ["-m", "app", *args]
+    QProcess.startDetached(sys.executable, command)
+    QApplication.quit()
+
+
 def run(sandbox: Sandbox | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Broker Account Manager")
     window = build_window(Broker(), TaskRunner(), sandbox)
+    if sandbox is None and sys.platform.startswith("linux"):
+        window.offer_sandbox = restart_in_sandbox
     window.show()
     QTimer.singleShot(0, window.refresh)
     # SIGTERM/Ctrl-C: leave the event loop so the sandbox is torn down on the way out. Python

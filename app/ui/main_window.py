@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.current: Task | None = None
         self.tokens: dict[str, TokenResult] = {}
         self.interactive_started: Callable[[int], None] | None = None  # sandbox picker hook
+        self.offer_sandbox: Callable[[], None] | None = None  # restart with --sandbox
         self.setWindowTitle("Broker Account Manager")
         self.setMinimumSize(900, 560)
         self.model = AccountsModel(tenant_names)
@@ -214,6 +215,8 @@ class MainWindow(QMainWindow):
         unavailable = self.broker.unavailable
         if unavailable is not None:
             self.banner.show_guidance(guidance.for_unavailable(unavailable))
+            if unavailable.kind == "no-broker" and self.offer_sandbox is not None:
+                self.banner.offer("Restart with simulated accounts", self.offer_sandbox)
             return False
         self.banner.hide()
         self.current = self.runner.run(label, fn, done, failed or self._failed(label))

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import time
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -21,6 +23,13 @@ from PySide6.QtWidgets import (
 
 from app.core.accounts import TokenResult
 from app.core.guidance import Guidance
+from app.core.tokens import (
+    DecodedToken,
+    TokenDecodeError,
+    decode_jwt,
+    format_countdown,
+    seconds_left,
+)
 
 
 class Banner(QFrame):
@@ -43,6 +52,8 @@ class Banner(QFrame):
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.body.setStyleSheet("border:none;")
         self.action = QPushButton()
+        self._offered: Callable[[], None] | None = None
+        self.action.clicked.connect(lambda: self._offered and self._offered())
         self.action.hide()
         self.close_button = QPushButton("Dismiss")
         self.close_button.setAccessibleName("Dismiss message")
@@ -57,10 +68,18 @@ class Banner(QFrame):
         self.hide()
 
     def show_text(self, title: str, body: str, closable: bool = True) -> None:
+        self.action.hide()
         self.title.setText(title)
         self.body.setText(body)
         self.close_button.setVisible(closable)
         self.show()
+
+    def offer(self, text: str, slot: Callable[[], None]) -> None:
+        """A button on the banner for the fix it describes."""
+        self.action.setText(text)
+        self.action.setAccessibleName(text)
+        self._offered = slot
+        self.action.show()
 
     def show_guidance(self, guidance: Guidance, context: str = "") -> None:
         prefix = f"{context}: " if context else ""
@@ -70,26 +89,37 @@ class Banner(QFrame):
         )
 
 
-def decode_claims(jwt: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Header and claims of a JWT, for display only (the signature is not verified)."""
+def _decoded(jwt: str) -> DecodedToken | None:
     try:
-        header, payload = (
-            json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
-            for part in jwt.split(".")[:2]
-        )
-    except ValueError:
-        return {}, {}
-    return header, payload
+        return decode_jwt(jwt)
+    except TokenDecodeError:
+        return None
 
 
 TIME_CLAIMS = ("iat", "nbf", "exp")
+COPY_WARNING = (
+    "The access token lets anyone who holds it act as this account against {aud} until it "
+    "expires ({left}). Paste it only where you trust, and never into chats, tickets or logs."
+)
+
+
+def confirm_dialog(parent: QWidget, text: str) -> bool:
+    answer = QMessageBox.warning(
+        parent,
+        "Copy the raw access token?",
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class TokenInspector(QWidget):
     """Decoded header and claims of the access token and id token, and a live countdown."""
 
-    def __init__(self) -> None:
+    def __init__(self, confirm: Callable[[QWidget, str], bool] = confirm_dialog) -> None:
         super().__init__()
+        self.confirm = confirm
         self.result: TokenResult | None = None
         self.summary = QLabel("No token yet. Select an account and get a token.")
         self.summary.setWordWrap(True)
@@ -99,10 +129,15 @@ class TokenInspector(QWidget):
         self.tree.setAccessibleName("Token claims")
         self.tree.setColumnWidth(0, 170)
         self.tree.setAlternatingRowColors(True)
+        self.copy_button = QPushButton("Copy raw access token…")
+        self.copy_button.setAccessibleName("Copy the raw access token")
+        self.copy_button.clicked.connect(self.copy_token)
+        self.copy_button.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignRight)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._tick)
         self.timer.start(1000)
@@ -110,18 +145,24 @@ class TokenInspector(QWidget):
     def show_result(self, result: TokenResult | None) -> None:
         self.result = result
         self.tree.clear()
+        self.copy_button.setEnabled(result is not None)
         if result is None:
             self.summary.setText("No token yet. Select an account and get a token.")
             return
         for title, jwt in (("Access token", result.access_token), ("ID token", result.id_token)):
-            header, claims = decode_claims(jwt)
+            decoded = _decoded(jwt)
             top = QTreeWidgetItem([title, "decoded for display, not verified"])
             self.tree.addTopLevelItem(top)
-            for section, values in (("header", header), ("claims", claims)):
+            if decoded is None:
+                top.setText(1, "not a JWT: nothing to show")
+                continue
+            for section, values in (("header", decoded.header), ("claims", decoded.claims)):
                 node = QTreeWidgetItem([section, ""])
                 top.addChild(node)
                 for key, value in values.items():
-                    node.addChild(QTreeWidgetItem([key, _format(key, value)]))
+                    item = QTreeWidgetItem([key, _format(key, value)])
+                    item.setToolTip(1, _format(key, value))
+                    node.addChild(item)
             top.setExpanded(True)
             top.child(1).setExpanded(True)
         self._tick()
@@ -130,21 +171,34 @@ class TokenInspector(QWidget):
         result = self.result
         if result is None:
             return
-        _, claims = decode_claims(result.access_token)
-        left = result.expires_in()
-        countdown = (
-            f"expires in {left // 3600}:{left % 3600 // 60:02d}:{left % 60:02d}"
-            if left > 0
-            else "expired"
-        )
+        access = _decoded(result.access_token)
+        left = seconds_left(result.expires_on)
+        countdown = format_countdown(left)
+        aud = access.audience if access else "?"
+        tenant = access.tenant if access else "?"
+        scopes = " ".join(result.granted_scopes) or " ".join(access.scopes if access else ())
         self.summary.setText(
-            f"<b>{result.account.username}</b> — {countdown}<br>"
-            f"Audience: {claims.get('aud', '?')} · Tenant: {claims.get('tid', '?')}<br>"
-            f"Scopes granted: {' '.join(result.granted_scopes) or claims.get('scp', '')}"
+            f"<b>{result.account.username}</b> — "
+            f"{'expires in ' + countdown if left > 0 else countdown}<br>"
+            f"Audience: {aud} · Tenant: {tenant}<br>Scopes granted: {scopes}"
         )
+
+    def copy_token(self) -> None:
+        """An explicit action with a warning: the raw token is a bearer credential."""
+        result = self.result
+        if result is None:
+            return
+        access = _decoded(result.access_token)
+        text = COPY_WARNING.format(
+            aud=(access.audience if access else None) or "its audience",
+            left=format_countdown(seconds_left(result.expires_on)),
+        )
+        if self.confirm(self, text):
+            QGuiApplication.clipboard().setText(result.access_token)
 
 
 def _format(key: str, value: Any) -> str:
     if key in TIME_CLAIMS and isinstance(value, int):
-        return f"{value}  ({time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(value))})"
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(value))
+        return f"{value}  ({when})"
     return value if isinstance(value, str) else json.dumps(value)

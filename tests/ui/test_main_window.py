@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
 
 from app.core.broker import Broker
+from app.core.errors import BrokerUnavailable
 from app.core.profile import Profile
 from app.core.store import Store
 from app.ui.accounts_model import FRESH, NEEDS_SIGN_IN, UNUSABLE
@@ -235,3 +236,37 @@ def test_switching_profile_rediscovers_with_the_new_settings(window, qtbot, cont
     assert window.profile.tenant == "consumers"
     assert row(window, "adele@contoso.example").state == UNUSABLE
     assert row(window, "alex@outlook.example").state != UNUSABLE
+
+
+class UnavailableBroker(Broker):
+    """The runtime decides availability once per process and this one has a broker, so the
+    window's handling of "no broker" is driven by this stand-in (the real three ways are
+    produced in fresh interpreters by tests/e2e/test_unavailable.py)."""
+
+    @property
+    def unavailable(self):  # type: ignore[no-untyped-def, override]
+        return BrokerUnavailable(
+            "no-broker",
+            "No broker answered: Broker cannot be initialized",
+            "Install the Microsoft Identity Broker, or use --sandbox.",
+        )
+
+
+def test_no_broker_is_explained_and_sandbox_mode_is_offered(qtbot, tmp_path):
+    window = build_window(
+        UnavailableBroker(),
+        TaskRunner(),
+        None,
+        Store(tmp_path / "s.json"),
+        QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat),
+    )
+    offered: list[bool] = []
+    window.offer_sandbox = lambda: offered.append(True)
+    qtbot.addWidget(window)
+    window.show()
+    window.refresh()
+    assert window.banner.isVisible() and "Broker cannot be initialized" in window.banner.body.text()
+    assert not window.act_add.isEnabled() and not window.act_refresh.isEnabled()
+    assert window.banner.action.isVisible()
+    window.banner.action.click()
+    assert offered == [True]
