@@ -68,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
     )
+    # The diagnostics dock turns our loggers up to DEBUG; stderr keeps the chosen level.
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     sandbox = None
     if args.sandbox:
         from app.sandbox.launcher import Sandbox, SandboxError

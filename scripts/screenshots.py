@@ -1,10 +1,14 @@
 """Render the main window's states offscreen to docs/*.png against the sandbox, so the
-screenshots in README stay current: `.venv/bin/python scripts/screenshots.py`."""
+screenshots in README stay current: `.venv/bin/python scripts/screenshots.py`.
+
+Each state is a fresh window with its own temporary settings; `--dark` renders with the
+dark colour scheme (run it as its own process: the scheme is set before widgets exist)."""
 
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -13,63 +17,96 @@ sys.path.insert(0, str(ROOT))
 
 from app.sandbox.launcher import Sandbox  # noqa: E402
 
+DOCS = ROOT / "docs"
 
-def main() -> None:
-    docs = ROOT / "docs"
-    docs.mkdir(exist_ok=True)
-    with Sandbox() as sandbox:
-        from PySide6.QtCore import QElapsedTimer
+
+def main(dark: bool) -> None:
+    DOCS.mkdir(exist_ok=True)
+    with Sandbox() as sandbox, tempfile.TemporaryDirectory() as tmp:
+        from PySide6.QtCore import QElapsedTimer, QSettings, Qt
         from PySide6.QtTest import QTest
         from PySide6.QtWidgets import QApplication
 
         from app.core.broker import Broker
-        from app.ui.application import build_window
+        from app.core.store import Store
+        from app.ui.application import build_window, follow_colour_scheme
+        from app.ui.profile_editor import ProfileEditor
         from app.ui.tasks import TaskRunner
 
         app = QApplication.instance() or QApplication(sys.argv)
-        window = build_window(Broker(), TaskRunner(), sandbox)
-        window.resize(1100, 640)
+        app.setStyle("Fusion")
+        if dark:  # as if the OS had switched (offscreen has no OS scheme to follow)
+            app.styleHints().setColorScheme(Qt.ColorScheme.Dark)
+            follow_colour_scheme(app, dark=True)
+        window = build_window(
+            Broker(),
+            TaskRunner(),
+            sandbox,
+            Store(Path(tmp) / "settings.json"),
+            QSettings(str(Path(tmp) / "w.ini"), QSettings.Format.IniFormat),
+        )
+        window.resize(1180, 680)
         window.show()
 
-        def settle(until) -> None:  # type: ignore[no-untyped-def]
+        def settle(until=lambda: True) -> None:  # type: ignore[no-untyped-def]
             clock = QElapsedTimer()
             clock.start()
             while not until() and clock.elapsed() < 15000:
                 QTest.qWait(25)
-            QTest.qWait(100)
+            QTest.qWait(150)
 
         def shot(name: str, widget=None) -> None:  # type: ignore[no-untyped-def]
-            (widget or window).grab().save(str(docs / f"{name}.png"))
-            print("wrote", docs / f"{name}.png")
+            path = DOCS / f"{name}.png"
+            (widget or window).grab().save(str(path))
+            print("wrote", path)
 
-        window.refresh()
-        settle(lambda: window.current is None and window.model.rowCount() > 0)
-        shot("accounts")
-        window.table.selectRow(0)
-        for username in ("adele@contoso.example",):
+        def select(username: str) -> None:
             row = next(i for i, r in enumerate(window.model.rows) if r.account.username == username)
             window.table.selectRow(window.proxy.mapFromSource(window.model.index(row, 0)).row())
+
+        idle = lambda: window.current is None  # noqa: E731
+        if dark:
+            window.refresh()
+            settle(lambda: idle() and window.model.rowCount() > 0)
+            select("megan@contoso.example")
+            window.get_token()
+            settle(idle)
+            window.make_active()
+            settle()
+            shot("dark")
+            return
+        settle()
+        shot("empty")
+        window.refresh()
+        settle(lambda: idle() and window.model.rowCount() > 0)
+        shot("accounts")
+        select("megan@contoso.example")
         window.get_token()
-        settle(lambda: window.current is None)
+        settle(idle)
         window.make_active()
-        settle(lambda: True)
+        settle()
         shot("token-inspector")
-        row = next(
-            i for i, r in enumerate(window.model.rows) if r.account.username.startswith("carl")
-        )
-        window.table.selectRow(window.proxy.mapFromSource(window.model.index(row, 0)).row())
+        select("carl@contoso.example")
         window.get_token()
-        settle(lambda: window.current is None)
+        settle(idle)
         shot("error-guidance")
         window.banner.hide()
         window.add_account()
         settle(lambda: window.sandbox_picker.dialog is not None)
         shot("sandbox-picker", window.sandbox_picker.dialog)
         window.sandbox_picker.dialog.reject()
-        settle(lambda: window.current is None)
+        settle(idle)
+        editor = ProfileEditor(window.profile, {"Default"}, window)
+        editor.tenant.setText("contoso/B2C_1_signin")
+        editor.show()
+        settle()
+        shot("profile-editor", editor)
+        editor.close()
+        window.diagnostics.show()
+        settle()
+        shot("diagnostics")
         window.close()
-        del app
 
 
 if __name__ == "__main__":
-    main()
+    main(dark="--dark" in sys.argv)

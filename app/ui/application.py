@@ -7,11 +7,13 @@ import signal
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QProcess, QSettings, QTimer
+from PySide6.QtCore import QProcess, QSettings, Qt, QTimer
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from app.core.broker import Broker
 from app.core.store import Store
+from app.ui.icons import app_icon
 from app.ui.main_window import MainWindow
 from app.ui.tasks import TaskRunner
 
@@ -68,9 +70,48 @@ def restart_in_sandbox() -> None:
     QApplication.quit()
 
 
+def follow_colour_scheme(app: QApplication, dark: bool | None = None) -> None:
+    """Use the OS light/dark scheme. Native styles (Windows 11, macOS) follow it by
+    themselves; Fusion, used elsewhere, gets a matching palette now and on every change."""
+    hints = app.styleHints()
+    if dark is None:
+        dark = hints.colorScheme() == Qt.ColorScheme.Dark
+    if app.style().name().lower() == "fusion":
+        app.setPalette(dark_palette() if dark else app.style().standardPalette())
+    if not getattr(app, "_follows_scheme", False):
+        hints.colorSchemeChanged.connect(lambda _: follow_colour_scheme(app))
+        app._follows_scheme = True  # type: ignore[attr-defined]
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#202124",
+        QPalette.ColorRole.WindowText: "#e8eaed",
+        QPalette.ColorRole.Base: "#17181a",
+        QPalette.ColorRole.AlternateBase: "#26282b",
+        QPalette.ColorRole.Text: "#e8eaed",
+        QPalette.ColorRole.Button: "#2d2f33",
+        QPalette.ColorRole.ButtonText: "#e8eaed",
+        QPalette.ColorRole.Highlight: "#3d7be0",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#2d2f33",
+        QPalette.ColorRole.ToolTipText: "#e8eaed",
+        QPalette.ColorRole.PlaceholderText: "#9aa0a6",
+        QPalette.ColorRole.Link: "#8ab4f8",
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6b6f75"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b6f75"))
+    return palette
+
+
 def run(sandbox: Sandbox | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Broker Account Manager")
+    app.setWindowIcon(app_icon())
+    follow_colour_scheme(app)
     window = build_window(Broker(), TaskRunner(), sandbox)
     if sandbox is None and sys.platform.startswith("linux"):
         window.offer_sandbox = restart_in_sandbox

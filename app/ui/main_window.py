@@ -25,12 +25,15 @@ from PySide6.QtWidgets import (
 
 from app.core import guidance
 from app.core.accounts import Account, TokenResult
-from app.core.broker import Broker
+from app.core.broker import Broker, set_pii_logging
 from app.core.credentials import record_for
 from app.core.errors import BrokerError
 from app.core.profile import Profile
 from app.core.store import Store
+from app.ui.about import show_about
 from app.ui.accounts_model import ERROR, FRESH, NEEDS_SIGN_IN, UNUSABLE, AccountsModel
+from app.ui.diagnostics import DiagnosticsDock, versions
+from app.ui.icons import icon
 from app.ui.profile_bar import ProfileBar
 from app.ui.tasks import Task, TaskRunner
 from app.ui.widgets import Banner, TokenInspector
@@ -92,16 +95,27 @@ class MainWindow(QMainWindow):
         self.toolbar = QToolBar("Actions")
         self.toolbar.setObjectName("actionsToolbar")
         self.toolbar.setMovable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(self.toolbar)
-        self.act_add = self._action("&Add account…", "Ctrl+N", self.add_account)
-        self.act_default = self._action("Use &OS account", "Ctrl+D", self.use_default_account)
-        self.act_token = self._action("Get &token", "Ctrl+T", self.get_token)
-        self.act_active = self._action("Make &active", "Ctrl+Return", self.make_active)
-        self.act_again = self._action("Sign in a&gain…", "Ctrl+I", self.sign_in_again)
-        self.act_out = self._action("Sign &out", "Ctrl+Shift+O", self.sign_out)
-        self.act_copy = self._action("&Copy username", "Ctrl+Shift+C", self.copy_username)
-        self.act_refresh = self._action("&Refresh", QKeySequence.StandardKey.Refresh, self.refresh)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setIconSize(QSize(20, 20))
+        menu = self.menuBar().addMenu("&Account")
+        self._menu = menu
+        self.act_add = self._action("add-account", "&Add account…", "Ctrl+N", self.add_account)
+        self.act_default = self._action(
+            "default-account", "Use &OS account", "Ctrl+D", self.use_default_account
+        )
+        self.act_token = self._action("token", "Get &token", "Ctrl+T", self.get_token)
+        self.act_active = self._action("active", "Make &active", "Ctrl+Return", self.make_active)
+        self.act_again = self._action(
+            "sign-in-again", "Sign in a&gain…", "Ctrl+I", self.sign_in_again
+        )
+        self.act_out = self._action("sign-out", "Sign &out", "Ctrl+Shift+O", self.sign_out)
+        self.act_copy = self._action(
+            "copy", "&Copy username", "Ctrl+Shift+C", self.copy_username, toolbar=False
+        )
+        self.act_refresh = self._action(
+            "refresh", "&Refresh", QKeySequence.StandardKey.Refresh, self.refresh
+        )
 
         self.sandbox_banner = Banner("sandbox")
         if sandbox_note:
@@ -162,13 +176,39 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.busy_label, 1)
         self.statusBar().addPermanentWidget(self.cancel_button)
         self.cancel_button.hide()
+        self._build_menus()
 
-    def _action(self, text: str, shortcut: Any, slot: Callable[[], None]) -> QAction:
-        action = QAction(text, self)
+    def _action(
+        self,
+        icon_name: str,
+        text: str,
+        shortcut: Any,
+        slot: Callable[[], None],
+        toolbar: bool = True,
+    ) -> QAction:
+        action = QAction(icon(icon_name), text, self)
         action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({action.shortcut().toString()})")
         action.triggered.connect(slot)
-        self.toolbar.addAction(action)
+        self._menu.addAction(action)
+        if toolbar:
+            self.toolbar.addAction(action)
         return action
+
+    def _build_menus(self) -> None:
+        self.diagnostics = DiagnosticsDock(set_pii=set_pii_logging, parent=self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.diagnostics)
+        self.diagnostics.install()
+        self.diagnostics.hide()
+        view = self.menuBar().addMenu("&View")
+        toggle = self.diagnostics.toggleViewAction()
+        toggle.setIcon(icon("diagnostics"))
+        toggle.setShortcut(QKeySequence("Ctrl+L"))
+        view.addAction(toggle)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction(icon("about"), "&About Broker Account Manager", self)
+        about.triggered.connect(lambda: show_about(self, versions()))
+        help_menu.addAction(about)
 
     # ---- state -----------------------------------------------------------------------------
     def selected(self) -> Account | None:
@@ -437,6 +477,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         if self.current is not None:
             self.current.cancel()
+        self.diagnostics.uninstall()
         super().closeEvent(event)
 
     def copy_username(self) -> None:

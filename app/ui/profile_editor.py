@@ -30,7 +30,6 @@ class ProfileEditor(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Profile — {profile.name}")
-        self.setMinimumWidth(620)
         self.taken_names = taken_names - {profile.name}
         self.result_profile: Profile | None = None
         self.name = QLineEdit(profile.name)
@@ -71,7 +70,9 @@ class ProfileEditor(QDialog):
             box.setSpacing(2)
             box.addWidget(widget)
             box.addWidget(error)
-            form.addRow(label, box)
+            caption = QLabel(label)
+            caption.setBuddy(widget)  # Alt+letter focuses the field
+            form.addRow(caption, box)
 
         self.redirects = QGroupBox("Redirect URIs to register for this client id")
         self.redirect_grid = QGridLayout(self.redirects)
@@ -131,6 +132,8 @@ class ProfileEditor(QDialog):
         for row, (platform, uri) in enumerate(uris.items()):
             value = QLineEdit(uri)
             value.setReadOnly(True)
+            value.setMinimumWidth(value.fontMetrics().horizontalAdvance(uri) + 16)
+            value.setCursorPosition(0)
             value.setAccessibleName(f"Redirect URI for {platform}")
             copy = QPushButton("Copy")
             copy.setAccessibleName(f"Copy the redirect URI for {platform}")

@@ -30,6 +30,7 @@ from app.core.tokens import (
     format_countdown,
     seconds_left,
 )
+from app.ui.icons import is_dark
 
 
 class Banner(QFrame):
@@ -40,11 +41,17 @@ class Banner(QFrame):
         "info": "background:#e8f4fd; color:#0d3c61; border:1px solid #b6dcf7;",
         "sandbox": "background:#fff4e5; color:#663c00; border:1px solid #ffd699;",
     }
+    DARK_STYLES: ClassVar[dict[str, str]] = {
+        "error": "background:#3b1f1f; color:#f8d7da; border:1px solid #7f3b3b;",
+        "info": "background:#1d2f3f; color:#d6ebfb; border:1px solid #355a7a;",
+        "sandbox": "background:#3a2e16; color:#ffe6b3; border:1px solid #7a5d26;",
+    }
 
     def __init__(self, kind: str = "error") -> None:
         super().__init__()
         self.setObjectName(f"{kind}Banner")
-        self.setStyleSheet(f"#{kind}Banner {{{self.STYLES[kind]} border-radius:4px;}}")
+        style = (self.DARK_STYLES if is_dark() else self.STYLES)[kind]
+        self.setStyleSheet(f"#{kind}Banner {{{style} border-radius:4px;}}")
         self.title = QLabel()
         self.title.setStyleSheet("font-weight:bold; border:none;")
         self.body = QLabel()
