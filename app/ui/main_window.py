@@ -135,6 +135,10 @@ class MainWindow(QMainWindow):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        focus_filter = QAction(self)
+        focus_filter.setShortcut(QKeySequence.StandardKey.Find)
+        focus_filter.triggered.connect(lambda: self.filter.setFocus())
+        self.addAction(focus_filter)
 
         self.table = QTableView()
         self.table.setAccessibleName("Accounts")
@@ -291,10 +295,11 @@ class MainWindow(QMainWindow):
 
         return show
 
-    def _window_handle(self) -> int:
-        """The native handle of our shown top-level window (HWND on Windows)."""
+    def _window_handle(self) -> int | None:
+        """The native handle of our shown top-level window (HWND on Windows), read on the GUI
+        thread. None until the window is shown: the broker's dialog needs a real parent."""
         if not self.isVisible():
-            raise RuntimeError("interactive calls need the window to be shown first")
+            return None
         return int(self.winId())
 
     # ---- actions -----------------------------------------------------------------------------
@@ -381,15 +386,23 @@ class MainWindow(QMainWindow):
         self.save()
 
     def add_account(self) -> None:
+        """The broker's account picker; with the profile's "use the OS default account",
+        the OS account is tried first without UI (azure-identity-broker's
+        use_default_broker_account)."""
         handle, profile = self._window_handle(), self.profile
-        if (
-            self._start(
-                "Signing in",
-                lambda: self.broker.sign_in_interactively(handle, profile),
-                self._got_token,
-            )
-            and self.interactive_started
-        ):
+        if handle is None:
+            return
+
+        def sign_in() -> TokenResult:
+            if profile.use_default_account:
+                try:
+                    return self.broker.sign_in_default_account(profile)
+                except BrokerError as exc:
+                    if not exc.interaction_required:
+                        raise
+            return self.broker.sign_in_interactively(handle, profile)
+
+        if self._start("Signing in", sign_in, self._got_token) and self.interactive_started:
             self.interactive_started(handle)
 
     def use_default_account(self) -> None:
@@ -415,6 +428,8 @@ class MainWindow(QMainWindow):
         if account is None:
             return
         handle = self._window_handle()
+        if handle is None:
+            return
         started = self._start(
             "Signing in again",
             lambda: self.broker.acquire_token_interactively(handle, account, profile),

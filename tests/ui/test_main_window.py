@@ -270,3 +270,29 @@ def test_no_broker_is_explained_and_sandbox_mode_is_offered(qtbot, tmp_path):
     assert window.banner.action.isVisible()
     window.banner.action.click()
     assert offered == [True]
+
+
+def test_profile_default_account_signs_in_without_the_picker(window, qtbot, control):
+    use_profile(
+        window,
+        qtbot,
+        Profile(use_default_account=True, scopes=(f"api://os-{uuid.uuid4().hex[:8]}/.default",)),
+    )
+    window.act_add.trigger()
+    qtbot.waitUntil(lambda: idle(window), timeout=15000)
+    assert row(window, "adele@contoso.example").state == FRESH
+    assert not control.calls("acquireTokenInteractively")
+
+
+def test_no_interactive_call_before_the_window_is_shown(qtbot, sandbox, control, tmp_path):
+    window = build_window(
+        Broker(),
+        TaskRunner(),
+        sandbox,
+        Store(tmp_path / "s.json"),
+        QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat),
+    )
+    qtbot.addWidget(window)
+    window.add_account()
+    assert window.current is None
+    assert not control.calls("acquireTokenInteractively")
