@@ -296,3 +296,23 @@ def test_no_interactive_call_before_the_window_is_shown(qtbot, sandbox, control,
     window.add_account()
     assert window.current is None
     assert not control.calls("acquireTokenInteractively")
+
+
+def test_msa_passthrough_on_offers_and_signs_in_a_personal_account(window, qtbot, control):
+    window.profile_bar.passthrough.setChecked(True)
+    qtbot.waitUntil(lambda: idle(window), timeout=15000)
+    window.act_add.trigger()
+    qtbot.waitUntil(lambda: window.sandbox_picker.dialog is not None, timeout=10000)
+    dialog = window.sandbox_picker.dialog
+    offered = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    index = next(i for i, text in enumerate(offered) if "alex@outlook.example" in text)
+    dialog.list.setCurrentRow(index)
+    dialog.accept()
+    qtbot.waitUntil(lambda: idle(window), timeout=15000)
+    alex = next(
+        r
+        for r in window.model.rows
+        if r.account.username == "alex@outlook.example" and r.state == FRESH
+    )
+    assert alex.account.personal
+    assert control.calls("acquireTokenInteractively")[-1]["passthrough"] is True
