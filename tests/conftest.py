@@ -20,7 +20,7 @@ _sandbox: Sandbox | None = None
 
 def pytest_configure(config: pytest.Config) -> None:
     global _sandbox
-    _sandbox = Sandbox()
+    _sandbox = Sandbox(storage=True)
     _sandbox.start()
 
 
@@ -33,6 +33,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def sandbox() -> Sandbox:
     assert _sandbox is not None and _sandbox.control is not None
     return _sandbox
+
+
+@pytest.fixture(scope="session")
+def storage(sandbox: Sandbox):  # type: ignore[no-untyped-def]
+    """The session's Azurite (HTTPS, OAuth) and its CA."""
+    assert sandbox.storage is not None
+    return sandbox.storage
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from pathlib import Path
 from types import TracebackType
 
 from app.sandbox.control import SandboxControl
+from app.sandbox.storage import StorageEmulator
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +72,10 @@ def clear_stale_runtime_locks(shm: Path = Path("/dev/shm")) -> int:
 
 
 class Sandbox:
-    def __init__(self, workdir: Path | None = None) -> None:
+    def __init__(self, workdir: Path | None = None, storage: bool = False) -> None:
         self._own_dir = workdir is None
+        self.want_storage = storage
+        self.storage: StorageEmulator | None = None
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="broker-sandbox-"))
         self.env: dict[str, str] = {}
         self.procs: list[subprocess.Popen[bytes]] = []
@@ -101,6 +104,9 @@ class Sandbox:
             self._start_bus()
             self._start_keyring()
             self._start_broker()
+            if self.want_storage:
+                self.storage = StorageEmulator(self.workdir)
+                self.storage.start(preexec_fn=_die_with_parent)
         except BaseException:
             self.stop()
             raise
@@ -165,6 +171,9 @@ class Sandbox:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def stop(self) -> None:
+        if self.storage is not None:
+            self.storage.stop()
+            self.storage = None
         for proc in reversed(self.procs):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)

@@ -1,0 +1,153 @@
+"""Azurite, the Azure Storage emulator, as the sandbox's blob endpoint: blob service only, on
+loopback, HTTPS with a CA made for this run, `--oauth basic` so it accepts the bearer tokens
+the sandbox broker mints, in memory, telemetry off (notes/azurite.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[2]
+AZURITE = ROOT / "node_modules" / ".bin" / "azurite-blob"
+ACCOUNT = "devstoreaccount1"
+# Azurite's documented, public development key; it grants nothing outside the emulator.
+ACCOUNT_KEY = (
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+)
+
+
+class StorageError(RuntimeError):
+    pass
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class StorageEmulator:
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.port = 0
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.ca_path = workdir / "storage-ca.pem"
+
+    @property
+    def account_url(self) -> str:
+        return f"https://127.0.0.1:{self.port}/{ACCOUNT}"
+
+    def _certificates(self) -> tuple[Path, Path]:
+        import trustme
+
+        ca = trustme.CA()
+        server = ca.issue_cert("127.0.0.1", "localhost")
+        cert, key = self.workdir / "storage-cert.pem", self.workdir / "storage-key.pem"
+        ca.cert_pem.write_to_path(str(self.ca_path))
+        server.private_key_pem.write_to_path(str(key))
+        with open(cert, "wb") as out:
+            for blob in server.cert_chain_pems:
+                out.write(blob.bytes())
+        return cert, key
+
+    def start(self, preexec_fn: object = None, port: int | None = None) -> None:
+        node = shutil.which("node")
+        if not AZURITE.exists() or node is None:
+            raise StorageError(
+                "The storage emulator is not installed: run `npm ci` in the project folder "
+                "(needs Node.js; scripts/setup.sh does it)."
+            )
+        cert, key = self._certificates()
+        self.port = port or free_port()
+        log = open(self.workdir / "azurite.log", "wb")  # noqa: SIM115 - owned by the child
+        args = [str(AZURITE), "--blobHost", "127.0.0.1", "--blobPort", str(self.port),
+                "--oauth", "basic", "--cert", str(cert), "--key", str(key),
+                "--inMemoryPersistence", "--disableTelemetry", "--silent",
+                "--skipApiVersionCheck", "--loose"]  # fmt: skip
+        self.proc = subprocess.Popen(  # type: ignore[call-overload]
+            args,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=preexec_fn,
+            env={**os.environ, "AZURITE_ACCOUNTS": ""},
+        )
+        log.close()
+        self._wait_for_port()
+
+    def _wait_for_port(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.proc is not None
+            if self.proc.poll() is not None:
+                raise StorageError(f"Azurite exited with {self.proc.returncode}: {self.log()}")
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5),
+            ):
+                return
+            time.sleep(0.05)
+        raise StorageError(f"Azurite did not open port {self.port} within {timeout:g} s")
+
+    def log(self) -> str:
+        path = self.workdir / "azurite.log"
+        return path.read_text(errors="replace")[-2000:] if path.exists() else ""
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.proc = None
+
+    def shared_key_client(self):  # type: ignore[no-untyped-def]
+        """A client with the emulator's account key: for seeding and test set-up only; the
+        app itself only ever uses the active account's token credential."""
+        from azure.storage.blob import BlobServiceClient
+
+        return BlobServiceClient(
+            self.account_url,
+            credential={"account_name": ACCOUNT, "account_key": ACCOUNT_KEY},
+            connection_verify=str(self.ca_path),
+        )
+
+
+DEMO_TREE = {
+    "demo-documents": [
+        "readme.txt",
+        "reports/2026/q1/summary.csv",
+        "reports/2026/q2/summary.csv",
+        "reports/2026/q3/summary.csv",
+        "reports/archive/2025.csv",
+        "images/logo.svg",
+        "images/photos/team.jpg",
+    ],
+    "demo-backups": ["db/nightly-2026-11-25.bak", "db/nightly-2026-11-26.bak"],
+    "demo-logs": [f"app/2026/11/{day:02d}.log" for day in range(1, 28)],
+}
+
+
+def seed_demo(emulator: StorageEmulator) -> None:
+    """A few containers and a folder tree so a newcomer sees a working pane."""
+    client = emulator.shared_key_client()
+    for container, names in DEMO_TREE.items():
+        box = client.create_container(container)
+        for name in names:
+            body = f"Sandbox demo file {container}/{name}\n".encode() * 8
+            box.upload_blob(name, body, overwrite=True)
