@@ -62,6 +62,29 @@ def list_accounts(tenant: str | None) -> int:
     return 0
 
 
+def start_sandbox():  # type: ignore[no-untyped-def]
+    """The sandbox broker, plus the storage emulator with a demo tree when it is installed
+    (without it the app still runs; the blob pane then needs a real account URL)."""
+    from app.sandbox.launcher import Sandbox, SandboxError
+    from app.sandbox.storage import StorageError, seed_demo
+
+    for storage in (True, False):
+        sandbox = Sandbox(storage=storage)
+        try:
+            sandbox.start()
+        except StorageError as exc:
+            logger.warning("storage emulator unavailable: %s", exc)
+            print(f"note: {exc}", file=sys.stderr)
+            continue
+        except SandboxError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return None
+        if sandbox.storage is not None:
+            seed_demo(sandbox.storage)
+        return sandbox
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(
@@ -73,13 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         handler.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     sandbox = None
     if args.sandbox:
-        from app.sandbox.launcher import Sandbox, SandboxError
-
-        sandbox = Sandbox()
-        try:
-            sandbox.start()
-        except SandboxError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+        sandbox = start_sandbox()
+        if sandbox is None:
             return 2
     try:
         if args.list_accounts:

@@ -22,7 +22,7 @@ DOCS = ROOT / "docs"
 
 def main(dark: bool) -> None:
     DOCS.mkdir(exist_ok=True)
-    with Sandbox() as sandbox, tempfile.TemporaryDirectory() as tmp:
+    with Sandbox(storage=True) as sandbox, tempfile.TemporaryDirectory() as tmp:
         from PySide6.QtCore import QElapsedTimer, QSettings, Qt
         from PySide6.QtTest import QTest
         from PySide6.QtWidgets import QApplication
@@ -105,6 +105,33 @@ def main(dark: bool) -> None:
         window.diagnostics.show()
         settle()
         shot("diagnostics")
+        window.diagnostics.hide()
+        if sandbox.storage is not None:
+            from app.sandbox.storage import seed_demo
+
+            seed_demo(sandbox.storage)
+            window.blobs.url.setCurrentText(sandbox.storage.account_url)
+            window.tabs.setCurrentWidget(window.blobs)
+            window.blobs.connect_storage()
+            model = window.blobs.model
+            settle(lambda: model.rowCount() >= 3)
+            documents = next(
+                model.index(r, 0)
+                for r in range(model.rowCount())
+                if model.node(model.index(r, 0)).name == "demo-documents"
+            )
+            window.blobs.tree.expand(documents)
+            settle(lambda: model.rowCount(documents) > 0)
+            reports = next(
+                model.index(r, 0, documents)
+                for r in range(model.rowCount(documents))
+                if model.node(model.index(r, 0, documents)).name == "reports/"
+            )
+            window.blobs.tree.expand(reports)
+            settle(lambda: model.rowCount(reports) > 0)
+            window.blobs.tree.setCurrentIndex(reports)
+            settle()
+            shot("blob-pane")
         window.close()
 
 

@@ -60,7 +60,11 @@ class StorageEmulator:
                 out.write(blob.bytes())
         return cert, key
 
-    def start(self, preexec_fn: object = None, port: int | None = None) -> None:
+    def start(
+        self, preexec_fn: object = None, port: int | None = None, location: Path | None = None
+    ) -> None:
+        """Start on loopback; with `location`, data persists there (the benchmark's 100,000
+        blobs are seeded once), else it lives in memory."""
         node = shutil.which("node")
         if not AZURITE.exists() or node is None:
             raise StorageError(
@@ -72,7 +76,8 @@ class StorageEmulator:
         log = open(self.workdir / "azurite.log", "wb")  # noqa: SIM115 - owned by the child
         args = [str(AZURITE), "--blobHost", "127.0.0.1", "--blobPort", str(self.port),
                 "--oauth", "basic", "--cert", str(cert), "--key", str(key),
-                "--inMemoryPersistence", "--disableTelemetry", "--silent",
+                *(["--location", str(location)] if location else ["--inMemoryPersistence"]),
+                "--disableTelemetry", "--silent",
                 "--skipApiVersionCheck", "--loose"]  # fmt: skip
         self.proc = subprocess.Popen(  # type: ignore[call-overload]
             args,

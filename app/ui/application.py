@@ -51,7 +51,10 @@ def build_window(
         settings or QSettings("broker-account-manager", "broker-account-manager"),
         sandbox_note=SANDBOX_NOTE if sandbox else None,
         tenant_names=tenant_names() if sandbox else None,
+        storage_ca=str(sandbox.storage.ca_path) if sandbox and sandbox.storage else None,
     )
+    if sandbox is not None and sandbox.storage is not None:
+        window.blobs.url.setCurrentText(sandbox.storage.account_url)
     if sandbox is not None and sandbox.control is not None:
         from app.ui.sandbox_picker import SandboxPicker
 

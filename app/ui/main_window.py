@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -26,12 +27,13 @@ from PySide6.QtWidgets import (
 from app.core import guidance
 from app.core.accounts import Account, TokenResult
 from app.core.broker import Broker, set_pii_logging
-from app.core.credentials import record_for
+from app.core.credentials import BrokerAccountCredential, record_for
 from app.core.errors import BrokerError
 from app.core.profile import Profile
 from app.core.store import Store
 from app.ui.about import show_about
 from app.ui.accounts_model import ERROR, FRESH, NEEDS_SIGN_IN, UNUSABLE, AccountsModel
+from app.ui.blob_pane import BlobPane
 from app.ui.diagnostics import DiagnosticsDock, versions
 from app.ui.icons import icon
 from app.ui.profile_bar import ProfileBar
@@ -52,8 +54,10 @@ class MainWindow(QMainWindow):
         settings: QSettings,
         sandbox_note: str | None = None,
         tenant_names: dict[str, str] | None = None,
+        storage_ca: str | None = None,
     ) -> None:
         super().__init__()
+        self.storage_ca = storage_ca  # the sandbox emulator's CA; None: the system's
         self.broker = broker
         self.runner = runner
         self.store = store
@@ -154,6 +158,15 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
 
         self.inspector = TokenInspector()
+        self.blobs = BlobPane(self.runner, connection_verify=self.storage_ca or True)
+        self.blobs.recent_changed = self._remember_url
+        self.blobs.sign_in_again = self._sign_in_active_again
+        self.blobs.set_recent(self.data.recent_urls.get(self.profile.name, []))
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Token and storage")
+        self.tabs.addTab(self.inspector, icon("token"), "Token")
+        self.tabs.addTab(self.blobs, icon("storage"), "Blob storage")
+        self.active_changed.connect(self._active_for_storage)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -161,7 +174,7 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.table, 1)
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.inspector)
+        self.splitter.addWidget(self.tabs)
         self.splitter.setSizes([560, 340])
 
         central = QWidget()
@@ -237,7 +250,26 @@ class MainWindow(QMainWindow):
             action.setEnabled(idle and has and not unavailable)
         self.act_copy.setEnabled(has)
 
+    def _active_for_storage(self, account: Account | None) -> None:
+        """The blob pane browses with the active account's credential and nothing else."""
+        if account is None:
+            self.blobs.set_credential(None, None)
+            return
+        credential = BrokerAccountCredential(self.broker, account, self.profile)
+        self.blobs.set_credential(credential, account.username)
+
+    def _remember_url(self, url: str) -> None:
+        self.data.add_recent_url(url, self.profile.name)
+        self.save()
+        self.blobs.set_recent(self.data.recent_urls.get(self.profile.name, []))
+
+    def _sign_in_active_again(self) -> None:
+        if self.active is not None:
+            self._select(self.active)
+            self.sign_in_again()
+
     def _profile_changed(self, profile: Profile) -> None:
+        self.blobs.set_recent(self.data.recent_urls.get(profile.name, []))
         self.tokens.clear()
         self.inspector.show_result(None)
         self.active = None

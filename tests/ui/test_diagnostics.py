@@ -4,7 +4,6 @@ PII switch, saving, versions, and clean removal of its log handler."""
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 import uuid
 from collections import deque
@@ -99,7 +98,6 @@ def test_record_from_a_background_thread_appears(dock, qtbot):
 
 def test_many_threads_logging_at_once(dock, qtbot):
     text = marker()
-    trues = sys.getrefcount(True)  # PySide6 6.12.0's Signal.emit loses one per call
 
     def burst(n: int) -> None:
         for i in range(200):
@@ -112,7 +110,6 @@ def test_many_threads_logging_at_once(dock, qtbot):
         worker.join()
     qtbot.waitUntil(lambda: sum(text in e[2] for e in dock.entries) == 800)
     assert sum(text in line for line in dock.handler.lines()) == 800
-    assert sys.getrefcount(True) > trues - 100
 
 
 def test_tokens_are_redacted_in_view_and_buffer(dock, qtbot):

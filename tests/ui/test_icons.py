@@ -30,6 +30,7 @@ NAMES = [
     "diagnostics",
     "about",
     "warning",
+    "storage",
     "app",
 ]
 

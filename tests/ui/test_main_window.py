@@ -16,22 +16,7 @@ from app.ui.accounts_model import FRESH, NEEDS_SIGN_IN, UNUSABLE
 from app.ui.application import build_window
 from app.ui.tasks import TaskRunner
 from tests.helpers import CONTOSO, claims
-
-
-def open_window(qtbot, sandbox, tmp_path):  # type: ignore[no-untyped-def]
-    window = build_window(
-        Broker(timeout=10, interactive_timeout=20),
-        TaskRunner(),
-        sandbox,
-        Store(tmp_path / "settings.json"),
-        QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat),
-    )
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.refresh()
-    qtbot.waitUntil(lambda: window.current is None and window.model.rowCount() > 0)
-    return window
+from tests.ui.helpers import idle, open_window, row, select, use_profile
 
 
 @pytest.fixture
@@ -42,24 +27,6 @@ def window(qtbot, sandbox, control, tmp_path):  # type: ignore[no-untyped-def]
     window.sandbox_picker.stop()
     if window.current is not None:
         window.current.cancel()
-
-
-def select(window, username: str) -> None:  # type: ignore[no-untyped-def]
-    row = next(i for i, r in enumerate(window.model.rows) if r.account.username == username)
-    window.table.selectRow(window.proxy.mapFromSource(window.model.index(row, 0)).row())
-
-
-def use_profile(window, qtbot, profile: Profile) -> None:  # type: ignore[no-untyped-def]
-    window.profile = profile
-    qtbot.waitUntil(lambda: idle(window) and window.model.rowCount() > 0, timeout=15000)
-
-
-def row(window, username: str):  # type: ignore[no-untyped-def]
-    return next(r for r in window.model.rows if r.account.username == username)
-
-
-def idle(window) -> bool:  # type: ignore[no-untyped-def]
-    return window.current is None
 
 
 def test_model_passes_the_model_tester(window, qtmodeltester):

@@ -1,0 +1,386 @@
+"""Browse Azure Blob Storage with the signed-in account's token.
+
+A token the broker hands out is only proven useful when a real resource accepts it, and Blob
+Storage is the resource almost every account can reach. Everything here blocks (the UI runs it
+on a worker thread) and returns plain rows, never SDK objects, so nothing the UI keeps can make
+a network call from the GUI thread. azure.storage.blob is imported on first use: it is one of
+the slowest imports in the app and the pane is not needed at start-up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mimetypes
+import os
+import re
+import tempfile
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from azure.core.credentials import TokenCredential
+
+MiB = 1024 * 1024
+MAX_BLOCKS = 50_000  # the service's limit of blocks in one block blob
+CLOUDS = ("windows.net", "usgovcloudapi.net", "chinacloudapi.cn")
+_EXAMPLE = "https://<account>.blob.core.windows.net"
+_EMULATOR_EXAMPLE = "https://127.0.0.1:10000/devstoreaccount1"
+_ACCOUNT = re.compile(r"[a-z0-9]{3,24}")
+_HOST_PORT = re.compile(r"(?P<host>[^:]+)(?::(?P<port>\d{1,5}))?")
+_PUBLIC = re.compile(
+    r"(?P<account>[^.]+)\.blob\.core\.(?:" + "|".join(map(re.escape, CLOUDS)) + ")"
+)
+_OTHER_SERVICE = re.compile(r"[^.]+\.(file|queue|table|dfs|web)\.core\.[a-z.]+")
+_CONTAINER = re.compile(r"[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*")
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+class StorageUrlError(ValueError):
+    """An account URL the app will not send a token to; the message is meant for the user.
+    It never repeats the URL: a pasted URL may carry a SAS signature."""
+
+
+class ContainerNameError(ValueError):
+    """A container name the service would refuse: checked first so the user reads which rule
+    it breaks instead of the service's bare 400 InvalidResourceName."""
+
+
+class TransferCancelled(Exception):
+    """The user cancelled a download or upload; nothing was written or committed."""
+
+
+def validate_account_url(url: str) -> str:
+    """The normalised account URL, or StorageUrlError saying what is wrong with it.
+
+    Checked before any client exists because the client sends the account's bearer token to
+    whatever host it is given: only the Blob endpoints of the public, US Government and China
+    clouds, or a loopback emulator (path-style), over https, ever get one.
+    """
+    text = url.strip()
+    if not text:
+        raise StorageUrlError(f"Enter the storage account URL, e.g. {_EXAMPLE}")
+    if not text.isascii() or not text.isprintable() or any(c.isspace() for c in text):
+        raise StorageUrlError("The URL contains spaces or characters that are not allowed")
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        raise StorageUrlError(f"The URL must start with https://, e.g. {_EXAMPLE}")
+    if scheme.lower() == "http":
+        raise StorageUrlError("bearer tokens are refused over http; use https")
+    if scheme.lower() != "https":
+        raise StorageUrlError(f"Only https:// URLs are supported, e.g. {_EXAMPLE}")
+    if "?" in rest or "#" in rest:
+        raise StorageUrlError(
+            "Remove the query (from “?” on): SAS tokens are not used here, the signed-in "
+            "account's token is"
+        )
+    netloc, _, path = rest.partition("/")
+    if "@" in netloc:
+        raise StorageUrlError("The URL must not contain a user name or password")
+    match = _HOST_PORT.fullmatch(netloc)
+    if match is None:
+        raise StorageUrlError("The URL's host or port is malformed")
+    host, port = match["host"].lower(), match["port"]
+    if port is not None and not 0 < int(port) < 65536:
+        raise StorageUrlError("The port must be between 1 and 65535")
+    segments = [s for s in path.split("/") if s]
+    if host in ("127.0.0.1", "localhost"):
+        if len(segments) != 1:
+            raise StorageUrlError(
+                f"An emulator URL has the account name as its path, e.g. {_EMULATOR_EXAMPLE}"
+            )
+        _check_account(segments[0])
+        return f"https://{host}{f':{int(port)}' if port else ''}/{segments[0]}"
+    public = _PUBLIC.fullmatch(host)
+    if public is not None:
+        _check_account(public["account"])
+        if port is not None and int(port) != 443:
+            raise StorageUrlError("Azure Storage only answers on the standard https port")
+        if segments:
+            raise StorageUrlError(
+                f"Give the account URL only, without a container or blob path: {_EXAMPLE}"
+            )
+        return f"https://{host}"
+    other = _OTHER_SERVICE.fullmatch(host)
+    if other is not None:
+        raise StorageUrlError(f"That is the {other[1]} endpoint; use the blob one: {_EXAMPLE}")
+    raise StorageUrlError(
+        f"Not an Azure Blob Storage account URL: expected {_EXAMPLE} (or an emulator URL "
+        f"such as {_EMULATOR_EXAMPLE})"
+    )
+
+
+def _check_account(name: str) -> None:
+    if not _ACCOUNT.fullmatch(name):
+        raise StorageUrlError(
+            "Storage account names are 3 to 24 characters: lowercase letters and digits only"
+        )
+
+
+def validate_container_name(name: str) -> str:
+    """The name unchanged, or ContainerNameError naming the Azure naming rule it breaks."""
+    if not 3 <= len(name) <= 63:
+        raise ContainerNameError("Container names are 3 to 63 characters long")
+    if not _CONTAINER.fullmatch(name):
+        raise ContainerNameError(
+            "Container names use lowercase letters, digits and single hyphens, and start and "
+            "end with a letter or digit"
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class ContainerRow:
+    name: str
+    modified: datetime | None
+
+
+@dataclass(frozen=True)
+class BlobRow:
+    name: str  # the full name; folders ("virtual directories") end with "/"
+    is_folder: bool
+    size: int | None
+    modified: datetime | None
+    content_type: str | None
+    tier: str | None
+
+    @property
+    def display(self) -> str:
+        """The last path segment, as a file browser shows it; folders keep their "/"."""
+        last = self.name.rstrip("/").rsplit("/", 1)[-1]
+        if not last:
+            return self.name
+        return last + "/" if self.is_folder else last
+
+
+class BlobBrowser:
+    """Blob Storage for one account URL and one credential (the active broker account).
+
+    `chunk_size` bounds the first GET as well as the later ones: the SDK's first GET is 32 MiB
+    by default, which would leave a download uncancellable and silent until it finished. The
+    retry back-off is shorter than the SDK's (15 s first wait) because a person is waiting.
+    """
+
+    def __init__(
+        self,
+        account_url: str,
+        credential: TokenCredential,
+        *,
+        connection_verify: str | bool = True,
+        page_size: int = 500,
+        chunk_size: int = 4 * MiB,
+        retry_total: int = 3,
+        retry_backoff: int = 2,
+        connection_timeout: float = 20.0,
+        read_timeout: float = 60.0,
+    ) -> None:
+        self.account_url = validate_account_url(account_url)
+        if not 1 <= page_size <= 5000 or chunk_size < 1:
+            raise ValueError("page_size must be 1 to 5000 and chunk_size positive")
+        self.credential = credential
+        self.page_size = page_size
+        self._retry = (retry_total, retry_backoff)
+        self._options: dict[str, Any] = dict(
+            connection_verify=connection_verify, connection_timeout=connection_timeout,
+            read_timeout=read_timeout, max_single_get_size=chunk_size,
+            max_chunk_get_size=chunk_size,
+        )  # fmt: skip
+        self._client: Any = None
+        self._lock = threading.Lock()
+
+    def _service(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                from azure.storage.blob import BlobServiceClient
+
+                self._client = BlobServiceClient(
+                    self.account_url, self.credential, retry_policy=_retry(*self._retry),
+                    **self._options,
+                )  # fmt: skip
+            return self._client
+
+    def container_pages(
+        self, continuation: str | None = None, *, prefix: str = ""
+    ) -> tuple[list[ContainerRow], str | None]:
+        """One page of containers and the token for the next page (None after the last)."""
+        pages = (
+            self._service()
+            .list_containers(name_starts_with=prefix or None, results_per_page=self.page_size)
+            .by_page(continuation_token=continuation)
+        )
+        rows = [ContainerRow(c.name, c.last_modified) for c in next(pages, [])]
+        return rows, pages.continuation_token or None
+
+    def blob_page(
+        self, container: str, prefix: str = "", continuation: str | None = None
+    ) -> tuple[list[BlobRow], str | None]:
+        """One page of the folders and blobs directly under `prefix` (delimiter "/"), so a
+        container with millions of blobs opens as fast as one with ten."""
+        from azure.storage.blob import BlobPrefix
+
+        prefix = prefix if not prefix or prefix.endswith("/") else prefix + "/"
+        pages = (
+            self._service()
+            .get_container_client(container)
+            .walk_blobs(prefix or None, delimiter="/", results_per_page=self.page_size)
+            .by_page(continuation_token=continuation)
+        )
+        rows: list[BlobRow] = []
+        for item in next(pages, []):
+            if item.name == prefix:  # a folder-marker blob ("a/") is the folder itself
+                continue
+            if isinstance(item, BlobPrefix):
+                rows.append(BlobRow(item.name, True, None, None, None, None))
+                continue
+            kind = item.content_settings.content_type or None
+            tier = _text(item.blob_tier) or None
+            rows.append(BlobRow(item.name, False, item.size, item.last_modified, kind, tier))
+        return rows, pages.continuation_token or None
+
+    def properties(self, container: str, name: str) -> dict[str, str]:
+        """A blob's properties as display strings; metadata entries as "metadata: <key>"."""
+        p = self._service().get_blob_client(container, name).get_blob_properties()
+        settings = p.content_settings
+        values: dict[str, Any] = {
+            "size": p.size,
+            "content type": settings.content_type,
+            "modified": p.last_modified,
+            "etag": p.etag,
+            "tier": p.blob_tier,
+            "lease state": p.lease.state if p.lease else None,
+            "md5": bytes(settings.content_md5).hex() if settings.content_md5 else None,
+            "creation time": p.creation_time,
+        }
+        shown = {k: _text(v) for k, v in values.items() if _text(v)}
+        shown.update({f"metadata: {k}": v for k, v in sorted((p.metadata or {}).items())})
+        return shown
+
+    def download(
+        self, container: str, name: str, target: Path, progress: Progress, cancelled: Cancelled
+    ) -> int:
+        """Stream a blob to `target`; returns the bytes written.
+
+        The data goes to a temporary file beside the target (same filesystem) that replaces it
+        only once complete and on disk, so a cancelled or failed download never leaves a
+        partial file nor damages an existing one. The result keeps the temporary file's
+        owner-only mode: data fetched with the user's token stays private until shared.
+        """
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                if cancelled():
+                    raise TransferCancelled(name)
+                stream = self._service().get_blob_client(container, name).download_blob()
+                total, done, chunks = int(stream.size), 0, stream.chunks()
+                while not cancelled():
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        break
+                    out.write(chunk)
+                    done += len(chunk)
+                    progress(done, max(total, done))
+                else:
+                    raise TransferCancelled(name)
+                if done == 0:
+                    progress(0, 0)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+        return done
+
+    def upload(
+        self,
+        container: str,
+        name: str,
+        source: Path,
+        progress: Progress,
+        cancelled: Cancelled,
+        block_size: int = 4 * MiB,
+    ) -> int:
+        """Upload a file as staged blocks, then commit them; returns the bytes sent.
+
+        Staged blocks stay invisible (the service drops uncommitted ones after a week), so a
+        cancelled or failed upload leaves no partial blob and an existing blob untouched.
+        """
+        from azure.storage.blob import BlobBlock, ContentSettings
+
+        if not 1 <= len(name) <= 1024:
+            raise ValueError("Blob names are 1 to 1024 characters long")
+        total = source.stat().st_size
+        block_size = max(block_size, -(-total // MAX_BLOCKS))
+        blob = self._service().get_blob_client(container, name)
+        batch, ids, done = uuid.uuid4().hex, list[str](), 0
+        with source.open("rb") as data:
+            while not cancelled():
+                block = data.read(block_size)
+                if not block:
+                    break
+                block_id = f"{batch}-{len(ids):06d}"  # ids in one blob must be equally long
+                blob.stage_block(block_id, block, length=len(block))
+                ids.append(block_id)
+                done += len(block)
+                progress(done, max(total, done))
+            else:
+                raise TransferCancelled(name)
+        if cancelled():  # also the last chance before anything becomes visible
+            raise TransferCancelled(name)
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        blob.commit_block_list(
+            [BlobBlock(block_id=i) for i in ids],
+            content_settings=ContentSettings(content_type=kind),
+        )
+        if done == 0:
+            progress(0, 0)
+        return done
+
+    def create_container(self, name: str) -> None:
+        self._service().create_container(validate_container_name(name))
+
+    def delete_container(self, name: str) -> None:
+        self._service().delete_container(name)
+
+    def delete_blob(self, container: str, name: str) -> None:
+        self._service().get_blob_client(container, name).delete_blob()
+
+    def close(self) -> None:
+        """Close the HTTP session; the browser opens a new one if it is used again."""
+        with self._lock:
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()
+
+
+def _retry(total: int, backoff: int) -> Any:
+    """Exponential back-off that never retries the credential's refusal. The SDK retries every
+    error raised below its retry policy, and the token policy is below it: a "sign in again"
+    from the broker would be asked again `total` times, with waits, for the same answer."""
+    from azure.core.exceptions import ClientAuthenticationError
+    from azure.storage.blob import ExponentialRetry
+
+    class Retry(ExponentialRetry):
+        def increment(
+            self, settings: Any, request: Any, response: Any = None, error: Any = None
+        ) -> bool:
+            if isinstance(error, ClientAuthenticationError):
+                return False
+            return bool(super().increment(settings, request, response, error))
+
+    return Retry(
+        initial_backoff=backoff, increment_base=2, retry_total=total, random_jitter_range=1
+    )
+
+
+def _text(value: Any) -> str:
+    """Display text; an SDK str-Enum member gives its value (str() says "Class.MEMBER")."""
+    if value is None or isinstance(value, datetime):
+        return value.isoformat() if value else ""
+    return str(getattr(value, "value", value))

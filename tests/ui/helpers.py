@@ -1,0 +1,45 @@
+"""Helpers for tests that drive the main window (real Qt, real broker runtime, sandbox)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+
+from app.core.broker import Broker
+from app.core.profile import Profile
+from app.core.store import Store
+from app.ui.application import build_window
+from app.ui.tasks import TaskRunner
+
+
+def open_window(qtbot, sandbox, tmp_path):  # type: ignore[no-untyped-def]
+    window = build_window(
+        Broker(timeout=10, interactive_timeout=20),
+        TaskRunner(),
+        sandbox,
+        Store(tmp_path / "settings.json"),
+        QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat),
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.refresh()
+    qtbot.waitUntil(lambda: window.current is None and window.model.rowCount() > 0)
+    return window
+
+
+def select(window, username: str) -> None:  # type: ignore[no-untyped-def]
+    row = next(i for i, r in enumerate(window.model.rows) if r.account.username == username)
+    window.table.selectRow(window.proxy.mapFromSource(window.model.index(row, 0)).row())
+
+
+def use_profile(window, qtbot, profile: Profile) -> None:  # type: ignore[no-untyped-def]
+    window.profile = profile
+    qtbot.waitUntil(lambda: idle(window) and window.model.rowCount() > 0, timeout=15000)
+
+
+def row(window, username: str):  # type: ignore[no-untyped-def]
+    return next(r for r in window.model.rows if r.account.username == username)
+
+
+def idle(window) -> bool:  # type: ignore[no-untyped-def]
+    return window.current is None
