@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -26,7 +27,7 @@ from app.sandbox.launcher import Sandbox  # noqa: E402
 from app.sandbox.storage import StorageEmulator  # noqa: E402
 
 CONTAINER = "bench"
-PAGE = 500
+PAGE = int(os.environ.get("BENCH_PAGE", "500"))
 
 
 def rss_kb() -> int:
@@ -39,10 +40,13 @@ def rss_kb() -> int:
 def seed(emulator: StorageEmulator, blobs: int, big_mb: int) -> None:
     client = emulator.shared_key_client()
     box = client.get_container_client(CONTAINER)
-    if box.exists() and box.get_blob_client("_seeded").exists():
+    marker = f"_seeded-{blobs}-{big_mb}"
+    if box.exists() and box.get_blob_client(marker).exists():
         return
-    if not box.exists():
-        box.create_container()
+    if box.exists():
+        box.delete_container()
+        time.sleep(1)
+    box.create_container()
     started = time.monotonic()
     with ThreadPoolExecutor(32) as pool:
         list(pool.map(lambda i: box.upload_blob(f"b{i:06d}.txt", b"x", overwrite=True),
@@ -50,7 +54,7 @@ def seed(emulator: StorageEmulator, blobs: int, big_mb: int) -> None:
     chunk = os.urandom(4 * 1024 * 1024)
     box.upload_blob("big.bin", (chunk for _ in range(big_mb // 4)), length=big_mb * 1024 * 1024,
                     overwrite=True, max_concurrency=4)  # fmt: skip
-    box.upload_blob("_seeded", b"1", overwrite=True)
+    box.upload_blob(marker, b"1", overwrite=True)
     print(f"seeded {blobs} blobs + {big_mb} MB in {time.monotonic() - started:.0f} s")
 
 
@@ -73,18 +77,19 @@ def main() -> None:
 
 def run(sandbox: Sandbox, emulator: StorageEmulator, tmp: Path) -> None:
     from azure.storage.blob import BlobServiceClient
-    from PySide6.QtCore import QElapsedTimer, QModelIndex, QTimer
-    from PySide6.QtTest import QTest
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QModelIndex, QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.core.blobs import BlobBrowser
     from app.core.broker import Broker
     from app.core.credentials import BrokerAccountCredential
     from app.core.profile import Profile
+    from app.ui.application import settle_heap
     from app.ui.blob_model import BlobModel
     from app.ui.tasks import TaskRunner
 
     app = QApplication.instance() or QApplication(sys.argv)
+    settle_heap()  # as the app does once its window is up
     broker = Broker()
     megan = next(a for a in broker.discover_accounts(Profile()) if a.username.startswith("megan"))
     credential = BrokerAccountCredential(broker, megan, Profile())
@@ -105,66 +110,92 @@ def run(sandbox: Sandbox, emulator: StorageEmulator, tmp: Path) -> None:
     clock = QElapsedTimer()
     heartbeat = QTimer()
     heartbeat.setInterval(10)
-    heartbeat.timeout.connect(lambda: gaps.append(clock.restart()))
+    phase = ["containers"]
+    by_phase: dict[str, int] = {}
+
+    def tick() -> None:
+        gap = clock.restart()
+        gaps.append(gap)
+        by_phase[phase[0]] = max(by_phase.get(phase[0], 0), gap - 10)
+
+    heartbeat.timeout.connect(tick)
     clock.start()
     heartbeat.start()
 
     browser = BlobBrowser(url, credential, connection_verify=ca, page_size=PAGE)
     model = BlobModel(browser, TaskRunner())
-    model.fetchMore(QModelIndex())
-    while model.rowCount() == 0:
-        QTest.qWait(1)
+    loop = QEventLoop()
+    model.page_loaded.connect(lambda _: loop.quit())
+    model.failed.connect(lambda _: loop.quit())
+
+    def fetch(index: QModelIndex) -> None:
+        """One page, waiting in the event loop (no polling) until it is inserted."""
+        model.fetchMore(index)
+        loop.exec()
+
+    fetch(QModelIndex())
+    phase[0] = "first page"
     box = next(model.index(r, 0) for r in range(model.rowCount())
                if model.node(model.index(r, 0)).name == CONTAINER)  # fmt: skip
     rss_before = rss_kb()
     started = time.perf_counter()
-    model.fetchMore(box)
-    while model.rowCount(box) == 0:
-        QTest.qWait(1)
+    fetch(box)
     pane_first = time.perf_counter() - started
     rows.append(("first rows (page of 500)", pane_first, raw_first, "<= 1.2"))
     assert model.rowCount(box) == len(first)
-
-    while model.canFetchMore(box) or model.node(box).loading:
-        if not model.node(box).loading:
-            model.fetchMore(box)
-        QTest.qWait(1)
+    phase[0] = "listing"
+    while model.canFetchMore(box):
+        fetch(box)
     pane_full = time.perf_counter() - started
     loaded = model.rowCount(box)
     rss_per_row = (rss_kb() - rss_before) * 1024 / max(loaded, 1)
 
+    target = tmp / "pane.bin"
+    runner = TaskRunner()
+
+    def pane_download() -> float:
+        done: list[int] = []
+        started = time.perf_counter()
+        task = runner.run("download", lambda: browser.download(CONTAINER, "big.bin", target,
+                                                              lambda d, t: None, lambda: False),
+                          done.append, lambda e: done.append(-1))  # fmt: skip
+        task.finished.connect(loop.quit)
+        loop.exec()
+        assert done and done[0] > 0, "the pane's download failed"
+        return time.perf_counter() - started
+
+    phase[0] = "download"
+    pane_times = [pane_download() for _ in range(3)]
+    heartbeat.stop()  # the raw SDK runs on this thread below: no GUI to keep alive
+    size = target.stat().st_size
+    target.unlink()
+
     started = time.perf_counter()
     raw_count = sum(1 for _ in raw.walk_blobs(delimiter="/", results_per_page=PAGE))
     raw_full = time.perf_counter() - started
-    rows.append((f"full listing ({loaded} rows)", pane_full, raw_full, "<= 1.1"))
+    rows.insert(1, (f"full listing ({loaded} rows)", pane_full, raw_full, "<= 1.1"))
     assert raw_count == loaded, (raw_count, loaded)
 
-    target = tmp / "pane.bin"
-    started = time.perf_counter()
-    done: list[int] = []
-    runner = TaskRunner()
-    runner.run("download", lambda: browser.download(CONTAINER, "big.bin", target,
-                                                   lambda d, t: None, lambda: False),
-               done.append, lambda e: done.append(-1))  # fmt: skip
-    while not done:
-        QTest.qWait(5)
-    pane_dl = time.perf_counter() - started
-    heartbeat.stop()
-    size = target.stat().st_size
-    target.unlink()
-    started = time.perf_counter()
-    with open(tmp / "raw.bin", "wb") as out:
-        raw.get_blob_client("big.bin").download_blob(max_concurrency=4).readinto(out)
-    raw_dl = time.perf_counter() - started
-    mb = size / 1024 / 1024
-    rows.append((f"download {mb:.0f} MB (MB/s)", mb / pane_dl, mb / raw_dl, ">= 0.95"))
+    def raw_download() -> float:
+        started = time.perf_counter()
+        with open(tmp / "raw.bin", "wb") as out:
+            raw.get_blob_client("big.bin").download_blob(max_concurrency=4).readinto(out)
+        return time.perf_counter() - started
 
-    print(f"{'measure':32} {'pane':>10} {'raw SDK':>10} {'ratio':>7}  target")
+    raw_times = [raw_download() for _ in range(3)]
+    pane_dl, raw_dl = statistics.median(pane_times), statistics.median(raw_times)
+    mb = size / 1024 / 1024
+    rows.append((f"download {mb:.0f} MB, median of 3 (MB/s)", mb / pane_dl, mb / raw_dl,
+                 ">= 0.95"))  # fmt: skip
+
+    print(f"{'measure':38} {'pane':>10} {'raw SDK':>10} {'ratio':>7}  target")
     for name, pane_value, raw_value, target_text in rows:
-        print(f"{name:32} {pane_value:>10.3f} {raw_value:>10.3f} "
+        print(f"{name:38} {pane_value:>10.3f} {raw_value:>10.3f} "
               f"{pane_value / raw_value:>7.2f}  {target_text}")  # fmt: skip
-    print(f"{'RSS per loaded row (bytes)':32} {rss_per_row:>10.0f}")
-    print(f"{'largest event-loop gap (ms)':32} {max(gaps) - 10:>10}  (target <= 50)")
+    print(f"{'RSS per loaded row (bytes)':38} {rss_per_row:>10.0f}")
+    print(f"{'largest event-loop gap (ms)':38} {max(gaps) - 10:>10}  (target <= 50)")
+    for name, gap in by_phase.items():
+        print(f"{'  while ' + name:38} {gap:>10}")
     del app
 
 

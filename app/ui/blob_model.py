@@ -2,7 +2,9 @@
 
 Each level is fetched a page at a time on a worker (`canFetchMore`/`fetchMore`): the view
 asks for more as the user scrolls or expands, the page arrives on the GUI thread and is
-inserted. Rows are compact `ContainerRow`/`BlobRow` values, never SDK objects.
+inserted. Files are kept as their compact `BlobRow` tuples (no object per file, nothing for
+the garbage collector to walk); only containers and folders get a `Node`. Every index points
+at its parent node, the usual way to keep a Qt tree cheap.
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ Index = QModelIndex | QPersistentModelIndex
 
 @dataclass(eq=False)
 class Node:
-    kind: str  # "root", "container", "folder", "file"
+    kind: str  # "root", "container", "folder", "file" (files: made on demand, never stored)
     name: str  # container name, or the blob path / folder prefix
     parent: Node | None = None
     row: BlobRow | ContainerRow | None = None
-    children: list[Node] = field(default_factory=list)
+    children: list[Node | BlobRow] = field(default_factory=list)
+    position: int = 0  # this node's row in its parent
     continuation: str | None = None
     fetched_once: bool = False
     loading: bool = False
@@ -71,26 +74,38 @@ class BlobModel(QAbstractItemModel):
 
     # ---- structure -------------------------------------------------------------------------
     def node(self, index: Index) -> Node:
-        return index.internalPointer() if index.isValid() else self.root  # type: ignore[no-any-return]
+        """The item at index as a Node; a file row is wrapped in a transient one."""
+        if not index.isValid():
+            return self.root
+        parent: Node = index.internalPointer()
+        item = parent.children[index.row()]
+        if isinstance(item, Node):
+            return item
+        return Node("file", item.name, parent, item, position=index.row())
+
+    def _container_of(self, index: Index) -> Node:
+        """The node whose children index's level shows (a file's parent for a file)."""
+        return self.node(index) if index.isValid() else self.root
 
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        node = self.node(parent)
-        if 0 <= row < len(node.children) and 0 <= column < len(self.HEADERS):
-            return self.createIndex(row, column, node.children[row])
+        node = self._container_of(parent)
+        if node.kind != "file" and 0 <= row < len(node.children) and 0 <= column < 5:
+            return self.createIndex(row, column, node)
         return QModelIndex()
 
     def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         if not index.isValid():
             return QModelIndex()
-        parent = self.node(index).parent
-        if parent is None or parent is self.root or parent.parent is None:
+        parent: Node = index.internalPointer()
+        if parent is self.root or parent.parent is None:
             return QModelIndex()
-        return self.createIndex(parent.parent.children.index(parent), 0, parent)
+        return self.createIndex(parent.position, 0, parent.parent)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() and parent.column() != 0:
             return 0
-        return len(self.node(parent).children)
+        node = self._container_of(parent)
+        return 0 if node.kind == "file" else len(node.children)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return len(self.HEADERS)
@@ -180,8 +195,8 @@ class BlobModel(QAbstractItemModel):
         parent = self._index_of(node)
         first = len(node.children)
         self.beginInsertRows(parent, first, first + len(rows) - 1)
-        for row in rows:
-            node.children.append(_child(node, row))
+        for position, row in enumerate(rows, first):
+            node.children.append(_child(node, row, position))
         self.endInsertRows()
         self.page_loaded.emit(len(rows))
 
@@ -194,15 +209,20 @@ class BlobModel(QAbstractItemModel):
     def _index_of(self, node: Node) -> QModelIndex:
         if node.parent is None:
             return QModelIndex()
-        return self.createIndex(node.parent.children.index(node), 0, node)
+        return self.createIndex(node.position, 0, node.parent)
 
     def remove(self, index: QModelIndex) -> None:
         node = self.node(index)
-        if node.parent is None:
+        parent = node.parent
+        if parent is None:
             return
-        row = node.parent.children.index(node)
-        self.beginRemoveRows(self._index_of(node.parent), row, row)
-        node.parent.children.pop(row)
+        row = node.position
+        self.beginRemoveRows(self._index_of(parent), row, row)
+        parent.children.pop(row)
+        for position in range(row, len(parent.children)):  # rows below move up
+            child = parent.children[position]
+            if isinstance(child, Node):
+                child.position = position
         self.endRemoveRows()
 
     def refetch(self, index: QModelIndex) -> None:
@@ -217,15 +237,19 @@ class BlobModel(QAbstractItemModel):
 
     def loaded_count(self) -> int:
         def count(node: Node) -> int:
-            return len(node.children) + sum(count(child) for child in node.children)
+            return len(node.children) + sum(
+                count(child) for child in node.children if isinstance(child, Node)
+            )
 
         return count(self.root)
 
 
-def _child(parent: Node, row: BlobRow | ContainerRow) -> Node:
+def _child(parent: Node, row: BlobRow | ContainerRow, position: int) -> Node | BlobRow:
     if isinstance(row, ContainerRow):
-        return Node("container", row.name, parent, row)
-    return Node("folder" if row.is_folder else "file", row.name, parent, row)
+        return Node("container", row.name, parent, row, position=position)
+    if row.is_folder:
+        return Node("folder", row.name, parent, row, position=position)
+    return row
 
 
 def _when(moment: Any) -> str:
