@@ -37,7 +37,7 @@ def main() -> None:
         from app.core.broker import Broker
         from app.core.profile import Profile
         from app.core.store import Store
-        from app.ui.application import build_window
+        from app.ui.application import build_window, settle_heap
         from app.ui.tasks import TaskRunner
 
         app = QApplication.instance() or QApplication(sys.argv)
@@ -46,6 +46,7 @@ def main() -> None:
             Broker(), TaskRunner(), sandbox, Store(Path(tmp) / "s.json"), settings
         )
         window.show()
+        settle_heap()  # as the app does once its window is up
         window.refresh()
         while window.current is not None or window.model.rowCount() == 0:
             QTest.qWait(20)

@@ -9,11 +9,8 @@ the slowest imports in the app and the pane is not needed at start-up.
 
 from __future__ import annotations
 
-import contextlib
 import mimetypes
-import os
 import re
-import tempfile
 import threading
 import uuid
 from collections.abc import Callable
@@ -22,6 +19,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from azure.core.credentials import TokenCredential
+
+from app.core.atomic import atomic_file
 
 MiB = 1024 * 1024
 MAX_BLOCKS = 50_000  # the service's limit of blocks in one block blob
@@ -272,29 +271,20 @@ class BlobBrowser:
         partial file nor damages an existing one. The result keeps the temporary file's
         owner-only mode: data fetched with the user's token stays private until shared.
         """
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                if cancelled():
-                    raise TransferCancelled(name)
-                stream = (
-                    self._service()
-                    .get_blob_client(container, name)
-                    .download_blob(
-                        max_concurrency=self.max_concurrency,
-                        progress_hook=lambda now, total: progress(now, total or now),
-                    )
+        with atomic_file(target) as out:
+            if cancelled():
+                raise TransferCancelled(name)
+            stream = (
+                self._service()
+                .get_blob_client(container, name)
+                .download_blob(
+                    max_concurrency=self.max_concurrency,
+                    progress_hook=lambda now, total: progress(now, total or now),
                 )
-                done = int(stream.readinto(_CancellableWriter(out, cancelled, name)))
-                if done == 0:
-                    progress(0, 0)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+            )
+            done = int(stream.readinto(_CancellableWriter(out, cancelled, name)))
+            if done == 0:
+                progress(0, 0)
         return done
 
     def upload(

@@ -15,11 +15,9 @@ This module is plain Python: no Qt and no pymsalruntime.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import reprlib
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +25,7 @@ from pathlib import Path
 import platformdirs
 from azure.identity import AuthenticationRecord
 
+from app.core.atomic import atomic_file
 from app.core.errors import ProfileError
 from app.core.profile import Profile, parse_profile
 from app.core.tokens import looks_like_jwt
@@ -201,16 +200,6 @@ def _stamp() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable where the OS allows syncing a directory (POSIX)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 class Store:
     """Reads and writes the settings file. load never raises; save raises ValueError for
     inconsistent data or a token-looking value, and OSError if the disk refuses."""
@@ -259,15 +248,5 @@ class Store:
         payload = (json.dumps(document, indent=2) + "\n").encode("utf-8")
         directory = self.path.parent
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{self.path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(payload)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        _fsync_directory(directory)
+        with atomic_file(self.path) as file:
+            file.write(payload)

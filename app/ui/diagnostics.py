@@ -10,16 +10,14 @@ Python-side emit, which aborts the process once the count runs out.)
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import platform
-import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timezone
 from importlib import metadata
+from pathlib import Path
 
 import PySide6
 from PySide6.QtCore import QDir, Qt, QTimer, qVersion
@@ -31,14 +29,15 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from app.core.atomic import atomic_file
 from app.core.tokens import redact
+from app.ui.widgets import ask_warning
 
 logger = logging.getLogger(__name__)
 
@@ -88,14 +87,7 @@ def versions() -> dict[str, str]:
 
 
 def ask_pii(parent: QWidget, text: str) -> bool:
-    answer = QMessageBox.warning(
-        parent,
-        "Include personal data?",
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+    return ask_warning(parent, "Include personal data?", text)
 
 
 def ask_path(parent: QWidget, suggested: str) -> str:
@@ -329,16 +321,6 @@ class DiagnosticsDock(QDockWidget):
 
 
 def write_atomically(path: str, text: str) -> None:
-    """Write text to path via a temporary file in the same folder and os.replace."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, temp = tempfile.mkstemp(prefix=".diagnostics-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    """Write text to path all at once (app.core.atomic)."""
+    with atomic_file(Path(path)) as file:
+        file.write(text.encode("utf-8", errors="replace"))

@@ -110,15 +110,20 @@ COPY_WARNING = (
 )
 
 
-def confirm_dialog(parent: QWidget, text: str) -> bool:
+def ask_warning(parent: QWidget, title: str, text: str) -> bool:
+    """A warning that defaults to No: for actions that expose secrets or personal data."""
     answer = QMessageBox.warning(
         parent,
-        "Copy the raw access token?",
+        title,
         text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def confirm_dialog(parent: QWidget, text: str) -> bool:
+    return ask_warning(parent, "Copy the raw access token?", text)
 
 
 class TokenInspector(QWidget):

@@ -43,3 +43,29 @@ def row(window, username: str):  # type: ignore[no-untyped-def]
 
 def idle(window) -> bool:  # type: ignore[no-untyped-def]
     return window.current is None
+
+
+class EventLoopProbe:
+    """A 10 ms QTimer heartbeat; `largest` is the longest the event loop went without it.
+    A GUI thread that waited on the broker or the network would show that wait here."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QElapsedTimer, QTimer
+
+        self.gaps: list[int] = []
+        self.clock = QElapsedTimer()
+        self.heartbeat = QTimer()
+        self.heartbeat.setInterval(10)
+        self.heartbeat.timeout.connect(lambda: self.gaps.append(self.clock.restart()))
+
+    def __enter__(self) -> EventLoopProbe:
+        self.clock.start()
+        self.heartbeat.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.heartbeat.stop()
+
+    @property
+    def largest(self) -> int:
+        return max(self.gaps, default=0)
