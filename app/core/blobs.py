@@ -161,8 +161,9 @@ class BlobBrowser:
     """Blob Storage for one account URL and one credential (the active broker account).
 
     `chunk_size` bounds the first GET as well as the later ones: the SDK's first GET is 32 MiB
-    by default, which would leave a download uncancellable and silent until it finished. The
-    retry back-off is shorter than the SDK's (15 s first wait) because a person is waiting.
+    by default, which would leave a download uncancellable and silent until it finished; 8 MiB
+    keeps Cancel prompt and, against Azurite, matched the SDK's own throughput where 4 MiB
+    requests reached ~60% of it (per-request overhead; measured). The retry back-off is shorter than the SDK's (15 s first wait) because a person is waiting.
     """
 
     def __init__(
@@ -172,7 +173,7 @@ class BlobBrowser:
         *,
         connection_verify: str | bool = True,
         page_size: int = 500,
-        chunk_size: int = 4 * MiB,
+        chunk_size: int = 8 * MiB,
         retry_total: int = 3,
         retry_backoff: int = 2,
         connection_timeout: float = 20.0,
