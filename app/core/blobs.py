@@ -163,7 +163,8 @@ class BlobBrowser:
     `chunk_size` bounds the first GET as well as the later ones: the SDK's first GET is 32 MiB
     by default, which would leave a download uncancellable and silent until it finished; 8 MiB
     keeps Cancel prompt and, against Azurite, matched the SDK's own throughput where 4 MiB
-    requests reached ~60% of it (per-request overhead; measured). The retry back-off is shorter than the SDK's (15 s first wait) because a person is waiting.
+    requests reached ~60% of it (per-request overhead; measured). The retry back-off is
+    shorter than the SDK's (15 s first wait) because a person is waiting.
     """
 
     def __init__(

@@ -31,13 +31,8 @@ from hypothesis import strategies as st
 
 from app.core.blobs import StorageUrlError, validate_account_url
 from app.core.errors import BrokerError
-from app.core.guidance import (
-    AADSTS_GUIDANCE,
-    STORAGE_GUIDANCE,
-    Guidance,
-    explain,
-    for_storage_error,
-)
+from app.core.guidance import AADSTS_GUIDANCE, Guidance, explain
+from app.core.storage_guidance import STORAGE_GUIDANCE, for_storage_error
 
 FAKE_JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
 AUTH_MESSAGE = (
