@@ -23,24 +23,17 @@ from pathlib import Path
 from types import TracebackType
 
 from app.sandbox.control import SandboxControl
+from app.sandbox.processes import die_with_parent
 from app.sandbox.storage import StorageEmulator
 
 logger = logging.getLogger(__name__)
 
 KEYRING_PASSWORD = b"sandbox-keyring"  # an empty password does not create the login collection
 REQUIRED_TOOLS = ("dbus-daemon", "gnome-keyring-daemon")
-PR_SET_PDEATHSIG = 1
 
 
 class SandboxError(RuntimeError):
     pass
-
-
-def _die_with_parent() -> None:
-    """Runs in the child before exec: SIGTERM it when we die, even by SIGKILL, so a crashed or
-    killed test run leaves no bus, keyring or broker behind."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 # libmsalruntime guards its cache with POSIX named semaphores under this prefix (measured with
@@ -106,7 +99,7 @@ class Sandbox:
             self._start_broker()
             if self.want_storage:
                 self.storage = StorageEmulator(self.workdir)
-                self.storage.start(preexec_fn=_die_with_parent)
+                self.storage.start()
         except BaseException:
             self.stop()
             raise
@@ -118,7 +111,7 @@ class Sandbox:
     def _spawn(self, args: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
         env = {**os.environ, **self.env}
         proc = subprocess.Popen(  # type: ignore[call-overload]
-            args, env=env, start_new_session=True, preexec_fn=_die_with_parent, **kwargs
+            args, env=env, start_new_session=True, preexec_fn=die_with_parent, **kwargs
         )
         self.procs.append(proc)
         return proc  # type: ignore[no-any-return]

@@ -15,6 +15,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from app.sandbox.processes import die_with_parent
+
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,9 +62,7 @@ class StorageEmulator:
                 out.write(blob.bytes())
         return cert, key
 
-    def start(
-        self, preexec_fn: object = None, port: int | None = None, location: Path | None = None
-    ) -> None:
+    def start(self, port: int | None = None, location: Path | None = None) -> None:
         """Start on loopback; with `location`, data persists there (the benchmark's 100,000
         blobs are seeded once), else it lives in memory."""
         node = shutil.which("node")
@@ -84,7 +84,7 @@ class StorageEmulator:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=preexec_fn,
+            preexec_fn=die_with_parent,
             env={**os.environ, "AZURITE_ACCOUNTS": ""},
         )
         log.close()
