@@ -47,10 +47,6 @@ class BrokerTimeout(BrokerError):
         self.seconds = seconds
 
 
-class InteractionRequiredError(BrokerError):
-    """Raised by background token requests instead of showing UI: the user must sign in again."""
-
-
 @dataclass(frozen=True)
 class BrokerUnavailable:
     """Why the broker runtime cannot be used here, and what to do about it.

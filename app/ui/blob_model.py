@@ -235,14 +235,6 @@ class BlobModel(QAbstractItemModel):
         node.fetched_once, node.continuation, node.loading = False, None, False
         self.fetchMore(self._index_of(node))
 
-    def loaded_count(self) -> int:
-        def count(node: Node) -> int:
-            return len(node.children) + sum(
-                count(child) for child in node.children if isinstance(child, Node)
-            )
-
-        return count(self.root)
-
 
 def _child(parent: Node, row: BlobRow | ContainerRow, position: int) -> Node | BlobRow:
     if isinstance(row, ContainerRow):

@@ -12,7 +12,6 @@ from app.core.errors import (
     BrokerError,
     BrokerTimeout,
     BrokerUnavailable,
-    InteractionRequiredError,
     ProfileError,
 )
 from app.core.guidance import (
@@ -179,11 +178,6 @@ def test_explain_broker_error_without_aadsts_uses_status() -> None:
 def test_explain_broker_error_with_unknown_aadsts_uses_status() -> None:
     err = BrokerError("ServerTemporarilyUnavailable", 0, 3, "AADSTS99999999: whatever")
     assert explain(err) is STATUS_GUIDANCE["ServerTemporarilyUnavailable"]
-
-
-def test_explain_interaction_required_error_subclass() -> None:
-    err = InteractionRequiredError("InteractionRequired")
-    assert explain(err) is STATUS_GUIDANCE["InteractionRequired"]
 
 
 def test_explain_timeout() -> None:
