@@ -58,6 +58,25 @@ def seed(emulator: StorageEmulator, blobs: int, big_mb: int) -> None:
     print(f"seeded {blobs} blobs + {big_mb} MB in {time.monotonic() - started:.0f} s")
 
 
+def gc_pauses() -> list[float]:
+    """Durations of full (generation 2) collections from now on, in ms."""
+    import gc
+
+    pauses: list[float] = []
+    started = [0.0]
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            pauses.append((time.perf_counter() - started[0]) * 1000)
+
+    gc.callbacks.append(watch)
+    return pauses
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--blobs", type=int, default=100_000)
@@ -90,6 +109,7 @@ def run(sandbox: Sandbox, emulator: StorageEmulator, tmp: Path) -> None:
 
     app = QApplication.instance() or QApplication(sys.argv)
     settle_heap()  # as the app does once its window is up
+    pauses = gc_pauses()
     broker = Broker()
     megan = next(a for a in broker.discover_accounts(Profile()) if a.username.startswith("megan"))
     credential = BrokerAccountCredential(broker, megan, Profile())
@@ -196,6 +216,7 @@ def run(sandbox: Sandbox, emulator: StorageEmulator, tmp: Path) -> None:
     print(f"{'largest event-loop gap (ms)':38} {max(gaps) - 10:>10}  (target <= 50)")
     for name, gap in by_phase.items():
         print(f"{'  while ' + name:38} {gap:>10}")
+    print(f"{'longest garbage collection (ms)':38} {max(pauses, default=0):>10.0f}")
     del app
 
 

@@ -2,7 +2,7 @@
 
 Each level is fetched a page at a time on a worker (`canFetchMore`/`fetchMore`): the view
 asks for more as the user scrolls or expands, the page arrives on the GUI thread and is
-inserted. Files are kept as their compact `BlobRow` tuples (no object per file, nothing for
+inserted. Files are kept as plain tuples of their `BlobRow` (no object per file, nothing for
 the garbage collector to walk); only containers and folders get a `Node`. Every index points
 at its parent node, the usual way to keep a Qt tree cheap.
 """
@@ -29,7 +29,7 @@ class Node:
     name: str  # container name, or the blob path / folder prefix
     parent: Node | None = None
     row: BlobRow | ContainerRow | None = None
-    children: list[Node | BlobRow] = field(default_factory=list)
+    children: list[Node | tuple[Any, ...]] = field(default_factory=list)  # files: plain tuples
     position: int = 0  # this node's row in its parent
     continuation: str | None = None
     fetched_once: bool = False
@@ -81,7 +81,8 @@ class BlobModel(QAbstractItemModel):
         item = parent.children[index.row()]
         if isinstance(item, Node):
             return item
-        return Node("file", item.name, parent, item, position=index.row())
+        row = BlobRow._make(item)
+        return Node("file", row.name, parent, row, position=index.row())
 
     def _container_of(self, index: Index) -> Node:
         """The node whose children index's level shows (a file's parent for a file)."""
@@ -236,12 +237,14 @@ class BlobModel(QAbstractItemModel):
         self.fetchMore(self._index_of(node))
 
 
-def _child(parent: Node, row: BlobRow | ContainerRow, position: int) -> Node | BlobRow:
+def _child(parent: Node, row: BlobRow | ContainerRow, position: int) -> Node | tuple[Any, ...]:
     if isinstance(row, ContainerRow):
         return Node("container", row.name, parent, row, position=position)
     if row.is_folder:
         return Node("folder", row.name, parent, row, position=position)
-    return row
+    # An exact tuple of atomic values: the garbage collector untracks it (a NamedTuple
+    # subclass it keeps walking), which is what keeps full collections short.
+    return tuple(row)
 
 
 def _when(moment: Any) -> str:
