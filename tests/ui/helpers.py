@@ -11,15 +11,21 @@ from app.ui.application import build_window
 from app.ui.tasks import TaskRunner
 
 
-def open_window(qtbot, sandbox, tmp_path):  # type: ignore[no-untyped-def]
+def new_window(qtbot, sandbox, tmp_path, broker: Broker | None = None):  # type: ignore[no-untyped-def]
+    """A window with its own settings under tmp_path, not shown yet."""
     window = build_window(
-        Broker(timeout=10, interactive_timeout=20),
+        broker or Broker(timeout=10, interactive_timeout=20),
         TaskRunner(),
         sandbox,
         Store(tmp_path / "settings.json"),
         QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat),
     )
     qtbot.addWidget(window)
+    return window
+
+
+def open_window(qtbot, sandbox, tmp_path):  # type: ignore[no-untyped-def]
+    window = new_window(qtbot, sandbox, tmp_path)
     window.show()
     qtbot.waitExposed(window)
     window.refresh()

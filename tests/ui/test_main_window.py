@@ -6,17 +6,13 @@ import time
 import uuid
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from app.core.broker import Broker
 from app.core.errors import BrokerUnavailable
 from app.core.profile import Profile
-from app.core.store import Store
 from app.ui.accounts_model import FRESH, NEEDS_SIGN_IN, UNUSABLE
-from app.ui.application import build_window
-from app.ui.tasks import TaskRunner
 from tests.helpers import CONTOSO, claims
-from tests.ui.helpers import EventLoopProbe, idle, open_window, row, select, use_profile
+from tests.ui.helpers import EventLoopProbe, idle, new_window, open_window, row, select, use_profile
 
 
 @pytest.fixture
@@ -213,16 +209,9 @@ class UnavailableBroker(Broker):
 
 
 def test_no_broker_is_explained_and_sandbox_mode_is_offered(qtbot, tmp_path):
-    window = build_window(
-        UnavailableBroker(),
-        TaskRunner(),
-        None,
-        Store(tmp_path / "s.json"),
-        QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat),
-    )
+    window = new_window(qtbot, None, tmp_path, UnavailableBroker())
     offered: list[bool] = []
     window.offer_sandbox = lambda: offered.append(True)
-    qtbot.addWidget(window)
     window.show()
     window.refresh()
     assert window.banner.isVisible() and "Broker cannot be initialized" in window.banner.body.text()
@@ -245,14 +234,7 @@ def test_profile_default_account_signs_in_without_the_picker(window, qtbot, cont
 
 
 def test_no_interactive_call_before_the_window_is_shown(qtbot, sandbox, control, tmp_path):
-    window = build_window(
-        Broker(),
-        TaskRunner(),
-        sandbox,
-        Store(tmp_path / "s.json"),
-        QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat),
-    )
-    qtbot.addWidget(window)
+    window = new_window(qtbot, sandbox, tmp_path)
     window.add_account()
     assert window.current is None
     assert not control.calls("acquireTokenInteractively")
