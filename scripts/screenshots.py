@@ -106,6 +106,7 @@ def main(dark: bool) -> None:
         settle()
         shot("diagnostics")
         window.diagnostics.hide()
+        window.banner.hide()
         if sandbox.storage is not None:
             from app.sandbox.storage import seed_demo
 
