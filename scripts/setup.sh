@@ -14,6 +14,7 @@ packages=(
   libcurl4 libfido2-1 libdbus-1-3 libuuid1 libx11-6 libubsan1
   libglib2.0-0 libegl1 libgl1 libxkbcommon0 libfontconfig1 fonts-dejavu-core
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
+  libxcb-image0 libxcb-render-util0 libxcb-xkb1
   dbus-daemon gnome-keyring python3-venv
 )
 missing=()

@@ -347,25 +347,26 @@ def test_a_token_for_another_resource_is_refused_and_explained(storage, credenti
         assert credential.last_result.access_token not in text and "eyJ" not in text
 
 
-def test_an_unknown_account_is_explained(storage, credential):
-    url = storage.account_url.rsplit("/", 1)[0] + "/nosuchaccount"
-    b = BlobBrowser(url, credential, connection_verify=str(storage.ca_path), retry_total=0)
+def listing_error(url: str, credential, verify: str | bool) -> BaseException:  # type: ignore[no-untyped-def]
+    """The error one container listing raises (no retries)."""
+    browser = BlobBrowser(url, credential, connection_verify=verify, retry_total=0)
     try:
         with pytest.raises(AzureError) as caught:
-            b.container_pages()
+            browser.container_pages()
     finally:
-        b.close()
-    assert guidance.explain(caught.value).code == "StorageAccountNotFound"
+        browser.close()
+    return caught.value
+
+
+def test_an_unknown_account_is_explained(storage, credential):
+    url = storage.account_url.rsplit("/", 1)[0] + "/nosuchaccount"
+    error = listing_error(url, credential, str(storage.ca_path))
+    assert guidance.explain(error).code == "StorageAccountNotFound"
 
 
 def test_an_untrusted_certificate_is_explained(storage, credential):
-    b = BlobBrowser(storage.account_url, credential, retry_total=0)  # the system CAs only
-    try:
-        with pytest.raises(AzureError) as caught:
-            b.container_pages()
-    finally:
-        b.close()
-    assert guidance.explain(caught.value).code == "CertificateVerifyFailed"
+    error = listing_error(storage.account_url, credential, True)  # the system CAs only
+    assert guidance.explain(error).code == "CertificateVerifyFailed"
 
 
 def test_http_is_refused_before_any_request(storage, credential):
