@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 logger = logging.getLogger("app")
 
@@ -30,6 +31,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--tenant", default=None, help="tenant for --list-accounts")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    # benchmarks/startup.py: write when the window was shown to this file, then quit.
+    parser.add_argument("--startup-probe", type=Path, default=None, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -104,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             return list_accounts(args.tenant)
         from app.ui.application import run
 
-        return run(sandbox=sandbox)
+        return run(sandbox=sandbox, startup_probe=args.startup_probe)
     finally:
         if sandbox is not None:
             sandbox.stop()

@@ -6,9 +6,13 @@ its list when freed), so every field is copied out at once, inside the callback.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from app.core.profile import Profile
 
 # Microsoft accounts (personal) live in this tenant; MSA passthrough sign-ins come back with
 # the passthrough tenant as their realm.
@@ -79,3 +83,46 @@ class TokenResult:
 
     def expires_in(self, now: float | None = None) -> int:
         return int(self.expires_on - (time.time() if now is None else now))
+
+
+@dataclass(frozen=True)
+class AccountRecord:
+    """An account to remember: what azure-identity's AuthenticationRecord holds (identifiers,
+    no secrets) and the same JSON, without importing azure-identity, which costs ~150 ms of
+    start-up when the settings file is read."""
+
+    authority: str  # host only, e.g. login.microsoftonline.com
+    client_id: str
+    home_account_id: str
+    tenant_id: str
+    username: str
+
+    KEYS = ("authority", "clientId", "homeAccountId", "tenantId", "username")
+    VERSION = "1.0"  # azure-identity's
+
+    def serialize(self) -> str:
+        values = (self.authority, self.client_id, self.home_account_id, self.tenant_id)
+        return json.dumps(
+            {**dict(zip(self.KEYS, (*values, self.username), strict=True)), "version": self.VERSION}
+        )
+
+    @classmethod
+    def deserialize(cls, text: str) -> AccountRecord:
+        """ValueError unless text is a JSON object with every key as a text value."""
+        raw = json.loads(text)
+        if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str) for k in cls.KEYS):
+            raise ValueError(f"an account record needs the text fields {', '.join(cls.KEYS)}")
+        if raw.get("version") != cls.VERSION:
+            raise ValueError(f"its version is {raw.get('version')!r}; this app reads {cls.VERSION}")
+        return cls(*(raw[k] for k in cls.KEYS))
+
+    @classmethod
+    def for_account(cls, account: Account, profile: Profile) -> AccountRecord:
+        """The record of a broker account; the same as azure-identity-broker's sign-in stores."""
+        return cls(
+            authority=profile.authority_host.removeprefix("https://"),
+            client_id=profile.client_id,
+            home_account_id=account.home_account_id,
+            tenant_id=account.realm or profile.tenant,
+            username=account.username,
+        )

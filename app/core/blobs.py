@@ -16,11 +16,12 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
-
-from azure.core.credentials import TokenCredential
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from app.core.atomic import atomic_file
+
+if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
 
 MiB = 1024 * 1024
 MAX_BLOCKS = 50_000  # the service's limit of blocks in one block blob

@@ -18,7 +18,7 @@ from types import ModuleType
 from typing import Any, TypeVar
 
 from app.core.accounts import Account, TokenResult
-from app.core.errors import BrokerError, BrokerTimeout, BrokerUnavailable
+from app.core.errors import BrokerError, BrokerTimeout, BrokerUnavailable, BrokerUnavailableError
 from app.core.profile import Profile
 
 logger = logging.getLogger(__name__)
@@ -179,7 +179,7 @@ def _token_result(result: Any) -> TokenResult:
 
 class Broker:
     """Synchronous, deadline-bound calls to the broker. Raises BrokerError (typed with the
-    native status), BrokerTimeout, or RuntimeError when the broker is unavailable."""
+    native status), BrokerTimeout, or BrokerUnavailableError when the broker is unavailable."""
 
     late_answers_dropped = 0  # across instances: a late native callback has no owner left
 
@@ -189,13 +189,21 @@ class Broker:
 
     @property
     def unavailable(self) -> BrokerUnavailable | None:
+        """Why the broker cannot be used, or None. Loads the runtime: blocking, so not for the
+        GUI thread before `known_unavailable` has an answer."""
         loaded = load_runtime()
         return loaded if isinstance(loaded, BrokerUnavailable) else None
+
+    @property
+    def known_unavailable(self) -> BrokerUnavailable | None:
+        """The reason if loading the runtime has already failed; never loads it (the GUI
+        thread asks this: loading talks to the broker, and the first broker call loads it)."""
+        return _runtime if isinstance(_runtime, BrokerUnavailable) else None
 
     def _rt(self) -> ModuleType:
         loaded = load_runtime()
         if isinstance(loaded, BrokerUnavailable):
-            raise RuntimeError(loaded.reason)
+            raise BrokerUnavailableError(loaded)
         return loaded
 
     def _await(

@@ -57,17 +57,6 @@ def sign_in(
     return record
 
 
-def record_for(account: Account, profile: Profile) -> AuthenticationRecord:
-    """The AuthenticationRecord for a broker account, so both sign-in paths store the same."""
-    return AuthenticationRecord(
-        tenant_id=account.realm or profile.tenant,
-        client_id=profile.client_id,
-        authority=profile.authority_host.removeprefix("https://"),
-        home_account_id=account.home_account_id,
-        username=account.username,
-    )
-
-
 class BrokerAccountCredential:
     """An azure-core TokenCredential (and SupportsTokenInfo) for one broker account.
 

@@ -59,6 +59,14 @@ class BrokerUnavailable:
     remedy: str
 
 
+class BrokerUnavailableError(RuntimeError):
+    """Raised by a broker call when the runtime cannot be used; carries the reason."""
+
+    def __init__(self, unavailable: BrokerUnavailable) -> None:
+        super().__init__(unavailable.reason)
+        self.unavailable = unavailable
+
+
 class ProfileError(ValueError):
     """A profile failed validation. `errors` maps a field name to a message for that field."""
 

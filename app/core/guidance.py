@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from app.core.errors import BrokerError, BrokerTimeout, BrokerUnavailable, ProfileError
+from app.core.errors import (
+    BrokerError,
+    BrokerTimeout,
+    BrokerUnavailable,
+    BrokerUnavailableError,
+    ProfileError,
+)
 
 if TYPE_CHECKING:
     pass
@@ -322,6 +328,8 @@ def explain(error: BaseException) -> Guidance:
         code = error.aadsts
         known = for_aadsts(code) if code is not None else None
         return known if known is not None else for_status(error.status)
+    if isinstance(error, BrokerUnavailableError):
+        return for_unavailable(error.unavailable)
     if isinstance(error.__cause__, BrokerError):  # e.g. a credential's error wrapping the broker's
         return explain(error.__cause__)
     from app.core.storage_guidance import for_storage_error  # builds on this module

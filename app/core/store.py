@@ -1,8 +1,8 @@
 """Profiles and remembered accounts, kept in one JSON settings file.
 
 Only what the app needs to offer the same choices next time is stored: the named profiles,
-which one is selected, and per profile the accounts seen (as azure-identity
-AuthenticationRecords, which hold identifiers and no secrets), which account is active,
+which one is selected, and per profile the accounts seen (AccountRecords: azure-identity's
+AuthenticationRecord JSON, identifiers and no secrets), which account is active,
 which accounts the user signed out of, and recently used storage URLs. Tokens never touch
 this file: the broker keeps them, and `save` refuses any value that looks like a JWT.
 
@@ -23,8 +23,8 @@ from datetime import datetime
 from pathlib import Path
 
 import platformdirs
-from azure.identity import AuthenticationRecord
 
+from app.core.accounts import AccountRecord
 from app.core.atomic import atomic_file
 from app.core.errors import ProfileError
 from app.core.profile import Profile, parse_profile
@@ -34,7 +34,6 @@ APP_NAME = "broker-account-manager"
 FILE_NAME = "settings.json"
 VERSION = 1
 MAX_RECENT_URLS = 10
-_RECORD_KEYS = ("authority", "clientId", "homeAccountId", "tenantId", "username")
 
 
 def default_path() -> Path:
@@ -50,7 +49,7 @@ class StoreData:
 
     profiles: list[Profile] = field(default_factory=lambda: [Profile()])
     selected: str = Profile().name
-    records: dict[str, list[AuthenticationRecord]] = field(default_factory=dict)
+    records: dict[str, list[AccountRecord]] = field(default_factory=dict)
     active: dict[str, str] = field(default_factory=dict)  # profile -> home_account_id
     forgotten: dict[str, list[str]] = field(default_factory=dict)  # home_account_ids
     recent_urls: dict[str, list[str]] = field(default_factory=dict)  # most recent first
@@ -127,13 +126,11 @@ def _strings(entry: dict[str, object], key: str, where: str) -> list[str]:
     return value
 
 
-def _record(raw: object, where: str) -> AuthenticationRecord:
-    if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str) for k in _RECORD_KEYS):
-        raise _Corrupt(f"{where} is not an account record with text fields {_RECORD_KEYS}")
+def _record(raw: object, where: str) -> AccountRecord:
     try:
-        return AuthenticationRecord.deserialize(json.dumps(raw))
-    except (ValueError, KeyError) as exc:
-        raise _Corrupt(f"{where} is not a usable account record ({exc})") from None
+        return AccountRecord.deserialize(json.dumps(raw))
+    except ValueError as exc:
+        raise _Corrupt(f"{where} is not a usable account record: {exc}") from None
 
 
 def _parse_entry(data: StoreData, index: int, entry: object) -> None:

@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import guidance
-from app.core.accounts import Account, TokenResult
+from app.core.accounts import Account, AccountRecord, TokenResult
 from app.core.broker import Broker, set_pii_logging
-from app.core.credentials import BrokerAccountCredential, record_for
-from app.core.errors import BrokerError
+from app.core.errors import BrokerError, BrokerUnavailable, BrokerUnavailableError
 from app.core.profile import Profile
 from app.core.store import Store
 from app.ui.about import show_about
@@ -242,7 +241,7 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         idle = self.current is None
-        unavailable = self.broker.unavailable is not None
+        unavailable = self.broker.known_unavailable is not None
         has = self.selected() is not None
         for action in (self.act_add, self.act_default, self.act_refresh):
             action.setEnabled(idle and not unavailable)
@@ -255,6 +254,9 @@ class MainWindow(QMainWindow):
         if account is None:
             self.blobs.set_credential(None, None)
             return
+        # azure-identity is imported on first use, not at start-up (warm_up() preloads it).
+        from app.core.credentials import BrokerAccountCredential
+
         credential = BrokerAccountCredential(self.broker, account, self.profile)
         self.blobs.set_credential(credential, account.username)
 
@@ -288,11 +290,11 @@ class MainWindow(QMainWindow):
     ) -> bool:
         if self.current is not None:
             return False  # one broker operation at a time
-        unavailable = self.broker.unavailable
+        # The runtime loads on the first call, off the GUI thread; once it has failed to load,
+        # say why instead of starting calls that cannot work.
+        unavailable = self.broker.known_unavailable
         if unavailable is not None:
-            self.banner.show_guidance(guidance.for_unavailable(unavailable))
-            if unavailable.kind == "no-broker" and self.offer_sandbox is not None:
-                self.banner.offer("Restart with simulated accounts", self.offer_sandbox)
+            self._explain_unavailable(unavailable)
             return False
         self.banner.hide()
         self.current = self.runner.run(label, fn, done, failed or self._failed(label))
@@ -301,6 +303,11 @@ class MainWindow(QMainWindow):
         self.cancel_button.show()
         self._update_actions()
         return True
+
+    def _explain_unavailable(self, unavailable: BrokerUnavailable) -> None:
+        self.banner.show_guidance(guidance.for_unavailable(unavailable))
+        if unavailable.kind == "no-broker" and self.offer_sandbox is not None:
+            self.banner.offer("Restart with simulated accounts", self.offer_sandbox)
 
     def _finished(self) -> None:
         self.current = None
@@ -316,6 +323,9 @@ class MainWindow(QMainWindow):
         self, label: str, account: Account | None = None
     ) -> Callable[[BaseException], None]:
         def show(error: BaseException) -> None:
+            if isinstance(error, BrokerUnavailableError):
+                self._explain_unavailable(error.unavailable)
+                return
             advice = guidance.explain(error)
             self.banner.show_guidance(advice, label)
             if account is not None:
@@ -411,7 +421,7 @@ class MainWindow(QMainWindow):
             for r in self.data.records.get(name, [])
             if r.home_account_id != account.home_account_id
         ]
-        self.data.records[name] = [*records, record_for(account, self.profile)]
+        self.data.records[name] = [*records, AccountRecord.for_account(account, self.profile)]
         forgotten = self.data.forgotten.get(name, [])
         if account.home_account_id in forgotten:
             forgotten.remove(account.home_account_id)

@@ -62,15 +62,18 @@ class _Job(QRunnable):
     def __init__(self, task: Task, fn: Callable[[], Any]) -> None:
         super().__init__()
         self.task = task
+        self.task_label = task.label  # readable after the Task's C++ side is deleted
         self.fn = fn
 
     def run(self) -> None:
         try:
-            value = self.fn()
+            value, error = self.fn(), None
         except BaseException as exc:  # every error goes back to the GUI thread, none is lost
-            self.task._done.emit(None, exc)
-        else:
-            self.task._done.emit(value, None)
+            value, error = None, exc
+        try:
+            self.task._done.emit(value, error)
+        except RuntimeError:  # the Task is gone: the app quit while this ran
+            logger.info("dropped the result of %s: the app has quit", self.task_label)
 
 
 class TaskRunner(QObject):

@@ -12,6 +12,7 @@ from app.core.errors import (
     BrokerError,
     BrokerTimeout,
     BrokerUnavailable,
+    BrokerUnavailableError,
     ProfileError,
 )
 from app.core.guidance import (
@@ -264,3 +265,10 @@ def test_guidance_module_imports_neither_qt_nor_pymsalruntime() -> None:
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module.split(".")[0])
     assert not imported & {"PySide6", "shiboken6", "pymsalruntime"}
+
+
+def test_explain_an_unavailable_broker_gives_its_reason_and_remedy() -> None:
+    reason = BrokerUnavailable("no-broker", "No broker answered: x", "Install the broker.")
+    g = explain(BrokerUnavailableError(reason))
+    assert g == for_unavailable(reason)
+    assert (g.explanation, g.fix) == ("No broker answered: x", "Install the broker.")

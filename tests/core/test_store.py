@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from azure.identity import AuthenticationRecord
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.core import store as store_module
+from app.core.accounts import AccountRecord
 from app.core.profile import Profile, parse_profile
 from app.core.store import MAX_RECENT_URLS, LoadResult, Store, StoreData, default_path
 from app.core.tokens import looks_like_jwt
@@ -24,8 +24,8 @@ JWT = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln"
 posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 
 
-def record(username: str, oid: str = "00000000-0000-0000-0000-000000000001") -> Any:
-    return AuthenticationRecord(
+def record(username: str, oid: str = "00000000-0000-0000-0000-000000000001") -> AccountRecord:
+    return AccountRecord(
         tenant_id=TENANT,
         client_id=Profile().client_id,
         authority="login.microsoftonline.com",
@@ -47,20 +47,8 @@ def full_data() -> StoreData:
     )
 
 
-def serialized(data: StoreData) -> dict[str, Any]:
-    """data as comparable values (AuthenticationRecord has no __eq__)."""
-    return {
-        "profiles": data.profiles,
-        "selected": data.selected,
-        "records": {k: [r.serialize() for r in v] for k, v in data.records.items()},
-        "active": data.active,
-        "forgotten": data.forgotten,
-        "recent_urls": data.recent_urls,
-    }
-
-
 def assert_defaults(result: LoadResult) -> None:
-    assert serialized(result.data) == serialized(StoreData())
+    assert result.data == StoreData()
 
 
 # ---------------------------------------------------------------------------- happy paths
@@ -86,7 +74,7 @@ def test_round_trip_keeps_everything(tmp_path: Path) -> None:
     Store(path).save(data)
     result = Store(path).load()
     assert result.warning is None and result.backup is None
-    assert serialized(result.data) == serialized(data)
+    assert result.data == data
     assert result.data.profile().name == "Work"
     assert result.data.profile("Default") == Profile()
     with pytest.raises(KeyError):
@@ -381,4 +369,4 @@ def test_any_text_round_trips(forgotten: list[str], urls: list[str], username: s
         store.save(data)
         result = store.load()
     assert result.warning is None
-    assert serialized(result.data) == serialized(data)
+    assert result.data == data

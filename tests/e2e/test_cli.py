@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -28,3 +30,21 @@ def test_list_accounts_rejects_a_bad_tenant_with_a_field_message():
     result = run("--list-accounts", "--tenant", "contoso/B2C_1_signin")
     assert result.returncode == 2
     assert "tenant" in result.stderr and "B2C" in result.stderr
+
+
+def test_the_window_is_shown_before_the_azure_sdk_is_imported(control, tmp_path):
+    probe = tmp_path / "probe.json"
+    settings = tmp_path / "config"
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--startup-probe", str(probe)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, "XDG_CONFIG_HOME": str(settings)},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    shown = json.loads(probe.read_text())
+    assert shown["sdk_modules"] == []
+    assert shown["shown"] > 0
+    assert "Traceback" not in result.stderr

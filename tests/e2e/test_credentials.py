@@ -6,18 +6,20 @@ the sandbox transport; the test checks that nothing else was asked of the networ
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from azure.core.credentials import TokenCredential
 from azure.core.exceptions import ClientAuthenticationError
 from azure.core.pipeline import PipelineContext, PipelineRequest
 from azure.core.pipeline.policies import BearerTokenCredentialPolicy
 from azure.core.rest import HttpRequest
-from azure.identity import AuthenticationRequiredError
+from azure.identity import AuthenticationRecord, AuthenticationRequiredError
 
 from app.core import guidance
-from app.core.accounts import Account
+from app.core.accounts import Account, AccountRecord
 from app.core.broker import Broker
-from app.core.credentials import BrokerAccountCredential, record_for, sign_in
+from app.core.credentials import BrokerAccountCredential, sign_in
 from app.core.errors import BrokerError
 from app.core.profile import Profile
 from app.sandbox.metadata import metadata_transport
@@ -108,8 +110,16 @@ def test_broker_account_credential_reports_other_failures(accounts):
     assert guidance.explain(caught.value).code == "AADSTS53003"
 
 
-def test_record_for_a_broker_account_matches_what_sign_in_stores(accounts):
-    record = record_for(accounts["adele"], Profile())
+def test_record_for_a_broker_account_is_what_sign_in_stores(accounts, control):
+    stored = sign_in(
+        Profile(use_default_account=True), 12, [unique_scope()], transport=metadata_transport()
+    )
+    record = AccountRecord.for_account(accounts["adele"], Profile())
+    assert json.loads(record.serialize()) == json.loads(stored.serialize())
+    assert AccountRecord.deserialize(stored.serialize()) == record
+    assert AuthenticationRecord.deserialize(record.serialize()).home_account_id == (
+        accounts["adele"].home_account_id
+    )
     assert record.username == "adele@contoso.example"
     assert record.tenant_id == CONTOSO
     assert record.client_id == Profile().client_id

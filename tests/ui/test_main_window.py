@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from app.core.broker import Broker
-from app.core.errors import BrokerUnavailable
+from app.core.errors import BrokerUnavailable, BrokerUnavailableError
 from app.core.profile import Profile
 from app.ui.accounts_model import FRESH, NEEDS_SIGN_IN, UNUSABLE
 from tests.helpers import CONTOSO, claims
@@ -199,13 +199,20 @@ class UnavailableBroker(Broker):
     window's handling of "no broker" is driven by this stand-in (the real three ways are
     produced in fresh interpreters by tests/e2e/test_unavailable.py)."""
 
+    REASON = BrokerUnavailable(
+        "no-broker",
+        "No broker answered: Broker cannot be initialized",
+        "Install the Microsoft Identity Broker, or use --sandbox.",
+    )
+    loaded = False
+
     @property
-    def unavailable(self):  # type: ignore[no-untyped-def, override]
-        return BrokerUnavailable(
-            "no-broker",
-            "No broker answered: Broker cannot be initialized",
-            "Install the Microsoft Identity Broker, or use --sandbox.",
-        )
+    def known_unavailable(self):  # type: ignore[no-untyped-def, override]
+        return self.REASON if self.loaded else None
+
+    def discover_accounts(self, profile):  # type: ignore[no-untyped-def, override]
+        self.loaded = True  # the first call loads the runtime, as in Broker._rt()
+        raise BrokerUnavailableError(self.REASON)
 
 
 def test_no_broker_is_explained_and_sandbox_mode_is_offered(qtbot, tmp_path):
@@ -213,12 +220,17 @@ def test_no_broker_is_explained_and_sandbox_mode_is_offered(qtbot, tmp_path):
     offered: list[bool] = []
     window.offer_sandbox = lambda: offered.append(True)
     window.show()
+    assert window.act_refresh.isEnabled()  # not known yet: the first call loads the runtime
     window.refresh()
+    qtbot.waitUntil(lambda: idle(window), timeout=5000)
     assert window.banner.isVisible() and "Broker cannot be initialized" in window.banner.body.text()
     assert not window.act_add.isEnabled() and not window.act_refresh.isEnabled()
     assert window.banner.action.isVisible()
     window.banner.action.click()
     assert offered == [True]
+    window.banner.hide()
+    window.refresh()  # known now: explained at once, no call started
+    assert window.current is None and window.banner.isVisible()
 
 
 def test_profile_default_account_signs_in_without_the_picker(window, qtbot, control):
