@@ -31,6 +31,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--tenant", default=None, help="tenant for --list-accounts")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument(
+        "--self-test",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="REPORT",
+        help="check that this installation can run (imports, broker runtime, accounts, icons, "
+        "main window offscreen), print the result (and write it to REPORT), exit 0 if it can",
+    )
+    # The frozen app's sandbox broker process (it has no `python -m`).
+    parser.add_argument("--sandbox-broker", action="store_true", help=argparse.SUPPRESS)
     # benchmarks/startup.py: write when the window was shown to this file, then quit.
     parser.add_argument("--startup-probe", type=Path, default=None, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -97,12 +108,21 @@ def main(argv: list[str] | None = None) -> int:
     # The diagnostics dock turns our loggers up to DEBUG; stderr keeps the chosen level.
     for handler in logging.getLogger().handlers:
         handler.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    if args.sandbox_broker:
+        from app.sandbox.service import main as sandbox_broker
+
+        sandbox_broker()
+        return 0
     sandbox = None
     if args.sandbox:
         sandbox = start_sandbox()
         if sandbox is None:
             return 2
     try:
+        if args.self_test is not None:
+            from app import selftest
+
+            return selftest.run(Path(args.self_test) if args.self_test else None)
         if args.list_accounts:
             return list_accounts(args.tenant)
         from app.ui.application import run

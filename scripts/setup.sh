@@ -5,10 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-extra=""
-[ "${1:-}" = "--test" ] && extra="[test]" || extra="[sandbox]"
+case "${1:-}" in
+  --test) extra="[test]" ;;             # everything the tests need, the build included
+  --build) extra="[sandbox,build]" ;;   # what scripts/build.sh needs
+  *) extra="[sandbox]" ;;
+esac
 
-# libmsalruntime.so's dependencies (notes/broker-dbus.md), Qt's, and the sandbox's tools.
+# libmsalruntime.so's dependencies (notes/broker-dbus.md), Qt's, the sandbox's tools, and
+# what PyInstaller needs to build the bundle (binutils; libgssapi-krb5-2 for Qt's network hook).
 packages=(
   libwebkit2gtk-4.1-0 libjavascriptcoregtk-4.1-0 libgtk-3-0 libsoup-3.0-0 libsecret-1-0
   libcurl4 libfido2-1 libdbus-1-3 libuuid1 libx11-6 libubsan1
@@ -16,6 +20,7 @@ packages=(
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
   libxcb-image0 libxcb-render-util0 libxcb-xkb1
   dbus-daemon gnome-keyring python3-venv
+  binutils libgssapi-krb5-2
 )
 missing=()
 for p in "${packages[@]}"; do

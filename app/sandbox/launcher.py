@@ -149,8 +149,11 @@ class Sandbox:
 
     def _start_broker(self) -> None:
         log = open(self.workdir / "broker.log", "wb")  # noqa: SIM115 - owned by the child
+        # A frozen app has no `-m`: it runs the service itself (app/__main__.py).
+        frozen = getattr(sys, "frozen", False)
+        command = ["--sandbox-broker"] if frozen else ["-m", "app.sandbox.service"]
         broker = self._spawn(
-            [sys.executable, "-m", "app.sandbox.service"],
+            [sys.executable, *command],
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=str(Path(__file__).resolve().parents[2]),

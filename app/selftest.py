@@ -1,0 +1,197 @@
+"""`--self-test`: can this installation run? Checked from the inside, the same way on a source
+checkout, the frozen Linux bundle and the Windows exe (packaging/build.py runs it on every
+build). Each check prints one line, "ok", "note" or "FAIL", with what is wrong and what to do.
+
+Exit status 0 when nothing failed. "No broker answered" is a note, not a failure: the app runs
+and explains it; a broker runtime that cannot load at all, a missing module or icon, no fonts
+or a main window that cannot be built are failures.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+# Everything the app imports at run time, lazily or not.
+MODULES = (
+    "PySide6.QtCore",
+    "PySide6.QtGui",
+    "PySide6.QtWidgets",
+    "PySide6.QtSvg",
+    "platformdirs",
+    "msal",
+    "azure.core",
+    "azure.identity",
+    "azure.identity.broker",
+    "azure.storage.blob",
+    "certifi",
+    "cryptography.hazmat.bindings._rust",
+    "app.core.credentials",
+    "app.core.blobs",
+    "app.ui.application",
+)
+
+
+class Report:
+    def __init__(self, out: TextIO | None) -> None:
+        self.out = out
+        self.lines: list[str] = []
+        self.failures = 0
+
+    def _line(self, kind: str, text: str) -> None:
+        line = f"{kind:4} {text}"
+        self.lines.append(line)
+        if self.out is not None:  # None: a windowed Windows exe has no console
+            print(line, file=self.out, flush=True)
+
+    def ok(self, text: str) -> None:
+        self._line("ok", text)
+
+    def note(self, text: str) -> None:
+        self._line("note", text)
+
+    def fail(self, text: str) -> None:
+        self.failures += 1
+        self._line("FAIL", text)
+
+    def check(self, what: str, step: Callable[[], str]) -> None:
+        """Run step; its return value completes the ok line, an exception fails it."""
+        try:
+            detail = step()
+        except Exception as exc:  # a check that breaks is a failure to report, not a crash
+            self.fail(f"{what}: {type(exc).__name__}: {exc}")
+        else:
+            self.ok(f"{what}{': ' + detail if detail else ''}")
+
+
+def check_modules(report: Report) -> None:
+    for name in MODULES:
+        report.check(f"import {name}", lambda name=name: _import(name))
+
+
+def _import(name: str) -> str:
+    importlib.import_module(name)
+    return ""
+
+
+def check_versions(report: Report) -> None:
+    from app.ui.diagnostics import NOT_INSTALLED, versions
+
+    found = versions()
+    missing = [name for name, version in found.items() if version == NOT_INSTALLED]
+    if missing:
+        report.fail(f"version metadata missing for {', '.join(missing)} (About would say so)")
+    else:
+        report.ok("versions: " + ", ".join(f"{k} {v}" for k, v in found.items()))
+
+
+def check_certificates(report: Report) -> None:
+    def bundle() -> str:
+        import certifi
+
+        path = Path(certifi.where())
+        if not path.is_file():
+            raise FileNotFoundError(f"certifi's CA bundle is missing: {path}")
+        return str(path)
+
+    report.check("CA certificates for HTTPS", bundle)
+
+
+def check_broker(report: Report) -> None:
+    from app.core import guidance
+    from app.core.broker import Broker, load_runtime
+    from app.core.errors import BrokerUnavailable
+    from app.core.profile import Profile
+
+    loaded = load_runtime()
+    if isinstance(loaded, BrokerUnavailable):
+        if loaded.kind == "no-broker":
+            report.note(f"broker runtime loaded; {loaded.reason}. {loaded.remedy}")
+        else:
+            report.fail(f"broker runtime cannot load: {loaded.reason} {loaded.remedy}")
+        return
+    report.ok(f"broker runtime loaded from {Path(loaded.__file__ or '').parent}")
+    try:
+        accounts = Broker(timeout=30).discover_accounts(Profile())
+    except Exception as exc:
+        advice = guidance.explain(exc)
+        report.fail(f"the broker did not list accounts: {advice.title}. {advice.fix}")
+        return
+    listed = ", ".join(sorted(a.username for a in accounts)) or "none yet"
+    report.ok(f"the broker lists {len(accounts)} accounts for the default profile: {listed}")
+
+
+def check_window(report: Report) -> None:
+    """Icons, fonts and the main window, rendered offscreen with throwaway settings."""
+    if "QT_QPA_PLATFORM" not in os.environ:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QFontDatabase
+    from PySide6.QtWidgets import QApplication
+
+    from app.core.broker import Broker
+    from app.core.store import Store
+    from app.ui.application import build_window
+    from app.ui.icons import ICONS_DIR, names, render
+    from app.ui.tasks import TaskRunner
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+
+    def icons() -> str:
+        found = names()
+        if "app" not in found:
+            raise FileNotFoundError(f"no app icon in {ICONS_DIR}")
+        blank = [name for name in found if render(name, 32).toImage().isNull()]
+        if blank:
+            raise ValueError(f"these icons do not render: {', '.join(blank)}")
+        return f"{len(found)} rendered from {ICONS_DIR}"
+
+    def fonts() -> str:
+        families = QFontDatabase.families()
+        if not families:
+            raise LookupError(
+                "no fonts: every character would be an empty box (install fontconfig-config "
+                "and a font such as fonts-dejavu-core)"
+            )
+        return f"{len(families)} families"
+
+    def window() -> str:
+        with tempfile.TemporaryDirectory(prefix="bam-self-test-") as tmp:
+            settings = QSettings(str(Path(tmp) / "window.ini"), QSettings.Format.IniFormat)
+            built = build_window(
+                Broker(), TaskRunner(), None, Store(Path(tmp) / "s.json"), settings
+            )
+            built.show()
+            app.processEvents()
+            image = built.grab().toImage()
+            built.close()
+            built.deleteLater()
+            app.processEvents()
+        if image.isNull() or image.width() < 100:
+            raise ValueError("the main window rendered empty")
+        return f"built and rendered offscreen ({image.width()}×{image.height()})"
+
+    report.check("icons", icons)
+    report.check("fonts", fonts)
+    report.check("main window", window)
+
+
+def run(report_path: Path | None = None, out: TextIO | None = None) -> int:
+    report = Report(out if out is not None else sys.stdout)
+    frozen = "frozen bundle" if getattr(sys, "frozen", False) else "source"
+    report.note(f"self-test of {sys.executable} ({frozen}, Python {sys.version.split()[0]})")
+    check_modules(report)
+    check_versions(report)
+    check_certificates(report)
+    check_broker(report)
+    check_window(report)
+    verdict = "passed" if not report.failures else f"failed: {report.failures} problems"
+    report.note(f"self-test {verdict}")
+    if report_path is not None:
+        report_path.write_text("\n".join(report.lines) + "\n", encoding="utf-8")
+    return 0 if not report.failures else 1

@@ -1,0 +1,74 @@
+"""Build the onedir app with PyInstaller, report its size, then run its --self-test.
+
+    python packaging/build.py [--distpath DIR] [--workpath DIR] [--no-self-test]
+
+The same on every platform: scripts/build.sh runs it on Linux, .github/workflows/build.yml on
+Windows (where the Inno Setup installer is then made from its output). Exit status: PyInstaller's,
+else the self-test's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+import bundle_tools as tools  # noqa: E402
+
+
+def executable(dist: Path) -> Path:
+    suffix = ".exe" if sys.platform == "win32" else ""
+    return dist / tools.EXE_NAME / f"{tools.EXE_NAME}{suffix}"
+
+
+def size(folder: Path) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]
+    return sum(p.stat().st_size for p in files), len(files)
+
+
+def build(dist: Path, work: Path) -> int:
+    command = [
+        sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+        "--distpath", str(dist), "--workpath", str(work),
+        str(HERE / "broker-account-manager.spec"),
+    ]  # fmt: skip
+    # The spec renders the .ico with Qt: no display needed.
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+
+
+def self_test(exe: Path, report: Path) -> int:
+    """Run the built app's --self-test; the report file works for windowed Windows exes too
+    (they have no console to print to)."""
+    report.unlink(missing_ok=True)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([str(exe), "--self-test", str(report)], env=env, check=False)
+    if sys.platform == "win32" and report.exists():
+        print(report.read_text(encoding="utf-8"), end="")
+    return result.returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--distpath", type=Path, default=ROOT / "dist")
+    parser.add_argument("--workpath", type=Path, default=ROOT / "build" / "pyinstaller")
+    parser.add_argument("--no-self-test", action="store_true")
+    args = parser.parse_args(argv)
+    code = build(args.distpath, args.workpath)
+    if code:
+        return code
+    exe = executable(args.distpath)
+    total, count = size(exe.parent)
+    print(f"built {exe} ({total / 1e6:.0f} MB in {count} files)")
+    if args.no_self_test:
+        return 0
+    return self_test(exe, args.distpath / "self-test.txt")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""The frozen app, built once per test session by packaging/build.py (the same command CI and
+the Windows workflow run), into a temporary folder."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_bundle_tools() -> ModuleType:
+    """packaging/ is not a package (it must not shadow PyPI's `packaging`): load by path."""
+    spec = importlib.util.spec_from_file_location(
+        "bundle_tools", ROOT / "packaging" / "bundle_tools.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def tools() -> ModuleType:
+    return load_bundle_tools()
+
+
+@pytest.fixture(scope="session")
+def bundle(tmp_path_factory: pytest.TempPathFactory, tools: ModuleType) -> Path:
+    """The onedir folder of the frozen app."""
+    dist = tmp_path_factory.mktemp("dist")
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "packaging" / "build.py"),
+            "--distpath",
+            str(dist),
+            "--workpath",
+            str(ROOT / "build" / "pyinstaller-test"),
+            "--no-self-test",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    folder = dist / tools.EXE_NAME
+    assert (folder / tools.EXE_NAME).is_file()
+    return folder
