@@ -17,6 +17,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+DIST = ROOT / "dist"  # packaging/installer.iss takes the build from here…
+WORK = ROOT / "build" / "pyinstaller"  # …and the icon the spec renders from here
 sys.path.insert(0, str(HERE))
 import bundle_tools as tools  # noqa: E402
 
@@ -55,8 +57,8 @@ def self_test(exe: Path, report: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--distpath", type=Path, default=ROOT / "dist")
-    parser.add_argument("--workpath", type=Path, default=ROOT / "build" / "pyinstaller")
+    parser.add_argument("--distpath", type=Path, default=DIST)
+    parser.add_argument("--workpath", type=Path, default=WORK)
     parser.add_argument("--no-self-test", action="store_true")
     args = parser.parse_args(argv)
     code = build(args.distpath, args.workpath)

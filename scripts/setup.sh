@@ -34,15 +34,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The Azure Storage emulator (Azurite), pinned by package-lock.json.
-if ! command -v npm >/dev/null 2>&1; then
-  missing_node=(nodejs npm)
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing_node[@]}"
+# The Azure Storage emulator (Azurite), pinned by package-lock.json: for sandbox mode and the
+# tests, not for building the bundle.
+if [ "${1:-}" != "--build" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm
+  fi
+  [ -x node_modules/.bin/azurite-blob ] || npm ci --no-audit --no-fund --loglevel=error
 fi
-[ -x node_modules/.bin/azurite-blob ] || npm ci --no-audit --no-fund --loglevel=error
 
 python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv

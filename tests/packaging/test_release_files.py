@@ -1,0 +1,80 @@
+"""The Windows installer script and the GitHub workflow cannot run here (no Windows, no
+GitHub): these tests keep them in step with the build that does run here."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ISS = (ROOT / "packaging" / "installer.iss").read_text()
+WORKFLOW = (ROOT / ".github" / "workflows" / "build.yml").read_text()
+
+
+@pytest.fixture(scope="module")
+def build() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("build", ROOT / "packaging" / "build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def define(name: str) -> str:
+    match = re.search(rf'^#define {name} "([^"]*)"', ISS, re.M)
+    assert match, name
+    return match.group(1)
+
+
+def setting(name: str) -> str:
+    match = re.search(rf"^{name}=(.*)$", ISS, re.M)
+    assert match, name
+    return match.group(1).strip()
+
+
+def from_iss(relative: str) -> Path:
+    """A path in the .iss (relative to packaging/, Windows separators) as a real path."""
+    return (ROOT / "packaging" / relative.replace("\\", "/")).resolve()
+
+
+def test_installer_names_match_the_build(tools: ModuleType):
+    assert define("AppName") == tools.APP_NAME
+    assert define("ExeName") == tools.EXE_NAME
+    assert define("Publisher") == tools.PUBLISHER
+
+
+def test_installer_takes_the_build_and_icon_where_build_py_puts_them(tools, build):
+    source = re.search(r'^Source: "([^"]+)"', ISS, re.M)
+    assert source
+    wildcard = source.group(1).replace("{#ExeName}", tools.EXE_NAME)
+    assert from_iss(wildcard.removesuffix("\\*")) == build.DIST / tools.EXE_NAME
+    assert from_iss(setting("SetupIconFile")) == build.WORK / "app.ico"
+    spec = (ROOT / "packaging" / "broker-account-manager.spec").read_text()
+    assert 'WORK / "app.ico"' in spec
+
+
+def test_installer_is_per_user_with_optional_desktop_shortcut_and_upgrades_in_place():
+    assert setting("PrivilegesRequired") == "lowest"
+    assert setting("DefaultDirName").startswith("{autopf}")  # %LOCALAPPDATA%\Programs
+    assert re.fullmatch(r"\{\{[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}\}", setting("AppId"))
+    assert re.search(r'^Name: "desktopicon";.*Flags: unchecked$', ISS, re.M)
+    assert re.search(r'^Name: "\{autoprograms\}\\\{#AppName\}"', ISS, re.M)  # Start menu
+    assert re.search(r'^Name: "\{autodesktop\}.*Tasks: desktopicon$', ISS, re.M)
+    assert 'Type: filesandordirs; Name: "{app}\\_internal"' in ISS  # no stale libraries
+
+
+def test_workflow_builds_with_the_same_command_and_self_test():
+    build_sh = (ROOT / "scripts" / "build.sh").read_text()
+    assert ".venv/bin/python packaging/build.py" in build_sh
+    windows, linux = WORKFLOW.split("\n  linux:\n")
+    assert "runs-on: windows-latest" in windows
+    assert "run: python packaging/build.py" in windows  # builds, then runs --self-test
+    assert "packaging\\installer.iss" in windows
+    assert '"--self-test"' in windows  # the installed app, too
+    assert "bash scripts/build.sh" in linux
+    assert "app.sandbox -- dist/BrokerAccountManager/BrokerAccountManager --self-test" in linux
+    assert WORKFLOW.count("actions/upload-artifact@v4") == 3
