@@ -112,7 +112,7 @@ def main(dark: bool) -> None:
 
             seed_demo(sandbox.storage)
             window.blobs.url.setCurrentText(sandbox.storage.account_url)
-            window.tabs.setCurrentWidget(window.blobs)
+            window.tabs.setCurrentWidget(window.storage_tab)
             window.blobs.connect_storage()
             model = window.blobs.model
             settle(lambda: model.rowCount() >= 3)

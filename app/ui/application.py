@@ -61,9 +61,8 @@ def build_window(
         sandbox_note=SANDBOX_NOTE if sandbox else None,
         tenant_names=tenant_names() if sandbox else None,
         storage_ca=str(sandbox.storage.ca_path) if sandbox and sandbox.storage else None,
+        storage_url=sandbox.storage.account_url if sandbox and sandbox.storage else None,
     )
-    if sandbox is not None and sandbox.storage is not None:
-        window.blobs.url.setCurrentText(sandbox.storage.account_url)
     if sandbox is not None and sandbox.control is not None:
         from app.ui.sandbox_picker import SandboxPicker
 
@@ -122,6 +121,7 @@ def dark_palette() -> QPalette:
 def _warm_up_failed(error: BaseException) -> None:
     # Nothing lost: the module is imported again, and its error shown, where it is used.
     logger.warning("preloading the Azure SDK failed: %s", type(error).__name__)
+    settle_heap()
 
 
 def settle_heap() -> None:
@@ -164,9 +164,9 @@ def run(sandbox: Sandbox | None = None, startup_probe: Path | None = None) -> in
     window.show()
     if startup_probe is not None:
         probe_startup(app, startup_probe)
-    settle_heap()
     QTimer.singleShot(0, window.refresh)
-    runner.run("Loading libraries", warm_up, lambda _: None, _warm_up_failed)
+    # Once the SDK is loaded, out of the garbage collector's way with the rest of start-up.
+    runner.run("Loading libraries", warm_up, lambda _: settle_heap(), _warm_up_failed)
     # SIGTERM/Ctrl-C: leave the event loop so the sandbox is torn down on the way out. Python
     # runs signal handlers only between bytecodes, hence the idle timer.
     signal.signal(signal.SIGTERM, lambda *_: app.quit())

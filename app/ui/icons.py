@@ -2,8 +2,8 @@
 
 Icons live in `resources/icons/<name>.svg` (24×24 viewBox, strokes in NEUTRAL). In a dark
 colour scheme NEUTRAL is swapped for DARK_NEUTRAL before rendering; accent colours stay as
-drawn. Each QIcon holds pixmaps at SIZES, at device pixel ratio 1 and 2, and is cached per
-(name, dark).
+drawn. Each QIcon renders the sizes Qt asks for when it asks (SvgIconEngine), and is cached
+per (name, dark).
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QApplication, QStyleOption
 
 
 def _resources() -> Path:
@@ -29,8 +30,6 @@ ICONS_DIR: Path = RESOURCES / "icons"
 
 NEUTRAL = "#4a5568"
 DARK_NEUTRAL = "#e2e8f0"
-SIZES = (16, 24, 32, 48, 64)
-RATIOS = (1.0, 2.0)
 
 _cache: dict[tuple[str, bool], QIcon] = {}
 
@@ -79,6 +78,43 @@ def render(name: str, size: int, ratio: float = 1.0, colour: str | None = None) 
     return pixmap
 
 
+class SvgIconEngine(QIconEngine):
+    """Renders icon `name` when Qt first asks for a size, mode and device pixel ratio, and
+    keeps it: start-up renders only what the first paint shows (rendering every size of every
+    icon up front took ~20 ms)."""
+
+    def __init__(self, name: str, colour: str | None) -> None:
+        super().__init__()
+        self.name = name
+        self.colour = colour
+        self.rendered: dict[tuple[int, float, QIcon.Mode], QPixmap] = {}
+
+    def scaledPixmap(
+        self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float
+    ) -> QPixmap:
+        side = max(1, min(size.width(), size.height()))
+        key = (side, scale, mode)
+        pixmap = self.rendered.get(key)
+        if pixmap is None:
+            pixmap = render(self.name, side, scale, self.colour)
+            if mode != QIcon.Mode.Normal and QApplication.instance() is not None:
+                style = QApplication.style()
+                pixmap = style.generatedIconPixmap(mode, pixmap, QStyleOption())
+                pixmap.setDevicePixelRatio(scale)
+            self.rendered[key] = pixmap
+        return pixmap
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self.scaledPixmap(size, mode, state, 1.0)
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, ratio))
+
+    def clone(self) -> QIconEngine:
+        return SvgIconEngine(self.name, self.colour)
+
+
 def icon(name: str, dark: bool | None = None) -> QIcon:
     """Icon `name`; `dark=None` follows the platform colour scheme. Unknown name: KeyError."""
     if dark is None:
@@ -87,11 +123,9 @@ def icon(name: str, dark: bool | None = None) -> QIcon:
     cached = _cache.get(key)
     if cached is not None:
         return cached
-    colour = DARK_NEUTRAL if dark else None
-    result = QIcon()
-    for size in SIZES:
-        for ratio in RATIOS:
-            result.addPixmap(render(name, size, ratio, colour))
+    if not (ICONS_DIR / f"{name}.svg").is_file():
+        raise KeyError(f"unknown icon {name!r}; known icons: {', '.join(names())}")
+    result = QIcon(SvgIconEngine(name, DARK_NEUTRAL if dark else None))
     _cache[key] = result
     return result
 

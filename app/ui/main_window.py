@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -32,12 +32,14 @@ from app.core.profile import Profile
 from app.core.store import Store
 from app.ui.about import show_about
 from app.ui.accounts_model import ERROR, FRESH, NEEDS_SIGN_IN, UNUSABLE, AccountsModel
-from app.ui.blob_pane import BlobPane
 from app.ui.diagnostics import DiagnosticsDock, versions
 from app.ui.icons import icon
 from app.ui.profile_bar import ProfileBar
 from app.ui.tasks import Task, TaskRunner
 from app.ui.widgets import Banner, TokenInspector
+
+if TYPE_CHECKING:
+    from app.ui.blob_pane import BlobPane
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +56,11 @@ class MainWindow(QMainWindow):
         sandbox_note: str | None = None,
         tenant_names: dict[str, str] | None = None,
         storage_ca: str | None = None,
+        storage_url: str | None = None,
     ) -> None:
         super().__init__()
         self.storage_ca = storage_ca  # the sandbox emulator's CA; None: the system's
+        self.storage_url = storage_url  # the account URL the blob pane starts with
         self.broker = broker
         self.runner = runner
         self.store = store
@@ -157,14 +161,17 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
 
         self.inspector = TokenInspector()
-        self.blobs = BlobPane(self.runner, connection_verify=self.storage_ca or True)
-        self.blobs.recent_changed = self._remember_url
-        self.blobs.sign_in_again = self._sign_in_active_again
-        self.blobs.set_recent(self.data.recent_urls.get(self.profile.name, []))
+        # The blob pane is built when first needed (see `blobs`), not at start-up.
+        self.storage_tab = QWidget()
+        QVBoxLayout(self.storage_tab).setContentsMargins(0, 0, 0, 0)
+        self._blobs: BlobPane | None = None
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Token and storage")
         self.tabs.addTab(self.inspector, icon("token"), "Token")
-        self.tabs.addTab(self.blobs, icon("storage"), "Blob storage")
+        self.tabs.addTab(self.storage_tab, icon("storage"), "Blob storage")
+        self.tabs.currentChanged.connect(
+            lambda _: self.tabs.currentWidget() is self.storage_tab and self.blobs
+        )
         self.active_changed.connect(self._active_for_storage)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -249,8 +256,30 @@ class MainWindow(QMainWindow):
             action.setEnabled(idle and has and not unavailable)
         self.act_copy.setEnabled(has)
 
+    @property
+    def blobs(self) -> BlobPane:
+        """The blob storage pane, built on first use (opening its tab) with the current
+        profile's recent URLs and the active account's credential."""
+        if self._blobs is None:
+            from app.ui import blob_pane  # imported here: it is not needed at start-up
+
+            pane = blob_pane.BlobPane(self.runner, connection_verify=self.storage_ca or True)
+            pane.recent_changed = self._remember_url
+            pane.sign_in_again = self._sign_in_active_again
+            pane.set_recent(self.data.recent_urls.get(self.profile.name, []))
+            if self.storage_url:
+                pane.url.setCurrentText(self.storage_url)
+            layout = self.storage_tab.layout()
+            assert layout is not None
+            layout.addWidget(pane)
+            self._blobs = pane
+            self._active_for_storage(self.active)
+        return self._blobs
+
     def _active_for_storage(self, account: Account | None) -> None:
         """The blob pane browses with the active account's credential and nothing else."""
+        if self._blobs is None:
+            return  # applied when the pane is built
         if account is None:
             self.blobs.set_credential(None, None)
             return
@@ -271,7 +300,8 @@ class MainWindow(QMainWindow):
             self.sign_in_again()
 
     def _profile_changed(self, profile: Profile) -> None:
-        self.blobs.set_recent(self.data.recent_urls.get(profile.name, []))
+        if self._blobs is not None:
+            self._blobs.set_recent(self.data.recent_urls.get(profile.name, []))
         self.tokens.clear()
         self.inspector.show_result(None)
         self.active = None

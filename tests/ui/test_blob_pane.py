@@ -66,7 +66,7 @@ def pane_window(qtbot, sandbox, control, tmp_path, storage, seeded):  # type: ig
     window.blobs.url.setCurrentText(storage.account_url)
     select(window, "megan@contoso.example")
     window.act_active.trigger()
-    window.tabs.setCurrentWidget(window.blobs)
+    window.tabs.setCurrentWidget(window.storage_tab)
     window.blobs.connect_storage()
     qtbot.waitUntil(lambda: container_row(window, seeded) is not None, timeout=15000)
     yield window, answers

@@ -270,3 +270,16 @@ def test_msa_passthrough_on_offers_and_signs_in_a_personal_account(window, qtbot
     )
     assert alex.account.personal
     assert control.calls("acquireTokenInteractively")[-1]["passthrough"] is True
+
+
+def test_blob_pane_is_built_when_its_tab_opens_and_browses_as_the_active_account(window, qtbot):
+    assert window._blobs is None  # not built, nor its modules needed, at start-up
+    select(window, "lee@fabrikam.example")
+    window.act_active.trigger()
+    qtbot.waitUntil(lambda: idle(window), timeout=15000)
+    assert window._blobs is None
+    window.tabs.setCurrentWidget(window.storage_tab)
+    assert window._blobs is not None
+    assert "lee@fabrikam.example" in window.blobs.who.text()
+    assert window.blobs.credential is not None
+    assert window.storage_tab.isAncestorOf(window.blobs)
