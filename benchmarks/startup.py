@@ -29,10 +29,10 @@ BUILD = ROOT / "benchmarks" / ".build"
 sys.path.insert(0, str(ROOT))
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-from app.core.accounts import AccountRecord
-from app.core.profile import Profile
-from app.core.store import Store, StoreData
-from app.sandbox.launcher import Sandbox
+from app.core.accounts import AccountRecord  # noqa: E402 - after the path and Qt set-up
+from app.core.profile import Profile  # noqa: E402 - after the path and Qt set-up
+from app.core.store import Store, StoreData  # noqa: E402 - after the path and Qt set-up
+from app.sandbox.launcher import Sandbox  # noqa: E402 - after the path and Qt set-up
 
 
 def build_bare_window() -> Path:
@@ -99,7 +99,7 @@ def main() -> None:
         returning_user(config)
         env = {**os.environ, "XDG_CONFIG_HOME": str(config)}
         times: dict[str, list[float]] = {name: [] for name in commands}
-        for name, command in commands.items():  # warm the file cache; not counted
+        for command in commands.values():  # warm the file cache; not counted
             time_to_window(command, env, Path(tmp) / "probe.json")
         for _ in range(args.rounds):
             for name, command in commands.items():
