@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-import uuid
 from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any, TypeVar
@@ -358,6 +357,8 @@ class Broker:
 
 
 def _cid() -> str:
+    import uuid  # here, not at start-up: it imports `platform` (~2 ms)
+
     return str(uuid.uuid4())
 
 

@@ -11,7 +11,6 @@ Python-side emit, which aborts the process once the count runs out.)
 from __future__ import annotations
 
 import logging
-import platform
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -82,6 +81,7 @@ _versions: dict[str, str] = {}
 
 
 def _read_versions() -> dict[str, str]:
+    import platform
     from importlib import metadata
 
     found: dict[str, str] = {}

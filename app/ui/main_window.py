@@ -30,7 +30,6 @@ from app.core.broker import Broker, set_pii_logging
 from app.core.errors import BrokerError, BrokerUnavailable, BrokerUnavailableError
 from app.core.profile import Profile
 from app.core.store import Store
-from app.ui.about import show_about
 from app.ui.accounts_model import ERROR, FRESH, NEEDS_SIGN_IN, UNUSABLE, AccountsModel
 from app.ui.diagnostics import DiagnosticsDock, versions
 from app.ui.icons import icon
@@ -230,8 +229,13 @@ class MainWindow(QMainWindow):
         view.addAction(toggle)
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction(icon("about"), "&About Broker Account Manager", self)
-        about.triggered.connect(lambda: show_about(self, versions()))
+        about.triggered.connect(self._show_about)
         help_menu.addAction(about)
+
+    def _show_about(self) -> None:
+        from app.ui.about import show_about  # not needed at start-up
+
+        show_about(self, versions())
 
     # ---- state -----------------------------------------------------------------------------
     def selected(self) -> Account | None:

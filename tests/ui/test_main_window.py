@@ -6,6 +6,7 @@ import time
 import uuid
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from app.core.broker import Broker
 from app.core.errors import BrokerUnavailable, BrokerUnavailableError
@@ -283,3 +284,12 @@ def test_blob_pane_is_built_when_its_tab_opens_and_browses_as_the_active_account
     assert "lee@fabrikam.example" in window.blobs.who.text()
     assert window.blobs.credential is not None
     assert window.storage_tab.isAncestorOf(window.blobs)
+
+
+def test_help_about_opens_the_about_box_with_the_installed_versions(window, qtbot):
+    about = next(a for a in window.menuBar().actions() if a.text() == "&Help").menu().actions()[0]
+    about.trigger()
+    box = next(w for w in window.findChildren(QMessageBox) if w.isVisible())
+    assert "Broker Account Manager" in box.text()
+    assert "pymsalruntime" in box.informativeText() and "0.20.7" in box.informativeText()
+    box.close()
