@@ -48,3 +48,44 @@ def test_the_window_is_shown_before_the_azure_sdk_is_imported(control, tmp_path)
     assert shown["sdk_modules"] == []
     assert shown["shown"] > 0
     assert "Traceback" not in result.stderr
+
+
+FRESH_WINDOW = """
+import sys, tempfile, threading
+from pathlib import Path
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+from app.core.broker import Broker
+from app.core.store import Store
+from app.ui.application import build_window
+from app.ui.tasks import TaskRunner
+
+loaded_on = []
+sys.addaudithook(lambda event, args: event == "import" and args[0] == "pymsalruntime"
+                 and loaded_on.append(threading.current_thread() is threading.main_thread()))
+app = QApplication([])
+tmp = Path(tempfile.mkdtemp())
+window = build_window(Broker(), TaskRunner(), None, Store(tmp / "s.json"),
+                      QSettings(str(tmp / "w.ini"), QSettings.Format.IniFormat))
+window.show()
+window.refresh()
+def listed():
+    if window.current is None and window.model.rowCount():
+        print(window.model.rowCount(), loaded_on)
+        app.quit()
+timer = QTimer()
+timer.timeout.connect(listed)
+timer.start(20)
+QTimer.singleShot(30000, app.quit)
+app.exec()
+"""
+
+
+def test_a_fresh_window_loads_the_broker_runtime_off_the_gui_thread(control):
+    result = subprocess.run(
+        [sys.executable, "-c", FRESH_WINDOW], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows, loaded_on_main_thread = result.stdout.split(maxsplit=1)
+    assert int(rows) >= 5
+    assert loaded_on_main_thread.strip() == "[False]"
