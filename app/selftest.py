@@ -190,7 +190,8 @@ def run(report_path: Path | None = None, out: TextIO | None = None) -> int:
     check_certificates(report)
     check_broker(report)
     check_window(report)
-    verdict = "passed" if not report.failures else f"failed: {report.failures} problems"
+    count = report.failures
+    verdict = f"failed: {count} problem{'s' * (count != 1)}" if count else "passed"
     report.note(f"self-test {verdict}")
     if report_path is not None:
         report_path.write_text("\n".join(report.lines) + "\n", encoding="utf-8")

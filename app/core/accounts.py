@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -101,10 +101,8 @@ class AccountRecord:
     VERSION = "1.0"  # azure-identity's
 
     def serialize(self) -> str:
-        values = (self.authority, self.client_id, self.home_account_id, self.tenant_id)
-        return json.dumps(
-            {**dict(zip(self.KEYS, (*values, self.username), strict=True)), "version": self.VERSION}
-        )
+        fields = dict(zip(self.KEYS, astuple(self), strict=True))  # KEYS are in field order
+        return json.dumps({**fields, "version": self.VERSION})
 
     @classmethod
     def deserialize(cls, text: str) -> AccountRecord:

@@ -10,6 +10,7 @@ Python-side emit, which aborts the process once the count runs out.)
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections import deque
@@ -70,17 +71,13 @@ PII_WARNING = (
 
 
 def versions() -> dict[str, str]:
-    """Versions of the libraries the app depends on, Qt, Python and the OS (for About too).
-    Read when first needed: importlib.metadata costs ~13 ms of start-up."""
-    if not _versions:
-        _versions.update(_read_versions())
-    return dict(_versions)
+    """Versions of the libraries the app depends on, Qt, Python and the OS (for About too)."""
+    return dict(_read_versions())
 
 
-_versions: dict[str, str] = {}
-
-
+@functools.cache
 def _read_versions() -> dict[str, str]:
+    """Read once, when first needed: importlib.metadata costs ~13 ms of start-up."""
     import platform
     from importlib import metadata
 

@@ -168,9 +168,7 @@ class MainWindow(QMainWindow):
         self.tabs.setAccessibleName("Token and storage")
         self.tabs.addTab(self.inspector, icon("token"), "Token")
         self.tabs.addTab(self.storage_tab, icon("storage"), "Blob storage")
-        self.tabs.currentChanged.connect(
-            lambda _: self.tabs.currentWidget() is self.storage_tab and self.blobs
-        )
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.active_changed.connect(self._active_for_storage)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -262,23 +260,29 @@ class MainWindow(QMainWindow):
 
     @property
     def blobs(self) -> BlobPane:
-        """The blob storage pane, built on first use (opening its tab) with the current
-        profile's recent URLs and the active account's credential."""
-        if self._blobs is None:
-            from app.ui import blob_pane  # imported here: it is not needed at start-up
+        """The blob storage pane, built on first use (opening its tab)."""
+        return self._blobs or self._build_blob_pane()
 
-            pane = blob_pane.BlobPane(self.runner, connection_verify=self.storage_ca or True)
-            pane.recent_changed = self._remember_url
-            pane.sign_in_again = self._sign_in_active_again
-            pane.set_recent(self.data.recent_urls.get(self.profile.name, []))
-            if self.storage_url:
-                pane.url.setCurrentText(self.storage_url)
-            layout = self.storage_tab.layout()
-            assert layout is not None
-            layout.addWidget(pane)
-            self._blobs = pane
-            self._active_for_storage(self.active)
-        return self._blobs
+    def _tab_changed(self) -> None:
+        if self.tabs.currentWidget() is self.storage_tab and self._blobs is None:
+            self._build_blob_pane()
+
+    def _build_blob_pane(self) -> BlobPane:
+        """With the current profile's recent URLs and the active account's credential."""
+        from app.ui import blob_pane  # imported here: it is not needed at start-up
+
+        pane = blob_pane.BlobPane(self.runner, connection_verify=self.storage_ca or True)
+        pane.recent_changed = self._remember_url
+        pane.sign_in_again = self._sign_in_active_again
+        pane.set_recent(self.data.recent_urls.get(self.profile.name, []))
+        if self.storage_url:
+            pane.url.setCurrentText(self.storage_url)
+        layout = self.storage_tab.layout()
+        assert layout is not None
+        layout.addWidget(pane)
+        self._blobs = pane
+        self._active_for_storage(self.active)
+        return pane
 
     def _active_for_storage(self, account: Account | None) -> None:
         """The blob pane browses with the active account's credential and nothing else."""

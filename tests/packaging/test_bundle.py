@@ -85,7 +85,7 @@ def test_frozen_self_test_says_why_the_runtime_cannot_load(bundle: Path, tools, 
     failure = next(line for line in report.splitlines() if line.startswith("FAIL"))
     assert "broker runtime cannot load" in failure and "libmsalruntime.so" in failure
     assert "apt-get install libwebkit2gtk-4.1-0" in failure
-    assert "self-test failed: 1 problems" in report
+    assert "self-test failed: 1 problem\n" in report
 
 
 def test_frozen_app_runs_its_own_sandbox_broker(bundle: Path, tools):
