@@ -3,6 +3,7 @@ the session sandbox (and without a loadable broker runtime)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -92,3 +93,16 @@ def test_frozen_app_runs_its_own_sandbox_broker(bundle: Path, tools):
     result = run(bundle / tools.EXE_NAME, "--sandbox", "--list-accounts")
     assert result.returncode == 0, result.stderr[-2000:]
     assert any(line.startswith("adele@contoso.example") for line in result.stdout.splitlines())
+
+
+def test_frozen_app_shows_its_window_before_the_sdk_loads(bundle: Path, tools, control, tmp_path):
+    probe = tmp_path / "probe.json"
+    result = subprocess.run(
+        [str(bundle / tools.EXE_NAME), "--startup-probe", str(probe)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(probe.read_text())["sdk_modules"] == []
