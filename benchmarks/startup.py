@@ -98,6 +98,10 @@ def main() -> None:
         config = Path(tmp) / "config"
         returning_user(config)
         env = {**os.environ, "XDG_CONFIG_HOME": str(config)}
+        # As on a user's machine, the app's own modules run from cached bytecode (written by
+        # the warm-up round); these machines set PYTHONDONTWRITEBYTECODE, which would make
+        # every run compile them again (~20 ms).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         times: dict[str, list[float]] = {name: [] for name in commands}
         for command in commands.values():  # warm the file cache; not counted
             time_to_window(command, env, Path(tmp) / "probe.json")
