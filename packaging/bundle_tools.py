@@ -43,6 +43,12 @@ UNUSED_PLUGIN_DIRS = ("egldeviceintegrations", "generic")
 HOST_STACK_ROOTS = ("libmsalruntime.so", "libqgtk3.so")
 
 
+def native_runtime(dest: str) -> bool:
+    """Whether a collected binary is the native broker runtime (not the Python extension)."""
+    name = Path(dest).name.lower()
+    return "msalruntime" in name and not name.startswith("pymsalruntime")
+
+
 def unused_qt_plugin(dest: str) -> bool:
     parts = Path(dest).parts
     if "plugins" not in parts[:-2]:  # …/plugins/<kind>/<file>

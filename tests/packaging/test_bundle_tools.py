@@ -95,3 +95,19 @@ def test_the_icon_refuses_a_file_that_is_not_svg(tools: ModuleType, tmp_path, qa
 )
 def test_unused_qt_plugins(tools: ModuleType, dest: str, unused: bool):
     assert tools.unused_qt_plugin(dest) is unused
+
+
+@pytest.mark.parametrize(
+    ("dest", "native"),
+    [
+        ("pymsalruntime/libmsalruntime.so", True),
+        ("pymsalruntime/msalruntime.dll", True),
+        ("pymsalruntime/msalruntime_x86.dll", True),
+        ("pymsalruntime/libmsalruntime.dylib", True),
+        ("pymsalruntime/pymsalruntime.cpython-311-x86_64-linux-gnu.so", False),
+        ("pymsalruntime/pymsalruntime.cp311-win_amd64.pyd", False),
+        ("libQt6Core.so.6", False),
+    ],
+)
+def test_native_runtime_is_told_apart_from_the_extension(tools: ModuleType, dest: str, native):
+    assert tools.native_runtime(dest) is native
