@@ -38,6 +38,7 @@ LINUX_LIBRARIES = (
 
 _runtime: ModuleType | BrokerUnavailable | None = None
 _runtime_lock = threading.Lock()
+_pii_logging = False
 
 
 def load_runtime() -> ModuleType | BrokerUnavailable:
@@ -113,13 +114,16 @@ def _register_native_logging(runtime: ModuleType) -> None:
 
     # Keep the handle: releasing it unregisters the callback.
     runtime._log_handle = runtime.register_logging_callback(log)  # type: ignore[attr-defined]
-    runtime.set_is_pii_enabled(0)
+    runtime.set_is_pii_enabled(1 if _pii_logging else 0)
 
 
 def set_pii_logging(enabled: bool) -> None:
-    """PII (usernames, account ids) in the native runtime's log lines: off unless asked."""
-    loaded = load_runtime()
-    if not isinstance(loaded, BrokerUnavailable):
+    """PII (usernames, account ids) in the native runtime's log lines: off unless asked.
+    Never loads the runtime (the GUI thread calls this); one loaded later starts with it."""
+    global _pii_logging
+    _pii_logging = enabled
+    loaded = _runtime
+    if loaded is not None and not isinstance(loaded, BrokerUnavailable):
         loaded.set_is_pii_enabled(1 if enabled else 0)
 
 

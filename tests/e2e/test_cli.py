@@ -89,3 +89,30 @@ def test_a_fresh_window_loads_the_broker_runtime_off_the_gui_thread(control):
     rows, loaded_on_main_thread = result.stdout.split(maxsplit=1)
     assert int(rows) >= 5
     assert loaded_on_main_thread.strip() == "[False]"
+
+
+PII_BEFORE_LOAD = """
+import sys
+from app.core import broker
+broker.set_pii_logging(True)  # as the diagnostics dock does, on the GUI thread
+print("loaded" if "pymsalruntime" in sys.modules else "not loaded")
+import pymsalruntime
+told = []
+# The native runtime cannot report its PII setting: record what it is told instead.
+pymsalruntime.set_is_pii_enabled = told.append
+broker.load_runtime()
+broker.set_pii_logging(False)
+print(told)
+"""
+
+
+def test_pii_logging_chosen_before_the_runtime_loads_is_applied_when_it_does(control):
+    result = subprocess.run(
+        [sys.executable, "-c", PII_BEFORE_LOAD],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split("\n")[:2] == ["not loaded", "[1, 0]"]
