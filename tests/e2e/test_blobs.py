@@ -228,29 +228,24 @@ def test_upload_reports_progress_and_stores_the_same_bytes(browser, seeder, cont
 def test_cancelled_upload_commits_nothing(browser, seeder, container, tmp_path):
     source = tmp_path / "up.bin"
     source.write_bytes(os.urandom(2 * MiB))
-    seen: list[int] = []
-    with pytest.raises(TransferCancelled):
-        browser.upload(
-            container,
-            "up.bin",
-            source,
-            lambda d, t: seen.append(d),
-            lambda: bool(seen),
-            block_size=256 * 1024,
-        )
-    assert seen == [256 * 1024]
+
+    def cancelled_after_first_block(name: str) -> list[int]:
+        seen: list[int] = []
+        with pytest.raises(TransferCancelled):
+            browser.upload(
+                container,
+                name,
+                source,
+                lambda d, t: seen.append(d),
+                lambda: bool(seen),
+                block_size=256 * 1024,
+            )
+        return seen
+
+    assert cancelled_after_first_block("up.bin") == [256 * 1024]
     assert not seeder.get_blob_client(container, "up.bin").exists()
     seeder.get_container_client(container).upload_blob("keep.bin", b"old")
-    seen.clear()
-    with pytest.raises(TransferCancelled):
-        browser.upload(
-            container,
-            "keep.bin",
-            source,
-            lambda d, t: seen.append(d),
-            lambda: bool(seen),
-            block_size=256 * 1024,
-        )
+    cancelled_after_first_block("keep.bin")
     assert seeder.get_blob_client(container, "keep.bin").download_blob().readall() == b"old"
 
 

@@ -11,9 +11,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python -m app ARGS`, or with "-c", CODE: that code, in a fresh interpreter."""
+    command = [sys.executable, *args] if args[0] == "-c" else [sys.executable, "-m", "app", *args]
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=60, cwd=ROOT
+        command, capture_output=True, text=True, timeout=60, cwd=ROOT, env={**os.environ, **env}
     )
 
 
@@ -35,14 +37,7 @@ def test_list_accounts_rejects_a_bad_tenant_with_a_field_message():
 def test_the_window_is_shown_before_the_azure_sdk_is_imported(control, tmp_path):
     probe = tmp_path / "probe.json"
     settings = tmp_path / "config"
-    result = subprocess.run(
-        [sys.executable, "-m", "app", "--startup-probe", str(probe)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        env={**os.environ, "XDG_CONFIG_HOME": str(settings)},
-    )
+    result = run("--startup-probe", str(probe), XDG_CONFIG_HOME=str(settings))
     assert result.returncode == 0, result.stderr[-2000:]
     shown = json.loads(probe.read_text())
     assert shown["sdk_modules"] == []
@@ -82,9 +77,7 @@ app.exec()
 
 
 def test_a_fresh_window_loads_the_broker_runtime_off_the_gui_thread(control):
-    result = subprocess.run(
-        [sys.executable, "-c", FRESH_WINDOW], capture_output=True, text=True, timeout=60, cwd=ROOT
-    )
+    result = run("-c", FRESH_WINDOW)
     assert result.returncode == 0, result.stderr[-2000:]
     rows, loaded_on_main_thread = result.stdout.split(maxsplit=1)
     assert int(rows) >= 5
@@ -107,12 +100,6 @@ print(told)
 
 
 def test_pii_logging_chosen_before_the_runtime_loads_is_applied_when_it_does(control):
-    result = subprocess.run(
-        [sys.executable, "-c", PII_BEFORE_LOAD],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
+    result = run("-c", PII_BEFORE_LOAD)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split("\n")[:2] == ["not loaded", "[1, 0]"]

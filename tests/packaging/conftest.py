@@ -14,11 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def load_bundle_tools() -> ModuleType:
+def load_packaging_module(name: str) -> ModuleType:
     """packaging/ is not a package (it must not shadow PyPI's `packaging`): load by path."""
-    spec = importlib.util.spec_from_file_location(
-        "bundle_tools", ROOT / "packaging" / "bundle_tools.py"
-    )
+    spec = importlib.util.spec_from_file_location(name, ROOT / "packaging" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -27,7 +25,12 @@ def load_bundle_tools() -> ModuleType:
 
 @pytest.fixture(scope="session")
 def tools() -> ModuleType:
-    return load_bundle_tools()
+    return load_packaging_module("bundle_tools")
+
+
+@pytest.fixture(scope="session")
+def build() -> ModuleType:
+    return load_packaging_module("build")
 
 
 @pytest.fixture(scope="session")

@@ -16,9 +16,14 @@ from app.core.profile import Profile
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(exe: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run(exe: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(exe), *args], capture_output=True, text=True, timeout=timeout, cwd=exe.parent
+        [str(exe), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=exe.parent,
+        env={**os.environ, **env},
     )
 
 
@@ -97,12 +102,7 @@ def test_frozen_app_runs_its_own_sandbox_broker(bundle: Path, tools):
 
 def test_frozen_app_shows_its_window_before_the_sdk_loads(bundle: Path, tools, control, tmp_path):
     probe = tmp_path / "probe.json"
-    result = subprocess.run(
-        [str(bundle / tools.EXE_NAME), "--startup-probe", str(probe)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")},
-    )
+    config = str(tmp_path / "config")
+    result = run(bundle / tools.EXE_NAME, "--startup-probe", str(probe), XDG_CONFIG_HOME=config)
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads(probe.read_text())["sdk_modules"] == []

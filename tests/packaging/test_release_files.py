@@ -3,25 +3,13 @@ GitHub): these tests keep them in step with the build that does run here."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 from types import ModuleType
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 ISS = (ROOT / "packaging" / "installer.iss").read_text()
 WORKFLOW = (ROOT / ".github" / "workflows" / "build.yml").read_text()
-
-
-@pytest.fixture(scope="module")
-def build() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build", ROOT / "packaging" / "build.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def define(name: str) -> str:
