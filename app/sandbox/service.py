@@ -62,8 +62,11 @@ class SandboxBroker:
     # ---- broker methods ------------------------------------------------------------------
     def handle(self, method: str, request_text: str) -> str:
         request = json.loads(request_text or "{}")
-        self._record(method, request)
-        self._maybe_delay(method)
+        held = self._take_delay(method)
+        self._record(method, request, held)
+        if held:
+            logger.info("holding %s for %.1f s", method, held)
+            time.sleep(held)
         if method == "getAccounts":
             users = [u for u in self.directory.users if u.username in self.directory.known]
             return json.dumps({"accounts": [self.directory.account_json(u) for u in users]})
@@ -84,7 +87,7 @@ class SandboxBroker:
             return json.dumps(error_response(refusal.status, refusal.code, refusal.context))
         raise LookupError(f"unknown method {method}")
 
-    def _record(self, method: str, request: dict[str, Any]) -> None:
+    def _record(self, method: str, request: dict[str, Any], held: float) -> None:
         params = request.get("authParameters") or {}
         extra = params.get("additionalQueryParametersForAuthorization") or {}
         with self.lock:
@@ -99,16 +102,14 @@ class SandboxBroker:
                     "passthrough": extra.get("msal_request_type") == "consumer_passthrough",
                     "parentWindowHandle": request.get("parentWindowHandle"),
                     "parentWindow": (params.get("parentWindow") or {}).get("handle"),
+                    "held": held,  # seconds this reply was delayed (Control.delay)
                 }
             )
 
-    def _maybe_delay(self, method: str) -> None:
+    def _take_delay(self, method: str) -> float:
         with self.lock:
             queue = self.delays.get(method)
-            seconds = queue.popleft() if queue else 0.0
-        if seconds:
-            logger.info("holding %s for %.1f s", method, seconds)
-            time.sleep(seconds)
+            return queue.popleft() if queue else 0.0
 
     @staticmethod
     def _passthrough(params: dict[str, Any]) -> bool:
@@ -200,6 +201,11 @@ class SandboxBroker:
                 self.reset()
             elif op == "forget":
                 self.directory.known.discard(command["username"])
+            elif op == "age_tokens":
+                self.directory.token_age = float(command["seconds"])
+            elif op == "register":
+                registered = self.directory.register_application(str(command.get("name", "")))
+                return json.dumps({"client_id": registered})
             elif op != "state":
                 raise LookupError(f"unknown control op {op!r}")
             return json.dumps(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import math
+import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -199,8 +201,10 @@ def test_seconds_left_with_datetimes_epochs_and_naive_utc() -> None:
 
 
 def test_seconds_left_defaults_to_the_clock() -> None:
-    left = seconds_left(datetime.now(timezone.utc) + timedelta(minutes=10))
-    assert 595 <= left <= 600
+    before = time.time()
+    left = seconds_left(datetime.fromtimestamp(before, timezone.utc) + timedelta(minutes=10))
+    after = time.time()
+    assert math.floor(before + 600 - after) <= left <= 600
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """`python -m app ARGS`, or with "-c", CODE: that code, in a fresh interpreter."""
     command = [sys.executable, *args] if args[0] == "-c" else [sys.executable, "-m", "app", *args]
     return subprocess.run(
-        command, capture_output=True, text=True, timeout=60, cwd=ROOT, env={**os.environ, **env}
+        command, capture_output=True, text=True, timeout=180, cwd=ROOT, env={**os.environ, **env}
     )
 
 
@@ -71,7 +71,7 @@ def listed():
 timer = QTimer()
 timer.timeout.connect(listed)
 timer.start(20)
-QTimer.singleShot(30000, app.quit)
+QTimer.singleShot(120000, app.quit)
 app.exec()
 """
 

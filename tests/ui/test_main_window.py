@@ -172,7 +172,8 @@ def test_corrupt_settings_are_kept_as_a_backup_and_the_app_starts(qtbot, sandbox
     window.sandbox_picker.stop()
 
 
-def test_sign_out_forgets_the_account_across_refresh(window, qtbot):
+def test_sign_out_forgets_the_account_across_refresh(window, qtbot, fresh_profile):
+    use_profile(window, qtbot, fresh_profile)  # signed out for this client id alone
     select(window, "diego@fabrikam.example")
     window.act_out.trigger()
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
