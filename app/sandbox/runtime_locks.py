@@ -15,7 +15,6 @@ time or lets its value go above 0.
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import time
@@ -29,26 +28,18 @@ LOOKS = 10
 LOOK_INTERVAL_S = 0.1
 
 
-def _libc() -> ctypes.CDLL:
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.sem_open.restype = ctypes.c_void_p
-    return libc
-
-
-def _sem_name(path: Path) -> bytes:
-    return ("/" + path.name.removeprefix("sem.")).encode()
-
-
-def semaphore_value(path: Path, libc: ctypes.CDLL | None = None) -> int | None:
-    """The semaphore's value (0: held), or None if it cannot be opened."""
-    libc = libc or _libc()
-    sem = libc.sem_open(_sem_name(path), 0)
-    if not sem or sem == ctypes.c_void_p(-1).value:
+def semaphore_value(path: Path) -> int | None:
+    """The semaphore's value (0: held), or None if it cannot be read. Read from its file, not
+    opened: opening maps it, and a scanner that maps it would look like a holder to every
+    other scanner (glibc's 64-bit sem_t: a 32-byte file whose first 8 bytes hold the value in
+    their low 32 bits and the waiter count above)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
         return None
-    value = ctypes.c_int(1)
-    libc.sem_getvalue(ctypes.c_void_p(sem), ctypes.byref(value))
-    libc.sem_close(ctypes.c_void_p(sem))
-    return value.value
+    if len(raw) != 32:
+        return None
+    return int.from_bytes(raw[:8], "little") & 0x7FFFFFFF
 
 
 def _may_be_mapped(path: Path) -> bool:
@@ -85,15 +76,14 @@ def _may_be_mapped(path: Path) -> bool:
 
 def orphaned_locks(looks: int = LOOKS, interval: float = LOOK_INTERVAL_S) -> list[Path]:
     """The runtime's semaphores that stay held and unmapped through every look."""
-    libc = _libc()
-    candidates = [p for p in SHM.glob(RUNTIME_LOCK_PREFIX + "*") if semaphore_value(p, libc) == 0]
+    candidates = [p for p in SHM.glob(RUNTIME_LOCK_PREFIX + "*") if semaphore_value(p) == 0]
     for look in range(looks):
         if not candidates:
             break
         if look:
             time.sleep(interval)
         candidates = [
-            p for p in candidates if semaphore_value(p, libc) == 0 and not _may_be_mapped(p)
+            p for p in candidates if semaphore_value(p) == 0 and not _may_be_mapped(p)
         ]
     return candidates
 
@@ -101,14 +91,16 @@ def orphaned_locks(looks: int = LOOKS, interval: float = LOOK_INTERVAL_S) -> lis
 def clear_orphaned_locks() -> list[str]:
     """Unlink the runtime's semaphores whose holder is gone; returns their names. Locks that
     live processes hold, or may hold, are left alone."""
-    libc = _libc()
     removed = []
     for path in orphaned_locks():
-        if libc.sem_unlink(_sem_name(path)) == 0:
-            removed.append(path.name)
-            logger.warning(
-                "removed the broker runtime lock %s: it was held, and no running process has "
-                "it open, so its holder died mid-call and nobody could ever release it",
-                path.name,
-            )
+        try:
+            path.unlink()  # what sem_unlink does
+        except OSError:
+            continue
+        removed.append(path.name)
+        logger.warning(
+            "removed the broker runtime lock %s: it was held, and no running process has it "
+            "open, so its holder died mid-call and nobody could ever release it",
+            path.name,
+        )
     return removed

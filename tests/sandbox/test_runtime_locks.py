@@ -8,6 +8,7 @@ way libmsalruntime holds its cache lock mid-call.
 from __future__ import annotations
 
 import ctypes
+import json
 import logging
 import signal
 import subprocess
@@ -73,11 +74,12 @@ def test_a_lock_whose_holder_died_is_removed_and_logged(
     assert runtime_locks.semaphore_value(path) == 0  # still held, by nobody
     with caplog.at_level(logging.WARNING, logger=runtime_locks.__name__):
         removed = clear_orphaned_locks()
-    assert f"sem.{lock_name}" in removed
     assert not path.exists()
-    assert any(
-        lock_name in r.getMessage() and "holder died" in r.getMessage() for r in caplog.records
-    )
+    # Another test run on this machine may have removed it first; if we did, we said why.
+    if f"sem.{lock_name}" in removed:
+        assert any(
+            lock_name in r.getMessage() and "holder died" in r.getMessage() for r in caplog.records
+        )
 
 
 def test_a_free_lock_is_kept(lock_name: str) -> None:
@@ -89,3 +91,26 @@ def test_a_free_lock_is_kept(lock_name: str) -> None:
     assert runtime_locks.semaphore_value(path) == 1
     assert f"sem.{lock_name}" not in clear_orphaned_locks()
     assert path.exists()
+
+
+SCANNER = """
+import json
+from app.sandbox.runtime_locks import clear_orphaned_locks
+print(json.dumps(clear_orphaned_locks()))
+"""
+
+
+def test_two_scanners_at_once_still_remove_an_orphan_once(lock_name: str) -> None:
+    """Two sandboxes starting together (two test runs on one machine): reading a lock must
+    not make it look held to the other scanner."""
+    holder = hold(lock_name)
+    holder.kill()
+    holder.wait()
+    assert holder.stdout is not None
+    holder.stdout.close()
+    other = subprocess.Popen([sys.executable, "-c", SCANNER], stdout=subprocess.PIPE, text=True)
+    mine = clear_orphaned_locks()
+    theirs, _ = other.communicate(timeout=120)
+    removed = mine + json.loads(theirs)
+    assert not (SHM / f"sem.{lock_name}").exists()
+    assert removed.count(f"sem.{lock_name}") <= 1  # (a third run may have beaten both)
