@@ -28,6 +28,11 @@ INTERACTION_REQUIRED, INCORRECT_CONFIGURATION, USER_CANCELED = 2, 9, 7
 AUTHORITY_UNTRUSTED, ACCOUNT_UNUSABLE, ACCOUNT_NOT_FOUND = 11, 13, 16
 
 
+def tenant_names(path: Path = DATA) -> dict[str, str]:
+    """The simulated tenants' names by id (for display)."""
+    return {t["id"]: t["name"] for t in json.loads(path.read_text())["tenants"]}
+
+
 @dataclass(frozen=True)
 class User:
     username: str

@@ -37,13 +37,12 @@ SANDBOX_NOTE = (
 
 
 def sandbox_details(sandbox: Sandbox) -> SandboxDetails:
-    from app.sandbox.directory import DATA
+    from app.sandbox.directory import tenant_names
 
-    data = json.loads(DATA.read_text())
     storage = sandbox.storage
     return SandboxDetails(
         note=SANDBOX_NOTE,
-        tenant_names={t["id"]: t["name"] for t in data["tenants"]},
+        tenant_names=tenant_names(),
         storage_url=storage.account_url if storage else None,
         storage_ca=str(storage.ca_path) if storage else None,
     )
