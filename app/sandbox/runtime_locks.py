@@ -82,9 +82,7 @@ def orphaned_locks(looks: int = LOOKS, interval: float = LOOK_INTERVAL_S) -> lis
             break
         if look:
             time.sleep(interval)
-        candidates = [
-            p for p in candidates if semaphore_value(p) == 0 and not _may_be_mapped(p)
-        ]
+        candidates = [p for p in candidates if semaphore_value(p) == 0 and not _may_be_mapped(p)]
     return candidates
 
 
