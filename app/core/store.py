@@ -6,7 +6,8 @@ AuthenticationRecord JSON, identifiers and no secrets), which account is active,
 which accounts the user signed out of, and recently used storage URLs. Tokens never touch
 this file: the broker keeps them, and `save` refuses any value that looks like a JWT.
 
-Writes are atomic (temp file, fsync, rename) so a crash never leaves half a file. A file
+Writes are atomic (temp file, fsync, rename) so a crash never leaves half a file, and `load`
+(at start) removes the temporaries a killed writer left beside it (app.core.atomic). A file
 that cannot be understood is moved aside, never deleted, and the app starts from defaults
 with a warning naming the backup, so the user can repair or report it.
 
@@ -25,7 +26,7 @@ from pathlib import Path
 import platformdirs
 
 from app.core.accounts import AccountRecord
-from app.core.atomic import atomic_file
+from app.core.atomic import atomic_file, sweep_stale
 from app.core.errors import ProfileError
 from app.core.profile import Profile, parse_profile
 from app.core.tokens import looks_like_jwt
@@ -205,6 +206,7 @@ class Store:
         self.path = default_path() if path is None else Path(path)
 
     def load(self) -> LoadResult:
+        sweep_stale(self.path.parent)
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
