@@ -7,6 +7,7 @@ its list when freed), so every field is copied out at once, inside the callback.
 from __future__ import annotations
 
 import json
+import reprlib
 import time
 from dataclasses import astuple, dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -111,7 +112,8 @@ class AccountRecord:
         if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str) for k in cls.KEYS):
             raise ValueError(f"an account record needs the text fields {', '.join(cls.KEYS)}")
         if raw.get("version") != cls.VERSION:
-            raise ValueError(f"its version is {raw.get('version')!r}; this app reads {cls.VERSION}")
+            version = reprlib.repr(raw.get("version"))  # cut short: it may be megabytes
+            raise ValueError(f"its version is {version}; this app reads {cls.VERSION}")
         return cls(*(raw[k] for k in cls.KEYS))
 
     @classmethod

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import reprlib
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
@@ -230,7 +231,7 @@ def _authority_host(value: object) -> str:
         host = hostname if _is_dns_name(hostname, min_labels=1) else None
     if host is None:
         raise _Invalid(
-            f"Authority host {hostname!r} is not a valid host name "
+            f"Authority host {reprlib.repr(hostname)} is not a valid host name "
             "(letters, digits, hyphens and dots; write international names in xn-- form)"
         )
     return f"https://{host}" if port in (None, 443) else f"https://{host}:{port}"

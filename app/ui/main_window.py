@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from app.ui.blob_pane import BlobPane
 
 logger = logging.getLogger(__name__)
+_UNSAVED = "Until the settings can be saved, changes last only until the app closes."
 
 # Personal accounts show one tenant label, however they were added.
 PERSONAL_TENANT_NAMES = {
@@ -89,7 +90,7 @@ class MainWindow(QMainWindow):
         self._build(sandbox.note if sandbox else None, names)
         self._connect()
         if loaded.warning:
-            self.notice.show_text("Settings were reset", loaded.warning)
+            self.notice.show_text(loaded.title, loaded.warning)
         self._restore_geometry()
         self._update_actions()
 
@@ -105,8 +106,15 @@ class MainWindow(QMainWindow):
     def save(self) -> None:
         try:
             self.store.save(self.data)
-        except (OSError, ValueError) as exc:
-            self.notice.show_text("Could not save settings", f"{type(exc).__name__}: {exc}")
+        except OSError as exc:
+            reason = exc.strerror or "the disk refused"
+            self.notice.show_text(
+                "Could not save settings",
+                f"{self.store.path} could not be written ({reason}). Check that its folder is "
+                f"writable and the disk has room. {_UNSAVED}",
+            )
+        except ValueError as exc:  # inconsistent data or a token: the message says which
+            self.notice.show_text("Could not save settings", f"{exc}. {_UNSAVED}")
 
     # Shorthands for the account actions (tests and the blob pane use them).
     @property
