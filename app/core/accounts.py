@@ -108,7 +108,11 @@ class AccountRecord:
     @classmethod
     def deserialize(cls, text: str) -> AccountRecord:
         """ValueError unless text is a JSON object with every key as a text value."""
-        raw = json.loads(text)
+        return cls.from_json(json.loads(text))
+
+    @classmethod
+    def from_json(cls, raw: object) -> AccountRecord:
+        """The record in a decoded JSON value; ValueError as for deserialize."""
         if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str) for k in cls.KEYS):
             raise ValueError(f"an account record needs the text fields {', '.join(cls.KEYS)}")
         if raw.get("version") != cls.VERSION:

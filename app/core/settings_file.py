@@ -67,6 +67,9 @@ class Parsed:
     data: StoreData = field(default_factory=lambda: StoreData(profiles=[]))
     left_out: list[str] = field(default_factory=list)  # what was dropped, for the user
     trimmed: bool = False  # values past a limit were dropped (worth keeping a copy)
+    # False when no text in the file can contain "eyJ": the raw bytes hold neither it nor a
+    # \u escape (the only JSON escape that could spell one of its letters).
+    may_hold_tokens: bool = True
 
 
 def _entry(data: StoreData, profile: Profile) -> dict[str, object]:
@@ -142,11 +145,13 @@ def _capped(
 
 def _tokens_dropped(items: list[_T], what: str, where: str, parsed: Parsed) -> list[_T]:
     """items without those that hold something looking like a token, noting which."""
-    tokens = [i for i, item in enumerate(items) if _has_token(item)]
+    if not parsed.may_hold_tokens:
+        return items
+    tokens = {i for i, item in enumerate(items) if _has_token(item)}
     if not tokens:
         return items
-    parsed.left_out.append(f"{where}: {what} {_places(tokens)} (looked like a token)")
-    return [item for item in items if not _has_token(item)]
+    parsed.left_out.append(f"{where}: {what} {_places(sorted(tokens))} (looked like a token)")
+    return [item for i, item in enumerate(items) if i not in tokens]
 
 
 def _texts(entry: dict[str, object], key: str, where: str) -> list[str]:
@@ -158,7 +163,7 @@ def _texts(entry: dict[str, object], key: str, where: str) -> list[str]:
 
 def _record(raw: object, where: str) -> AccountRecord:
     try:
-        return AccountRecord.deserialize(json.dumps(raw))
+        return AccountRecord.from_json(raw)
     except ValueError as exc:
         raise Corrupt(f"{where} is not a usable account record: {exc}") from None
 
@@ -166,7 +171,7 @@ def _record(raw: object, where: str) -> AccountRecord:
 def _parse_profile(raw: dict[str, object], where: str, parsed: Parsed) -> Profile | None:
     """The entry's profile; None (noted) if its name looks like a token. Any other field
     that does takes the default value."""
-    tokens = [key for key in FIELDS if _has_token(raw.get(key))]  # others are ignored
+    tokens = [key for key in FIELDS if parsed.may_hold_tokens and _has_token(raw.get(key))]
     if "name" in tokens:
         parsed.left_out.append(f"{where} (its name looked like a token)")
         return None
@@ -202,7 +207,7 @@ def _parse_entry(parsed: Parsed, names: set[str], index: int, entry: object) -> 
     active = entry.get("active")
     if active is not None and not isinstance(active, str):
         raise Corrupt(f"{where}: 'active' must be an account id or null")
-    if active is not None and looks_like_jwt(active):
+    if active is not None and parsed.may_hold_tokens and looks_like_jwt(active):
         parsed.left_out.append(f"{where}: the active account (looked like a token)")
         active = None
     forgotten = _texts(entry, "forgotten", where)
@@ -241,7 +246,7 @@ def parse(raw: bytes) -> Parsed:
     entries = doc.get("profiles")
     if not isinstance(entries, list) or not entries:
         raise Corrupt("'profiles' must be a non-empty list")
-    parsed = Parsed()
+    parsed = Parsed(may_hold_tokens=b"eyJ" in raw or b"\\u" in raw)
     if len(entries) > MAX_PROFILES:
         parsed.left_out.append(
             f"profiles after the first {MAX_PROFILES} of {len(entries):,} (the most kept)"

@@ -86,6 +86,16 @@ def test_a_value_that_looks_like_a_token_is_left_out_with_a_warning_naming_the_p
     assert again.warning is None and again.data == result.data
 
 
+def test_a_token_spelled_with_json_escapes_is_left_out_too(tmp_path: Path) -> None:
+    path = write(tmp_path, entry(forgotten=["placeholder"]))
+    escaped = JWT.replace("eyJ", "\\u0065yJ")  # a JSON escape for "e": no "eyJ" in the bytes
+    path.write_text(path.read_text().replace("placeholder", escaped))
+    assert b"eyJ" not in path.read_bytes()
+    result = Store(path).load()
+    assert result.data.forgotten == {} and result.title == LEFT_OUT
+    Store(path).save(result.data)
+
+
 def test_the_rest_of_a_profile_with_a_token_is_kept(tmp_path: Path) -> None:
     raw = entry(
         records=[record(1), record(2, username=JWT)],
