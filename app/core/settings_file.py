@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from app.core.accounts import AccountRecord
+from app.core.authority import PUBLIC_CLOUD
 from app.core.errors import ProfileError
-from app.core.profile import FIELDS, Profile, parse_profile
+from app.core.profile import FIELDS, Profile, known_authority_host, parse_profile
 from app.core.tokens import looks_like_jwt
 
 VERSION = 1
@@ -170,15 +171,24 @@ def _record(raw: object, where: str) -> AccountRecord:
 
 def _parse_profile(raw: dict[str, object], where: str, parsed: Parsed) -> Profile | None:
     """The entry's profile; None (noted) if its name looks like a token. Any other field
-    that does takes the default value."""
+    that does takes the default value, as does an authority host this version refuses."""
     tokens = [key for key in FIELDS if parsed.may_hold_tokens and _has_token(raw.get(key))]
     if "name" in tokens:
         parsed.left_out.append(f"{where} (its name looked like a token)")
         return None
+    kept = {key: value for key, value in raw.items() if key not in tokens}
+    if "custom_authority_host" not in kept and "authority_host" in kept:
+        # Written before a custom host had to be marked: it was the user's choice, so it
+        # is kept as a custom one (and the window warns while the profile is in use).
+        kept["custom_authority_host"] = not known_authority_host(kept["authority_host"])
     try:
-        profile = parse_profile({k: v for k, v in raw.items() if k not in tokens})
+        profile = parse_profile(kept)
     except ProfileError as exc:
-        raise Corrupt(f"{where} is invalid: {exc}") from None
+        if set(exc.errors) != {"authority_host"}:
+            raise Corrupt(f"{where} is invalid: {exc}") from None
+        profile = parse_profile({**kept, "authority_host": PUBLIC_CLOUD})
+        reason = exc.errors["authority_host"]
+        parsed.left_out.append(f"profile {profile.name!r}: authority host ({reason})")
     if tokens:
         fields = ", ".join(key.replace("_", " ") for key in tokens)
         parsed.left_out.append(f"profile {profile.name!r}: {fields} (looked like a token; reset)")

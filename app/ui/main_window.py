@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self._connect()
         if loaded.warning:
             self.notice.show_text(loaded.title, loaded.warning)
+        self._warn_of_custom_host()
         self._restore_geometry()
         self._update_actions()
 
@@ -164,6 +165,7 @@ class MainWindow(QMainWindow):
         self.banner = Banner("error")
 
         self.notice = Banner("info")
+        self.host_banner = Banner("warning")  # while the profile's authority host is custom
         self.profile_bar = ProfileBar(self.data, self.save)
 
         self.accounts_view = AccountsView(self.model)
@@ -194,6 +196,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.sandbox_banner)
         layout.addWidget(self.notice)
         layout.addWidget(self.profile_bar)
+        layout.addWidget(self.host_banner)
         layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
@@ -311,7 +314,15 @@ class MainWindow(QMainWindow):
             self.accounts_view.select(self.active)
             self.sign_in_again()
 
+    def _warn_of_custom_host(self) -> None:
+        warning = self.profile.custom_host_warning
+        if warning is None:
+            self.host_banner.hide()
+        else:
+            self.host_banner.show_text("Custom authority host", warning)
+
     def _profile_changed(self, profile: Profile) -> None:
+        self._warn_of_custom_host()
         self.storage_tab.show_recent()
         self.banner.hide()  # it was about the previous configuration
         self.accounts.configuration_changed()

@@ -242,3 +242,45 @@ def test_check_reports_without_touching_the_file(tmp_path: Path) -> None:
     path.mkdir()
     ok, said = Store(path).check()
     assert not ok and "cannot be read" in said
+
+
+# ---------------------------------------------------------------------------- older files
+
+
+def old_profile(name: str, host: str) -> dict[str, Any]:
+    """A profile as the version before custom hosts had to be marked wrote it."""
+    raw = {**Profile().to_dict(), "name": name, "authority_host": host, "tenant": "contoso.com"}
+    del raw["custom_authority_host"]
+    return {"profile": raw, "recent_urls": ["https://a.blob.core.windows.net/"]}
+
+
+def test_an_older_profile_with_another_host_loads_as_custom(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        old_profile("Default", "https://login.microsoftonline.us"),
+        old_profile("Lab", "https://evil.example"),
+        old_profile("Old Germany", "https://login.microsoftonline.de"),
+    )
+    result = Store(path).load()
+    assert result.warning is None and result.backup is None
+    usgov, lab, germany = result.data.profiles
+    assert not usgov.custom_authority_host and usgov.custom_host_warning is None
+    assert lab.custom_authority_host and lab.authority_host == "https://evil.example"
+    assert lab.tenant == "contoso.com" and result.data.recent_urls["Lab"]
+    assert "evil.example, which is not a Microsoft cloud" in (lab.custom_host_warning or "")
+    assert "closed on 29 October 2021" in (germany.custom_host_warning or "")
+    Store(path).save(result.data)
+    assert Store(path).load().data == result.data  # saved marked: the same on the next start
+
+
+def test_an_older_profile_with_an_address_keeps_all_but_the_address(tmp_path: Path) -> None:
+    path = write(tmp_path, old_profile("Default", "https://127.0.0.1:8443"))
+    result = Store(path).load()
+    assert result.title == LEFT_OUT and result.backup is None
+    (profile,) = result.data.profiles
+    assert profile.authority_host == "https://login.microsoftonline.com"
+    assert profile.tenant == "contoso.com" and result.data.recent_urls["Default"]
+    assert result.warning is not None
+    assert "profile 'Default': authority host (Authority host must be a host name, not an IP" in (
+        result.warning
+    )

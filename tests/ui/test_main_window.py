@@ -212,6 +212,27 @@ def test_a_failed_save_is_explained_in_words(qtbot, sandbox, tmp_path):
         assert name not in body
 
 
+def test_a_custom_authority_host_is_warned_of_while_its_profile_is_in_use(qtbot, sandbox, tmp_path):
+    lab = {**Profile().to_dict(), "name": "Lab", "authority_host": "https://evil.example"}
+    del lab["custom_authority_host"]  # as the version before custom hosts were marked wrote it
+    settings = {
+        "version": 1,
+        "selected": "Lab",
+        "profiles": [{"profile": lab}, {"profile": Profile().to_dict()}],
+    }
+    (tmp_path / "settings.json").write_text(json.dumps(settings))
+    window = new_window(qtbot, sandbox, tmp_path)
+    assert window.notice.isHidden()  # it loaded as it was
+    assert not window.host_banner.isHidden()
+    assert window.host_banner.title.text() == "Custom authority host"
+    assert window.host_banner.body.text().startswith(
+        "Sign-ins for profile 'Lab' go to evil.example, which is not a Microsoft cloud"
+    )
+    window.profile_bar.combo.setCurrentText("Default")
+    assert window.host_banner.isHidden()
+    qtbot.waitUntil(lambda: idle(window), timeout=15000)
+
+
 def test_sign_out_forgets_the_account_across_refresh(window, qtbot, fresh_profile):
     use_profile(window, qtbot, fresh_profile)  # signed out for this client id alone
     select(window, "diego@fabrikam.example")
