@@ -22,11 +22,11 @@ from urllib.parse import urlsplit
 from app.core.authority import (
     AUTHORITY_HOSTS,
     KNOWN_AUTHORITY_HOSTS,
-    PUBLIC_CLOUD,
     custom_host_warning,
     is_ip_address,
     unknown_host_message,
 )
+from app.core.authority import PUBLIC_CLOUD as PUBLIC_CLOUD  # the default; others import it here
 from app.core.errors import ProfileError
 
 AZURE_DEV_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
