@@ -308,6 +308,8 @@ def redact(text: str) -> str:
     forms; a quoted value with no closing quote runs to the end of its line. Idempotent:
     redacting twice gives the same text as once. Linear in the length of the text.
     """
+    # Tokens first, in a pass of their own: replaced inside a word, one could otherwise turn a
+    # "Bearer x=…" challenge into "Bearer x<redacted>", which a second call would redact.
     text = _redact_jwts(text)
     # Lower-casing keeps every position except for U+0130, whose simple lower case is "i".
     folded = text.replace("\u0130", "i").lower()
