@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from app.ui.matrix_window import MatrixWindow
 
 logger = logging.getLogger(__name__)
+_UNSAVED = "Until the settings can be saved, changes last only until the app closes."
 
 # Personal accounts show one tenant label, however they were added.
 PERSONAL_TENANT_NAMES = {
@@ -91,7 +92,8 @@ class MainWindow(QMainWindow):
         self._build(sandbox.note if sandbox else None, names)
         self._connect()
         if loaded.warning:
-            self.notice.show_text("Settings were reset", loaded.warning)
+            self.notice.show_text(loaded.title, loaded.warning)
+        self._warn_of_custom_host()
         self._restore_geometry()
         self._update_actions()
 
@@ -107,8 +109,15 @@ class MainWindow(QMainWindow):
     def save(self) -> None:
         try:
             self.store.save(self.data)
-        except (OSError, ValueError) as exc:
-            self.notice.show_text("Could not save settings", f"{type(exc).__name__}: {exc}")
+        except OSError as exc:
+            reason = exc.strerror or "the disk refused"
+            self.notice.show_text(
+                "Could not save settings",
+                f"{self.store.path} could not be written ({reason}). Check that its folder is "
+                f"writable and the disk has room. {_UNSAVED}",
+            )
+        except ValueError as exc:  # inconsistent data or a token: the message says which
+            self.notice.show_text("Could not save settings", f"{exc}. {_UNSAVED}")
 
     @property
     def current(self) -> Task | None:
@@ -151,6 +160,7 @@ class MainWindow(QMainWindow):
         self.banner = Banner("error")
 
         self.notice = Banner("info")
+        self.host_banner = Banner("warning")  # while the profile's authority host is custom
         self.profile_bar = ProfileBar(self.data, self.save)
 
         self.accounts_view = AccountsView(self.model)
@@ -181,6 +191,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.sandbox_banner)
         layout.addWidget(self.notice)
         layout.addWidget(self.profile_bar)
+        layout.addWidget(self.host_banner)
         layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
@@ -312,7 +323,15 @@ class MainWindow(QMainWindow):
         if self.active is not None:
             self._sign_in(self.active)
 
+    def _warn_of_custom_host(self) -> None:
+        warning = self.profile.custom_host_warning
+        if warning is None:
+            self.host_banner.hide()
+        else:
+            self.host_banner.show_text("Custom authority host", warning)
+
     def _profile_changed(self, profile: Profile) -> None:
+        self._warn_of_custom_host()
         self.storage_tab.show_recent()
         self.banner.hide()  # it was about the previous configuration
         self.accounts.configuration_changed()
