@@ -161,3 +161,18 @@ class Store:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         with atomic_file(self.path) as file:
             file.write(payload)
+
+    def try_save(self, data: StoreData) -> str | None:
+        """Save; None when saved, else what went wrong in the user's words (no class names)."""
+        unsaved = "Until the settings can be saved, changes last only until the app closes."
+        try:
+            self.save(data)
+        except OSError as exc:
+            reason = exc.strerror or "the disk refused"
+            return (
+                f"{self.path} could not be written ({reason}). Check that its folder is "
+                f"writable and the disk has room. {unsaved}"
+            )
+        except ValueError as exc:  # inconsistent data or a token: the message says which
+            return f"{exc}. {unsaved}"
+        return None

@@ -44,7 +44,6 @@ if TYPE_CHECKING:
     from app.ui.matrix_window import MatrixWindow
 
 logger = logging.getLogger(__name__)
-_UNSAVED = "Until the settings can be saved, changes last only until the app closes."
 
 # Personal accounts show one tenant label, however they were added.
 PERSONAL_TENANT_NAMES = {
@@ -93,7 +92,7 @@ class MainWindow(QMainWindow):
         self._connect()
         if loaded.warning:
             self.notice.show_text(loaded.title, loaded.warning)
-        self._warn_of_custom_host()
+        self.host_banner.show_if("Custom authority host", self.profile.custom_host_warning)
         self._restore_geometry()
         self._update_actions()
 
@@ -107,17 +106,9 @@ class MainWindow(QMainWindow):
         self.profile_bar.replace(self.profile, profile)
 
     def save(self) -> None:
-        try:
-            self.store.save(self.data)
-        except OSError as exc:
-            reason = exc.strerror or "the disk refused"
-            self.notice.show_text(
-                "Could not save settings",
-                f"{self.store.path} could not be written ({reason}). Check that its folder is "
-                f"writable and the disk has room. {_UNSAVED}",
-            )
-        except ValueError as exc:  # inconsistent data or a token: the message says which
-            self.notice.show_text("Could not save settings", f"{exc}. {_UNSAVED}")
+        problem = self.store.try_save(self.data)
+        if problem:
+            self.notice.show_text("Could not save settings", problem)
 
     @property
     def current(self) -> Task | None:
@@ -323,15 +314,8 @@ class MainWindow(QMainWindow):
         if self.active is not None:
             self._sign_in(self.active)
 
-    def _warn_of_custom_host(self) -> None:
-        warning = self.profile.custom_host_warning
-        if warning is None:
-            self.host_banner.hide()
-        else:
-            self.host_banner.show_text("Custom authority host", warning)
-
     def _profile_changed(self, profile: Profile) -> None:
-        self._warn_of_custom_host()
+        self.host_banner.show_if("Custom authority host", self.profile.custom_host_warning)
         self.storage_tab.show_recent()
         self.banner.hide()  # it was about the previous configuration
         self.accounts.configuration_changed()

@@ -84,6 +84,13 @@ class Banner(QFrame):
         self.close_button.setVisible(closable)
         self.show()
 
+    def show_if(self, title: str, body: str | None) -> None:
+        """Shown with this text while there is one; hidden when there is none."""
+        if body:
+            self.show_text(title, body)
+        else:
+            self.hide()
+
     def offer(self, text: str, slot: Callable[[], None]) -> None:
         """A button on the banner for the fix it describes."""
         self.action.setText(text)
