@@ -44,6 +44,15 @@ class MatrixModel(QAbstractTableModel):
         self.outcomes = dict(known or {})
         self.endResetModel()
 
+    def set_outcomes(self, answers: Sequence[tuple[Cell, Outcome]]) -> None:
+        """Many answers at once: one change signal for the rows they are in."""
+        for cell, outcome in answers:
+            self.outcomes[(cell.account.home_account_id, cell.config)] = outcome
+        rows = [self.configs.index(c.config) for c, _ in answers if c.config in self.configs]
+        if rows:
+            last = self.columnCount() - 1
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), last))
+
     def set_outcome(self, cell: Cell, outcome: Outcome) -> None:
         self.outcomes[(cell.account.home_account_id, cell.config)] = outcome
         try:
