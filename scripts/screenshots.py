@@ -48,10 +48,10 @@ def main(dark: bool) -> None:
         window.resize(1180, 680)
         window.show()
 
-        def settle(until=lambda: True) -> None:  # type: ignore[no-untyped-def]
+        def settle(until=lambda: True, limit: int = 15000) -> None:  # type: ignore[no-untyped-def]
             clock = QElapsedTimer()
             clock.start()
-            while not until() and clock.elapsed() < 15000:
+            while not until() and clock.elapsed() < limit:
                 QTest.qWait(25)
             QTest.qWait(150)
 
@@ -65,6 +65,22 @@ def main(dark: bool) -> None:
             window.table.selectRow(window.proxy.mapFromSource(window.model.index(row, 0)).row())
 
         idle = lambda: window.current is None  # noqa: E731
+
+        def matrix_shot(name: str) -> None:
+            """The configuration matrix over every sandbox account, run, a guest cell shown."""
+            matrix = window.open_matrix()
+            settle()
+            matrix.run_button.click()
+            settle(lambda: matrix.run is None, limit=120000)
+            model = matrix.model
+            lee = next(i for i, a in enumerate(model.accounts) if a.username.startswith("lee"))
+            row = next(i for i, c in enumerate(model.configs) if c.tenant not in
+                       ("organizations", "common", "consumers") and c.msa_passthrough)  # fmt: skip
+            matrix.grid.setCurrentIndex(model.index(row, lee))
+            settle()
+            shot(name, matrix)
+            matrix.close()
+
         if dark:
             window.accounts.refresh()
             settle(lambda: idle() and window.model.rowCount() > 0)
@@ -74,6 +90,7 @@ def main(dark: bool) -> None:
             window.make_active()
             settle()
             shot("dark")
+            matrix_shot("matrix-dark")
             return
         settle()
         shot("empty")
@@ -133,6 +150,7 @@ def main(dark: bool) -> None:
             window.blobs.tree.setCurrentIndex(reports)
             settle()
             shot("blob-pane")
+        matrix_shot("matrix")
         window.close()
 
 

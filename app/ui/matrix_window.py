@@ -90,13 +90,12 @@ class MatrixWindow(QMainWindow):
         self.grid.setAccessibleName("Configuration matrix")
         self.grid.setModel(self.model)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        # Sized once for the longest word, not per answer: resizing to contents on every
-        # answer stalled the event loop for hundreds of ms in a 180-cell run (measured).
-        words = [k.word for k in Kind] + ["Not usable", "megan@contoso"]
-        width = max(self.grid.fontMetrics().horizontalAdvance(w) for w in words) + 16
-        self.grid.horizontalHeader().setDefaultSectionSize(width)
+        # Sized once per grid (see _size_columns), not per answer: resizing to contents on
+        # every answer stalled the event loop for hundreds of ms in a 180-cell run (measured).
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows = self.grid.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.grid.fontMetrics().height() + 8)
         self.grid.selectionModel().selectionChanged.connect(lambda *_: self._selected())
         self.detail = QLabel("Select a cell to see why, and its token.")
         self.detail.setWordWrap(True)
@@ -138,7 +137,7 @@ class MatrixWindow(QMainWindow):
         splitter = QSplitter()
         for widget in (self.axes, center, right):
             splitter.addWidget(widget)
-        splitter.setSizes([220, 700, 360])
+        splitter.setSizes([200, 770, 310])
         self.setCentralWidget(splitter)
         self._selected()
 
@@ -169,10 +168,18 @@ class MatrixWindow(QMainWindow):
             return
         self.spec, self.run, self.started = spec, run, time.monotonic()
         self.model.set_grid(spec, accounts, known)
+        self._size_columns()
         self.progress.setRange(0, run.total)
         self.progress.setValue(0)
         self._running(True)
         self.timer.start()
+
+    def _size_columns(self) -> None:
+        """Each column as wide as its header or the longest word a cell can show."""
+        header = self.grid.horizontalHeader()
+        words = max(self.grid.fontMetrics().horizontalAdvance(k.word) for k in Kind) + 16
+        for column in range(self.model.columnCount()):
+            header.resizeSection(column, max(words, header.sectionSizeHint(column)))
 
     def _running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)

@@ -1,0 +1,142 @@
+"""The configuration matrix's wall time against the same silent calls made directly through
+pymsalruntime, one after another, with the native account objects held; and the largest
+event-loop gap while the matrix runs in the real window.
+
+Every sandbox account × {organizations, common, consumers, Contoso, Fabrikam} × passthrough
+{off, on} × {storage, management, vault}. Cells Entra ID's rules decide are not asked of the
+broker by the app; the raw baseline makes exactly the calls the app made. Each measurement
+uses a client id registered for it alone, so the runtime's cache answers none of them.
+Targets: app ≤ 1.15 × raw; largest event-loop gap ≤ 50 ms.
+
+    .venv/bin/python benchmarks/matrix.py [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.sandbox.launcher import Sandbox
+
+CONTOSO = "4c5aa37b-6bdb-5753-8e91-ca41367d74b3"
+FABRIKAM = "e5ee36fe-9da9-5ff8-81da-b4d64ed573cc"
+TENANTS = {"organizations", "common", "consumers", CONTOSO, FABRIKAM}
+SCOPES = {"storage", "management", "vault"}
+
+
+def raw_calls(client_id: str, cells: list[tuple[str, Any]]) -> float:
+    """The same silent calls straight through pymsalruntime; returns the wall time."""
+    import pymsalruntime as rt
+
+    from app.core.broker import REDIRECT_URI
+
+    def wait(start: Any) -> Any:
+        done = threading.Event()
+        box: list[Any] = []
+
+        def callback(result: Any) -> None:
+            box.append(result)
+            done.set()
+
+        start(callback)
+        done.wait(60)
+        return box[0]
+
+    found = wait(lambda cb: rt.discover_accounts(client_id, str(uuid.uuid4()), cb))
+    natives = {a.get_user_name(): a for a in found.get_accounts()}  # `found` keeps them alive
+    started = time.perf_counter()
+    for username, config in cells:
+        params = rt.MSALRuntimeAuthParameters(client_id, f"{config.authority_host}/{config.tenant}")
+        params.set_requested_scopes(list(config.scopes))
+        params.set_redirect_uri(REDIRECT_URI)
+        if config.msa_passthrough:
+            params.set_additional_parameter("msal_request_type", "consumer_passthrough")
+        native = natives[username]
+        wait(lambda cb, p=params, n=native: rt.acquire_token_silently(p, str(uuid.uuid4()), n, cb))
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with Sandbox() as sandbox, tempfile.TemporaryDirectory() as tmp:
+        from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer
+        from PySide6.QtTest import QTest
+        from PySide6.QtWidgets import QApplication
+
+        from app.core.broker import Broker
+        from app.core.profile import Profile
+        from app.core.store import Store
+        from app.ui.application import build_window, settle_heap
+        from app.ui.tasks import TaskRunner
+
+        assert sandbox.control is not None
+        app = QApplication.instance() or QApplication(sys.argv)
+        window = build_window(
+            Broker(),
+            TaskRunner(),
+            sandbox,
+            Store(Path(tmp) / "s.json"),
+            QSettings(str(Path(tmp) / "w.ini"), QSettings.Format.IniFormat),
+        )
+        window.show()
+        settle_heap()
+
+        def settle(until: Any) -> None:
+            while not until():
+                QTest.qWait(10)
+
+        rows = []
+        for _ in range(args.rounds):
+            window.profile = Profile(client_id=sandbox.control.register_application("bench"))
+            settle(lambda: window.current is None and window.model.rowCount() > 0)
+            matrix = window.open_matrix()
+            for box, wanted in ((matrix.axes.tenants, TENANTS), (matrix.axes.scopes, SCOPES)):
+                for i, value in enumerate(box.values):
+                    key = value[0] if isinstance(value, tuple) else value
+                    on = Qt.CheckState.Checked if key in wanted else Qt.CheckState.Unchecked
+                    box.item(i).setCheckState(on)
+            gaps: list[int] = []
+            clock = QElapsedTimer()
+            heartbeat = QTimer()
+            heartbeat.setInterval(10)
+            heartbeat.timeout.connect(lambda: gaps.append(clock.restart()))
+            clock.start()
+            heartbeat.start()
+            started = time.perf_counter()
+            matrix.run_button.click()
+            settle(lambda m=matrix: m.run is None)
+            app_time = time.perf_counter() - started
+            heartbeat.stop()
+            asked = [(c.account.username, c.config) for c, o in matrix.model.answered() if o.asked]
+            total = len(matrix.model.answered())
+            raw = raw_calls(sandbox.control.register_application("raw"), asked)
+            rows.append((total, len(asked), app_time, raw, max(gaps) - 10))
+            matrix.close()
+            window.matrix = None
+        window.sandbox_picker.stop()
+        window.close()
+        del app
+    print(f"{'cells':>6} {'asked':>6} {'app (s)':>8} {'raw (s)':>8} {'ratio':>6} {'gap (ms)':>9}")
+    for total, asked, app_time, raw, gap in rows:
+        print(f"{total:>6} {asked:>6} {app_time:>8.2f} {raw:>8.2f} {app_time / raw:>6.2f} {gap:>9}")
+    ratio = statistics.median(a / r for _, _, a, r, _ in rows)
+    worst_gap = max(g for *_, g in rows)
+    print(f"median ratio app/raw: {ratio:.2f} (target <= 1.15: {'met' if ratio <= 1.15 else 'NOT met'})")
+    print(f"largest event-loop gap: {worst_gap} ms (target <= 50: {'met' if worst_gap <= 50 else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()
