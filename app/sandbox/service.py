@@ -134,8 +134,10 @@ class SandboxBroker:
         }
 
     def _record(self, method: str, request: dict[str, Any], invalid: str | None = None) -> None:
-        params = request.get("authParameters") or {}
-        extra = params.get("additionalQueryParametersForAuthorization") or {}
+        """What was asked, for tests and the picker; fields a method does not validate may
+        hold anything, so each is read only if it has the expected shape."""
+        params = _object(request.get("authParameters"))
+        extra = _object(params.get("additionalQueryParametersForAuthorization"))
         with self.lock:
             self.calls.append(
                 {
@@ -145,12 +147,12 @@ class SandboxBroker:
                     "authority": params.get("authority"),
                     "clientId": params.get("clientId") or request.get("clientId"),
                     "scopes": params.get("requestedScopes"),
-                    "account": (params.get("account") or request.get("account") or {}).get(
+                    "account": _object(params.get("account") or request.get("account")).get(
                         "username"
                     ),
                     "passthrough": extra.get("msal_request_type") == "consumer_passthrough",
                     "parentWindowHandle": request.get("parentWindowHandle"),
-                    "parentWindow": (params.get("parentWindow") or {}).get("handle"),
+                    "parentWindow": _object(params.get("parentWindow")).get("handle"),
                 }
             )
 
@@ -282,6 +284,10 @@ class SandboxBroker:
                     "pick": self.standing_pick,
                 }
             )
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 class DBusServer:

@@ -43,6 +43,7 @@ KNOWN = {
     "diego@fabrikam.example",
     "lee@fabrikam.example",
     "alex@outlook.example",
+    "nestor@contoso.example",
 }
 WORK = {u for u in KNOWN if not u.endswith(("outlook.example", "hotmail.example"))}
 PERSONAL = {"alex@outlook.example", "sam@hotmail.example"}

@@ -19,7 +19,7 @@ from tests.ui.helpers import EventLoopProbe, idle, new_window, open_window, row,
 @pytest.fixture
 def window(qtbot, sandbox, control, tmp_path):  # type: ignore[no-untyped-def]
     window = open_window(qtbot, sandbox, tmp_path)
-    assert window.model.rowCount() == 6
+    assert window.model.rowCount() == 7  # the known accounts of directory.json
     yield window
     window.sandbox_picker.stop()
     if window.current is not None:
