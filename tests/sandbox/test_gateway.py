@@ -9,6 +9,7 @@ request that escaped the proxy could not quietly reach the internet.
 from __future__ import annotations
 
 import ipaddress
+import json
 import socket
 from typing import Any
 from urllib.parse import urlencode
@@ -146,6 +147,15 @@ def test_through_an_azure_core_pipeline() -> None:
         assert response.json()["token_endpoint"] == f"{HOST}/organizations/oauth2/v2.0/token"
         with pytest.raises(ServiceRequestError, match="Refused by the sandbox"):
             client.send_request(HttpRequest("GET", "https://example.com/"))
+
+
+def test_urllib_through_the_proxy_and_ssl_cert_file() -> None:
+    """The standard library honours https_proxy and, through its default SSL context,
+    SSL_CERT_FILE: no requests, no REQUESTS_CA_BUNDLE."""
+    import urllib.request
+
+    with urllib.request.urlopen(OPENID, timeout=10) as response:
+        assert json.loads(response.read())["token_endpoint"].endswith("/oauth2/v2.0/token")
 
 
 def test_msal_initialises_offline_with_no_sandbox_code(sandbox: Sandbox) -> None:
