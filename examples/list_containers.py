@@ -2,7 +2,8 @@
 containers of a storage account. Unchanged from the README except where the window handle and
 the account URL come from (here: arguments or the environment). Run it in the sandbox:
 
-    python -m app.sandbox --storage --pick adele@contoso.example -- python examples/list_containers.py
+    python -m app.sandbox --storage --pick adele@contoso.example -- \
+        python examples/list_containers.py
 """
 
 import os

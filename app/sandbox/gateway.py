@@ -24,6 +24,7 @@ import logging
 import ssl
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from app.sandbox.roles import MESSAGE, Roles
 
 logger = logging.getLogger(__name__)
 CHUNK = 1 << 20
+IDLE_S = 2.0  # reuse an upstream connection idle for less than this (Node closes at 5 s)
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "te",
               "upgrade", "proxy-authenticate", "proxy-authorization", "trailer"}  # fmt: skip
 REFUSED = (
@@ -102,7 +104,10 @@ class LoginProxy(Handler):
                            "trust REQUESTS_CA_BUNDLE / SSL_CERT_FILE?", host, exc)  # fmt: skip
             return
         tunnel = type("LoginTunnel", (LoginHost,), {"host": host})
-        tunnel(tls, self.client_address, self.server)
+        try:
+            tunnel(tls, self.client_address, self.server)
+        finally:
+            tls.close()
 
     def refuse_plain(self) -> None:
         self.server.journal.write(kind="refused", target=self.path)
@@ -146,6 +151,7 @@ class StorageFront(Handler):
         self.request = self.server.tls.wrap_socket(self.request, server_side=True)  # type: ignore[union-attr]
         super().setup()
         self.upstream: http.client.HTTPSConnection | None = None
+        self.idle_since = time.monotonic()
 
     def forward(self) -> None:
         roles: Roles = self.server.roles  # type: ignore[attr-defined]
@@ -160,54 +166,64 @@ class StorageFront(Handler):
             return
         try:
             response = self._send_upstream(length)
-        except OSError as exc:  # Azurite gone: drop the connection, as an unreachable host does
-            logger.warning("storage emulator unreachable: %s", exc)
-            self.close_connection = True
+        except (OSError, http.client.HTTPException) as exc:  # Azurite gone: drop the
+            logger.warning("storage emulator unreachable: %s", exc)  # connection, as an
+            self.close_connection = True  # unreachable host does
             return
         self.send_response_only(response.status, response.reason)
         for name, value in response.getheaders():
             if name.lower() not in HOP_BY_HOP:
                 self.send_header(name, value)
         chunked = response.getheader("Content-Length") is None and self.command != "HEAD"
-        if chunked and response.status not in (204, 304):
+        chunked = chunked and response.status not in (204, 304)
+        if chunked:
             self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         try:
             while piece := response.read(CHUNK):
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
-            if chunked and response.status not in (204, 304):
+            if chunked:
                 self.wfile.write(b"0\r\n\r\n")
-        except OSError:
+        except (OSError, http.client.HTTPException):
             self.close_connection = True  # either side went away mid-body
+        self.idle_since = time.monotonic()
 
     def _send_upstream(self, length: int) -> http.client.HTTPResponse:
-        if self.upstream is None:
-            host, port = self.server.upstream  # type: ignore[attr-defined]
-            self.upstream = http.client.HTTPSConnection(
-                host,
-                port,
-                context=self.server.upstream_tls,
-                timeout=60,  # type: ignore[attr-defined]
-            )
-        self.upstream.putrequest(self.command, self.path, skip_host=True,
-                                 skip_accept_encoding=True)  # fmt: skip
+        """Sends the request, its body streamed. Node closes a keep-alive connection idle for
+        5 s: one idle longer than IDLE_S is replaced first, and a request without a body that
+        meets a closed one is sent again on a new connection."""
+        if self.upstream is not None and time.monotonic() - self.idle_since > IDLE_S:
+            self.upstream.close()
+            self.upstream = None
+        for attempt in (1, 2):
+            reused = self.upstream is not None
+            if self.upstream is None:
+                host, port = self.server.upstream  # type: ignore[attr-defined]
+                tls = self.server.upstream_tls  # type: ignore[attr-defined]
+                self.upstream = http.client.HTTPSConnection(host, port, context=tls, timeout=60)
+            try:
+                return self._exchange(self.upstream, length)
+            except (OSError, http.client.HTTPException):
+                self.upstream.close()
+                self.upstream = None
+                if not (reused and length == 0 and attempt == 1):
+                    raise
+        raise AssertionError("unreachable")
+
+    def _exchange(self, upstream: http.client.HTTPSConnection, length: int) -> Any:
+        upstream.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
         for name, value in self.headers.items():
             if name.lower() not in HOP_BY_HOP:
-                self.upstream.putheader(name, value)
-        self.upstream.endheaders()
+                upstream.putheader(name, value)
+        upstream.endheaders()
         left = length
         while left > 0:
             piece = self.rfile.read(min(CHUNK, left))
             if not piece:
                 raise ConnectionError("the client stopped sending the request body")
-            self.upstream.send(piece)
+            upstream.send(piece)
             left -= len(piece)
-        try:
-            return self.upstream.getresponse()
-        except OSError:
-            self.upstream.close()
-            self.upstream = None
-            raise
+        return upstream.getresponse()
 
     def finish(self) -> None:
         super().finish()

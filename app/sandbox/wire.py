@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 # Response_Status name → the number the broker sends for it. From 15 on the two numberings
 # differ: 16 on the wire is AccountSwitch, Response_Status's 16 (AccountNotFound) is 19 here.
@@ -70,8 +71,9 @@ def error_reply(method: str, status: str, code: int, context: str) -> dict[str, 
 
 
 # ---- validation -----------------------------------------------------------------------------
-# A spec maps a field to (kind, required). Kinds: a Python type, "strings" (list of str),
-# "string map" (object of str), or a nested spec (an object); "?" after a kind allows null.
+# A spec maps a field to (kind, required). Kinds: a Python type, "url" (a str urlsplit can
+# read), "strings" (list of str), "string map" (object of str), or a nested spec (an object);
+# ("?" after a kind in a tuple allows null).
 Spec = dict[str, tuple[Any, bool]]
 
 _ACCOUNT_FIELDS = (
@@ -81,7 +83,7 @@ _ACCOUNT_FIELDS = (
 ACCOUNT: Spec = {name: (str, False) for name in _ACCOUNT_FIELDS.split()}
 AUTH_PARAMETERS: Spec = {
     "clientId": (str, True),
-    "authority": (str, True),
+    "authority": ("url", True),
     "requestedScopes": ("strings", True),
     "account": ((ACCOUNT, "?"), False),
     "redirectUri": (str, False),
@@ -93,7 +95,7 @@ AUTH_PARAMETERS: Spec = {
     "isSignIn": (bool, False),
     "parentWindow": ({"handle": ((object, "?"), False)}, False),
     "uxContextHandle": (int, False),
-    "ssoUrl": (str, False),
+    "ssoUrl": ("url", False),
 }
 REQUESTS: dict[str, Spec] = {
     "getAccounts": {"clientId": (str, True), "redirectUri": (str, False)},
@@ -111,7 +113,7 @@ REQUESTS: dict[str, Spec] = {
     "acquirePrtSsoCookie": {
         "account": (ACCOUNT, True),
         "authParameters": (AUTH_PARAMETERS, False),
-        "ssoUrl": (str, True),
+        "ssoUrl": ("url", True),
         "mamEnrollment": (bool, False),
     },
 }
@@ -186,6 +188,13 @@ def _check_value(value: Any, kind: Any, path: str) -> None:
         if not isinstance(value, dict):
             raise Invalid(f"{path} must be an object, not {_kind(value)}.")
         _check(value, kind, path)
+    elif kind == "url":
+        if not isinstance(value, str):
+            raise Invalid(f"{path} must be a string, not {_kind(value)}.")
+        try:
+            _ = urlsplit(value).hostname  # raises on a malformed host ("https://[")
+        except ValueError:
+            raise Invalid(f"{path} is not a URL.") from None
     elif kind == "strings":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise Invalid(f"{path} must be an array of strings.")

@@ -156,6 +156,7 @@ def test_a_wrong_signature_is_refused_by_signature(
         ("getAccounts", "{}", "getAccounts.clientId is missing"),
         ("acquireTokenSilently", '{"authParameters": []}', "authParameters must be an object"),
         ("acquirePrtSsoCookie", '{"account": {}, "ssoUrl": 7}', "ssoUrl must be a string"),
+        ("acquirePrtSsoCookie", '{"account": {}, "ssoUrl": "https://["}', "ssoUrl is not a URL"),
         ("getLinuxBrokerVersion", "[" * 60_000 + "]" * 60_000, "deeper than 32 levels"),
     ],
 )

@@ -103,12 +103,12 @@ def test_a_container_scoped_contributor_writes_there_only(storage, client_for, c
 
 
 def test_a_contributor_through_a_group_writes_deletes_and_makes_containers(client_for, container):
-    adele = client_for("adele")
-    box = adele.get_container_client(container)
-    box.upload_blob("adele.txt", b"hello")
-    assert box.download_blob("adele.txt").readall() == b"hello"
-    box.delete_blob("adele.txt")
-    made = adele.create_container(f"adele-{uuid.uuid4().hex[:8]}")
+    megan = client_for("megan")
+    box = megan.get_container_client(container)
+    box.upload_blob("megan.txt", b"hello")
+    assert box.download_blob("megan.txt").readall() == b"hello"
+    box.delete_blob("megan.txt")
+    made = megan.create_container(f"megan-{uuid.uuid4().hex[:8]}")
     made.delete_container()
 
 
@@ -146,11 +146,11 @@ def test_the_endpoint_streams_a_large_download(sandbox, storage, accounts, conta
     seeder.close()
     gateway = next(p for p in sandbox.procs if "app.sandbox.gateway" in p.args)
     peak_before, rss_before = vm_kb(gateway.pid, "VmHWM"), vm_kb(gateway.pid, "VmRSS")
-    credential = BrokerAccountCredential(Broker(), accounts["adele"], Profile())
+    credential = BrokerAccountCredential(Broker(), accounts["megan"], Profile())
     with BlobServiceClient(
         storage.account_url, credential, connection_verify=str(storage.ca_path),
         max_single_get_size=64 * MiB,  # one GET, one response body, for the whole blob
-    ) as adele:  # fmt: skip
-        blob = adele.get_blob_client(container, "big.bin")
+    ) as megan:  # fmt: skip
+        blob = megan.get_blob_client(container, "big.bin")
         assert len(blob.download_blob(max_concurrency=1).readall()) == 64 * MiB
     assert vm_kb(gateway.pid, "VmHWM") < max(peak_before, rss_before + 32 * 1024)
