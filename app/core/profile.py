@@ -170,8 +170,9 @@ def _tenant(value: object) -> str:
     if _is_dns_name(tenant, min_labels=2):
         return tenant
     raise _Invalid(
-        "Tenant must be organizations, common, consumers, a tenant GUID like "
-        f"{AZURE_DEV_CLIENT_ID}, or a verified domain such as contoso.onmicrosoft.com"
+        "Tenant must be organizations, common, consumers, a tenant id (a GUID such as "
+        "72f988bf-86f1-41af-91ab-2d7cd011db47) or a verified domain such as "
+        "contoso.onmicrosoft.com"
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from app.core.guidance import _RETRY, _SIGN_IN_DONE, Guidance, _build_status
+from app.core.advice import RETRY, SIGN_IN_DONE, Guidance, Row, table
 
 if TYPE_CHECKING:
     from azure.core.exceptions import HttpResponseError
@@ -27,7 +27,7 @@ _DATA_ROLES = (
     "they manage the account, not its data. Role assignments take a few minutes to apply."
 )
 # fmt: off
-_STORAGE_ROWS: tuple[tuple[str, str, str, str, bool], ...] = (
+_STORAGE_ROWS: tuple[Row, ...] = (
     ("AuthorizationPermissionMismatch", "No data access to this storage account",
      "Storage knows who you are, but no data-plane role lets this account do this here.",
      _DATA_ROLES, False),
@@ -51,7 +51,7 @@ _STORAGE_ROWS: tuple[tuple[str, str, str, str, bool], ...] = (
      "Set the date, time and time zone to update automatically, then try again: a fresh "
      "token is requested.", False),
     ("AuthenticationFailed", "Storage did not accept the sign-in",
-     "The storage service refused this account's token.", _SIGN_IN_DONE, True),
+     "The storage service refused this account's token.", SIGN_IN_DONE, True),
     ("ContainerNotFound", "Container not found",
      "The container does not exist (any more); someone may have deleted it.",
      "Refresh the container list.", False),
@@ -72,7 +72,7 @@ _STORAGE_ROWS: tuple[tuple[str, str, str, str, bool], ...] = (
      "The connection was refused, timed out or dropped: the network, a firewall or proxy, an "
      "account reachable only through a private endpoint, or a stopped emulator.",
      "Check the network and VPN; for a private endpoint, join the network that reaches it. "
-     f"{_RETRY}", False),
+     f"{RETRY}", False),
     ("ServerBusy", "Storage is throttling requests",
      "The storage account is busy and asked for fewer requests (HTTP 429 or 503); the app "
      "already retried with increasing waits.",
@@ -89,7 +89,7 @@ _STORAGE_ROWS: tuple[tuple[str, str, str, str, bool], ...] = (
      "versions.", "Try again.", False),
 )
 # fmt: on
-STORAGE_GUIDANCE: Mapping[str, Guidance] = MappingProxyType(_build_status(_STORAGE_ROWS))
+STORAGE_GUIDANCE: Mapping[str, Guidance] = MappingProxyType(table(_STORAGE_ROWS))
 
 _AUTH_DETAIL = re.compile(r"<AuthenticationErrorDetail>(.*?)</AuthenticationErrorDetail>", re.S)
 _SAFE_CODE = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}")
@@ -145,7 +145,7 @@ def for_storage_error(error: BaseException) -> Guidance | None:
         shown,
         "Storage request failed",
         f"Azure Storage refused the request (HTTP {status or 'error'}, code {shown}).",
-        f"{_RETRY} If it keeps failing, look the code up in the Azure Storage error codes.",
+        f"{RETRY} If it keeps failing, look the code up in the Azure Storage error codes.",
     )
 
 

@@ -21,7 +21,7 @@ import math
 import re
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 REDACTED = "<redacted>"
@@ -60,7 +60,7 @@ def _utc(value: object) -> datetime | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     try:
-        return datetime.fromtimestamp(value, tz=timezone.utc)
+        return datetime.fromtimestamp(value, tz=UTC)
     except (OverflowError, OSError, ValueError):
         return None
 
@@ -196,7 +196,7 @@ def looks_like_jwt(text: str) -> bool:
 def _epoch(moment: datetime | float) -> float:
     if isinstance(moment, datetime):
         if moment.tzinfo is None:  # a naive time here is always a UTC claim value
-            moment = moment.replace(tzinfo=timezone.utc)
+            moment = moment.replace(tzinfo=UTC)
         return moment.timestamp()
     return float(moment)
 

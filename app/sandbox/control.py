@@ -86,6 +86,14 @@ class SandboxControl:
     def delay(self, method: str, seconds: float, count: int = 1) -> None:
         self.call("delay", method=method, seconds=seconds, count=count)
 
+    def register_application(self, name: str = "") -> str:
+        """Register a new app in the directory; its client id is returned."""
+        return str(self.call("register", name=name)["client_id"])
+
+    def age_tokens(self, seconds: float) -> None:
+        """Mint the next tokens as if `seconds` ago (a token the runtime cached earlier)."""
+        self.call("age_tokens", seconds=seconds)
+
     def reset(self) -> None:
         self.call("reset")
 

@@ -11,6 +11,7 @@ import base64
 import json
 import re
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,11 @@ CLOUD_HOSTS = {"login.microsoftonline.com", "login.microsoftonline.us", "login.c
 # Response_Status names; app/sandbox/wire.py turns them into the numbers the runtime reads.
 INTERACTION_REQUIRED, INCORRECT_CONFIGURATION = "InteractionRequired", "IncorrectConfiguration"
 AUTHORITY_UNTRUSTED, ACCOUNT_UNUSABLE = "AuthorityUntrusted", "AccountUnusable"
+
+
+def tenant_names(path: Path = DATA) -> dict[str, str]:
+    """The simulated tenants' names by id (for display)."""
+    return {t["id"]: t["name"] for t in json.loads(path.read_text())["tenants"]}
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,7 @@ class Directory:
     known: set[str] = field(default_factory=set)
     consents: set[tuple[str, str, str]] = field(default_factory=set)
     mfa_done: set[str] = field(default_factory=set)
+    token_age: float = 0.0  # seconds: tokens are minted as if this long ago
     minter: TokenMinter = field(default_factory=TokenMinter)
 
     @classmethod
@@ -72,6 +79,13 @@ class Directory:
             if known:
                 data.setdefault("_known", []).append(raw["username"])
         return cls(data=data, users=users, known=set(data.get("_known", [])))
+
+    def register_application(self, name: str) -> str:
+        """A new app registration with its own client id: the native runtime keeps tokens and
+        sign-outs per client id for the life of a process, so a fresh one starts clean."""
+        client_id = str(uuid.uuid4())
+        self.data["applications"].append({"client_id": client_id, "name": name or "Registered"})
+        return client_id
 
     # ---- lookups -------------------------------------------------------------------------
     def user(self, username: str) -> User | None:
@@ -216,7 +230,7 @@ class Directory:
     def token_response(
         self, user: User, tenant_id: str, client_id: str, scopes: list[str]
     ) -> dict[str, Any]:
-        now = time.time()
+        now = time.time() - self.token_age
         access, expires_on = self.minter.access_token(user, tenant_id, client_id, scopes, now)
         account = self.account_json(user)
         return {

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import json
 import logging
 import os
@@ -33,6 +32,7 @@ from app.sandbox.control import SandboxControl
 from app.sandbox.directory import DATA
 from app.sandbox.metadata import CLOUD_HOSTS
 from app.sandbox.processes import die_with_parent
+from app.sandbox.runtime_locks import clear_orphaned_locks
 from app.sandbox.storage import ACCOUNT, StorageEmulator
 
 logger = logging.getLogger(__name__)
@@ -45,34 +45,6 @@ LOOPBACK = "localhost,127.0.0.1,::1"
 
 class SandboxError(RuntimeError):
     pass
-
-
-# libmsalruntime guards its cache with POSIX named semaphores under this prefix (measured with
-# 0.20.7). A process that dies holding one leaves it locked, and every later process waits
-# ~30 s for it on each cache access, on this machine, for good.
-RUNTIME_LOCK_PREFIX = "sem.e165a065-6178-4c90-aa1d-5cb947e484f4:"
-
-
-def clear_stale_runtime_locks(shm: Path = Path("/dev/shm")) -> int:
-    """Unlink the runtime's named semaphores that are held (value 0). Call it before this
-    process first imports pymsalruntime, when no other broker-using process should run."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.sem_open.restype = ctypes.c_void_p
-    cleared = 0
-    for path in shm.glob(RUNTIME_LOCK_PREFIX + "*"):
-        name = ("/" + path.name.removeprefix("sem.")).encode()
-        sem = libc.sem_open(name, 0)
-        if not sem or sem == ctypes.c_void_p(-1).value:
-            continue
-        value = ctypes.c_int(1)
-        libc.sem_getvalue(ctypes.c_void_p(sem), ctypes.byref(value))
-        libc.sem_close(ctypes.c_void_p(sem))
-        if value.value == 0:
-            libc.sem_unlink(name)
-            cleared += 1
-    if cleared:
-        logger.warning("cleared %d stale broker runtime locks left by a crashed process", cleared)
-    return cleared
 
 
 class Sandbox:
@@ -108,7 +80,7 @@ class Sandbox:
                     "gnome-keyring)."
                 )
             if export:
-                clear_stale_runtime_locks()
+                clear_orphaned_locks()
             self._start_bus()
             self._start_keyring()
             self._start_broker()
@@ -144,10 +116,12 @@ class Sandbox:
         data.mkdir(exist_ok=True)
         # The keyring lives under XDG_DATA_HOME: keep it out of the user's real keyring.
         self.env.update(XDG_RUNTIME_DIR=str(runtime), XDG_DATA_HOME=str(data))
-        bus = self._spawn(
-            ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
-            stdout=subprocess.PIPE,
-        )
+        with open(self.workdir / "bus.log", "wb") as log:  # e.g. "Failed to set fd limit"
+            bus = self._spawn(
+                ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
+                stdout=subprocess.PIPE,
+                stderr=log,
+            )
         assert bus.stdout is not None
         address = bus.stdout.readline().decode().strip()
         if not address:

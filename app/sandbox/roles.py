@@ -15,7 +15,7 @@ import base64
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -97,7 +97,7 @@ class Roles:
 
 def denied() -> Denial:
     request_id = str(uuid.uuid4())
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f0Z")
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f0Z")
     body = (
         '<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthorizationPermissionMismatch'
         f"</Code><Message>{MESSAGE}\nRequestId:{request_id}\nTime:{now}</Message></Error>"

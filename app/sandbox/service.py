@@ -67,10 +67,13 @@ class SandboxBroker:
         try:
             request = wire.parse(method, request_text)
         except wire.Invalid as exc:
-            self._record(method, {}, invalid=str(exc))
+            self._record(method, {}, 0.0, invalid=str(exc))
             return json.dumps(wire.error_reply(method, "ApiContractViolation", 0, str(exc)))
-        self._record(method, request)
-        self._maybe_delay(method)
+        held = self._take_delay(method)
+        self._record(method, request, held)
+        if held:
+            logger.info("holding %s for %.1f s", method, held)
+            time.sleep(held)
         with self.lock:
             queued = self.failures.get(method)
             failure = queued.popleft() if queued else None
@@ -133,7 +136,9 @@ class SandboxBroker:
             "cookieContent": cookie,
         }
 
-    def _record(self, method: str, request: dict[str, Any], invalid: str | None = None) -> None:
+    def _record(
+        self, method: str, request: dict[str, Any], held: float, invalid: str | None = None
+    ) -> None:
         """What was asked, for tests and the picker; fields a method does not validate may
         hold anything, so each is read only if it has the expected shape."""
         params = _object(request.get("authParameters"))
@@ -153,16 +158,14 @@ class SandboxBroker:
                     "passthrough": extra.get("msal_request_type") == "consumer_passthrough",
                     "parentWindowHandle": request.get("parentWindowHandle"),
                     "parentWindow": _object(params.get("parentWindow")).get("handle"),
+                    "held": held,  # seconds this reply was delayed (Control.delay)
                 }
             )
 
-    def _maybe_delay(self, method: str) -> None:
+    def _take_delay(self, method: str) -> float:
         with self.lock:
             queue = self.delays.get(method)
-            seconds = queue.popleft() if queue else 0.0
-        if seconds:
-            logger.info("holding %s for %.1f s", method, seconds)
-            time.sleep(seconds)
+            return queue.popleft() if queue else 0.0
 
     @staticmethod
     def _passthrough(params: dict[str, Any]) -> bool:
@@ -273,6 +276,11 @@ class SandboxBroker:
                 self.reset()
             elif op == "forget":
                 self.directory.known.discard(command["username"])
+            elif op == "age_tokens":
+                self.directory.token_age = float(command["seconds"])
+            elif op == "register":
+                registered = self.directory.register_application(str(command.get("name", "")))
+                return json.dumps({"client_id": registered})
             elif op != "state":
                 raise LookupError(f"unknown control op {op!r}")
             return json.dumps(

@@ -1,7 +1,9 @@
-"""The accounts table: one row per broker account, with what the app knows about it."""
+"""The accounts table: one row per broker account, with its outcome under the configuration
+being tried (or "Not checked"), never another configuration's."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -9,23 +11,33 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 from app.core.accounts import Account
+from app.core.outcomes import NOT_CHECKED, Kind, Outcome
 
-FRESH, NEEDS_SIGN_IN, ERROR, UNKNOWN, UNUSABLE = (
-    "Token fresh",
-    "Needs sign-in",
-    "Error",
-    "Not checked",
-    "Not usable here",
-)
 Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
 class Row:
     account: Account
-    state: str = UNKNOWN
-    detail: str = ""  # why, for NEEDS_SIGN_IN / ERROR / UNUSABLE
+    outcome: Outcome | None = None  # under the current configuration
     active: bool = False
+
+    @property
+    def kind(self) -> Kind | None:
+        return self.outcome.kind if self.outcome else None
+
+    @property
+    def state(self) -> str:
+        return self.outcome.label if self.outcome else NOT_CHECKED
+
+    @property
+    def detail(self) -> str:
+        """Why, and what to do: the State column's tooltip."""
+        o = self.outcome
+        if o is None:
+            return "Not checked under this configuration yet: Get token asks the broker."
+        asked = "" if o.asked else " (decided by Entra ID's rules, without asking the broker)"
+        return f"{o.title}{asked}\n{o.reason}\nWhat to do: {o.fix}"
 
 
 class AccountsModel(QAbstractTableModel):
@@ -33,7 +45,7 @@ class AccountsModel(QAbstractTableModel):
     HEADERS = ("Name", "Username", "Tenant", "Type", "State")
     AccountRole = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, tenant_names: dict[str, str] | None = None) -> None:
+    def __init__(self, tenant_names: Mapping[str, str] | None = None) -> None:
         super().__init__()
         self.rows: list[Row] = []
         self.tenant_names = tenant_names or {}
@@ -58,9 +70,9 @@ class AccountsModel(QAbstractTableModel):
         column = index.column()
         if role == self.AccountRole:
             return row.account
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.STATE and row.detail:
+        if role == Qt.ItemDataRole.ToolTipRole and column in (self.STATE, self.TENANT):
             return row.detail
         if role == Qt.ItemDataRole.DecorationRole and column == self.NAME:
             return self._avatar(row.account)
@@ -68,10 +80,8 @@ class AccountsModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.STATE:
-            return _STATE_COLOURS.get(row.state)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{self._text(row, column)}"
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.STATE and row.kind:
+            return KIND_COLOURS[row.kind]
         return None
 
     def _text(self, row: Row, column: int) -> str:
@@ -81,10 +91,19 @@ class AccountsModel(QAbstractTableModel):
         if column == self.USERNAME:
             return account.username
         if column == self.TENANT:
-            return self.tenant_names.get(account.realm, account.realm)
+            return self.tenant_of(row)
         if column == self.KIND:
             return account.kind
         return row.state
+
+    def tenant_of(self, row: Row) -> str:
+        """The account's home tenant; for a token issued elsewhere, where it was issued."""
+        names = self.tenant_names
+        home = names.get(row.account.home_tenant, row.account.realm or row.account.home_tenant)
+        facts = row.outcome.facts if row.outcome else None
+        if facts is not None and facts.guest and facts.tenant:
+            return f"{names.get(facts.tenant, facts.tenant)} (guest; home {home})"
+        return home
 
     def _avatar(self, account: Account) -> QIcon:
         icon = self._avatars.get(account.account_id)
@@ -93,10 +112,8 @@ class AccountsModel(QAbstractTableModel):
         return icon
 
     # ---- updates ---------------------------------------------------------------------------
-    def set_accounts(
-        self, accounts: list[Account], active_home_id: str | None, keep_state: bool = True
-    ) -> None:
-        old = {r.account.home_account_id: r for r in self.rows} if keep_state else {}
+    def set_accounts(self, accounts: list[Account], active_home_id: str | None) -> None:
+        old = {r.account.home_account_id: r for r in self.rows}
         self.beginResetModel()
         self.rows = [
             replace(
@@ -108,35 +125,37 @@ class AccountsModel(QAbstractTableModel):
         ]
         self.endResetModel()
 
+    def show_outcomes(self, outcome_of: Callable[[Account], Outcome | None]) -> None:
+        """Every row's outcome under the configuration now being tried."""
+        for i, row in enumerate(self.rows):
+            outcome = outcome_of(row.account)
+            if outcome is not row.outcome:
+                self.rows[i] = replace(row, outcome=outcome)
+                self._changed(i)
+
     def row_of(self, account: Account) -> int:
         for i, row in enumerate(self.rows):
             if row.account.home_account_id == account.home_account_id:
                 return i
         return -1
 
-    def update(self, account: Account, **changes: Any) -> None:
-        i = self.row_of(account)
-        if i < 0:
-            return
-        self.rows[i] = replace(self.rows[i], **changes)
-        self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
-
     def set_active(self, home_account_id: str | None) -> None:
         for i, row in enumerate(self.rows):
             active = row.account.home_account_id == home_account_id
             if row.active != active:
                 self.rows[i] = replace(row, active=active)
-                self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
+                self._changed(i)
 
-    def account_at(self, row: int) -> Account | None:
-        return self.rows[row].account if 0 <= row < len(self.rows) else None
+    def _changed(self, i: int) -> None:
+        self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
 
 
-_STATE_COLOURS = {
-    FRESH: QColor("#2e7d32"),
-    NEEDS_SIGN_IN: QColor("#b26a00"),
-    ERROR: QColor("#c62828"),
-    UNUSABLE: QColor("#c62828"),
+KIND_COLOURS = {
+    Kind.TOKEN: QColor("#2e7d32"),
+    Kind.INTERACTION: QColor("#b26a00"),
+    Kind.NOT_USABLE: QColor("#8e24aa"),
+    Kind.BLOCKED: QColor("#c62828"),
+    Kind.FAILED: QColor("#c62828"),
 }
 _AVATAR_COLOURS = ("#5c6bc0", "#26a69a", "#ef6c00", "#8e24aa", "#00838f", "#6d4c41")
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 from app.core.broker import Broker
 from app.core.store import Store
 from app.ui.icons import app_icon
-from app.ui.main_window import MainWindow
+from app.ui.main_window import MainWindow, SandboxDetails
 from app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -37,14 +37,16 @@ SANDBOX_NOTE = (
 )
 
 
-def tenant_names() -> dict[str, str]:
-    from app.sandbox.directory import DATA
+def sandbox_details(sandbox: Sandbox) -> SandboxDetails:
+    from app.sandbox.directory import tenant_names
 
-    data = json.loads(DATA.read_text())
-    names = {t["id"]: t["name"] for t in data["tenants"]}
-    names[data["consumers_tenant"]] = "Microsoft accounts"
-    names[data["msa_passthrough_tenant"]] = "MSA passthrough"
-    return names
+    storage = sandbox.storage
+    return SandboxDetails(
+        note=SANDBOX_NOTE,
+        tenant_names=tenant_names(),
+        storage_url=storage.account_url if storage else None,
+        storage_ca=str(storage.ca_path) if storage else None,
+    )
 
 
 def build_window(
@@ -59,16 +61,13 @@ def build_window(
         runner,
         store or Store(),
         settings or QSettings("broker-account-manager", "broker-account-manager"),
-        sandbox_note=SANDBOX_NOTE if sandbox else None,
-        tenant_names=tenant_names() if sandbox else None,
-        storage_ca=str(sandbox.storage.ca_path) if sandbox and sandbox.storage else None,
-        storage_url=sandbox.storage.account_url if sandbox and sandbox.storage else None,
+        sandbox_details(sandbox) if sandbox else None,
     )
     if sandbox is not None and sandbox.control is not None:
         from app.ui.sandbox_picker import SandboxPicker
 
         picker = SandboxPicker(sandbox.control, runner, window)
-        window.interactive_started = picker.watch
+        window.accounts.interactive_started = picker.watch
         window.sandbox_picker = picker  # type: ignore[attr-defined]
     return window
 

@@ -15,7 +15,7 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import PySide6
@@ -302,7 +302,7 @@ class DiagnosticsDock(QDockWidget):
 
     # ---- saving ----------------------------------------------------------------------------
     def diagnostics_text(self) -> str:
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         lines = self.handler.lines()
         parts = [f"Broker Account Manager diagnostics, saved {now}", "", "Versions"]
         parts += [f"  {name}: {value}" for name, value in versions().items()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, QTimer
@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.accounts import TokenResult
-from app.core.guidance import Guidance
+from app.core.advice import Guidance
+from app.core.outcomes import token_facts
 from app.core.tokens import (
     DecodedToken,
     TokenDecodeError,
@@ -129,9 +130,14 @@ def confirm_dialog(parent: QWidget, text: str) -> bool:
 class TokenInspector(QWidget):
     """Decoded header and claims of the access token and id token, and a live countdown."""
 
-    def __init__(self, confirm: Callable[[QWidget, str], bool] = confirm_dialog) -> None:
+    def __init__(
+        self,
+        confirm: Callable[[QWidget, str], bool] = confirm_dialog,
+        tenant_names: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.confirm = confirm
+        self.tenant_names = tenant_names or {}
         self.result: TokenResult | None = None
         self.summary = QLabel("No token yet. Select an account and get a token.")
         self.summary.setWordWrap(True)
@@ -183,16 +189,19 @@ class TokenInspector(QWidget):
         result = self.result
         if result is None:
             return
-        access = _decoded(result.access_token)
+        facts = token_facts(result.account, result)
         left = seconds_left(result.expires_on)
         countdown = format_countdown(left)
-        aud = access.audience if access else "?"
-        tenant = access.tenant if access else "?"
-        scopes = " ".join(result.granted_scopes) or " ".join(access.scopes if access else ())
+        names = self.tenant_names
+        tenant = names.get(facts.tenant or "", facts.tenant or "?")
+        if facts.guest:
+            home = names.get(facts.home_tenant, facts.home_tenant)
+            tenant += f" — guest here (home tenant {home})"
         self.summary.setText(
             f"<b>{result.account.username}</b> — "
             f"{'expires in ' + countdown if left > 0 else countdown}<br>"
-            f"Audience: {aud} · Tenant: {tenant}<br>Scopes granted: {scopes}"
+            f"Audience: {facts.audience or '?'} · Tenant: {tenant}<br>"
+            f"Scopes granted: {' '.join(facts.scopes) or 'none listed'}"
         )
 
     def copy_token(self) -> None:

@@ -45,3 +45,29 @@ def test_core_does_not_import_the_sandbox():
         )
     ]
     assert offenders == []
+
+
+def core_imports(path: Path) -> set[str]:
+    """The app.core modules a module imports (anywhere in it, lazily or not)."""
+    return {
+        n.module
+        for n in ast.walk(ast.parse(path.read_text()))
+        if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("app.core.")
+    }
+
+
+def test_core_modules_do_not_import_each_other_in_a_cycle():
+    graph = {
+        f"app.core.{p.stem}": core_imports(p)
+        for p in (APP / "core").glob("*.py")
+        if p.stem[0] != "_"
+    }
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for nxt in graph.get(start, set()) - seen:
+            if nxt == goal or reaches(nxt, goal, seen | {nxt}):
+                return True
+        return False
+
+    cycles = sorted(m for m in graph if reaches(m, m, set()))
+    assert cycles == []

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime, timedelta, timezone
+import math
+import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -61,10 +63,10 @@ def test_decode_reads_header_claims_and_every_property() -> None:
     assert isinstance(token, DecodedToken)
     assert token.header == {"typ": "JWT", "alg": "RS256", "kid": "k1"}
     assert token.claims == CLAIMS
-    assert token.issued_at == datetime.fromtimestamp(IAT, tz=timezone.utc)
+    assert token.issued_at == datetime.fromtimestamp(IAT, tz=UTC)
     assert token.not_before == token.issued_at + timedelta(seconds=5)
     assert token.expires_at == token.issued_at + timedelta(hours=1)
-    assert token.expires_at.tzinfo == timezone.utc
+    assert token.expires_at.tzinfo == UTC
     assert token.scopes == ("user_impersonation", "Files.Read")
     assert token.tenant == TENANT
     assert token.audience == "https://storage.azure.com"
@@ -187,7 +189,7 @@ def test_properties_never_raise_on_any_claims(claims: dict[str, Any]) -> None:
 
 # ---------------------------------------------------------------------------- countdown
 
-NOW = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 
 
 def test_seconds_left_with_datetimes_epochs_and_naive_utc() -> None:
@@ -199,8 +201,10 @@ def test_seconds_left_with_datetimes_epochs_and_naive_utc() -> None:
 
 
 def test_seconds_left_defaults_to_the_clock() -> None:
-    left = seconds_left(datetime.now(timezone.utc) + timedelta(minutes=10))
-    assert 595 <= left <= 600
+    before = time.time()
+    left = seconds_left(datetime.fromtimestamp(before, UTC) + timedelta(minutes=10))
+    after = time.time()
+    assert math.floor(before + 600 - after) <= left <= 600
 
 
 @pytest.mark.parametrize(

@@ -8,14 +8,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app.core.profile import Profile
+from app.core.tokens import looks_like_jwt
+
 ROOT = Path(__file__).resolve().parents[2]
+CONTOSO = "4c5aa37b-6bdb-5753-8e91-ca41367d74b3"
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """`python -m app ARGS`, or with "-c", CODE: that code, in a fresh interpreter."""
     command = [sys.executable, *args] if args[0] == "-c" else [sys.executable, "-m", "app", *args]
     return subprocess.run(
-        command, capture_output=True, text=True, timeout=60, cwd=ROOT, env={**os.environ, **env}
+        command, capture_output=True, text=True, timeout=180, cwd=ROOT, env={**os.environ, **env}
     )
 
 
@@ -24,14 +28,84 @@ def test_list_accounts_prints_what_the_broker_knows(control):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     adele = next(line for line in lines if line.startswith("adele@contoso.example"))
-    assert "Work or school" in adele and "Adele Vance" in adele
+    assert "Work or school" in adele and "Adele Vance" in adele and "usable" in adele
     assert any(line.startswith("alex@outlook.example") and "Personal" in line for line in lines)
+    assert "[MSAL" not in result.stderr  # the runtime's own log lines only with --verbose
 
 
-def test_list_accounts_rejects_a_bad_tenant_with_a_field_message():
+def accounts_and_usability(stdout: str) -> dict[str, str]:
+    rows = [line.split() for line in stdout.splitlines() if "@" in line.split(" ")[0]]
+    return {r[0]: " ".join(r[r.index("school") + 1 if "school" in r else 2 :][:3]) for r in rows}
+
+
+def test_list_accounts_under_a_tenant_says_who_can_use_it_and_why(control):
+    consumers = run("--list-accounts", "--tenant", "consumers")
+    assert consumers.returncode == 0, consumers.stderr
+    usable = accounts_and_usability(consumers.stdout)
+    work = ["adele", "carl", "diego", "lee", "megan"]
+    assert all(usable[f"{w}@{'fabrikam' if w in ('diego', 'lee') else 'contoso'}.example"]
+               .startswith("not usable here") for w in work)  # fmt: skip
+    assert "consumers tenant admits personal Microsoft accounts only" in consumers.stdout
+
+    contoso = run("--list-accounts", "--tenant", CONTOSO)
+    usable = accounts_and_usability(contoso.stdout)
+    assert usable["lee@fabrikam.example"].startswith("usable")  # a guest there
+    assert usable["diego@fabrikam.example"].startswith("not usable here")
+    assert "not a member of" in contoso.stdout
+    assert run("--list-accounts", "--tenant", CONTOSO).stdout == contoso.stdout  # stable order
+    names = [line.split()[0] for line in contoso.stdout.splitlines() if "@" in line.split(" ")[0]]
+    assert names == sorted(names)
+
+    unknown = run("--list-accounts", "--tenant", "11111111-2222-3333-4444-555555555555")
+    assert unknown.stdout.startswith("warning: tenant '11111111-2222-3333-4444-555555555555' "
+                                     "was not found")  # fmt: skip
+
+
+def test_list_accounts_rejects_a_bad_or_empty_tenant_with_a_field_message():
     result = run("--list-accounts", "--tenant", "contoso/B2C_1_signin")
     assert result.returncode == 2
     assert "tenant" in result.stderr and "B2C" in result.stderr
+    empty = run("--list-accounts", "--tenant", "")
+    assert empty.returncode == 2 and "--tenant: Tenant must be" in empty.stderr
+
+
+def sample_matrix(tmp_path: Path, client_id: str, extra: str = "") -> Path:
+    """The repository's sample matrix, for a client id of the test's own."""
+    text = (ROOT / "examples" / "sandbox-matrix.toml").read_text()
+    path = tmp_path / "matrix.toml"
+    path.write_text(text.replace(Profile().client_id, client_id) + extra)
+    return path
+
+
+def test_the_sample_matrix_meets_its_expectations(control, fresh_profile, tmp_path):
+    report = tmp_path / "report.json"
+    result = run("--matrix", str(sample_matrix(tmp_path, fresh_profile.client_id)),
+                 "--out", str(report))  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Configuration matrix: 210 cells" in result.stdout
+    assert "29 expected outcomes checked, 0 not met" in result.stdout
+    cells = json.loads(report.read_text())["cells"]
+    assert len(cells) == 210 and not looks_like_jwt(report.read_text())
+
+
+def test_a_matrix_expectation_not_met_fails_and_names_the_cell(control, fresh_profile, tmp_path):
+    wrong = '\n[[expect]]\naccount = "diego@fabrikam.example"\noutcome = "token"\n'
+    path = sample_matrix(tmp_path, fresh_profile.client_id, wrong)
+    line = len(path.read_text().splitlines())
+    result = run("--matrix", str(path))
+    assert result.returncode == 1
+    assert f"{path}:{line}: expected token for diego@fabrikam.example under " in result.stderr
+    assert "got not-usable (AADSTS50020)" in result.stderr
+    # Not under consumers or Contoso: 2 tenants × passthrough off/on × 3 scope sets.
+    assert "59 expected outcomes checked, 12 not met" in result.stdout
+
+
+def test_a_malformed_matrix_file_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "matrix.toml"
+    path.write_text('tenants = ["organizations"]\n[scopes]\nmine = ["openid"]\n')
+    result = run("--matrix", str(path))
+    assert result.returncode == 2
+    assert f"{path}:3: scopes.mine: Remove openid" in result.stderr
 
 
 def test_the_window_is_shown_before_the_azure_sdk_is_imported(control, tmp_path):
@@ -48,6 +122,9 @@ def test_the_window_is_shown_before_the_azure_sdk_is_imported(control, tmp_path)
 FRESH_WINDOW = """
 import sys, tempfile, threading
 from pathlib import Path
+
+from app.core.profile import Profile
+from app.core.tokens import looks_like_jwt
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 from app.core.broker import Broker
@@ -71,7 +148,7 @@ def listed():
 timer = QTimer()
 timer.timeout.connect(listed)
 timer.start(20)
-QTimer.singleShot(30000, app.quit)
+QTimer.singleShot(120000, app.quit)
 app.exec()
 """
 

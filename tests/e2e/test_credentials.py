@@ -8,6 +8,7 @@ sandbox code in the call); the test checks that nothing else was asked of the ne
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from azure.core.credentials import TokenCredential
@@ -97,7 +98,7 @@ def test_broker_account_credential_is_a_token_credential_for_sdk_clients(account
 def test_broker_account_credential_never_pops_ui(accounts, control):
     credential = BrokerAccountCredential(Broker(), accounts["diego"], Profile())
     with pytest.raises(AuthenticationRequiredError) as caught:
-        credential.get_token("https://graph.microsoft.com/Mail.Read")
+        credential.get_token(f"api://{uuid.uuid4().hex}/Mail.Read")  # never consented
     cause = caught.value.__cause__
     assert isinstance(cause, BrokerError) and cause.aadsts == 65001
     assert guidance.explain(caught.value).code == "AADSTS65001"

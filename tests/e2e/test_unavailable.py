@@ -27,7 +27,7 @@ def probe(*python_args: str, env: dict[str, str] | None = None) -> dict[str, str
         [sys.executable, *python_args, "-c", PROBE],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,
         cwd=ROOT,
         env={**os.environ, **(env or {})},
     )

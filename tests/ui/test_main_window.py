@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.core.broker import Broker
 from app.core.errors import BrokerUnavailable, BrokerUnavailableError
+from app.core.outcomes import Kind
 from app.core.profile import Profile
-from app.ui.accounts_model import FRESH, NEEDS_SIGN_IN, UNUSABLE
 from tests.helpers import CONTOSO, claims
 from tests.ui.helpers import EventLoopProbe, idle, new_window, open_window, row, select, use_profile
 
@@ -35,7 +35,7 @@ def test_sign_in_passes_the_shown_windows_handle(window, control, qtbot):
     control.script_picker("diego@fabrikam.example")
     window.act_add.trigger()
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
-    assert row(window, "diego@fabrikam.example").state == FRESH
+    assert row(window, "diego@fabrikam.example").kind is Kind.TOKEN
     call = control.calls("acquireTokenInteractively")[-1]
     assert call["parentWindowHandle"] == int(window.winId())
     assert window.active is not None  # the first sign-in becomes the active account
@@ -52,7 +52,7 @@ def test_sandbox_picker_dialog_over_our_window(window, control, qtbot):
     dialog.list.setCurrentRow(next(i for i, t in enumerate(offered) if "lee@fabrikam.example" in t))
     dialog.accept()
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
-    assert row(window, "lee@fabrikam.example").state == FRESH
+    assert row(window, "lee@fabrikam.example").kind is Kind.TOKEN
 
 
 def test_picker_cancel_shows_guidance_and_the_app_stays_usable(window, control, qtbot):
@@ -69,7 +69,7 @@ def test_silent_then_switch_active(window, qtbot):
     select(window, "megan@contoso.example")
     window.act_token.trigger()
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
-    assert row(window, "megan@contoso.example").state == FRESH
+    assert row(window, "megan@contoso.example").kind is Kind.TOKEN
     select(window, "diego@fabrikam.example")
     with qtbot.waitSignal(window.active_changed) as changed:
         window.act_active.trigger()
@@ -83,17 +83,13 @@ def test_interaction_required_then_sign_in_again(window, qtbot):
     select(window, "lee@fabrikam.example")
     window.act_token.trigger()
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
-    assert row(window, "lee@fabrikam.example").state == NEEDS_SIGN_IN
+    assert row(window, "lee@fabrikam.example").kind is Kind.INTERACTION
     assert "AADSTS65001" in window.banner.body.text()
     window.act_again.trigger()
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
-    assert row(window, "lee@fabrikam.example").state == FRESH
-    assert (
-        claims(
-            window.tokens[row(window, "lee@fabrikam.example").account.home_account_id].access_token
-        )["scp"]
-        == "Mail.Read"
-    )
+    assert row(window, "lee@fabrikam.example").kind is Kind.TOKEN
+    token = row(window, "lee@fabrikam.example").outcome.token
+    assert claims(token.access_token)["scp"] == "Mail.Read"
 
 
 def test_tenant_mismatch_shows_its_guidance(window, qtbot):
@@ -103,16 +99,16 @@ def test_tenant_mismatch_shows_its_guidance(window, qtbot):
     select(window, "diego@fabrikam.example")
     window.act_token.trigger()
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
-    assert row(window, "diego@fabrikam.example").state == UNUSABLE
+    assert row(window, "diego@fabrikam.example").kind is Kind.NOT_USABLE
     assert "AADSTS50020" in window.banner.body.text()
 
 
 def test_msa_passthrough_toggle_marks_personal_accounts(window, qtbot):
-    assert row(window, "alex@outlook.example").state == UNUSABLE
+    assert row(window, "alex@outlook.example").kind is Kind.NOT_USABLE
     assert "MSA passthrough" in row(window, "alex@outlook.example").detail
     window.profile_bar.passthrough.setChecked(True)
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
-    assert row(window, "alex@outlook.example").state != UNUSABLE
+    assert row(window, "alex@outlook.example").kind is not Kind.NOT_USABLE
 
 
 def test_bad_tenant_is_refused_with_a_field_message(window):
@@ -131,7 +127,7 @@ def test_cancel_drops_the_late_answer(window, control, qtbot):
     window.cancel()
     assert idle(window) and window.act_token.isEnabled()
     qtbot.wait(2500)
-    assert row(window, "megan@contoso.example").state != FRESH
+    assert row(window, "megan@contoso.example").kind is not Kind.TOKEN
 
 
 def test_gui_never_waits_on_a_held_broker_call(window, control, qtbot):
@@ -154,7 +150,7 @@ def test_restart_restores_the_active_account_and_gets_a_token(window, qtbot, san
     window.close()
     again = open_window(qtbot, sandbox, tmp_path)
     qtbot.waitUntil(
-        lambda: idle(again) and row(again, "lee@fabrikam.example").state == FRESH, timeout=15000
+        lambda: idle(again) and row(again, "lee@fabrikam.example").kind is Kind.TOKEN, timeout=15000
     )
     assert again.active is not None and again.active.username == "lee@fabrikam.example"
     assert row(again, "lee@fabrikam.example").active
@@ -172,7 +168,8 @@ def test_corrupt_settings_are_kept_as_a_backup_and_the_app_starts(qtbot, sandbox
     window.sandbox_picker.stop()
 
 
-def test_sign_out_forgets_the_account_across_refresh(window, qtbot):
+def test_sign_out_forgets_the_account_across_refresh(window, qtbot, fresh_profile):
+    use_profile(window, qtbot, fresh_profile)  # signed out for this client id alone
     select(window, "diego@fabrikam.example")
     window.act_out.trigger()
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
@@ -191,8 +188,8 @@ def test_switching_profile_rediscovers_with_the_new_settings(window, qtbot, cont
         lambda: idle(window) and len(control.calls("getAccounts")) > calls, timeout=15000
     )
     assert window.profile.tenant == "consumers"
-    assert row(window, "adele@contoso.example").state == UNUSABLE
-    assert row(window, "alex@outlook.example").state != UNUSABLE
+    assert row(window, "adele@contoso.example").kind is Kind.NOT_USABLE
+    assert row(window, "alex@outlook.example").kind is not Kind.NOT_USABLE
 
 
 class UnavailableBroker(Broker):
@@ -242,7 +239,7 @@ def test_profile_default_account_signs_in_without_the_picker(window, qtbot, cont
     )
     window.act_add.trigger()
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
-    assert row(window, "adele@contoso.example").state == FRESH
+    assert row(window, "adele@contoso.example").kind is Kind.TOKEN
     assert not control.calls("acquireTokenInteractively")
 
 
@@ -267,20 +264,20 @@ def test_msa_passthrough_on_offers_and_signs_in_a_personal_account(window, qtbot
     alex = next(
         r
         for r in window.model.rows
-        if r.account.username == "alex@outlook.example" and r.state == FRESH
+        if r.account.username == "alex@outlook.example" and r.kind is Kind.TOKEN
     )
     assert alex.account.personal
     assert control.calls("acquireTokenInteractively")[-1]["passthrough"] is True
 
 
 def test_blob_pane_is_built_when_its_tab_opens_and_browses_as_the_active_account(window, qtbot):
-    assert window._blobs is None  # not built, nor its modules needed, at start-up
+    assert not window.storage_tab.built  # not built, nor its modules needed, at start-up
     select(window, "lee@fabrikam.example")
     window.act_active.trigger()
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
-    assert window._blobs is None
+    assert not window.storage_tab.built
     window.tabs.setCurrentWidget(window.storage_tab)
-    assert window._blobs is not None
+    assert window.storage_tab.built
     assert "lee@fabrikam.example" in window.blobs.who.text()
     assert window.blobs.credential is not None
     assert window.storage_tab.isAncestorOf(window.blobs)

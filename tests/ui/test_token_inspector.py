@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtGui import QGuiApplication
 
 from app.core.broker import Broker
 from app.core.profile import Profile
+from app.core.tokens import seconds_left
 from app.ui.widgets import TokenInspector
-from tests.helpers import FABRIKAM
+from tests.helpers import FABRIKAM, claims
 
 
-def a_token():  # type: ignore[no-untyped-def]
-    broker = Broker()
-    lee = next(a for a in broker.discover_accounts(Profile()) if a.username.startswith("lee"))
-    return broker.acquire_token_silently(lee, Profile(), ["https://storage.azure.com/.default"])
+def a_token(profile: Profile | None = None):  # type: ignore[no-untyped-def]
+    broker, profile = Broker(), profile or Profile()
+    lee = next(a for a in broker.discover_accounts(profile) if a.username.startswith("lee"))
+    return broker.acquire_token_silently(lee, profile, ["https://storage.azure.com/.default"])
 
 
 def claim_rows(inspector: TokenInspector) -> dict[str, str]:
@@ -22,17 +25,35 @@ def claim_rows(inspector: TokenInspector) -> dict[str, str]:
     return {claims.child(i).text(0): claims.child(i).text(1) for i in range(claims.childCount())}
 
 
-def test_claims_countdown_and_audience(qtbot, control):
+def shown_countdown(summary: str) -> int:
+    """The seconds an "expires in 59:58" or "1:00:00" countdown shows."""
+    match = re.search(r"expires in ((?:\d+:)?\d+:\d\d)", summary)
+    assert match, summary
+    seconds = 0
+    for part in match.group(1).split(":"):
+        seconds = seconds * 60 + int(part)
+    return seconds
+
+
+def test_claims_countdown_and_audience(qtbot, control, fresh_profile):
     asked: list[str] = []
     inspector = TokenInspector(confirm=lambda _parent, text: asked.append(text) or False)
     qtbot.addWidget(inspector)
-    result = a_token()
+    # As the runtime's cache may give it: minted minutes ago (here by the sandbox, on purpose).
+    control.age_tokens(150)
+    result = a_token(fresh_profile)
+    exp = claims(result.access_token)["exp"]
+    assert result.expires_on == exp
+    most = seconds_left(exp)
     inspector.show_result(result)
+    least = seconds_left(exp)
     rows = claim_rows(inspector)
     assert rows["tid"] == FABRIKAM and rows["aud"] == "https://storage.azure.com"
-    assert "(20" in rows["exp"]  # the epoch value with a readable date beside it
+    assert rows["exp"].startswith(f"{exp}  (20")  # the epoch value with a readable date beside it
     summary = inspector.summary.text()
-    assert "lee@fabrikam.example" in summary and "expires in 59:" in summary
+    assert "lee@fabrikam.example" in summary
+    assert least <= shown_countdown(summary) <= most  # counted down from the token's own exp
+    assert shown_countdown(summary) <= 3600 - 150
     assert "https://storage.azure.com" in summary
     assert inspector.tree.topLevelItem(1).text(0) == "ID token"
     assert result.access_token not in summary

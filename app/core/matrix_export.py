@@ -1,0 +1,148 @@
+"""The matrix as JSON, CSV, Markdown and a text grid. Never a token: the outcome, why, what to
+do, and the claims that matter for comparing configurations.
+
+Plain Python: no Qt.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from app.core.configuration import Configuration
+from app.core.matrix import Cell, MatrixSpec, Miss
+from app.core.outcomes import NOT_CHECKED, Outcome
+
+Answers = Sequence[tuple[Cell, Outcome]]
+CSV_FIELDS = (
+    "account", "tenant", "passthrough", "scopes", "outcome", "code", "title", "reason", "fix",
+    "asked", "token_tenant", "guest", "audience", "granted", "expires_on",
+)  # fmt: skip
+
+
+def cell_record(spec: MatrixSpec, cell: Cell, outcome: Outcome) -> dict[str, Any]:
+    config, facts = cell.config, outcome.facts
+    record: dict[str, Any] = {
+        "account": cell.account.username,
+        "tenant": config.tenant,
+        "passthrough": config.msa_passthrough,
+        "scopes": spec.scope_set_name(config),
+        "outcome": outcome.kind.value,
+        "code": outcome.code,
+        "title": outcome.title,
+        "reason": outcome.reason,
+        "fix": outcome.fix,
+        "asked": outcome.asked,
+    }
+    if facts is not None:
+        record["token"] = {
+            "tenant": facts.tenant,
+            "guest": facts.guest,
+            "audience": facts.audience,
+            "granted": list(facts.scopes),
+            "expires_on": facts.expires_on,
+            "claims": dict(facts.claims),
+        }
+    return record
+
+
+def to_json(spec: MatrixSpec, answers: Answers, missed: Sequence[Miss] = ()) -> str:
+    return json.dumps(
+        {
+            "matrix": {
+                "client_id": spec.client_id,
+                "authority_host": spec.authority_host,
+                "tenants": list(spec.tenants),
+                "passthrough": list(spec.passthrough),
+                "scopes": {name: list(scopes) for name, scopes in spec.scope_sets},
+            },
+            "cells": [cell_record(spec, c, o) for c, o in answers],
+            "failed_expectations": [
+                {
+                    **cell_record(spec, m.cell, m.outcome),
+                    "expected": m.expectation.outcome,
+                    "line": m.expectation.line,
+                }
+                for m in missed
+            ],
+        },
+        indent=2,
+    )
+
+
+def to_csv(spec: MatrixSpec, answers: Answers) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for cell, outcome in answers:
+        record = cell_record(spec, cell, outcome)
+        token = record.pop("token", {})
+        record.update(
+            token_tenant=token.get("tenant", ""),
+            guest=token.get("guest", ""),
+            audience=token.get("audience", ""),
+            granted=" ".join(token.get("granted", [])),
+            expires_on=token.get("expires_on", ""),
+        )
+        writer.writerow(record)
+    return out.getvalue()
+
+
+def grid(
+    spec: MatrixSpec,
+    answers: Answers,
+    accounts: Sequence[str],
+    names: Mapping[str, str] | None = None,
+) -> tuple[list[str], list[list[str]]]:
+    """Header and rows: one row per configuration, one column per account."""
+    by_cell = {(c.account.username, c.config): o for c, o in answers}
+    header = ["Tenant", "Passthrough", "Scopes", *accounts]
+    rows = []
+    for config in spec.configurations():
+        words = [by_cell[(a, config)].label if (a, config) in by_cell else NOT_CHECKED
+                 for a in accounts]  # fmt: skip
+        rows.append([*_config_columns(spec, config, names or {}), *words])
+    return header, rows
+
+
+def _config_columns(spec: MatrixSpec, config: Configuration, names: Mapping[str, str]) -> list[str]:
+    return [
+        names.get(config.tenant, config.tenant),
+        "on" if config.msa_passthrough else "off",
+        spec.scope_set_name(config),
+    ]
+
+
+def to_text(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip()
+             for r in [header, *rows]]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(
+    spec: MatrixSpec, answers: Answers, accounts: Sequence[str], names: Mapping[str, str]
+) -> str:
+    header, rows = grid(spec, answers, accounts, names)
+
+    def table(head: list[str], body: list[list[str]]) -> list[str]:
+        escape = [[v.replace("|", "\\|") for v in r] for r in [head, *body]]
+        return [
+            "| " + " | ".join(escape[0]) + " |",
+            "|" + "---|" * len(head),
+            *("| " + " | ".join(r) + " |" for r in escape[1:]),
+        ]
+
+    details = [
+        [c.account.username, *_config_columns(spec, c.config, names), o.label, o.code, o.reason]
+        for c, o in answers
+        if o.facts is None
+    ]
+    lines = [f"# Configuration matrix — client {spec.client_id}", "", *table(header, rows)]
+    if details:
+        head = ["Account", "Tenant", "Passthrough", "Scopes", "Outcome", "Code", "Why"]
+        lines += ["", "## Why not a token", "", *table(head, details)]
+    return "\n".join(lines) + "\n"
