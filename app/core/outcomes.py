@@ -12,6 +12,7 @@ Plain Python: no Qt; the broker is reached through `app.core.broker.Broker` only
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -39,6 +40,11 @@ class Kind(Enum):
     def label(self) -> str:
         return _LABELS[self]
 
+    @property
+    def word(self) -> str:
+        """The short word a matrix cell shows."""
+        return _WORDS[self]
+
 
 _LABELS = {
     Kind.TOKEN: "Token",
@@ -47,7 +53,15 @@ _LABELS = {
     Kind.BLOCKED: "Blocked",
     Kind.FAILED: "Failed",
 }
+_WORDS = {
+    Kind.TOKEN: "Token",
+    Kind.INTERACTION: "Sign in",
+    Kind.NOT_USABLE: "Not usable",
+    Kind.BLOCKED: "Blocked",
+    Kind.FAILED: "Failed",
+}
 NOT_CHECKED = "Not checked"
+NOT_ASKED = "·"  # a matrix cell not asked yet
 
 # AADSTS codes that say this account cannot use this configuration at all (no sign-in helps).
 _NOT_USABLE = frozenset({50020, 50034, 90072, 90002, 700016, 500011, 50194})
@@ -212,6 +226,11 @@ def of_error(
             reason = (
                 f"Nobody has consented to this app using {' '.join(config.scopes)} for "
                 f"{account.username}."
+            )
+        elif account.personal and code is None and sys.platform.startswith("linux"):
+            reason = (
+                "On Linux the broker runtime never gets a personal account's token silently; "
+                "the account picker can (“Sign in again”, or “Sign in for this cell”)."
             )
         elif status == "AccountUnusable":
             reason = f"{account.username} was signed out of this app (client id) or its session "

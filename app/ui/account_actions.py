@@ -52,7 +52,8 @@ class AccountActions(QObject):
         self.current: Task | None = None
         self.active: Account | None = None
         self.restoring = True  # the first listing restores the last active account
-        self.interactive_started: Callable[[int], None] | None = None  # sandbox picker hook
+        # The sandbox picker's hook: (native handle, the window the dialog belongs over).
+        self.interactive_started: Callable[[int, QObject], None] | None = None
 
     @property
     def profile(self) -> Profile:
@@ -203,7 +204,7 @@ class AccountActions(QObject):
             self._refused(account, config),
         )
 
-    def add_account(self, handle: int) -> None:
+    def add_account(self, handle: int, window: QObject) -> None:
         """The broker's account picker; with the profile's "use the OS default account",
         the OS account is tried first without UI (azure-identity-broker's
         use_default_broker_account)."""
@@ -220,7 +221,7 @@ class AccountActions(QObject):
 
         started = self.start("Signing in", sign_in, lambda r: self._got_token(r, config))
         if started and self.interactive_started:
-            self.interactive_started(handle)
+            self.interactive_started(handle, window)
 
     def use_default_account(self) -> None:
         profile, config = self.profile, self.configuration
@@ -230,7 +231,7 @@ class AccountActions(QObject):
             lambda r: self._got_token(r, config),
         )
 
-    def sign_in_again(self, account: Account | None, handle: int) -> None:
+    def sign_in_again(self, account: Account | None, handle: int, window: QObject) -> None:
         if account is None:
             return
         profile, config = self.profile, self.configuration
@@ -241,7 +242,7 @@ class AccountActions(QObject):
             self._refused(account, config),
         )
         if started and self.interactive_started:
-            self.interactive_started(handle)
+            self.interactive_started(handle, window)
 
     def sign_out(self, account: Account | None) -> None:
         if account is None:

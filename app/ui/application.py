@@ -164,7 +164,7 @@ def run(sandbox: Sandbox | None = None, startup_probe: Path | None = None) -> in
     window.show()
     if startup_probe is not None:
         probe_startup(app, startup_probe)
-    QTimer.singleShot(0, window.refresh)
+    QTimer.singleShot(0, window.accounts.refresh)
     # Once the SDK is loaded, out of the garbage collector's way with the rest of start-up.
     runner.run("Loading libraries", warm_up, lambda _: settle_heap(), _warm_up_failed)
     # SIGTERM/Ctrl-C: leave the event loop so the sandbox is torn down on the way out. Python

@@ -26,7 +26,7 @@ from app.core.accounts import CONSUMERS_TENANT, MSA_PASSTHROUGH_TENANT, Account
 from app.core.advice import Guidance
 from app.core.broker import Broker, set_pii_logging
 from app.core.errors import BrokerUnavailable
-from app.core.outcomes import Kind, Outcome
+from app.core.outcomes import Outcome
 from app.core.profile import Profile
 from app.core.store import Store
 from app.ui.account_actions import AccountActions
@@ -41,6 +41,7 @@ from app.ui.widgets import Banner, TokenInspector
 
 if TYPE_CHECKING:
     from app.ui.blob_pane import BlobPane
+    from app.ui.matrix_window import MatrixWindow
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         loaded = store.load()
         self.data = loaded.data
         self.offer_sandbox: Callable[[], None] | None = None  # restart with --sandbox
+        self.matrix: MatrixWindow | None = None
         self.setWindowTitle("Broker Account Manager")
         self.setMinimumSize(900, 560)
         names = {**PERSONAL_TENANT_NAMES, **(sandbox.tenant_names if sandbox else {})}
@@ -108,7 +110,6 @@ class MainWindow(QMainWindow):
         except (OSError, ValueError) as exc:
             self.notice.show_text("Could not save settings", f"{type(exc).__name__}: {exc}")
 
-    # Shorthands for the account actions (tests and the blob pane use them).
     @property
     def current(self) -> Task | None:
         return self.accounts.current
@@ -116,12 +117,6 @@ class MainWindow(QMainWindow):
     @property
     def active(self) -> Account | None:
         return self.accounts.active
-
-    def refresh(self) -> None:
-        self.accounts.refresh()
-
-    def cancel(self) -> None:
-        self.accounts.cancel()
 
     # ---- layout ----------------------------------------------------------------------------
     def _build(self, sandbox_note: str | None, names: Mapping[str, str]) -> None:
@@ -147,7 +142,7 @@ class MainWindow(QMainWindow):
             "copy", "&Copy username", "Ctrl+Shift+C", self.copy_username, toolbar=False
         )
         self.act_refresh = self._action(
-            "refresh", "&Refresh", QKeySequence.StandardKey.Refresh, self.refresh
+            "refresh", "&Refresh", QKeySequence.StandardKey.Refresh, self.accounts.refresh
         )
 
         self.sandbox_banner = Banner("sandbox")
@@ -226,10 +221,25 @@ class MainWindow(QMainWindow):
         toggle.setIcon(icon("diagnostics"))
         toggle.setShortcut(QKeySequence("Ctrl+L"))
         view.addAction(toggle)
+        matrix = QAction(icon("token"), "Configuration &matrix…", self)
+        matrix.setShortcut(QKeySequence("Ctrl+M"))
+        matrix.triggered.connect(self.open_matrix)
+        view.addAction(matrix)
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction(icon("about"), "&About Broker Account Manager", self)
         about.triggered.connect(self._show_about)
         help_menu.addAction(about)
+
+    def open_matrix(self) -> MatrixWindow:
+        """The configuration matrix for the accounts listed now (one window, reused)."""
+        from app.ui.matrix_window import MatrixWindow  # not needed at start-up
+
+        if self.matrix is None:
+            accounts = [r.account for r in self.model.rows]
+            self.matrix = MatrixWindow(self.accounts, accounts, self.model.tenant_names, self)
+        self.matrix.show()
+        self.matrix.raise_()
+        return self.matrix
 
     def _show_about(self) -> None:
         from app.ui.about import show_about  # not needed at start-up
@@ -300,8 +310,7 @@ class MainWindow(QMainWindow):
 
     def _sign_in_active_again(self) -> None:
         if self.active is not None:
-            self.accounts_view.select(self.active)
-            self.sign_in_again()
+            self._sign_in(self.active)
 
     def _profile_changed(self, profile: Profile) -> None:
         self.storage_tab.show_recent()
@@ -325,21 +334,11 @@ class MainWindow(QMainWindow):
         selected = self.selected()
         if selected and selected.home_account_id == account.home_account_id:
             self.inspector.show_result(outcome.token)
-        if outcome.kind is Kind.TOKEN:
-            return
-        self.banner.show_text(
-            f"{account.username}: {outcome.title}",
-            f"{outcome.reason}\n\nWhat to do: {outcome.fix}   [{outcome.code}]",
-        )
-        if outcome.needs_interaction:
-            self.banner.offer("Sign in again", self._sign_in_active_again_for(account))
+        self.banner.show_outcome(account.username, outcome, lambda: self._sign_in(account))
 
-    def _sign_in_active_again_for(self, account: Account) -> Callable[[], None]:
-        def again() -> None:
-            self.accounts_view.select(account)
-            self.sign_in_again()
-
-        return again
+    def _sign_in(self, account: Account) -> None:
+        self.accounts_view.select(account)
+        self.sign_in_again()
 
     def _window_handle(self) -> int | None:
         """The native handle of our shown top-level window (HWND on Windows), read on the GUI
@@ -352,7 +351,7 @@ class MainWindow(QMainWindow):
     def add_account(self) -> None:
         handle = self._window_handle()
         if handle is not None:
-            self.accounts.add_account(handle)
+            self.accounts.add_account(handle, self)
 
     def get_token(self) -> None:
         self.accounts.get_token(self.selected())
@@ -360,7 +359,7 @@ class MainWindow(QMainWindow):
     def sign_in_again(self) -> None:
         handle = self._window_handle()
         if handle is not None:
-            self.accounts.sign_in_again(self.selected(), handle)
+            self.accounts.sign_in_again(self.selected(), handle, self)
 
     def sign_out(self) -> None:
         self.accounts.sign_out(self.selected())

@@ -62,13 +62,16 @@ class SandboxPicker:
         self.runner = runner
         self.parent = parent
         self.handle = 0
+        self.over = parent
         self.dialog: PickerDialog | None = None
         self.timer = QTimer(parent)
         self.timer.setInterval(150)
         self.timer.timeout.connect(self._poll)
 
-    def watch(self, handle: int) -> None:
+    def watch(self, handle: int, over: QWidget | None = None) -> None:
+        """Answer the next picker request carrying this handle, with a dialog over `over`."""
         self.handle = handle
+        self.over = over or self.parent
         self.timer.start()
 
     def stop(self) -> None:
@@ -89,7 +92,7 @@ class SandboxPicker:
             return
         self.timer.stop()
         request = pending[0]
-        self.dialog = PickerDialog(request, self.parent)
+        self.dialog = PickerDialog(request, self.over)
         self.dialog.finished.connect(lambda _: self._answer(request["id"]))
         self.dialog.open()
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.core.accounts import TokenResult
 from app.core.advice import Guidance
-from app.core.outcomes import token_facts
+from app.core.outcomes import Kind, Outcome, token_facts
 from app.core.tokens import (
     DecodedToken,
     TokenDecodeError,
@@ -88,6 +88,18 @@ class Banner(QFrame):
         self.action.setAccessibleName(text)
         self._offered = slot
         self.action.show()
+
+    def show_outcome(self, who: str, outcome: Outcome, sign_in: Callable[[], None]) -> None:
+        """What the broker answered for this account, unless it was a token; "Sign in again"
+        is offered only where signing in can help."""
+        if outcome.kind is Kind.TOKEN:
+            return
+        self.show_text(
+            f"{who}: {outcome.title}",
+            f"{outcome.reason}\n\nWhat to do: {outcome.fix}   [{outcome.code}]",
+        )
+        if outcome.needs_interaction:
+            self.offer("Sign in again", sign_in)
 
     def show_guidance(self, guidance: Guidance, context: str = "") -> None:
         prefix = f"{context}: " if context else ""

@@ -22,7 +22,7 @@ def window(qtbot, sandbox, control, tmp_path, fresh_profile):  # type: ignore[no
     use_profile(window, qtbot, fresh_profile)
     yield window
     window.sandbox_picker.stop()
-    window.cancel()
+    window.accounts.cancel()
 
 
 def set_tenant(window, tenant: str) -> None:  # type: ignore[no-untyped-def]

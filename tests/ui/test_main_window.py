@@ -124,7 +124,7 @@ def test_cancel_drops_the_late_answer(window, control, qtbot):
     select(window, "megan@contoso.example")
     window.act_token.trigger()
     assert window.cancel_button.isVisible() and not window.act_token.isEnabled()
-    window.cancel()
+    window.accounts.cancel()
     assert idle(window) and window.act_token.isEnabled()
     qtbot.wait(2500)
     assert row(window, "megan@contoso.example").kind is not Kind.TOKEN
@@ -173,7 +173,7 @@ def test_sign_out_forgets_the_account_across_refresh(window, qtbot, fresh_profil
     select(window, "diego@fabrikam.example")
     window.act_out.trigger()
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
-    window.refresh()
+    window.accounts.refresh()
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
     assert all(r.account.username != "diego@fabrikam.example" for r in window.model.rows)
     assert window.model.rowCount() == 6  # the 7 known accounts less diego
@@ -219,7 +219,7 @@ def test_no_broker_is_explained_and_sandbox_mode_is_offered(qtbot, tmp_path):
     window.offer_sandbox = lambda: offered.append(True)
     window.show()
     assert window.act_refresh.isEnabled()  # not known yet: the first call loads the runtime
-    window.refresh()
+    window.accounts.refresh()
     qtbot.waitUntil(lambda: idle(window), timeout=5000)
     assert window.banner.isVisible() and "Broker cannot be initialized" in window.banner.body.text()
     assert not window.act_add.isEnabled() and not window.act_refresh.isEnabled()
@@ -227,7 +227,7 @@ def test_no_broker_is_explained_and_sandbox_mode_is_offered(qtbot, tmp_path):
     window.banner.action.click()
     assert offered == [True]
     window.banner.hide()
-    window.refresh()  # known now: explained at once, no call started
+    window.accounts.refresh()  # known now: explained at once, no call started
     assert window.current is None and window.banner.isVisible()
 
 

@@ -1,0 +1,152 @@
+"""The matrix grid: one row per configuration (tenant · passthrough · scope set), one column
+per account; each cell the outcome's short word in its colour, why and what to do on hover."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from app.core.accounts import Account
+from app.core.configuration import Configuration
+from app.core.matrix import Cell, MatrixSpec
+from app.core.outcomes import NOT_ASKED, NOT_CHECKED, Outcome
+from app.ui.accounts_model import KIND_COLOURS
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class MatrixModel(QAbstractTableModel):
+    CellRole = Qt.ItemDataRole.UserRole + 1  # the Cell
+    OutcomeRole = Qt.ItemDataRole.UserRole + 2  # its Outcome, or None
+
+    def __init__(self, names: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.names = names or {}
+        self.spec: MatrixSpec | None = None
+        self.configs: list[Configuration] = []
+        self.accounts: list[Account] = []
+        self.outcomes: dict[tuple[str, Configuration], Outcome] = {}
+
+    def set_grid(
+        self,
+        spec: MatrixSpec,
+        accounts: Sequence[Account],
+        known: Mapping[tuple[str, Configuration], Outcome] | None = None,
+    ) -> None:
+        """A new grid; cells already known (from the outcome book) show at once."""
+        self.beginResetModel()
+        self.spec = spec
+        self.configs = spec.configurations()
+        self.accounts = list(accounts)
+        self.outcomes = dict(known or {})
+        self.endResetModel()
+
+    def set_outcome(self, cell: Cell, outcome: Outcome) -> None:
+        self.outcomes[(cell.account.home_account_id, cell.config)] = outcome
+        try:
+            row = self.configs.index(cell.config)
+            column = next(
+                i
+                for i, a in enumerate(self.accounts)
+                if a.home_account_id == cell.account.home_account_id
+            )
+        except (ValueError, StopIteration):  # not in this grid (it changed meanwhile)
+            return
+        index = self.index(row, column)
+        self.dataChanged.emit(index, index)
+
+    def cell(self, index: Index) -> Cell | None:
+        if not index.isValid():
+            return None
+        return Cell(self.accounts[index.column()], self.configs[index.row()])
+
+    def outcome(self, index: Index) -> Outcome | None:
+        cell = self.cell(index)
+        if cell is None:
+            return None
+        return self.outcomes.get((cell.account.home_account_id, cell.config))
+
+    def answered(self) -> list[tuple[Cell, Outcome]]:
+        """Every answered cell, in grid order (for export)."""
+        found = []
+        for config in self.configs:
+            for account in self.accounts:
+                outcome = self.outcomes.get((account.home_account_id, config))
+                if outcome is not None:
+                    found.append((Cell(account, config), outcome))
+        return found
+
+    # ---- Qt model API ----------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.configs)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.accounts)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self.accounts):
+                account = self.accounts[section]
+                if role == Qt.ItemDataRole.DisplayRole:
+                    return self.short_names[section]
+                return f"{account.username} ({account.kind.lower()})"
+            return None
+        if 0 <= section < len(self.configs) and self.spec is not None:
+            config = self.configs[section]
+            tenant = self.names.get(config.tenant, config.tenant)
+            passthrough = "on" if config.msa_passthrough else "off"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return (f"Tenant {config.tenant}, MSA passthrough {passthrough}, scopes "
+                        f"{' '.join(config.scopes)}")  # fmt: skip
+            return f"{tenant} · {passthrough} · {self.spec.scope_set_name(config)}"
+        return None
+
+    @property
+    def short_names(self) -> list[str]:
+        """Each account's user name before the @, unless two accounts share it."""
+        local = [a.username.split("@")[0] for a in self.accounts]
+        return [
+            n if local.count(n) == 1 else a.username
+            for n, a in zip(local, self.accounts, strict=True)
+        ]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (
+            0 <= index.row() < len(self.configs) and 0 <= index.column() < len(self.accounts)
+        ):
+            return None
+        if role == self.CellRole:
+            return self.cell(index)
+        outcome = self.outcome(index)
+        if role == self.OutcomeRole:
+            return outcome
+        if role == Qt.ItemDataRole.DisplayRole:
+            return outcome.kind.word if outcome else NOT_ASKED
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return outcome.label if outcome else NOT_CHECKED
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if outcome is None:
+                return "Not asked yet: Run asks the broker silently."
+            asked = "" if outcome.asked else " (Entra ID's rules; the broker was not asked)"
+            return f"{outcome.title}{asked}\n{outcome.reason}\nWhat to do: {outcome.fix}"
+        if role == Qt.ItemDataRole.ForegroundRole and outcome is not None:
+            return KIND_COLOURS[outcome.kind]
+        if role == Qt.ItemDataRole.BackgroundRole and outcome is not None:
+            return _TINTS[outcome.kind]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignCenter
+        return None
+
+
+def _tint(colour: QColor) -> QColor:
+    tint = QColor(colour)
+    tint.setAlpha(40)  # readable on light and dark palettes alike
+    return tint
+
+
+_TINTS = {kind: _tint(colour) for kind, colour in KIND_COLOURS.items()}
