@@ -3,8 +3,8 @@ sandbox broker service, the gateway (login proxy, and the storage endpoint in fr
 Azurite when storage is wanted), all children of this process and all gone on `stop()`.
 
 `env` is what a program inside needs and nothing else: the bus, the proxy and CA-bundle
-variables every Python HTTP stack honours (requests, azure-core, msal; aiohttp and urllib
-through SSL_CERT_FILE), and the storage account URL.
+variables Python's HTTP stacks honour (requests, azure-core and msal read REQUESTS_CA_BUNDLE;
+the ssl module's default context, urllib's for one, SSL_CERT_FILE), and the storage URL.
 
 libmsalruntime decides once per process whether a broker answers, at `import pymsalruntime`
 (notes/broker-dbus.md), so `start()` must run, and export its environment, before anything in
@@ -209,9 +209,7 @@ class Sandbox:
         """A server certificate from the sandbox CA: [cert path, key path]."""
         cert = self.ca.issue_cert(*hosts)
         cert_path, key_path = self.workdir / f"{name}-cert.pem", self.workdir / f"{name}-key.pem"
-        cert.cert_chain_pems[0].write_to_path(str(cert_path))
-        for blob in cert.cert_chain_pems[1:]:
-            blob.write_to_path(str(cert_path), append=True)
+        cert_path.write_bytes(b"".join(blob.bytes() for blob in cert.cert_chain_pems))
         cert.private_key_pem.write_to_path(str(key_path))
         return [str(cert_path), str(key_path)]
 
