@@ -250,3 +250,20 @@ def test_linux_entra_sso_requests_through_gdbus(sandbox, control) -> None:  # ty
     )
     assert refused["error"]["status"] == WIRE_STATUS["IncorrectConfiguration"]
     assert [c["clientId"] for c in control.calls()] == [EDGE, None, EDGE, EDGE, None]
+
+
+@pytest.mark.parametrize(
+    "client_id",
+    [
+        "04b07795-8ddb-461a-bbee-02f9e1bf7b46",  # Azure CLI (azure-identity's default)
+        EDGE,
+        "1950a258-227b-4e31-a9cf-717495945fc2",  # Azure PowerShell
+        "872cd9fa-d31f-45e0-9eab-6e460a02d1f1",  # Visual Studio
+    ],
+)
+def test_well_known_first_party_clients_get_tokens(bus, client_id: str) -> None:  # type: ignore[no-untyped-def]
+    accounts = request(bus, "getAccounts", {"clientId": client_id})["accounts"]
+    adele = next(a for a in accounts if a["username"] == "adele@contoso.example")
+    params = {**entra_sso_auth_parameters(adele), "clientId": client_id}
+    reply = request(bus, "acquireTokenSilently", {"authParameters": params})
+    assert claims(reply["brokerTokenResponse"]["accessToken"])["appid"] == client_id
