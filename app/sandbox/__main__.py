@@ -5,7 +5,8 @@ stopped when it exits.
 Inside, an unchanged msal / azure-identity / azure-identity-broker program signs in through
 the sandbox broker (DBUS_SESSION_BUS_ADDRESS), gets its login metadata from the sandbox's
 login proxy (HTTPS_PROXY, REQUESTS_CA_BUNDLE) and, with --storage, finds the storage emulator
-at $AZURE_STORAGE_ACCOUNT_URL, role assignments enforced. Nothing leaves the machine.
+at $AZURE_STORAGE_ACCOUNT_URL, role assignments enforced. What honours these variables
+sends nothing off the machine (`unshare -n` makes sure of the rest).
 """
 
 from __future__ import annotations
