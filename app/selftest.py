@@ -2,9 +2,10 @@
 checkout, the frozen Linux bundle and the Windows exe (packaging/build.py runs it on every
 build). Each check prints one line, "ok", "note" or "FAIL", with what is wrong and what to do.
 
-Exit status 0 when nothing failed. "No broker answered" is a note, not a failure: the app runs
-and explains it; a broker runtime that cannot load at all, a missing module or icon, no fonts
-or a main window that cannot be built are failures.
+Exit status 0 when nothing failed. "No broker answered" and a settings file that does not
+load as it is are notes, not failures: the app runs and explains them; a broker runtime that
+cannot load at all, a missing module or icon, no fonts or a main window that cannot be built
+are failures. The user's settings file is only read, never moved aside or rewritten.
 """
 
 from __future__ import annotations
@@ -126,6 +127,19 @@ def check_broker(report: Report) -> None:
     report.ok(f"the broker lists {len(accounts)} accounts for the default profile: {listed}")
 
 
+def check_settings(report: Report) -> None:
+    """The user's settings file: does it load as it is? Only read, never moved or rewritten.
+    A file that does not load is a note: the app still starts (from defaults)."""
+    from app.core.store import Store
+
+    try:
+        loads, said = Store().check()
+    except Exception as exc:  # e.g. MemoryError on an absurd file: report it, do not crash
+        report.fail(f"settings: reading them failed ({type(exc).__name__})")
+        return
+    (report.ok if loads else report.note)(f"settings: {said}")
+
+
 def check_window(report: Report) -> None:
     """Icons, fonts and the main window, rendered offscreen with throwaway settings."""
     if "QT_QPA_PLATFORM" not in os.environ:
@@ -189,6 +203,7 @@ def run(report_path: Path | None = None, out: TextIO | None = None) -> int:
     check_versions(report)
     check_certificates(report)
     check_broker(report)
+    check_settings(report)
     check_window(report)
     count = report.failures
     verdict = f"failed: {count} problem{'s' * (count != 1)}" if count else "passed"

@@ -66,7 +66,7 @@ def main(dark: bool) -> None:
 
         idle = lambda: window.current is None  # noqa: E731
         if dark:
-            window.refresh()
+            window.accounts.refresh()
             settle(lambda: idle() and window.model.rowCount() > 0)
             select("megan@contoso.example")
             window.get_token()
@@ -77,7 +77,7 @@ def main(dark: bool) -> None:
             return
         settle()
         shot("empty")
-        window.refresh()
+        window.accounts.refresh()
         settle(lambda: idle() and window.model.rowCount() > 0)
         shot("accounts")
         select("megan@contoso.example")

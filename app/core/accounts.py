@@ -7,6 +7,7 @@ its list when freed), so every field is copied out at once, inside the callback.
 from __future__ import annotations
 
 import json
+import reprlib
 import time
 from dataclasses import astuple, dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -107,11 +108,16 @@ class AccountRecord:
     @classmethod
     def deserialize(cls, text: str) -> AccountRecord:
         """ValueError unless text is a JSON object with every key as a text value."""
-        raw = json.loads(text)
+        return cls.from_json(json.loads(text))
+
+    @classmethod
+    def from_json(cls, raw: object) -> AccountRecord:
+        """The record in a decoded JSON value; ValueError as for deserialize."""
         if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str) for k in cls.KEYS):
             raise ValueError(f"an account record needs the text fields {', '.join(cls.KEYS)}")
         if raw.get("version") != cls.VERSION:
-            raise ValueError(f"its version is {raw.get('version')!r}; this app reads {cls.VERSION}")
+            version = reprlib.repr(raw.get("version"))  # cut short: it may be megabytes
+            raise ValueError(f"its version is {version}; this app reads {cls.VERSION}")
         return cls(*(raw[k] for k in cls.KEYS))
 
     @classmethod

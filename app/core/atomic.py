@@ -1,23 +1,54 @@
 """Replace a file all at once or not at all: settings, saved diagnostics and downloads are
-written to a temporary file beside the target and renamed over it only when complete."""
+written to a temporary file beside the target and renamed over it only when complete.
+
+A process killed mid-write (SIGKILL, power loss, Task Manager) cannot remove its temporary
+file, and a download's can be hundreds of MB in the user's folder. So temporaries carry a
+name only this app uses, with the writing process's id, `.NAME.bam-<pid>-<random>.part`,
+and `sweep_stale` removes the ones whose writer is provably gone: its process is no longer
+running (or it is this process's id, reused, and this process is not writing it), and on
+POSIX nobody holds the lock every writer keeps on its temporary (a writer in another pid
+namespace, or on another host over a network share, still holds that lock). On Windows a
+file another process has open cannot be deleted at all. Anything else is left alone.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import re
+import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
+
+if sys.platform != "win32":
+    import fcntl
+
+logger = logging.getLogger(__name__)
+
+TAG = "bam"
+_TEMPORARY = re.compile(rf"\..+\.{TAG}-(?P<pid>\d{{1,10}})-[a-z0-9_]+\.part")
+_writing: set[str] = set()  # names of this process's temporaries still being written
+_writing_lock = threading.Lock()
 
 
 @contextlib.contextmanager
 def atomic_file(target: Path) -> Iterator[BinaryIO]:
     """Yields a binary file in target's directory (same filesystem, mode 0600). If the block
     completes, the data is flushed to disk and the file replaces target; if it raises (an
-    error, a cancelled transfer), the temporary file is removed and target is untouched."""
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    error, a cancelled transfer), the temporary file is removed and target is untouched.
+    Stale temporaries a killed writer left in the directory are swept first."""
+    sweep_stale(target.parent)
+    prefix = f".{target.name}.{TAG}-{os.getpid()}-"
+    with _writing_lock:  # registered as it is created: a sweep on another thread keeps it
+        fd, temp = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=target.parent)
+        _writing.add(os.path.basename(temp))
     try:
+        if sys.platform != "win32":
+            fcntl.flock(fd, fcntl.LOCK_EX)  # released on close, or by the kernel on a kill
         with os.fdopen(fd, "wb") as out:
             yield out
             out.flush()
@@ -27,7 +58,78 @@ def atomic_file(target: Path) -> Iterator[BinaryIO]:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+    finally:
+        with _writing_lock:
+            _writing.discard(os.path.basename(temp))
     _fsync_directory(target.parent)
+
+
+def sweep_stale(directory: Path) -> list[Path]:
+    """Remove the temporaries in directory whose writer is gone; returns what was removed.
+    Never raises: a folder that cannot be listed or a file that cannot be removed is left."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMPORARY.fullmatch(entry.name)
+        if match is None or not entry.is_file(follow_symlinks=False):
+            continue
+        pid = int(match["pid"])
+        if pid == os.getpid():
+            with _writing_lock:
+                if entry.name in _writing:
+                    continue
+        elif _running(pid):
+            continue
+        if _remove_unlocked(entry.path):
+            logger.info("removed %s, left by process %d, which is gone", entry.path, pid)
+            removed.append(Path(entry.path))
+    return removed
+
+
+def _remove_unlocked(path: str) -> bool:
+    """Unlink path unless a writer holds it (POSIX: its lock; Windows: it is open)."""
+    try:
+        if sys.platform == "win32":
+            os.unlink(path)  # a sharing violation while any process has it open
+            return True
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            os.unlink(path)
+            return True
+        finally:
+            os.close(fd)
+    except OSError:  # held by a writer, already gone, or not ours to remove
+        return False
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this id exists (a reused id counts: the file is then kept)."""
+    if sys.platform == "win32":
+        import ctypes
+
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return ctypes.get_last_error() == 5  # ERROR_ACCESS_DENIED: it exists
+        try:
+            code = ctypes.c_ulong()
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+            return code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    except (OverflowError, ValueError):
+        return False  # not an id any process can have
+    return True
 
 
 def _fsync_directory(directory: Path) -> None:

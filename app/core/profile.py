@@ -11,31 +11,32 @@ This module is plain Python: no Qt and no pymsalruntime, so it loads everywhere.
 
 from __future__ import annotations
 
-import ipaddress
 import re
+import reprlib
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from app.core.authority import (
+    AUTHORITY_HOSTS,
+    KNOWN_AUTHORITY_HOSTS,
+    custom_host_warning,
+    is_ip_address,
+    unknown_host_message,
+)
+from app.core.authority import PUBLIC_CLOUD as PUBLIC_CLOUD  # the default; others import it here
 from app.core.errors import ProfileError
 
 AZURE_DEV_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
 """The client id azure-identity uses for developer sign-on (the Azure CLI's)."""
 
-PUBLIC_CLOUD = "https://login.microsoftonline.com"
-
-AUTHORITY_HOSTS: Mapping[str, str] = {
-    "Azure public cloud": PUBLIC_CLOUD,
-    "Azure US Government": "https://login.microsoftonline.us",
-    "Azure China (21Vianet)": "https://login.chinacloudapi.cn",
-}
-
 DEFAULT_SCOPES = ("https://management.azure.com/.default",)
 
 MAX_NAME = 64
 MAX_SCOPE = 512
+MAX_URL = 300  # scheme, a host name (at most 253) and a port
 
 _GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
@@ -65,6 +66,7 @@ class Profile:
     client_id: str = AZURE_DEV_CLIENT_ID
     tenant: str = "organizations"
     authority_host: str = PUBLIC_CLOUD
+    custom_authority_host: bool = False  # the host is not a Microsoft cloud's, on purpose
     scopes: tuple[str, ...] = DEFAULT_SCOPES
     msa_passthrough: bool = False
     use_default_account: bool = False
@@ -73,6 +75,15 @@ class Profile:
     def authority(self) -> str:
         """The authority URL msal and the broker expect: host plus tenant."""
         return f"{self.authority_host}/{self.tenant}"
+
+    @property
+    def custom_host_warning(self) -> str | None:
+        """What to tell the user about a custom authority host (None for a Microsoft cloud)."""
+        return (
+            custom_host_warning(self.authority_host, self.name)
+            if self.custom_authority_host
+            else None
+        )
 
     @property
     def admits_consumers(self) -> bool:
@@ -176,14 +187,6 @@ def _tenant(value: object) -> str:
     )
 
 
-def _ipv6(hostname: str) -> str | None:
-    """The bracketed, compressed form of an IPv6 literal, or None (zone ids make no sense here)."""
-    try:
-        return None if "%" in hostname else f"[{ipaddress.IPv6Address(hostname).compressed}]"
-    except ValueError:
-        return None
-
-
 def _authority_host(value: object) -> str:
     text = _text(value, "Authority host")
     by_label = {label.lower(): url for label, url in AUTHORITY_HOSTS.items()}
@@ -191,6 +194,8 @@ def _authority_host(value: object) -> str:
     expected = f"an https URL such as {PUBLIC_CLOUD}"
     if not text:
         raise _Invalid(f"Authority host must not be empty: use {expected}")
+    if len(text) > MAX_URL:
+        raise _Invalid(f"Authority host must be at most {MAX_URL} characters: use {expected}")
     if _has_control(text) or any(ch.isspace() for ch in text):
         raise _Invalid(
             f"Authority host must not contain spaces or control characters: use {expected}"
@@ -224,13 +229,17 @@ def _authority_host(value: object) -> str:
         raise _Invalid(f"Authority host must name a host: use {expected}")
     if port == 0:
         raise _Invalid("Authority host port must be between 1 and 65535")
-    if parts.netloc.startswith("["):
-        host = _ipv6(hostname)
-    else:
-        host = hostname if _is_dns_name(hostname, min_labels=1) else None
+    # The broker cannot sign in at an address: its runtime refuses one ("Authority cannot be
+    # null"), and no Microsoft cloud has one; so an address is refused, even as a custom host.
+    if parts.netloc.startswith("[") or is_ip_address(hostname):
+        raise _Invalid(
+            "Authority host must be a host name, not an IP address: the broker cannot sign in "
+            f"at an address. Use e.g. {PUBLIC_CLOUD}"
+        )
+    host = hostname if _is_dns_name(hostname, min_labels=1) else None
     if host is None:
         raise _Invalid(
-            f"Authority host {hostname!r} is not a valid host name "
+            f"Authority host {reprlib.repr(hostname)} is not a valid host name "
             "(letters, digits, hyphens and dots; write international names in xn-- form)"
         )
     return f"https://{host}" if port in (None, 443) else f"https://{host}:{port}"
@@ -284,6 +293,15 @@ def _flag(what: str) -> Callable[[object], bool]:
     return parse
 
 
+def known_authority_host(value: object) -> bool:
+    """Whether value is a Microsoft cloud's sign-in host (any spelling parse_profile accepts).
+    Settings written before custom hosts had to be marked use it to mark theirs."""
+    try:
+        return _authority_host(value).removeprefix("https://") in KNOWN_AUTHORITY_HOSTS
+    except _Invalid:
+        return False
+
+
 def _check(raw: Mapping[str, object]) -> tuple[Profile, dict[str, str]]:
     """Parse every field; returns the profile (defaults where invalid) and errors by field."""
     errors: dict[str, str] = {}
@@ -295,11 +313,19 @@ def _check(raw: Mapping[str, object]) -> tuple[Profile, dict[str, str]]:
             errors[field] = str(exc)
             return parse(_DEFAULT_RAW[field])
 
+    authority_host = get("authority_host", _authority_host)
+    custom = get("custom_authority_host", _flag("Custom authority host"))
+    if authority_host.removeprefix("https://") in KNOWN_AUTHORITY_HOSTS:
+        custom = False  # a Microsoft cloud is never a custom host
+    elif not custom and "authority_host" not in errors:
+        errors["authority_host"] = unknown_host_message(authority_host)
+        authority_host = PUBLIC_CLOUD
     profile = Profile(
         name=get("name", _name),
         client_id=get("client_id", _client_id),
         tenant=get("tenant", _tenant),
-        authority_host=get("authority_host", _authority_host),
+        authority_host=authority_host,
+        custom_authority_host=custom,
         scopes=get("scopes", _scopes),
         msa_passthrough=get("msa_passthrough", _flag("MSA passthrough")),
         use_default_account=get("use_default_account", _flag("Use default account")),

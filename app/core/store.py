@@ -4,9 +4,12 @@ Only what the app needs to offer the same choices next time is stored: the named
 which one is selected, and per profile the accounts seen (AccountRecords: azure-identity's
 AuthenticationRecord JSON, identifiers and no secrets), which account is active,
 which accounts the user signed out of, and recently used storage URLs. Tokens never touch
-this file: the broker keeps them, and `save` refuses any value that looks like a JWT.
+this file: the broker keeps them, `save` refuses any value that looks like a JWT, and `load`
+leaves out (and names the place of) any such value a file holds, so saving never gets stuck.
+The file's format and limits are in app.core.settings_file.
 
-Writes are atomic (temp file, fsync, rename) so a crash never leaves half a file. A file
+Writes are atomic (temp file, fsync, rename) so a crash never leaves half a file, and `load`
+(at start) removes the temporaries a killed writer left beside it (app.core.atomic). A file
 that cannot be understood is moved aside, never deleted, and the app starts from defaults
 with a warning naming the backup, so the user can repair or report it.
 
@@ -17,23 +20,31 @@ from __future__ import annotations
 
 import json
 import os
-import reprlib
-from dataclasses import dataclass, field
+import shutil
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import platformdirs
 
-from app.core.accounts import AccountRecord
-from app.core.atomic import atomic_file
-from app.core.errors import ProfileError
-from app.core.profile import Profile, parse_profile
-from app.core.tokens import looks_like_jwt
+from app.core.atomic import atomic_file, sweep_stale
+from app.core.settings_file import (
+    MAX_RECENT_URLS,
+    Corrupt,
+    StoreData,
+    count,
+    document,
+    left_out_warning,
+    parse,
+    refuse_tokens,
+)
+
+__all__ = ["MAX_RECENT_URLS", "LoadResult", "Store", "StoreData", "default_path"]
 
 APP_NAME = "broker-account-manager"
 FILE_NAME = "settings.json"
-VERSION = 1
-MAX_RECENT_URLS = 10
+RESET = "Settings were reset"
+LEFT_OUT = "Some settings were left out"
 
 
 def default_path() -> Path:
@@ -41,156 +52,16 @@ def default_path() -> Path:
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / FILE_NAME
 
 
-@dataclass
-class StoreData:
-    """Everything the settings file holds. Per-profile maps are keyed by profile name;
-    entries for names that are not a profile are dropped on save (deleting a profile
-    forgets its accounts)."""
-
-    profiles: list[Profile] = field(default_factory=lambda: [Profile()])
-    selected: str = Profile().name
-    records: dict[str, list[AccountRecord]] = field(default_factory=dict)
-    active: dict[str, str] = field(default_factory=dict)  # profile -> home_account_id
-    forgotten: dict[str, list[str]] = field(default_factory=dict)  # home_account_ids
-    recent_urls: dict[str, list[str]] = field(default_factory=dict)  # most recent first
-
-    def profile(self, name: str | None = None) -> Profile:
-        """The named profile, the selected one by default; KeyError if there is none."""
-        wanted = self.selected if name is None else name
-        for profile in self.profiles:
-            if profile.name == wanted:
-                return profile
-        raise KeyError(wanted)
-
-    def add_recent_url(self, url: str, profile: str | None = None) -> None:
-        """Put url first in the profile's recent list, without repeats, keeping at most 10."""
-        name = self.selected if profile is None else profile
-        older = [u for u in self.recent_urls.get(name, []) if u != url]
-        self.recent_urls[name] = [url, *older][:MAX_RECENT_URLS]
-
-
 @dataclass(frozen=True)
 class LoadResult:
-    """What `load` found. warning is for the user; backup is where a bad file was moved."""
+    """What `load` found. warning is for the user, under title: either the file could not be
+    used at all (defaults are in use) or some values in it were left out; backup is where the
+    file was kept (moved aside when unusable, copied when values past a limit were left out)."""
 
     data: StoreData
     warning: str | None = None
     backup: Path | None = None
-
-
-class _Corrupt(Exception):
-    """Internal: the file's content is unusable; the message says what is wrong."""
-
-
-def _entry(data: StoreData, profile: Profile) -> dict[str, object]:
-    name = profile.name
-    return {
-        "profile": profile.to_dict(),
-        "records": [json.loads(r.serialize()) for r in data.records.get(name, [])],
-        "active": data.active.get(name),
-        "forgotten": list(dict.fromkeys(data.forgotten.get(name, []))),
-        "recent_urls": list(dict.fromkeys(data.recent_urls.get(name, [])))[:MAX_RECENT_URLS],
-    }
-
-
-def _document(data: StoreData) -> dict[str, object]:
-    """The JSON document for data; ValueError if data is inconsistent."""
-    names = [p.name for p in data.profiles]
-    if not names:
-        raise ValueError("There must be at least one profile")
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if repeated:
-        raise ValueError(f"Profile names must be unique; repeated: {', '.join(repeated)}")
-    if data.selected not in names:
-        raise ValueError(f"The selected profile {data.selected!r} is not one of the profiles")
-    entries = [_entry(data, p) for p in data.profiles]
-    return {"version": VERSION, "selected": data.selected, "profiles": entries}
-
-
-def _refuse_tokens(value: object, where: str) -> None:
-    """ValueError if any string in value looks like a JWT. The message names only the place."""
-    if isinstance(value, str) and looks_like_jwt(value):
-        raise ValueError(f"Refusing to save settings: {where} looks like a token (JWT)")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _refuse_tokens(item, f"{where}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _refuse_tokens(item, f"{where}[{index}]")
-
-
-def _strings(entry: dict[str, object], key: str, where: str) -> list[str]:
-    value = entry.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _Corrupt(f"{where}: {key!r} must be a list of text values")
-    return value
-
-
-def _record(raw: object, where: str) -> AccountRecord:
-    try:
-        return AccountRecord.deserialize(json.dumps(raw))
-    except ValueError as exc:
-        raise _Corrupt(f"{where} is not a usable account record: {exc}") from None
-
-
-def _parse_entry(data: StoreData, index: int, entry: object) -> None:
-    where = f"profile {index + 1}"
-    if not isinstance(entry, dict) or not isinstance(entry.get("profile"), dict):
-        raise _Corrupt(f"{where} is not an object with a 'profile' object")
-    try:
-        profile = parse_profile(entry["profile"])
-    except ProfileError as exc:
-        raise _Corrupt(f"{where} is invalid: {exc}") from None
-    name = profile.name
-    if any(p.name == name for p in data.profiles):
-        raise _Corrupt(f"two profiles are named {name!r}")
-    data.profiles.append(profile)
-    raw_records = entry.get("records", [])
-    if not isinstance(raw_records, list):
-        raise _Corrupt(f"{where}: 'records' must be a list")
-    records = [_record(r, f"{where}, account {i + 1}") for i, r in enumerate(raw_records)]
-    active = entry.get("active")
-    if active is not None and not isinstance(active, str):
-        raise _Corrupt(f"{where}: 'active' must be an account id or null")
-    forgotten = _strings(entry, "forgotten", where)
-    urls = _strings(entry, "recent_urls", where)[:MAX_RECENT_URLS]
-    # Empty entries are left out so that a loaded StoreData equals the one that was saved.
-    if records:
-        data.records[name] = records
-    if active:
-        data.active[name] = active
-    if forgotten:
-        data.forgotten[name] = forgotten
-    if urls:
-        data.recent_urls[name] = urls
-
-
-def _parse(raw: bytes) -> StoreData:
-    """The StoreData in a settings file's bytes; _Corrupt saying what is wrong otherwise."""
-    try:
-        doc = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise _Corrupt("it is not UTF-8 text") from None
-    except RecursionError:
-        raise _Corrupt("it is nested too deeply to be a settings file") from None
-    except ValueError as exc:
-        raise _Corrupt(f"it is not valid JSON ({exc})") from None
-    if not isinstance(doc, dict):
-        raise _Corrupt("it is not a JSON object")
-    version = doc.get("version")
-    if type(version) is not int or version != VERSION:
-        raise _Corrupt(f"its version is {reprlib.repr(version)}; this app reads version {VERSION}")
-    entries = doc.get("profiles")
-    if not isinstance(entries, list) or not entries:
-        raise _Corrupt("'profiles' must be a non-empty list")
-    data = StoreData(profiles=[])
-    for index, entry in enumerate(entries):
-        _parse_entry(data, index, entry)
-    selected = doc.get("selected")
-    if not isinstance(selected, str) or all(p.name != selected for p in data.profiles):
-        raise _Corrupt(f"the selected profile {reprlib.repr(selected)} is not one of the profiles")
-    data.selected = selected
-    return data
+    title: str = RESET
 
 
 def _stamp() -> str:
@@ -205,6 +76,9 @@ class Store:
         self.path = default_path() if path is None else Path(path)
 
     def load(self) -> LoadResult:
+        """The settings in the file. First removes the temporaries a killed save left beside
+        it (this runs at start-up)."""
+        sweep_stale(self.path.parent)
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -214,17 +88,57 @@ class Store:
                 StoreData(), f"Could not read {self.path} ({exc.strerror or exc}); using defaults."
             )
         try:
-            return LoadResult(_parse(raw))
-        except _Corrupt as exc:
+            parsed = parse(raw)
+        except Corrupt as exc:
             return self._set_aside(str(exc))
+        if not parsed.left_out:
+            return LoadResult(parsed.data)
+        backup = self._keep_copy() if parsed.trimmed else None
+        warning = left_out_warning(parsed.left_out, parsed.trimmed, backup, self.path)
+        return LoadResult(parsed.data, warning, backup, LEFT_OUT)
 
-    def _backup_path(self) -> Path:
-        base = self.path.with_name(f"{self.path.name}.corrupt-{_stamp()}")
+    def check(self) -> tuple[bool, str]:
+        """Whether the file loads as it is, and what is wrong if not. Only reads: --self-test
+        reports on the user's file and must not move it aside."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return True, f"none yet ({self.path}); the app starts from defaults"
+        except OSError as exc:
+            return False, f"{self.path} cannot be read ({exc.strerror or exc})"
+        try:
+            parsed = parse(raw)
+        except Corrupt as exc:
+            return False, (
+                f"{self.path} cannot be used: {exc}. The app would keep it as a "
+                f"{self.path.name}.corrupt-… copy and start from defaults"
+            )
+        data = parsed.data
+        loaded = (
+            f"{count(len(data.profiles), 'profile')}, "
+            f"{count(sum(map(len, data.records.values())), 'remembered account')}"
+        )
+        if parsed.left_out:
+            shown = left_out_warning(parsed.left_out, parsed.trimmed, None, self.path)
+            return False, f"{self.path} loads ({loaded}), but: {shown}"
+        return True, f"{self.path} loads: {loaded}"
+
+    def _backup_path(self, kind: str = "corrupt") -> Path:
+        base = self.path.with_name(f"{self.path.name}.{kind}-{_stamp()}")
         candidate, n = base, 1
         while os.path.lexists(candidate):
             candidate = base.with_name(f"{base.name}-{n}")
             n += 1
         return candidate
+
+    def _keep_copy(self) -> Path | None:
+        """Copy the file before values past a limit are dropped from it by the next save."""
+        backup = self._backup_path("full")
+        try:
+            shutil.copy2(self.path, backup)
+        except OSError:
+            return None
+        return backup
 
     def _set_aside(self, reason: str) -> LoadResult:
         """Move the unusable file out of the way (never delete it) and fall back to defaults."""
@@ -240,10 +154,25 @@ class Store:
     def save(self, data: StoreData) -> None:
         """Write data atomically, creating the directory if needed. mkstemp makes the file
         0600 (owner only), and os.replace keeps that mode for the settings file."""
-        document = _document(data)
-        _refuse_tokens(document, "settings")
-        payload = (json.dumps(document, indent=2) + "\n").encode("utf-8")
+        doc = document(data)
+        refuse_tokens(doc, "settings")
+        payload = (json.dumps(doc, indent=2) + "\n").encode("utf-8")
         directory = self.path.parent
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         with atomic_file(self.path) as file:
             file.write(payload)
+
+    def try_save(self, data: StoreData) -> str | None:
+        """Save; None when saved, else what went wrong in the user's words (no class names)."""
+        unsaved = "Until the settings can be saved, changes last only until the app closes."
+        try:
+            self.save(data)
+        except OSError as exc:
+            reason = exc.strerror or "the disk refused"
+            return (
+                f"{self.path} could not be written ({reason}). Check that its folder is "
+                f"writable and the disk has room. {unsaved}"
+            )
+        except ValueError as exc:  # inconsistent data or a token: the message says which
+            return f"{exc}. {unsaved}"
+        return None

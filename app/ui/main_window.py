@@ -91,7 +91,8 @@ class MainWindow(QMainWindow):
         self._build(sandbox.note if sandbox else None, names)
         self._connect()
         if loaded.warning:
-            self.notice.show_text("Settings were reset", loaded.warning)
+            self.notice.show_text(loaded.title, loaded.warning)
+        self.host_banner.show_if("Custom authority host", self.profile.custom_host_warning)
         self._restore_geometry()
         self._update_actions()
 
@@ -105,10 +106,9 @@ class MainWindow(QMainWindow):
         self.profile_bar.replace(self.profile, profile)
 
     def save(self) -> None:
-        try:
-            self.store.save(self.data)
-        except (OSError, ValueError) as exc:
-            self.notice.show_text("Could not save settings", f"{type(exc).__name__}: {exc}")
+        problem = self.store.try_save(self.data)
+        if problem:
+            self.notice.show_text("Could not save settings", problem)
 
     @property
     def current(self) -> Task | None:
@@ -151,6 +151,7 @@ class MainWindow(QMainWindow):
         self.banner = Banner("error")
 
         self.notice = Banner("info")
+        self.host_banner = Banner("warning")  # while the profile's authority host is custom
         self.profile_bar = ProfileBar(self.data, self.save)
 
         self.accounts_view = AccountsView(self.model)
@@ -181,6 +182,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.sandbox_banner)
         layout.addWidget(self.notice)
         layout.addWidget(self.profile_bar)
+        layout.addWidget(self.host_banner)
         layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
@@ -313,6 +315,7 @@ class MainWindow(QMainWindow):
             self._sign_in(self.active)
 
     def _profile_changed(self, profile: Profile) -> None:
+        self.host_banner.show_if("Custom authority host", self.profile.custom_host_warning)
         self.storage_tab.show_recent()
         self.banner.hide()  # it was about the previous configuration
         self.accounts.configuration_changed()

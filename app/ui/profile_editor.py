@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.profile import AUTHORITY_HOSTS, Profile, parse_profile, validate
+from app.core.authority import AUTHORITY_HOSTS, custom_host_warning
+from app.core.profile import Profile, parse_profile, validate
 
 
 class ProfileEditor(QDialog):
@@ -41,6 +42,17 @@ class ProfileEditor(QDialog):
         for label, url in AUTHORITY_HOSTS.items():
             self.authority.addItem(f"{url}", label)
         self.authority.setCurrentText(profile.authority_host)
+        self.custom_host = QCheckBox("Custom authority host (not a Microsoft cloud)")
+        self.custom_host.setChecked(profile.custom_authority_host)
+        self.host_warning = QLabel()
+        self.host_warning.setObjectName("customHostWarning")
+        self.host_warning.setStyleSheet("color:#8a5300;")
+        self.host_warning.setWordWrap(True)
+        custom_box = QWidget()
+        custom_layout = QVBoxLayout(custom_box)
+        custom_layout.setContentsMargins(0, 0, 0, 0)
+        custom_layout.addWidget(self.custom_host)
+        custom_layout.addWidget(self.host_warning)
         self.scopes = QLineEdit(" ".join(profile.scopes))
         self.passthrough = QCheckBox("Enable MSA passthrough (personal accounts in this app)")
         self.passthrough.setChecked(profile.msa_passthrough)
@@ -54,6 +66,7 @@ class ProfileEditor(QDialog):
             ("client_id", "&Client id", self.client_id),
             ("tenant", "&Tenant", self.tenant),
             ("authority_host", "&Authority host", self.authority),
+            ("custom_authority_host", "", custom_box),
             ("scopes", "&Scopes", self.scopes),
             ("msa_passthrough", "", self.passthrough),
             ("use_default_account", "", self.default_account),
@@ -89,6 +102,7 @@ class ProfileEditor(QDialog):
         for edit in (self.name, self.client_id, self.tenant, self.scopes):
             edit.textChanged.connect(self._revalidate)
         self.authority.editTextChanged.connect(self._revalidate)
+        self.custom_host.toggled.connect(self._revalidate)
         self.passthrough.toggled.connect(self._revalidate)
         self.default_account.toggled.connect(self._revalidate)
         self._revalidate()
@@ -99,6 +113,7 @@ class ProfileEditor(QDialog):
             "client_id": self.client_id.text(),
             "tenant": self.tenant.text(),
             "authority_host": self.authority.currentText(),
+            "custom_authority_host": self.custom_host.isChecked(),
             "scopes": self.scopes.text(),
             "msa_passthrough": self.passthrough.isChecked(),
             "use_default_account": self.default_account.isChecked(),
@@ -116,7 +131,17 @@ class ProfileEditor(QDialog):
             label.setText(errors.get(field, ""))
             label.setVisible(field in errors)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not errors)
+        self._show_host_warning("authority_host" in errors)
         self._show_redirects(None if "client_id" in errors else self.client_id.text().strip())
+
+    def _show_host_warning(self, host_invalid: bool) -> None:
+        warning = None
+        if not host_invalid and self.custom_host.isChecked():
+            host = parse_profile({k: v for k, v in self.raw().items() if "authority" in k})
+            if host.custom_authority_host:  # not a Microsoft cloud's host after all
+                warning = custom_host_warning(host.authority_host)
+        self.host_warning.setText(warning or "")
+        self.host_warning.setVisible(warning is not None)
 
     def _show_redirects(self, client_id: str | None) -> None:
         while self.redirect_grid.count():

@@ -41,11 +41,13 @@ class Banner(QFrame):
         "error": "background:#fdecea; color:#611a15; border:1px solid #f5c6cb;",
         "info": "background:#e8f4fd; color:#0d3c61; border:1px solid #b6dcf7;",
         "sandbox": "background:#fff4e5; color:#663c00; border:1px solid #ffd699;",
+        "warning": "background:#fff4e5; color:#663c00; border:1px solid #ffd699;",
     }
     DARK_STYLES: ClassVar[dict[str, str]] = {
         "error": "background:#3b1f1f; color:#f8d7da; border:1px solid #7f3b3b;",
         "info": "background:#1d2f3f; color:#d6ebfb; border:1px solid #355a7a;",
         "sandbox": "background:#3a2e16; color:#ffe6b3; border:1px solid #7a5d26;",
+        "warning": "background:#3a2e16; color:#ffe6b3; border:1px solid #7a5d26;",
     }
 
     def __init__(self, kind: str = "error") -> None:
@@ -81,6 +83,13 @@ class Banner(QFrame):
         self.body.setText(body)
         self.close_button.setVisible(closable)
         self.show()
+
+    def show_if(self, title: str, body: str | None) -> None:
+        """Shown with this text while there is one; hidden when there is none."""
+        if body:
+            self.show_text(title, body)
+        else:
+            self.hide()
 
     def offer(self, text: str, slot: Callable[[], None]) -> None:
         """A button on the banner for the fix it describes."""

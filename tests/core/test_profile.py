@@ -9,13 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.core.authority import AUTHORITY_HOSTS, KNOWN_AUTHORITY_HOSTS, PUBLIC_CLOUD
 from app.core.errors import ProfileError
 from app.core.profile import (
-    AUTHORITY_HOSTS,
     AZURE_DEV_CLIENT_ID,
     DEFAULT_SCOPES,
     FIELDS,
-    PUBLIC_CLOUD,
     Profile,
     parse_profile,
     validate,
@@ -32,6 +31,7 @@ def test_fields_match_to_dict_keys() -> None:
         "client_id",
         "tenant",
         "authority_host",
+        "custom_authority_host",
         "scopes",
         "msa_passthrough",
         "use_default_account",
@@ -133,10 +133,15 @@ def test_unknown_keys_are_ignored() -> None:
         ("authority_host", "https://login.microsoftonline.com:443", PUBLIC_CLOUD),
         ("authority_host", "Azure public cloud", PUBLIC_CLOUD),
         ("authority_host", "Azure US Government", "https://login.microsoftonline.us"),
-        ("authority_host", "azure china (21vianet)", "https://login.chinacloudapi.cn"),
-        ("authority_host", "https://login.contoso.com:8443/", "https://login.contoso.com:8443"),
-        ("authority_host", "https://localhost", "https://localhost"),
-        ("authority_host", "https://[::1]:8443", "https://[::1]:8443"),
+        ("authority_host", "azure china (21vianet)", "https://login.partner.microsoftonline.cn"),
+        ("authority_host", "https://LOGIN.chinacloudapi.cn/", "https://login.chinacloudapi.cn"),
+        (
+            "authority_host",
+            "https://login.sovcloud-identity.fr",
+            "https://login.sovcloud-identity.fr",
+        ),
+        ("authority_host", "https://login.windows.net", "https://login.windows.net"),
+        ("custom_authority_host", True, False),  # the default host is a Microsoft cloud
         ("scopes", "User.Read Mail.Read", ("User.Read", "Mail.Read")),
         ("scopes", "User.Read, Mail.Read,,User.Read", ("User.Read", "Mail.Read")),
         ("scopes", ["User.Read", " Mail.Read ", "User.Read"], ("User.Read", "Mail.Read")),
@@ -216,10 +221,15 @@ def test_every_named_cloud_is_valid() -> None:
         ("authority_host", "https://login.microsoftonline.com:abc", "valid URL"),
         ("authority_host", "https://login.microsoftonline.com:0", "port"),
         ("authority_host", "https://[::1", "valid URL"),
-        ("authority_host", "https://[fe80::1%eth0]", "valid host name"),
+        ("authority_host", "https://[fe80::1%eth0]", "not an IP address"),
         ("authority_host", "https://exa_mple.com", "valid host name"),
         ("authority_host", "https://bücher.example", "xn--"),
         ("authority_host", 443, "text"),
+        ("authority_host", "https://" + "a" * 300, "at most 300"),
+        ("authority_host", "https://evil.example", "not a Microsoft cloud's sign-in host"),
+        ("authority_host", "https://login.microsoftonline.com:8443", "custom authority host"),
+        ("authority_host", "https://login.microsoftonline.de", "closed on 29 October 2021"),
+        ("custom_authority_host", "maybe", "true or false"),
         ("scopes", "", "at least one"),
         ("scopes", [], "at least one"),
         ("scopes", [" ", ""], "at least one"),
@@ -299,7 +309,73 @@ def test_b2c_and_adfs_are_refused_because_the_broker_does_not_support_them(
 
 def test_adfs_substring_in_a_domain_is_not_adfs() -> None:
     assert validate({"tenant": "adfs.contoso.com"}) == {}
-    assert validate({"authority_host": "https://adfs.contoso.com"}) == {}
+    custom = {"authority_host": "https://adfs.contoso.com", "custom_authority_host": True}
+    assert validate(custom) == {}
+
+
+# ---------------------------------------------------------------------------- authority hosts
+
+
+def test_the_known_hosts_are_msals_less_the_closed_german_cloud() -> None:
+    """Kept by hand (importing msal would slow start-up); this keeps it in step with the pin."""
+    from msal.authority import WELL_KNOWN_AUTHORITY_HOSTS
+
+    assert WELL_KNOWN_AUTHORITY_HOSTS - {"login.microsoftonline.de"} == KNOWN_AUTHORITY_HOSTS
+    assert {url.removeprefix("https://") for url in AUTHORITY_HOSTS.values()} <= (
+        KNOWN_AUTHORITY_HOSTS
+    )
+
+
+@pytest.mark.parametrize(
+    ("host", "normalised"),
+    [
+        ("https://login.contoso.com:8443/", "https://login.contoso.com:8443"),
+        ("https://localhost", "https://localhost"),
+        ("https://evil.example", "https://evil.example"),
+        ("https://login.microsoftonline.com:8443", "https://login.microsoftonline.com:8443"),
+        ("https://login.microsoftonline.de", "https://login.microsoftonline.de"),
+    ],
+)
+def test_any_other_host_needs_marking_as_custom_and_then_warns(host: str, normalised: str) -> None:
+    errors = validate({"authority_host": host})
+    assert list(errors) == ["authority_host"]
+    retired = host.endswith(".de")  # not suggested as custom: it can only fail
+    assert ("mark it as a custom authority host" in errors["authority_host"]) != retired
+    profile = parse_profile({"name": "Lab", "authority_host": host, "custom_authority_host": "yes"})
+    assert profile.authority_host == normalised and profile.custom_authority_host
+    assert parse_profile(profile.to_dict()) == profile
+    warning = profile.custom_host_warning
+    assert warning is not None
+    assert warning.startswith(f"Sign-ins for profile 'Lab' go to {normalised[8:]}, which is not")
+    assert ("closed on 29 October 2021" in warning) == host.endswith(".de")
+
+
+def test_a_microsoft_cloud_is_never_custom_and_never_warns() -> None:
+    for url in AUTHORITY_HOSTS.values():
+        profile = parse_profile({"authority_host": url, "custom_authority_host": True})
+        assert not profile.custom_authority_host and profile.custom_host_warning is None
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "https://127.0.0.1:8443",
+        "https://[::1]",
+        "https://[::1]:8443",
+        "https://10.0.0.1",
+        "https://127.1",  # resolvers read these as addresses too
+        "https://0x7f000001",
+        "https://2130706433",
+        "https://login.example.42",
+    ],
+)
+def test_an_ip_address_is_refused_even_as_a_custom_host(host: str) -> None:
+    """The broker's runtime refuses an address ("Authority cannot be null"): refused here, with
+    words, rather than accepted and failing at every sign-in."""
+    for custom in (False, True):
+        errors = validate({"authority_host": host, "custom_authority_host": custom})
+        assert list(errors) == ["authority_host"]
+        assert "host name, not an IP address" in errors["authority_host"]
 
 
 # ---------------------------------------------------------------------------- hypothesis
@@ -339,6 +415,7 @@ FIELD_TEXT = {
         st.lists(st.sampled_from(["User.Read", "Mail.Read", "openid", "api://x/.default", ""])),
         st.text(string.ascii_letters + "./:, \t"),
     ),
+    "custom_authority_host": st.sampled_from(["true", "no", True, False, "2"]),
     "msa_passthrough": st.sampled_from(["true", "False", "YES", "no", "1", "0", "on", True]),
     "use_default_account": st.sampled_from(["true", "False", "YES", "no", "1", "0", "", False]),
 }

@@ -16,7 +16,15 @@ from hypothesis import strategies as st
 from app.core import store as store_module
 from app.core.accounts import AccountRecord
 from app.core.profile import Profile, parse_profile
-from app.core.store import MAX_RECENT_URLS, LoadResult, Store, StoreData, default_path
+from app.core.store import (
+    LEFT_OUT,
+    MAX_RECENT_URLS,
+    RESET,
+    LoadResult,
+    Store,
+    StoreData,
+    default_path,
+)
 from app.core.tokens import looks_like_jwt
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
@@ -295,7 +303,7 @@ def test_an_unreadable_path_warns_without_raising(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------- properties
 
 _JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text() | st.just(JWT),
     lambda children: (
         st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
     ),
@@ -332,18 +340,22 @@ def _mutated_valid() -> st.SearchStrategy[bytes]:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=st.one_of(st.binary(), _JSON.map(lambda v: json.dumps(v).encode()), _mutated_valid()))
-def test_any_bytes_load_without_raising_and_a_warning_means_a_backup(raw: bytes) -> None:
+def test_any_bytes_load_without_raising_and_what_loads_can_be_saved(raw: bytes) -> None:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "settings.json"
         path.write_bytes(raw)
         result = Store(path).load()
         assert isinstance(result.data, StoreData)
         assert result.data.profile() in result.data.profiles
-        if result.warning is None:
-            assert result.backup is None and path.read_bytes() == raw
+        if result.warning is None or result.title == LEFT_OUT:
+            assert path.read_bytes() == raw  # loaded, or some values left out: file untouched
+            assert result.backup is None
         else:
+            assert result.title == RESET
             assert result.backup is not None and result.backup.read_bytes() == raw
             assert_defaults(result)
+        assert len(result.warning or "") < 1000
+        Store(Path(directory) / "again.json").save(result.data)  # never refuses what loaded
 
 
 _TEXT_LISTS = st.lists(

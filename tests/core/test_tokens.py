@@ -363,3 +363,68 @@ def test_looks_like_jwt() -> None:
     assert looks_like_jwt("eyJ a.b.c")
     assert not looks_like_jwt("adele@contoso.com")
     assert not looks_like_jwt("eyJust one dot.")
+
+
+_CLAIM_NAMES = st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,7}", fullmatch=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    claims=st.dictionaries(_CLAIM_NAMES, st.text(max_size=20), min_size=1, max_size=4),
+    cut=st.integers(min_value=0, max_value=40),
+    before=st.sampled_from(["", " ", "token=", "…", "\n"]),
+    after=st.sampled_from(["", " ", "…", '"', "\n"]),
+)
+def test_a_token_cut_before_its_payload_is_still_redacted(
+    claims: dict[str, str], cut: int, before: str, after: str
+) -> None:
+    """A log line truncated inside the header leaves `eyJ<payload>.<signature>` (the payload,
+    a JSON object whose first claim is named with a letter, starts with eyJ); a signature cut
+    short is still part of a token."""
+    payload, signature = make_jwt(claims).split(".")[1:]
+    fragment = f"{payload}.{signature[: max(1, len(signature) - cut)]}"
+    redacted = redact(before + fragment + after)
+    assert redacted == before + REDACTED + after
+    assert looks_like_jwt(fragment)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["eyJust.so", "eyJaBcDeF.x", "eyJhIjoxfQ.", "see file eyJhIjoxfQ .txt", "eyJhIjoxfQ"],
+)
+def test_what_is_too_short_to_be_a_payload_and_signature_is_kept(line: str) -> None:
+    assert redact(line) == line
+    assert not looks_like_jwt(line)
+
+
+# Each would take hours if any step rescanned the text behind it (the old pattern took 29 s
+# for 60 kB of "eyJ"; time grows with the square of the length), and takes well under a
+# second here. The timeout is a hard stop for a runaway, not a speed target.
+_ADVERSARIAL_UNITS = {
+    "eyJ without dots": ("eyJ", None),
+    "eyJ with dots": ("eyJ.", REDACTED),
+    "short fragments": ("eyJxxxxx.", None),
+    "bare bearers": ("bearer ", None),
+    "challenges": ("Bearer a=b ", None),
+    "doubled bearers": ("bearer bearer-", None),
+    "keys with an open quote": ("password='", None),
+    "keys with empty quotes": ("password=''", None),
+    "escapes": ("password='\\", None),
+    "keys without a value": ("refresh_token", None),
+    "spaces after keys": ("password" + " " * 50, None),
+    "spaces after bearers": ("bearer" + " " * 50 + "=", None),
+    "markers": (REDACTED, None),
+    "JSON keys": ('{"password": "', None),
+}
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    ("unit", "whole"), _ADVERSARIAL_UNITS.values(), ids=_ADVERSARIAL_UNITS.keys()
+)
+def test_redact_takes_linear_time_on_adversarial_text(unit: str, whole: str | None) -> None:
+    text = unit * (2**20 // len(unit))
+    redacted = redact(text)
+    if whole is not None:
+        assert redacted == whole
+    assert redact(redacted) == redacted

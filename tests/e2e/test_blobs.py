@@ -6,9 +6,12 @@ every call under test goes through BrokerAccountCredential.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +20,7 @@ from azure.core.exceptions import AzureError, ClientAuthenticationError
 
 from app.core import guidance
 from app.core.accounts import Account
+from app.core.atomic import TAG
 from app.core.blobs import (
     BlobBrowser,
     ContainerNameError,
@@ -30,6 +34,8 @@ from app.core.credentials import BrokerAccountCredential
 from app.core.profile import Profile
 from app.sandbox.storage import StorageEmulator
 from tests.helpers import claims
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def unique(tag: str = "t") -> str:
@@ -196,6 +202,58 @@ def test_failed_download_leaves_no_file(browser, container, tmp_path):
         browser.download(container, "missing.bin", tmp_path / "x", lambda d, t: None, lambda: False)
     assert guidance.explain(caught.value).code == "BlobNotFound"
     assert os.listdir(tmp_path) == []
+
+
+# Downloads with a token read from stdin (the broker runtime is not loaded in a process the
+# test kills) and stops after the first MiB has gone to the temporary file.
+STALLED_DOWNLOAD = """
+import sys, time
+from pathlib import Path
+from azure.core.credentials import AccessToken
+from app.core.blobs import BlobBrowser, MiB
+
+url, ca, container, target = sys.argv[1:]
+token, expires = sys.stdin.readline().split()
+
+class Fixed:
+    def get_token(self, *scopes, **kwargs):
+        return AccessToken(token, int(expires))
+
+def progress(done, total):
+    print("writing", flush=True)
+    time.sleep(600)
+
+browser = BlobBrowser(url, Fixed(), connection_verify=ca, chunk_size=MiB)
+browser.download(container, "big.bin", Path(target), progress, lambda: False)
+"""
+
+
+def test_a_download_killed_mid_write_is_swept_by_the_next_one_into_the_folder(
+    storage, browser, credential, seeder, container, tmp_path
+):
+    client = seeder.get_container_client(container)
+    client.upload_blob("big.bin", os.urandom(4 * MiB))
+    client.upload_blob("small.txt", b"small")
+    token = credential.get_token("https://storage.azure.com/.default")
+    url, ca = storage.account_url, str(storage.ca_path)
+    process = subprocess.Popen(
+        [sys.executable, "-c", STALLED_DOWNLOAD, url, ca, container, str(tmp_path / "big.bin")],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        process.stdin.write(f"{token.token} {token.expires_on}\n")
+        process.stdin.flush()
+        assert process.stdout.readline() == "writing\n"
+        (left,) = os.listdir(tmp_path)
+        assert left.startswith(f".big.bin.{TAG}-{process.pid}-")
+    finally:
+        process.kill()
+        process.wait()
+    assert os.listdir(tmp_path) == [left] and (tmp_path / left).stat().st_size >= MiB
+    small = tmp_path / "small.txt"
+    browser.download(container, "small.txt", small, lambda d, t: None, lambda: False)
+    assert os.listdir(tmp_path) == ["small.txt"]
 
 
 def test_upload_reports_progress_and_stores_the_same_bytes(browser, seeder, container, tmp_path):

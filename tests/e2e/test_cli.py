@@ -180,3 +180,19 @@ def test_pii_logging_chosen_before_the_runtime_loads_is_applied_when_it_does(con
     result = run("-c", PII_BEFORE_LOAD)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split("\n")[:2] == ["not loaded", "[1, 0]"]
+
+
+def test_self_test_reports_whether_the_users_settings_load_and_leaves_them(control, tmp_path):
+    folder = tmp_path / "broker-account-manager"
+    folder.mkdir()
+    settings = folder / "settings.json"
+    settings.write_text('{"version": 1, "profiles": [tru')
+    result = run("--self-test", XDG_CONFIG_HOME=str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    (line,) = [line for line in result.stdout.splitlines() if "settings:" in line]
+    assert line.startswith(f"note settings: {settings} cannot be used: it is not valid JSON")
+    assert "start from defaults" in line
+    assert os.listdir(folder) == ["settings.json"]  # not moved aside: --self-test only reads
+    settings.unlink()
+    result = run("--self-test", XDG_CONFIG_HOME=str(tmp_path))
+    assert f"ok   settings: none yet ({settings}); the app starts from defaults" in result.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 
@@ -12,6 +13,7 @@ from app.core.broker import Broker
 from app.core.errors import BrokerUnavailable, BrokerUnavailableError
 from app.core.outcomes import Kind
 from app.core.profile import Profile
+from app.core.store import Store
 from tests.helpers import CONTOSO, claims
 from tests.ui.helpers import EventLoopProbe, idle, new_window, open_window, row, select, use_profile
 
@@ -166,6 +168,69 @@ def test_corrupt_settings_are_kept_as_a_backup_and_the_app_starts(qtbot, sandbox
     assert str(backups[0]) in window.notice.body.text()
     assert window.profile == Profile()
     window.sandbox_picker.stop()
+
+
+SETTINGS_WITH_A_TOKEN = {
+    "version": 1,
+    "selected": "Default",
+    "profiles": [
+        {
+            "profile": Profile().to_dict(),
+            "recent_urls": ["https://x.example/?t=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln"],
+        }
+    ],
+}
+
+
+def test_a_token_in_the_settings_is_left_out_and_saving_works(qtbot, sandbox, tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps(SETTINGS_WITH_A_TOKEN))
+    window = new_window(qtbot, sandbox, tmp_path)
+    assert window.notice.title.text() == "Some settings were left out"
+    body = window.notice.body.text()
+    assert "profile 'Default': recent URL 1 (looked like a token)" in body
+    assert "eyJ" not in body
+    window.save()  # every save failed with "Refusing to save … looks like a token"
+    assert window.notice.title.text() == "Some settings were left out"
+    assert "eyJ" not in path.read_text() and not list(tmp_path.glob("settings.json.*"))
+
+
+def test_a_failed_save_is_explained_in_words(qtbot, sandbox, tmp_path):
+    window = new_window(qtbot, sandbox, tmp_path)
+    (tmp_path / "blocked").write_text("a file where the settings folder should be")
+    window.store = Store(tmp_path / "blocked" / "settings.json")
+    window.save()
+    assert window.notice.title.text() == "Could not save settings"
+    body = window.notice.body.text()
+    assert "could not be written (File exists)" in body and "writable" in body
+    window.data.profiles.append(Profile())  # two profiles named Default: inconsistent
+    window.store = Store(tmp_path / "settings.json")
+    window.save()
+    body = window.notice.body.text()
+    assert body.startswith("Profile names must be unique; repeated: Default.")
+    for name in ("Error", "OSError", "ValueError", "FileExistsError"):
+        assert name not in body
+
+
+def test_a_custom_authority_host_is_warned_of_while_its_profile_is_in_use(qtbot, sandbox, tmp_path):
+    lab = {**Profile().to_dict(), "name": "Lab", "authority_host": "https://evil.example"}
+    del lab["custom_authority_host"]  # as the version before custom hosts were marked wrote it
+    settings = {
+        "version": 1,
+        "selected": "Lab",
+        "profiles": [{"profile": lab}, {"profile": Profile().to_dict()}],
+    }
+    (tmp_path / "settings.json").write_text(json.dumps(settings))
+    window = new_window(qtbot, sandbox, tmp_path)
+    assert window.notice.isHidden()  # it loaded as it was
+    assert not window.host_banner.isHidden()
+    assert window.host_banner.title.text() == "Custom authority host"
+    assert window.host_banner.body.text().startswith(
+        "Sign-ins for profile 'Lab' go to evil.example, which is not a Microsoft cloud"
+    )
+    window.profile_bar.combo.setCurrentText("Default")
+    assert window.host_banner.isHidden()
+    qtbot.waitUntil(lambda: idle(window), timeout=15000)
 
 
 def test_sign_out_forgets_the_account_across_refresh(window, qtbot, fresh_profile):

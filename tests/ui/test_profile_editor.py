@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
+from app.core.authority import AUTHORITY_HOSTS
 from app.core.profile import Profile
 from app.ui.profile_editor import ProfileEditor
 
@@ -56,3 +57,36 @@ def test_redirect_uris_follow_the_client_id_with_copy_buttons(qtbot):
     )
     copy.click()
     assert QGuiApplication.clipboard().text() == f"ms-appx-web://Microsoft.AAD.BrokerPlugin/{GUID}"
+
+
+def test_a_host_that_is_not_a_microsoft_cloud_must_be_marked_custom_and_warns(qtbot):
+    editor = ProfileEditor(Profile(), set())
+    qtbot.addWidget(editor)
+    offered = [editor.authority.itemText(i) for i in range(editor.authority.count())]
+    assert offered == list(AUTHORITY_HOSTS.values())
+    editor.authority.setCurrentText("https://evil.example")
+    assert not save_enabled(editor)
+    assert "mark it as a custom authority host" in editor.errors["authority_host"].text()
+    assert editor.host_warning.isHidden()
+    editor.custom_host.setChecked(True)
+    assert save_enabled(editor) and editor.errors["authority_host"].isHidden()
+    assert not editor.host_warning.isHidden()
+    assert editor.host_warning.text().startswith(
+        "Sign-ins for this profile go to evil.example, which is not a Microsoft cloud"
+    )
+    editor.authority.setCurrentText("https://[::1]:8443")
+    assert not save_enabled(editor) and editor.host_warning.isHidden()
+    assert "not an IP address" in editor.errors["authority_host"].text()
+    editor.authority.setCurrentText("https://evil.example")
+    editor._accept()
+    saved = editor.result_profile
+    assert saved is not None and saved.custom_authority_host
+    assert saved.authority_host == "https://evil.example"
+
+    again = ProfileEditor(saved, set())
+    qtbot.addWidget(again)
+    assert again.custom_host.isChecked() and not again.host_warning.isHidden()
+    again.authority.setCurrentText("Azure US Government")  # ticked, but a Microsoft cloud
+    assert again.host_warning.isHidden() and save_enabled(again)
+    again._accept()
+    assert again.result_profile is not None and not again.result_profile.custom_authority_host
