@@ -55,8 +55,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="check that this installation can run (imports, broker runtime, accounts, icons, "
         "main window offscreen), print the result (and write it to REPORT), exit 0 if it can",
     )
-    # The frozen app's sandbox broker process (it has no `python -m`).
+    # The frozen app's sandbox broker and gateway processes (it has no `python -m`).
     parser.add_argument("--sandbox-broker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--sandbox-gateway", metavar="CONFIG", help=argparse.SUPPRESS)
     # benchmarks/startup.py: write when the window was shown to this file, then quit.
     parser.add_argument("--startup-probe", type=Path, default=None, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -103,6 +104,10 @@ def main(argv: list[str] | None = None) -> int:
 
         sandbox_broker()
         return 0
+    if args.sandbox_gateway:
+        from app.sandbox.gateway import main as sandbox_gateway
+
+        return sandbox_gateway([args.sandbox_gateway])
     sandbox = None
     if args.sandbox:
         sandbox = start_sandbox()

@@ -150,6 +150,14 @@ def main(dark: bool) -> None:
             window.blobs.tree.setCurrentIndex(reports)
             settle()
             shot("blob-pane")
+            # Owner of the subscription, no data role: the storage endpoint's 403, explained.
+            select("nestor@contoso.example")
+            window.make_active()
+            settle(idle)
+            window.tabs.setCurrentWidget(window.storage_tab)
+            window.blobs.connect_storage()
+            settle(window.blobs.banner.isVisible)
+            shot("blob-no-data-role")
         matrix_shot("matrix")
         window.close()
 

@@ -11,7 +11,8 @@ case "${1:-}" in
   *) extra="[sandbox]" ;;
 esac
 
-# libmsalruntime.so's dependencies (notes/broker-dbus.md), Qt's, the sandbox's tools, and
+# libmsalruntime.so's dependencies (notes/broker-dbus.md), Qt's, the sandbox's tools (gdbus and
+# ip for its tests: a broker client's requests, a loopback-only network namespace), and
 # what PyInstaller needs to build the bundle (binutils; libgssapi-krb5-2 for Qt's network hook).
 packages=(
   libwebkit2gtk-4.1-0 libjavascriptcoregtk-4.1-0 libgtk-3-0 libsoup-3.0-0 libsecret-1-0
@@ -20,6 +21,7 @@ packages=(
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
   libxcb-image0 libxcb-render-util0 libxcb-xkb1
   dbus-daemon gnome-keyring python3-venv
+  libglib2.0-bin iproute2
   binutils libgssapi-krb5-2
 )
 missing=()

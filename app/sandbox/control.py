@@ -1,5 +1,6 @@
-"""Client for the sandbox broker's Control interface: script the picker, read what the broker
-was sent, delay its replies. Used by tests and by the app's sandbox picker dialog."""
+"""Client for the sandbox broker's Control interface: script or preset the picker, read what the
+broker was sent, delay its replies or make them fail. Used by tests, `python -m app.sandbox`
+and the app's sandbox picker dialog."""
 
 from __future__ import annotations
 
@@ -71,6 +72,16 @@ class SandboxControl:
 
     def answer(self, request_id: int, username: str | None) -> None:
         self.call("answer", id=request_id, username=username or "")
+
+    def pick(self, username: str | None) -> None:
+        """Answer every later picker with this username ("<cancel>" cancels; None: ask)."""
+        self.call("pick", username=username)
+
+    def fail(
+        self, method: str, status: str, code: int = 0, context: str = "", count: int = 1
+    ) -> None:
+        """The next `count` calls of `method` fail with this Response_Status name."""
+        self.call("fail", method=method, status=status, code=code, context=context, count=count)
 
     def delay(self, method: str, seconds: float, count: int = 1) -> None:
         self.call("delay", method=method, seconds=seconds, count=count)

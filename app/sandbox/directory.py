@@ -23,9 +23,9 @@ DATA = Path(__file__).with_name("directory.json")
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 CLOUD_HOSTS = {"login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn"}
 
-# Response_Status integers as libmsalruntime 0.20.7 numbers them (notes/broker-dbus.md).
-INTERACTION_REQUIRED, INCORRECT_CONFIGURATION, USER_CANCELED = 2, 9, 7
-AUTHORITY_UNTRUSTED, ACCOUNT_UNUSABLE, ACCOUNT_NOT_FOUND = 11, 13, 16
+# Response_Status names; app/sandbox/wire.py turns them into the numbers the runtime reads.
+INTERACTION_REQUIRED, INCORRECT_CONFIGURATION = "InteractionRequired", "IncorrectConfiguration"
+AUTHORITY_UNTRUSTED, ACCOUNT_UNUSABLE = "AuthorityUntrusted", "AccountUnusable"
 
 
 def tenant_names(path: Path = DATA) -> dict[str, str]:
@@ -50,7 +50,7 @@ class User:
 class Refusal(Exception):
     """A request Entra ID (or the broker) would refuse: becomes a brokerTokenResponse error."""
 
-    def __init__(self, status: int, code: int, context: str) -> None:
+    def __init__(self, status: str, code: int, context: str) -> None:
         super().__init__(context)
         self.status, self.code, self.context = status, code, context
 
@@ -182,7 +182,7 @@ class Directory:
     def check_silent(self, user: User, client_id: str, scopes: list[str]) -> None:
         """What only an interactive sign-in can satisfy, in the order Entra ID evaluates it."""
         if user.blocked_by_conditional_access:
-            raise self._blocked()
+            raise self.blocked()
         needs_mfa = any(s in self.data["mfa_scopes"] for s in scopes)
         if user.mfa and user.username not in self.mfa_done and needs_mfa:
             raise Refusal(
@@ -211,7 +211,7 @@ class Directory:
         ]
 
     @staticmethod
-    def _blocked() -> Refusal:
+    def blocked() -> Refusal:
         return Refusal(
             ACCOUNT_UNUSABLE,
             53003,
@@ -222,7 +222,7 @@ class Directory:
     def complete_interactive(self, user: User, client_id: str, scopes: list[str]) -> None:
         """The user finished the broker's dialog: MFA done, consent given, account on device."""
         if user.blocked_by_conditional_access:
-            raise self._blocked()
+            raise self.blocked()
         self.mfa_done.add(user.username)
         self.consents.update((user.oid, client_id, s) for s in scopes)
         self.known.add(user.username)
@@ -245,17 +245,3 @@ class Directory:
                 "grantedScopes": scopes,
             }
         }
-
-
-def error_response(status: int, code: int, context: str, tag: int = 0x5A4D) -> dict[str, Any]:
-    return {
-        "brokerTokenResponse": {
-            "error": {
-                "status": status,
-                "subStatus": 0,
-                "errorCode": code,
-                "context": context,
-                "tag": tag,
-            }
-        }
-    }

@@ -1,5 +1,10 @@
-"""Start and stop the sandbox: a private D-Bus session bus, an unlocked Secret Service and the
-sandbox broker service, all children of this process and all gone on `stop()`.
+"""Start and stop the sandbox: a private D-Bus session bus, an unlocked Secret Service, the
+sandbox broker service, the gateway (login proxy, and the storage endpoint in front of
+Azurite when storage is wanted), all children of this process and all gone on `stop()`.
+
+`env` is what a program inside needs and nothing else: the bus, the proxy and CA-bundle
+variables Python's HTTP stacks honour (requests, azure-core and msal read REQUESTS_CA_BUNDLE;
+the ssl module's default context, urllib's for one, SSL_CERT_FILE), and the storage URL.
 
 libmsalruntime decides once per process whether a broker answers, at `import pymsalruntime`
 (notes/broker-dbus.md), so `start()` must run, and export its environment, before anything in
@@ -10,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import logging
 import os
 import shutil
@@ -20,16 +26,21 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from app.sandbox.control import SandboxControl
+from app.sandbox.directory import DATA
+from app.sandbox.metadata import CLOUD_HOSTS
 from app.sandbox.processes import die_with_parent
 from app.sandbox.runtime_locks import clear_orphaned_locks
-from app.sandbox.storage import StorageEmulator
+from app.sandbox.storage import ACCOUNT, StorageEmulator
 
 logger = logging.getLogger(__name__)
 
 KEYRING_PASSWORD = b"sandbox-keyring"  # an empty password does not create the login collection
 REQUIRED_TOOLS = ("dbus-daemon", "gnome-keyring-daemon")
+STORAGE_URL_ENV = "AZURE_STORAGE_ACCOUNT_URL"
+LOOPBACK = "localhost,127.0.0.1,::1"
 
 
 class SandboxError(RuntimeError):
@@ -37,14 +48,18 @@ class SandboxError(RuntimeError):
 
 
 class Sandbox:
-    def __init__(self, workdir: Path | None = None, storage: bool = False) -> None:
+    def __init__(
+        self, workdir: Path | None = None, storage: bool = False, pick: str | None = None
+    ) -> None:
         self._own_dir = workdir is None
         self.want_storage = storage
+        self.pick = pick  # the picker's standing answer (a username or <cancel>)
         self.storage: StorageEmulator | None = None
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="broker-sandbox-"))
         self.env: dict[str, str] = {}
         self.procs: list[subprocess.Popen[bytes]] = []
         self.control: SandboxControl | None = None
+        self.ca: Any = None  # trustme.CA: signs the login proxy's and the storage certificates
 
     def __enter__(self) -> Sandbox:
         self.start()
@@ -69,9 +84,13 @@ class Sandbox:
             self._start_bus()
             self._start_keyring()
             self._start_broker()
+            import trustme  # here: the app without --sandbox never needs it
+
+            self.ca = trustme.CA()
             if self.want_storage:
-                self.storage = StorageEmulator(self.workdir)
+                self.storage = StorageEmulator(self.workdir, ca=self.ca)
                 self.storage.start()
+            self._start_gateway()
         except BaseException:
             self.stop()
             raise
@@ -80,8 +99,10 @@ class Sandbox:
         atexit.register(self.stop)
         return self.env
 
-    def _spawn(self, args: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
-        env = {**os.environ, **self.env}
+    def _spawn(
+        self, args: list[str], extra_env: dict[str, str] | None = None, **kwargs: object
+    ) -> subprocess.Popen[bytes]:
+        env = {**os.environ, **self.env, **(extra_env or {})}
         proc = subprocess.Popen(  # type: ignore[call-overload]
             args, env=env, start_new_session=True, preexec_fn=die_with_parent, **kwargs
         )
@@ -126,8 +147,11 @@ class Sandbox:
         # A frozen app has no `-m`: it runs the service itself (app/__main__.py).
         frozen = getattr(sys, "frozen", False)
         command = ["--sandbox-broker"] if frozen else ["-m", "app.sandbox.service"]
+        from app.sandbox.service import PICK_ENV
+
         broker = self._spawn(
             [sys.executable, *command],
+            {PICK_ENV: self.pick or ""},
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=str(Path(__file__).resolve().parents[2]),
@@ -135,6 +159,65 @@ class Sandbox:
         log.close()
         assert self.control is not None
         self.control.wait_for_name("com.microsoft.identity.broker1", broker)
+
+    def _start_gateway(self) -> None:
+        """The login proxy (and the storage endpoint); exports what points programs at them."""
+        import certifi
+
+        ca_pem = self.workdir / "sandbox-ca.pem"
+        self.ca.cert_pem.write_to_path(str(ca_pem))
+        bundle = self.workdir / "ca-bundle.pem"  # the sandbox's CA and the usual public ones
+        bundle.write_bytes(ca_pem.read_bytes() + Path(certifi.where()).read_bytes())
+        config = {
+            "journal": str(self.workdir / "gateway.jsonl"),
+            "login_cert": self._issue("login", *CLOUD_HOSTS),
+            "directory": str(DATA),
+        }
+        if self.storage is not None:
+            config.update(
+                storage_cert=self._issue("storage-front", "127.0.0.1", "localhost"),
+                upstream=["127.0.0.1", self.storage.port],
+                upstream_ca=str(self.storage.ca_path),
+            )
+        (self.workdir / "gateway.json").write_text(json.dumps(config))
+        frozen = getattr(sys, "frozen", False)
+        command = ["--sandbox-gateway"] if frozen else ["-m", "app.sandbox.gateway"]
+        log = open(self.workdir / "gateway.log", "wb")  # noqa: SIM115 - owned by the child
+        gateway = self._spawn(
+            [sys.executable, *command, str(self.workdir / "gateway.json")],
+            stdout=subprocess.PIPE,
+            stderr=log,
+            cwd=str(Path(__file__).resolve().parents[2]),
+        )
+        log.close()
+        assert gateway.stdout is not None
+        line = gateway.stdout.readline().decode()
+        if not line:
+            why = (self.workdir / "gateway.log").read_text(errors="replace")[-2000:]
+            raise SandboxError(f"the sandbox gateway did not start: {why}")
+        ports = json.loads(line)
+        proxy = f"http://127.0.0.1:{ports['proxy']}"
+        for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"):
+            self.env[name] = proxy
+        self.env.update(NO_PROXY=LOOPBACK, no_proxy=LOOPBACK)
+        self.env.update(REQUESTS_CA_BUNDLE=str(bundle), SSL_CERT_FILE=str(bundle))
+        if self.storage is not None:
+            self.storage.public_url = f"https://127.0.0.1:{ports['storage']}/{ACCOUNT}"
+            self.env[STORAGE_URL_ENV] = self.storage.public_url
+
+    def _issue(self, name: str, *hosts: str) -> list[str]:
+        """A server certificate from the sandbox CA: [cert path, key path]."""
+        cert = self.ca.issue_cert(*hosts)
+        cert_path, key_path = self.workdir / f"{name}-cert.pem", self.workdir / f"{name}-key.pem"
+        cert_path.write_bytes(b"".join(blob.bytes() for blob in cert.cert_chain_pems))
+        cert.private_key_pem.write_to_path(str(key_path))
+        return [str(cert_path), str(key_path)]
+
+    def journal(self) -> list[dict[str, str]]:
+        """What the gateway served, refused and denied so far, oldest first."""
+        path = self.workdir / "gateway.jsonl"
+        text = path.read_text() if path.exists() else ""
+        return [json.loads(line) for line in text.splitlines()]
 
     def broker_log(self) -> str:
         path = self.workdir / "broker.log"

@@ -1,32 +1,17 @@
-"""The login metadata msal fetches before any broker call, served from memory.
+"""The login metadata msal fetches before any broker call.
 
 msal's PublicClientApplication reads `<authority>/v2.0/.well-known/openid-configuration` (and
-instance discovery) over HTTP. In sandbox mode the credential gets `transport=
-metadata_transport()`: an azure-core transport whose requests session answers those two
-documents locally and refuses everything else, so the authority the broker sees is exactly
-the production one and nothing leaves the machine.
+instance discovery for hosts it does not know). The sandbox's login proxy (gateway.py) serves
+these two documents for the login hosts, so an unchanged program gets the production
+authority and nothing leaves the machine.
 """
 
 from __future__ import annotations
 
-import io
-import json
-import logging
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import requests
-from azure.core.pipeline.transport import RequestsTransport
-from requests.adapters import BaseAdapter
-from urllib3.response import HTTPResponse
-
-logger = logging.getLogger(__name__)
-
 CLOUD_HOSTS = ("login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn")
-
-
-class OfflineRefused(requests.ConnectionError):
-    pass
 
 
 def openid_configuration(host: str, tenant: str) -> dict[str, Any]:
@@ -66,52 +51,14 @@ def instance_discovery(host: str, query: str) -> dict[str, Any]:
     }
 
 
-class MetadataAdapter(BaseAdapter):
-    """A requests adapter that knows two documents and refuses the rest of the internet."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.requests_seen: list[str] = []
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        url = urlsplit(str(request.url))
-        self.requests_seen.append(f"{request.method} {url.scheme}://{url.netloc}{url.path}")
-        parts = [p for p in url.path.split("/") if p]
-        body: dict[str, Any] | None = None
-        if url.scheme == "https" and url.hostname in CLOUD_HOSTS:
-            if parts[-2:] == [".well-known", "openid-configuration"] and len(parts) >= 3:
-                body = openid_configuration(url.hostname, parts[0])
-            elif parts == ["common", "discovery", "instance"]:
-                body = instance_discovery(url.hostname, url.query)
-        if body is None:
-            logger.warning("sandbox refused a request to %s://%s", url.scheme, url.netloc)
-            raise OfflineRefused(f"The sandbox does not reach {url.scheme}://{url.netloc}")
-        data = json.dumps(body).encode()
-        headers = {
-            "Content-Type": "application/json; charset=utf-8",
-            "Content-Length": str(len(data)),
-        }
-        raw = HTTPResponse(
-            body=io.BytesIO(data), headers=headers, status=200, preload_content=False
-        )
-        response = requests.Response()
-        response.status_code = 200
-        response.raw = raw
-        response.headers.update(headers)
-        response.url = str(request.url)
-        response.request = request
-        response.encoding = "utf-8"
-        return response
-
-    def close(self) -> None:
-        pass
-
-
-def metadata_transport() -> RequestsTransport:
-    session = requests.Session()
-    adapter = MetadataAdapter()
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    transport = RequestsTransport(session=session, session_owner=False)
-    transport.adapter = adapter  # type: ignore[attr-defined]  # for tests to see what was asked
-    return transport
+def answer(host: str, target: str) -> dict[str, Any] | None:
+    """The document for a GET of `target` (path and query) on a login host, or None."""
+    url = urlsplit(target)
+    parts = [p for p in url.path.split("/") if p]
+    if host not in CLOUD_HOSTS:
+        return None
+    if parts[-2:] == [".well-known", "openid-configuration"] and len(parts) >= 3:
+        return openid_configuration(host, parts[0])
+    if parts == ["common", "discovery", "instance"]:
+        return instance_discovery(host, url.query)
+    return None

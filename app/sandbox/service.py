@@ -13,24 +13,19 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import os
 import threading
 import time
 from collections import deque
 from typing import Any
+from urllib.parse import urlsplit
 
 from jeepney import HeaderFields, Message, MessageType, new_error, new_method_return
 from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 
-from app.sandbox.directory import (
-    ACCOUNT_NOT_FOUND,
-    INTERACTION_REQUIRED,
-    USER_CANCELED,
-    Directory,
-    Refusal,
-    User,
-    error_response,
-)
+from app.sandbox import wire
+from app.sandbox.directory import CLOUD_HOSTS, INTERACTION_REQUIRED, Directory, Refusal, User
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +35,8 @@ INTERFACE = "com.microsoft.identity.Broker1"
 CONTROL_INTERFACE = "org.brokeraccounts.Sandbox1"
 PICKER_WAIT_S = 120.0
 CANCEL = "<cancel>"
+BROKER_VERSION = "2.0.1-sandbox"  # the real broker's shape: its version, then what it is
+PICK_ENV = "SANDBOX_PICK"  # a standing picker answer (a username or <cancel>) set at start
 
 
 class SandboxBroker:
@@ -54,54 +51,113 @@ class SandboxBroker:
         """Back to the directory's initial state (the native token cache is not ours to reset)."""
         self.directory = Directory.load()
         self.script: deque[str] = deque()
+        self.standing_pick: str | None = os.environ.get(PICK_ENV) or None
         self.pending: dict[int, dict[str, Any]] = {}
         self.answers: dict[int, str] = {}
         self.delays: dict[str, deque[float]] = {}
+        self.failures: dict[str, deque[tuple[str, int, str]]] = {}
         self.calls: list[dict[str, Any]] = []
 
     # ---- broker methods ------------------------------------------------------------------
     def handle(self, method: str, request_text: str) -> str:
-        request = json.loads(request_text or "{}")
+        """One broker method call; every answer is a reply, an invalid request included."""
+        handler = self._handlers().get(method)
+        if handler is None:
+            raise LookupError(f"unknown method {method}")  # the D-Bus layer refuses it first
+        try:
+            request = wire.parse(method, request_text)
+        except wire.Invalid as exc:
+            self._record(method, {}, 0.0, invalid=str(exc))
+            return json.dumps(wire.error_reply(method, "ApiContractViolation", 0, str(exc)))
         held = self._take_delay(method)
         self._record(method, request, held)
         if held:
             logger.info("holding %s for %.1f s", method, held)
             time.sleep(held)
-        if method == "getAccounts":
-            users = [u for u in self.directory.users if u.username in self.directory.known]
-            return json.dumps({"accounts": [self.directory.account_json(u) for u in users]})
-        if method == "getLinuxBrokerVersion":
-            return json.dumps({"linuxBrokerVersion": "sandbox-1.0"})
-        if method == "removeAccount":
-            user = self.directory.user_for_account(request.get("account"))
-            if user:
-                self.directory.known.discard(user.username)
-            return "{}"
-        params = request.get("authParameters") or {}
+        with self.lock:
+            queued = self.failures.get(method)
+            failure = queued.popleft() if queued else None
         try:
-            if method == "acquireTokenSilently":
-                return json.dumps(self._silent(params))
-            if method == "acquireTokenInteractively":
-                return json.dumps(self._interactive(params))
+            if failure:
+                raise Refusal(*failure)
+            return json.dumps(handler(request))
         except Refusal as refusal:
-            return json.dumps(error_response(refusal.status, refusal.code, refusal.context))
-        raise LookupError(f"unknown method {method}")
+            reply = wire.error_reply(method, refusal.status, refusal.code, refusal.context)
+            return json.dumps(reply)
 
-    def _record(self, method: str, request: dict[str, Any], held: float) -> None:
-        params = request.get("authParameters") or {}
-        extra = params.get("additionalQueryParametersForAuthorization") or {}
+    def _handlers(self) -> dict[str, Any]:
+        return {
+            "getAccounts": self._accounts,
+            "getLinuxBrokerVersion": lambda _: {"linuxBrokerVersion": BROKER_VERSION},
+            "removeAccount": self._remove,
+            "acquireTokenSilently": lambda r: self._silent(self._auth(r)),
+            "acquireTokenInteractively": lambda r: self._interactive(self._auth(r)),
+            "acquirePrtSsoCookie": self._prt_sso_cookie,
+        }
+
+    @staticmethod
+    def _auth(request: dict[str, Any]) -> dict[str, Any]:
+        """authParameters, with the account newer clients put beside it rather than in it."""
+        params = dict(request["authParameters"])
+        params["account"] = params.get("account") or request.get("account")
+        return params
+
+    def _accounts(self, request: dict[str, Any]) -> dict[str, Any]:
+        users = [u for u in self.directory.users if u.username in self.directory.known]
+        return {"accounts": [self.directory.account_json(u) for u in users]}
+
+    def _remove(self, request: dict[str, Any]) -> dict[str, Any]:
+        user = self.directory.user_for_account(request["account"])
+        if user:
+            self.directory.known.discard(user.username)
+        return {}
+
+    def _known_user(self, account: dict[str, Any] | None) -> User:
+        user = self.directory.user_for_account(account)
+        if user is None or user.username not in self.directory.known:
+            raise Refusal("AccountNotFound", 0, "The account is not known to the broker")
+        return user
+
+    def _prt_sso_cookie(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The SSO cookie a browser sends to the login page (x-ms-RefreshTokenCredential);
+        the shape linux-entra-sso reads. Its content is a signed JWT that proves nothing."""
+        sso = urlsplit(request["ssoUrl"])
+        if sso.scheme != "https" or sso.hostname not in CLOUD_HOSTS:
+            raise Refusal(
+                "IncorrectConfiguration", 0, "ssoUrl must be an https URL of a login host"
+            )
+        user = self._known_user(request["account"])
+        if user.blocked_by_conditional_access:
+            raise self.directory.blocked()
+        cookie = self.directory.minter.sso_cookie(user, time.time())
+        return {
+            "account": self.directory.account_json(user),
+            "cookieName": "x-ms-RefreshTokenCredential",
+            "cookieContent": cookie,
+        }
+
+    def _record(
+        self, method: str, request: dict[str, Any], held: float, invalid: str | None = None
+    ) -> None:
+        """What was asked, for tests and the picker; fields a method does not validate may
+        hold anything, so each is read only if it has the expected shape."""
+        params = _object(request.get("authParameters"))
+        extra = _object(params.get("additionalQueryParametersForAuthorization"))
         with self.lock:
             self.calls.append(
                 {
                     "method": method,
                     "time": time.time(),
+                    "invalid": invalid,
                     "authority": params.get("authority"),
                     "clientId": params.get("clientId") or request.get("clientId"),
                     "scopes": params.get("requestedScopes"),
-                    "account": (params.get("account") or {}).get("username"),
+                    "account": _object(params.get("account") or request.get("account")).get(
+                        "username"
+                    ),
                     "passthrough": extra.get("msal_request_type") == "consumer_passthrough",
                     "parentWindowHandle": request.get("parentWindowHandle"),
-                    "parentWindow": (params.get("parentWindow") or {}).get("handle"),
+                    "parentWindow": _object(params.get("parentWindow")).get("handle"),
                     "held": held,  # seconds this reply was delayed (Control.delay)
                 }
             )
@@ -119,13 +175,12 @@ class SandboxBroker:
     def _silent(self, params: dict[str, Any]) -> dict[str, Any]:
         d = self.directory
         if params.get("account"):
-            user = d.user_for_account(params["account"])
-            if user is None or user.username not in d.known:
-                raise Refusal(ACCOUNT_NOT_FOUND, 0, "The account is not known to the broker")
+            user = self._known_user(params["account"])
         else:  # signin_silently: the OS default account
-            user = d.user(d.data["os_default_account"])
-            if user is None or user.username not in d.known:
+            default = d.user(d.data["os_default_account"])
+            if default is None or default.username not in d.known:
                 raise Refusal(INTERACTION_REQUIRED, 0, "Default account could not be found")
+            user = default
         return self._issue(user, params, interactive=False)
 
     def _interactive(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -134,24 +189,32 @@ class SandboxBroker:
         either way, so tests can cancel any dialog."""
         d = self.directory
         chosen = d.user_for_account(params.get("account")) or d.user(params.get("username") or "")
-        offered = d.offered(params.get("authority", ""), self._passthrough(params))
+        offered = d.offered(params["authority"], self._passthrough(params))
         answer = self._pick(params, offered, chosen)
+        if answer is None:
+            raise Refusal(
+                "Unexpected",
+                0,
+                f"Nobody answered the sandbox broker's account picker within {PICKER_WAIT_S:g} "
+                "s. Choose the answer in advance: python -m app.sandbox --pick USER, "
+                f"{PICK_ENV}=USER, or the control API's pick (or answer) operation.",
+            )
         if answer == CANCEL:
-            raise Refusal(USER_CANCELED, 0, "User canceled the authentication dialog")
+            raise Refusal("UserCanceled", 0, "User canceled the authentication dialog")
         user = d.user(answer)
         if user is None:
             raise Refusal(
-                ACCOUNT_NOT_FOUND,
+                "AccountNotFound",
                 50034,
                 f"AADSTS50034: The user account {answer} does not exist in the directory.",
             )
         return self._issue(user, params, interactive=True)
 
     def _issue(self, user: User, params: dict[str, Any], interactive: bool) -> dict[str, Any]:
-        client_id = str(params.get("clientId", ""))
-        scopes = list(params.get("requestedScopes") or [])
+        client_id = params["clientId"]
+        scopes = params["requestedScopes"]
         tenant = self.directory.resolve(
-            user, client_id, str(params.get("authority", "")), self._passthrough(params)
+            user, client_id, params["authority"], self._passthrough(params)
         )
         with self.lock:
             if interactive:
@@ -160,14 +223,16 @@ class SandboxBroker:
                 self.directory.check_silent(user, client_id, scopes)
         return self.directory.token_response(user, tenant, client_id, scopes)
 
-    def _pick(self, params: dict[str, Any], offered: list[User], chosen: User | None) -> str:
-        """A scripted answer if one is queued, else the chosen account, else wait for
-        Control.answer (the app's sandbox picker)."""
+    def _pick(self, params: dict[str, Any], offered: list[User], chosen: User | None) -> str | None:
+        """A scripted answer if one is queued, else the chosen account, else the standing
+        answer, else wait for Control.answer (the app's sandbox picker); None if nobody did."""
         with self.lock:
             if self.script:
                 return self.script.popleft()
             if chosen is not None:
                 return chosen.username
+            if self.standing_pick:
+                return self.standing_pick
             request_id = next(self._ids)
             self.pending[request_id] = {
                 "id": request_id,
@@ -181,7 +246,7 @@ class SandboxBroker:
             }
             answered = self.lock.wait_for(lambda: request_id in self.answers, PICKER_WAIT_S)
             self.pending.pop(request_id, None)
-            return self.answers.pop(request_id) if answered else CANCEL
+            return self.answers.pop(request_id) if answered else None
 
     # ---- control -------------------------------------------------------------------------
     def control(self, command_text: str) -> str:
@@ -193,9 +258,19 @@ class SandboxBroker:
             elif op == "answer":
                 self.answers[int(command["id"])] = command["username"] or CANCEL
                 self.lock.notify_all()
+            elif op == "pick":
+                self.standing_pick = command.get("username") or None
             elif op == "delay":
                 self.delays.setdefault(command["method"], deque()).extend(
                     [float(command["seconds"])] * int(command.get("count", 1))
+                )
+            elif op == "fail":
+                if command["status"] not in wire.WIRE_STATUS:
+                    raise LookupError(f"unknown status {command['status']!r}")
+                context = str(command.get("context", "Failure scripted by the sandbox"))
+                failure = (command["status"], int(command.get("code", 0)), context)
+                self.failures.setdefault(command["method"], deque()).extend(
+                    [failure] * int(command.get("count", 1))
                 )
             elif op == "reset":
                 self.reset()
@@ -214,8 +289,13 @@ class SandboxBroker:
                     "pending": list(self.pending.values()),
                     "known": sorted(self.directory.known),
                     "script": list(self.script),
+                    "pick": self.standing_pick,
                 }
             )
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 class DBusServer:
@@ -243,22 +323,64 @@ class DBusServer:
 
     def _dispatch(self, msg: Message) -> None:
         fields = msg.header.fields
-        member = fields.get(HeaderFields.member)
+        member = str(fields.get(HeaderFields.member))
         interface = fields.get(HeaderFields.interface)
+        signature = fields.get(HeaderFields.signature, "")
         try:
-            if interface == "org.freedesktop.DBus.Peer" and member == "Ping":
+            if (interface, member) == ("org.freedesktop.DBus.Peer", "Ping"):
                 self._send(new_method_return(msg))
-            elif interface == CONTROL_INTERFACE:
-                self._send(new_method_return(msg, "s", (self.broker.control(msg.body[0]),)))
-            elif interface in (INTERFACE, None):
-                _protocol, _correlation, request = msg.body
-                answer = self.broker.handle(str(member), request)
-                self._send(new_method_return(msg, "s", (answer,)))
+            elif (interface, member) == ("org.freedesktop.DBus.Introspectable", "Introspect"):
+                self._send(new_method_return(msg, "s", (INTROSPECTION,)))
+            elif interface == CONTROL_INTERFACE and member == "Control":
+                if self._signature_ok(msg, signature, "s"):
+                    self._send(new_method_return(msg, "s", (self.broker.control(msg.body[0]),)))
+            elif interface in (INTERFACE, None) and member in wire.REQUESTS:
+                if self._signature_ok(msg, signature, "sss"):
+                    _protocol, _correlation, request = msg.body
+                    answer = self.broker.handle(member, request)
+                    self._send(new_method_return(msg, "s", (answer,)))
             else:
-                self._send(new_error(msg, "org.freedesktop.DBus.Error.UnknownMethod"))
-        except Exception as exc:  # a bug here must reach the caller as a D-Bus error, not hang it
+                text = f"No method {member} on interface {interface} at {OBJECT_PATH}"
+                self._send(new_error(msg, "org.freedesktop.DBus.Error.UnknownMethod", "s", (text,)))
+        except Exception:  # a bug here must reach the caller as a D-Bus error, not hang it
             logger.exception("sandbox broker failed on %s", member)
-            self._send(new_error(msg, "org.freedesktop.DBus.Error.Failed", "s", (repr(exc),)))
+            text = f"The sandbox broker failed on {member}; its log (broker.log) says why."
+            self._send(new_error(msg, "org.freedesktop.DBus.Error.Failed", "s", (text,)))
+
+    def _signature_ok(self, msg: Message, signature: str, expected: str) -> bool:
+        if signature == expected:
+            return True
+        what = "three strings: protocol version, correlation id, request JSON"
+        text = (
+            f"{msg.header.fields.get(HeaderFields.member)} takes "
+            f"{what if expected == 'sss' else 'one string'} (signature {expected}), "
+            f"not signature {signature or '(none)'}"
+        )
+        self._send(new_error(msg, "org.freedesktop.DBus.Error.InvalidArgs", "s", (text,)))
+        return False
+
+
+def _introspection() -> str:
+    def method(name: str, args: str) -> str:
+        ins = "".join(f'<arg name="{a}" type="s" direction="in"/>' for a in args.split())
+        return (
+            f'<method name="{name}">{ins}<arg name="response" type="s" direction="out"/></method>'
+        )
+
+    broker = "".join(method(m, "protocolVersion correlationId request") for m in wire.REQUESTS)
+    return (
+        '<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-BUS Object Introspection 1.0//EN" '
+        '"http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd">'
+        f'<node><interface name="{INTERFACE}">{broker}</interface>'
+        f'<interface name="{CONTROL_INTERFACE}">{method("Control", "command")}</interface>'
+        '<interface name="org.freedesktop.DBus.Peer"><method name="Ping"/></interface>'
+        '<interface name="org.freedesktop.DBus.Introspectable">'
+        '<method name="Introspect"><arg name="xml" type="s" direction="out"/></method>'
+        "</interface></node>"
+    )
+
+
+INTROSPECTION = _introspection()
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 from app.sandbox.processes import die_with_parent
 
@@ -39,20 +40,29 @@ def free_port() -> int:
 
 
 class StorageEmulator:
-    def __init__(self, workdir: Path) -> None:
+    """Azurite on loopback. Inside a Sandbox, clients reach it through the sandbox's storage
+    endpoint (roles enforced): `account_url` is then that endpoint's, `direct_url` Azurite's."""
+
+    def __init__(self, workdir: Path, ca: Any = None) -> None:
         self.workdir = workdir
         self.port = 0
         self.proc: subprocess.Popen[bytes] | None = None
+        self.ca = ca  # a trustme.CA; one of its own when None
         self.ca_path = workdir / "storage-ca.pem"
+        self.public_url: str | None = None
+
+    @property
+    def direct_url(self) -> str:
+        return f"https://127.0.0.1:{self.port}/{ACCOUNT}"
 
     @property
     def account_url(self) -> str:
-        return f"https://127.0.0.1:{self.port}/{ACCOUNT}"
+        return self.public_url or self.direct_url
 
     def _certificates(self) -> tuple[Path, Path]:
         import trustme
 
-        ca = trustme.CA()
+        ca = self.ca or trustme.CA()
         server = ca.issue_cert("127.0.0.1", "localhost")
         cert, key = self.workdir / "storage-cert.pem", self.workdir / "storage-key.pem"
         ca.cert_pem.write_to_path(str(self.ca_path))
@@ -127,7 +137,7 @@ class StorageEmulator:
         from azure.storage.blob import BlobServiceClient
 
         return BlobServiceClient(
-            self.account_url,
+            self.direct_url,  # straight to Azurite: the key needs no role
             credential={"account_name": ACCOUNT, "account_key": ACCOUNT_KEY},
             connection_verify=str(self.ca_path),
         )

@@ -84,6 +84,19 @@ class TokenMinter:
         }
         return self._sign(claims)
 
+    def sso_cookie(self, user: Any, now: float) -> str:
+        """The content of an x-ms-RefreshTokenCredential cookie: a signed JWT with the claim
+        names of the real one, carrying no refresh token."""
+        return self._sign(
+            {
+                "iat": int(now),
+                "is_primary": "true",
+                "request_nonce": uuid.uuid4().hex,
+                "x_client_platform": "linux",
+                "sub": user.oid,
+            }
+        )
+
 
 def split_scopes(scopes: Sequence[str]) -> tuple[str, str]:
     """The audience and the `scp` claim a set of requested scopes yields.

@@ -32,7 +32,8 @@ SDK_PACKAGES = ("azure", "msal", "requests", "cryptography", "jwt")
 SANDBOX_NOTE = (
     "The accounts are simulated by the offline sandbox broker; nothing leaves this machine. "
     "Try adele (work), megan (MFA for Key Vault), carl (blocked by Conditional Access), "
-    "diego (another tenant), lee (guest) and alex (personal: needs MSA passthrough)."
+    "diego (another tenant), lee (guest: reads storage), alex (personal: needs MSA passthrough) "
+    "and nestor (subscription Owner without a storage data role)."
 )
 
 

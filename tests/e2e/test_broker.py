@@ -42,7 +42,7 @@ def known(broker: Broker, control) -> dict[str, Account]:  # type: ignore[no-unt
 
 
 def test_discover_copies_every_field_out_of_the_native_accounts(known: dict[str, Account]):
-    assert set(known) == {"adele", "megan", "carl", "diego", "lee", "alex"}
+    assert set(known) == {"adele", "megan", "carl", "diego", "lee", "alex", "nestor"}
     adele = known["adele"]
     assert adele.home_account_id == f"{adele.account_id}.{CONTOSO}"
     assert (adele.display_name, adele.realm) == ("Adele Vance", CONTOSO)

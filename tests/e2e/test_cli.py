@@ -82,10 +82,10 @@ def test_the_sample_matrix_meets_its_expectations(control, fresh_profile, tmp_pa
     result = run("--matrix", str(sample_matrix(tmp_path, fresh_profile.client_id)),
                  "--out", str(report))  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Configuration matrix: 180 cells" in result.stdout
+    assert "Configuration matrix: 210 cells" in result.stdout
     assert "29 expected outcomes checked, 0 not met" in result.stdout
     cells = json.loads(report.read_text())["cells"]
-    assert len(cells) == 180 and not looks_like_jwt(report.read_text())
+    assert len(cells) == 210 and not looks_like_jwt(report.read_text())
 
 
 def test_a_matrix_expectation_not_met_fails_and_names_the_cell(control, fresh_profile, tmp_path):

@@ -1,7 +1,8 @@
 """Credentials through the real azure-identity-broker → msal → pymsalruntime → sandbox broker.
 
 The only stand-in besides the broker service is the login metadata msal fetches, served by
-the sandbox transport; the test checks that nothing else was asked of the network.
+the sandbox's login proxy through the proxy and CA-bundle variables the sandbox exports (no
+sandbox code in the call); the test checks that nothing else was asked of the network.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from app.core.broker import Broker
 from app.core.credentials import BrokerAccountCredential, sign_in
 from app.core.errors import BrokerError
 from app.core.profile import Profile
-from app.sandbox.metadata import metadata_transport
 from tests.helpers import CONTOSO, FABRIKAM, claims, unique_scope
 
 STORAGE = ["https://storage.azure.com/.default"]
@@ -34,32 +34,33 @@ def accounts(control) -> dict[str, Account]:  # type: ignore[no-untyped-def]
     return {a.username.split("@")[0]: a for a in Broker().discover_accounts(Profile())}
 
 
-def test_sign_in_returns_an_authentication_record_and_passes_our_handle(control):
-    transport = metadata_transport()
+def test_sign_in_returns_an_authentication_record_and_passes_our_handle(sandbox, control):
+    mark = len(sandbox.journal())
     control.script_picker("diego@fabrikam.example")
-    record = sign_in(Profile(), 8080, STORAGE, transport=transport)
+    record = sign_in(Profile(), 8080, STORAGE)
     assert record.username == "diego@fabrikam.example"
     assert record.tenant_id == FABRIKAM
     assert record.home_account_id.endswith(f".{FABRIKAM}")
     call = control.calls("acquireTokenInteractively")[-1]
     assert call["parentWindowHandle"] == 8080
     assert call["authority"] == "https://login.microsoftonline.com/organizations"
-    assert transport.adapter.requests_seen == [
-        "GET https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration"
+    assert sandbox.journal()[mark:] == [
+        {
+            "kind": "metadata",
+            "url": "https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
+        }
     ]
 
 
 def test_sign_in_with_msa_passthrough_reaches_the_broker_as_msal_sends_it(control):
     control.script_picker("alex@outlook.example")
-    record = sign_in(Profile(msa_passthrough=True), 12, STORAGE, transport=metadata_transport())
+    record = sign_in(Profile(msa_passthrough=True), 12, STORAGE)
     assert record.username == "alex@outlook.example"
     assert control.calls("acquireTokenInteractively")[-1]["passthrough"] is True
 
 
 def test_use_default_broker_account_signs_in_without_a_picker(control):
-    record = sign_in(
-        Profile(use_default_account=True), 12, [unique_scope()], transport=metadata_transport()
-    )
+    record = sign_in(Profile(use_default_account=True), 12, [unique_scope()])
     assert record.username == "adele@contoso.example"
     assert not control.calls("acquireTokenInteractively")
 
@@ -67,13 +68,13 @@ def test_use_default_broker_account_signs_in_without_a_picker(control):
 def test_cancel_is_an_authentication_error_that_guidance_explains(control):
     control.script_picker("<cancel>")
     with pytest.raises(ClientAuthenticationError) as caught:
-        sign_in(Profile(), 12, STORAGE, transport=metadata_transport())
+        sign_in(Profile(), 12, STORAGE)
     assert "UserCanceled" in str(caught.value)
 
 
 def test_sign_in_refuses_to_run_without_a_window_handle():
     with pytest.raises(ValueError, match="handle"):
-        sign_in(Profile(), 0, STORAGE, transport=metadata_transport())
+        sign_in(Profile(), 0, STORAGE)
 
 
 def test_broker_account_credential_is_a_token_credential_for_sdk_clients(accounts):
@@ -112,9 +113,7 @@ def test_broker_account_credential_reports_other_failures(accounts):
 
 
 def test_record_for_a_broker_account_is_what_sign_in_stores(accounts, control):
-    stored = sign_in(
-        Profile(use_default_account=True), 12, [unique_scope()], transport=metadata_transport()
-    )
+    stored = sign_in(Profile(use_default_account=True), 12, [unique_scope()])
     record = AccountRecord.for_account(accounts["adele"], Profile())
     assert json.loads(record.serialize()) == json.loads(stored.serialize())
     assert AccountRecord.deserialize(stored.serialize()) == record

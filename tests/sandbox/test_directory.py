@@ -35,6 +35,7 @@ STORAGE = "https://storage.azure.com/.default"
 VAULT = "https://vault.azure.net/.default"
 PASSTHROUGH = {"msal_request_type": "consumer_passthrough"}
 
+ACCOUNTS_REQUEST = json.dumps({"clientId": CLIENT, "redirectUri": CLIENT})
 KNOWN = {
     "adele@contoso.example",
     "megan@contoso.example",
@@ -42,6 +43,7 @@ KNOWN = {
     "diego@fabrikam.example",
     "lee@fabrikam.example",
     "alex@outlook.example",
+    "nestor@contoso.example",
 }
 WORK = {u for u in KNOWN if not u.endswith(("outlook.example", "hotmail.example"))}
 PERSONAL = {"alex@outlook.example", "sam@hotmail.example"}
@@ -125,7 +127,7 @@ def b64url_decode(text: str) -> bytes:
 
 # ---- getAccounts -----------------------------------------------------------------------------
 def test_get_accounts_lists_exactly_the_known_users(broker: SandboxBroker) -> None:
-    accounts = json.loads(broker.handle("getAccounts", "{}"))["accounts"]
+    accounts = json.loads(broker.handle("getAccounts", ACCOUNTS_REQUEST))["accounts"]
     usernames = [a["username"] for a in accounts]
     assert len(usernames) == len(set(usernames))
     assert set(usernames) == KNOWN
@@ -133,7 +135,7 @@ def test_get_accounts_lists_exactly_the_known_users(broker: SandboxBroker) -> No
 
 
 def test_account_json_shape(broker: SandboxBroker) -> None:
-    accounts = json.loads(broker.handle("getAccounts", ""))["accounts"]
+    accounts = json.loads(broker.handle("getAccounts", ACCOUNTS_REQUEST))["accounts"]
     adele = next(a for a in accounts if a["username"] == "adele@contoso.example")
     oid = "200a129e-8b45-5a42-9504-569a7d9bd498"
     assert adele == {
@@ -153,7 +155,7 @@ def test_account_json_shape(broker: SandboxBroker) -> None:
 
 
 def test_every_account_home_id_is_oid_dot_tid(broker: SandboxBroker) -> None:
-    for acc in json.loads(broker.handle("getAccounts", "{}"))["accounts"]:
+    for acc in json.loads(broker.handle("getAccounts", ACCOUNTS_REQUEST))["accounts"]:
         info = json.loads(b64url_decode(acc["clientInfo"]))
         assert acc["homeAccountId"] == f"{info['uid']}.{info['utid']}"
         assert acc["localAccountId"] == info["uid"] and acc["realm"] == info["utid"]
@@ -164,14 +166,17 @@ def test_every_account_home_id_is_oid_dot_tid(broker: SandboxBroker) -> None:
 def test_remove_account_forgets_it(broker: SandboxBroker) -> None:
     acc = account(broker, "diego@fabrikam.example")
     assert broker.handle("removeAccount", json.dumps({"account": acc})) == "{}"
-    usernames = {a["username"] for a in json.loads(broker.handle("getAccounts", "{}"))["accounts"]}
+    usernames = {
+        a["username"]
+        for a in json.loads(broker.handle("getAccounts", ACCOUNTS_REQUEST))["accounts"]
+    }
     assert usernames == KNOWN - {"diego@fabrikam.example"}
-    error(silent(broker, "diego@fabrikam.example"), 16, 0)  # no longer on the "device"
+    error(silent(broker, "diego@fabrikam.example"), 19, 0)  # no longer on the "device"
 
 
 def test_linux_broker_version(broker: SandboxBroker) -> None:
-    reply = json.loads(broker.handle("getLinuxBrokerVersion", "{}"))
-    assert reply == {"linuxBrokerVersion": "sandbox-1.0"}
+    reply = json.loads(broker.handle("getLinuxBrokerVersion", '{"msalCppVersion": "1.28.0"}'))
+    assert reply == {"linuxBrokerVersion": "2.0.1-sandbox"}
 
 
 def test_unknown_method_is_an_exception_not_a_reply(broker: SandboxBroker) -> None:
@@ -208,7 +213,7 @@ def test_silent_without_account_uses_the_os_default_account(broker: SandboxBroke
 def test_silent_for_an_account_not_on_the_device_is_account_not_found(
     broker: SandboxBroker,
 ) -> None:
-    error(silent(broker, "sam@hotmail.example", authority=COMMON), 16, 0)
+    error(silent(broker, "sam@hotmail.example", authority=COMMON), 19, 0)
 
 
 def test_access_token_is_a_verifiable_rs256_jwt(broker: SandboxBroker) -> None:
@@ -450,7 +455,7 @@ def test_conditional_access_blocks_silent_and_interactive(broker: SandboxBroker)
 
 def test_interactive_puts_a_new_account_on_the_device(broker: SandboxBroker) -> None:
     sam = "sam@hotmail.example"
-    error(silent(broker, sam, authority=COMMON), 16, 0)
+    error(silent(broker, sam, authority=COMMON), 19, 0)
     assert ok(interactive(broker, sam, authority=COMMON))["tid"] == CONSUMERS_TENANT
     assert sam in control(broker, "state")["known"]
     assert ok(silent(broker, sam, authority=COMMON))["preferred_username"] == sam
@@ -488,7 +493,7 @@ def test_scripted_cancel_is_user_canceled(broker: SandboxBroker) -> None:
 
 def test_picking_a_user_not_in_the_directory_is_50034(broker: SandboxBroker) -> None:
     control(broker, "script", answers=["nobody@contoso.example"])
-    error(interactive(broker, None), 16, 50034)
+    error(interactive(broker, None), 19, 50034)
 
 
 def test_picking_a_personal_account_for_an_organizations_request_is_refused(
@@ -551,14 +556,35 @@ def test_picker_answered_with_nobody_is_canceled(broker: SandboxBroker) -> None:
     error(result[0], 7, 0)
 
 
-def test_unanswered_picker_gives_up_as_canceled(
+def test_unanswered_picker_says_nobody_answered_not_canceled(
     broker: SandboxBroker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(service, "PICKER_WAIT_S", 0.2)
     start = time.monotonic()
-    error(interactive(broker, None), 7, 0)
+    err = error(interactive(broker, None), 0, 0)
     assert time.monotonic() - start >= 0.2  # it waited for an answer, then gave up
+    assert "Nobody answered" in err["context"] and "--pick USER" in err["context"]
+    assert "cancel" not in err["context"].lower()
     assert control(broker, "state")["pending"] == []
+
+
+def test_a_standing_pick_answers_every_picker(broker: SandboxBroker) -> None:
+    control(broker, "pick", username="lee@fabrikam.example")
+    for _ in range(2):
+        assert ok(interactive(broker, None))["preferred_username"] == "lee@fabrikam.example"
+    assert control(broker, "state")["pick"] == "lee@fabrikam.example"
+    control(broker, "pick", username="<cancel>")
+    error(interactive(broker, None), 7, 0)
+    control(broker, "reset")
+    assert control(broker, "state")["pick"] is None
+
+
+def test_the_pick_environment_variable_is_the_initial_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(service.PICK_ENV, "diego@fabrikam.example")
+    broker = SandboxBroker()
+    assert ok(interactive(broker, None))["preferred_username"] == "diego@fabrikam.example"
 
 
 @pytest.mark.parametrize(
@@ -597,7 +623,7 @@ def held(broker: SandboxBroker) -> list[tuple[str, float]]:
 
 def test_delay_holds_the_next_call_of_that_method(broker: SandboxBroker) -> None:
     control(broker, "delay", method="acquireTokenSilently", seconds=0.3)
-    broker.handle("getAccounts", "{}")  # another method is not held
+    broker.handle("getAccounts", ACCOUNTS_REQUEST)  # another method is not held
     start = time.monotonic()
     ok(silent(broker, "adele@contoso.example"))
     assert time.monotonic() - start >= 0.3  # really held
@@ -613,7 +639,7 @@ def test_delay_count(broker: SandboxBroker) -> None:
     control(broker, "delay", method="getAccounts", seconds=0.15, count=2)
     start = time.monotonic()
     for _ in range(3):
-        broker.handle("getAccounts", "{}")
+        broker.handle("getAccounts", ACCOUNTS_REQUEST)
     assert time.monotonic() - start >= 0.3
     assert held(broker) == [("getAccounts", 0.15), ("getAccounts", 0.15), ("getAccounts", 0)]
 

@@ -23,6 +23,7 @@ KNOWN = [
     "diego@fabrikam.example",
     "lee@fabrikam.example",
     "megan@contoso.example",
+    "nestor@contoso.example",
 ]
 
 
@@ -76,14 +77,28 @@ def test_second_sandbox_runs_its_own_bus(second: Sandbox, sandbox: Sandbox) -> N
 
 
 def test_all_children_alive_after_start(second: Sandbox) -> None:
-    assert len(second.procs) == 3
+    assert len(second.procs) == 4
     commands = [Path(str(p.args[0])).name for p in second.procs]
     assert commands[:2] == ["dbus-daemon", "gnome-keyring-daemon"]
     assert second.procs[2].args[1:] == ["-m", "app.sandbox.service"]
+    assert second.procs[3].args[1:3] == ["-m", "app.sandbox.gateway"]
     for proc in second.procs:
         assert proc.poll() is None, f"{proc.args} exited with {proc.returncode}"
         os.kill(proc.pid, 0)  # raises if the pid is gone
         assert not gone(proc.pid)
+
+
+def test_the_environment_points_programs_at_loopback_only(second: Sandbox) -> None:
+    proxy = second.env["HTTPS_PROXY"]
+    assert proxy.startswith("http://127.0.0.1:") and second.env["https_proxy"] == proxy
+    assert second.env["HTTP_PROXY"] == proxy
+    assert set(second.env["NO_PROXY"].split(",")) == {"localhost", "127.0.0.1", "::1"}
+    bundle = Path(second.env["REQUESTS_CA_BUNDLE"])
+    assert second.env["SSL_CERT_FILE"] == str(bundle) and bundle.is_relative_to(second.workdir)
+    sandbox_ca = (second.workdir / "sandbox-ca.pem").read_text()
+    assert bundle.read_text().startswith(sandbox_ca)
+    assert bundle.read_text().count("BEGIN CERTIFICATE") > 100  # the public CAs stay trusted
+    assert "AZURE_STORAGE_ACCOUNT_URL" not in second.env  # no storage asked for
 
 
 def test_control_channel_answers_state(second: Sandbox) -> None:
@@ -91,6 +106,7 @@ def test_control_channel_answers_state(second: Sandbox) -> None:
     state = second.control.state()
     assert state["known"] == KNOWN
     assert (state["calls"], state["pending"], state["script"]) == ([], [], [])
+    assert state["pick"] is None
 
 
 def test_second_broker_is_independent_of_the_session_one(
@@ -115,7 +131,7 @@ def test_stop_ends_every_child_and_removes_the_workdir(
         box.start(export=False)
         pids = [p.pid for p in box.procs]
         workdir = box.workdir
-        assert len(pids) == 3 and workdir.is_dir()
+        assert len(pids) == 4 and workdir.is_dir()
         assert (workdir / "broker.log").exists()
     finally:
         box.stop()

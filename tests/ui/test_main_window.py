@@ -21,7 +21,7 @@ from tests.ui.helpers import EventLoopProbe, idle, new_window, open_window, row,
 @pytest.fixture
 def window(qtbot, sandbox, control, tmp_path):  # type: ignore[no-untyped-def]
     window = open_window(qtbot, sandbox, tmp_path)
-    assert window.model.rowCount() == 6
+    assert window.model.rowCount() == 7  # the known accounts of directory.json
     yield window
     window.sandbox_picker.stop()
     if window.current is not None:
@@ -241,7 +241,7 @@ def test_sign_out_forgets_the_account_across_refresh(window, qtbot, fresh_profil
     window.accounts.refresh()
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
     assert all(r.account.username != "diego@fabrikam.example" for r in window.model.rows)
-    assert window.model.rowCount() == 5
+    assert window.model.rowCount() == 6  # the 7 known accounts less diego
 
 
 def test_switching_profile_rediscovers_with_the_new_settings(window, qtbot, control):

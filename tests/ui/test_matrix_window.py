@@ -37,7 +37,7 @@ def only(box, wanted) -> None:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def matrix(main, qtbot):  # type: ignore[no-untyped-def]
     """The matrix window over every listed account, organizations and Contoso, passthrough
-    off and on, management (the profile's), storage and vault: 6 × 2 × 2 × 3 = 72 cells."""
+    off and on, management (the profile's), storage and vault: 7 × 2 × 2 × 3 = 84 cells."""
     window = main.open_matrix()
     qtbot.waitExposed(window)
     only(window.axes.tenants, {"organizations", CONTOSO})
@@ -80,9 +80,9 @@ def test_run_answers_every_cell_off_the_gui_thread_and_never_opens_a_picker(
     with EventLoopProbe() as probe:
         run_all(matrix, qtbot)
     model = matrix.model
-    assert (model.rowCount(), model.columnCount()) == (2 * 2 * 3, 6)
-    assert len(model.answered()) == 72 and matrix.progress.value() == 72
-    words = {model.index(r, c).data() for r in range(12) for c in range(6)}
+    assert (model.rowCount(), model.columnCount()) == (2 * 2 * 3, 7)
+    assert len(model.answered()) == 84 and matrix.progress.value() == 84
+    words = {model.index(r, c).data() for r in range(12) for c in range(7)}
     assert NOT_ASKED not in words
     assert (
         model.outcome(
@@ -124,7 +124,7 @@ def test_cancel_stops_at_once_and_keeps_the_answered_cells(main, matrix, qtbot, 
     matrix.cancel()
     assert matrix.run is None and matrix.run_button.isEnabled() and idle(main)
     kept = len(matrix.model.answered())
-    assert 3 <= kept < 72 and "Cancelled" in matrix.asking.text()
+    assert 3 <= kept < 84 and "Cancelled" in matrix.asking.text()
     qtbot.waitUntil(lambda: run.current is None, timeout=30000)  # the worker stopped too
     assert run.done <= kept + 1  # at most the cell that was in flight
     qtbot.wait(300)
@@ -172,10 +172,10 @@ def test_export_writes_json_csv_and_markdown_without_tokens(matrix, qtbot, tmp_p
     files = {p.suffix: p.read_text() for p in tmp_path.glob("configuration-matrix.*")}
     assert set(files) == {".json", ".csv", ".md"}
     assert not any(looks_like_jwt(text) for text in files.values())
-    assert len(json.loads(files[".json"])["cells"]) == 72
-    assert len(list(csv.DictReader(files[".csv"].splitlines()))) == 72
+    assert len(json.loads(files[".json"])["cells"]) == 84
+    assert len(list(csv.DictReader(files[".csv"].splitlines()))) == 84
     grid_rows = [
         line for line in files[".md"].split("## Why")[0].splitlines() if "| Contoso |" in line
     ]
     assert len(grid_rows) == 2 * 3  # passthrough off/on × 3 scope sets
-    assert "Exported 72 cells" in matrix.asking.text()
+    assert "Exported 84 cells" in matrix.asking.text()
