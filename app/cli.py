@@ -15,7 +15,7 @@ from app.core.broker import Broker
 from app.core.configuration import Configuration
 from app.core.errors import ProfileError
 from app.core.matrix import MatrixRun, MatrixSpec, cells, misses
-from app.core.matrix_export import grid, to_json, to_text
+from app.core.matrix_export import LEGEND, grid, to_json, to_text
 from app.core.matrix_file import MatrixFileError, load_matrix
 from app.core.outcomes import Kind
 from app.core.profile import Profile, parse_profile
@@ -89,6 +89,7 @@ def run_matrix(path: Path, out: Path | None, names: Mapping[str, str] | None = N
     answers = run.take()
     print(f"Configuration matrix: {len(answers)} cells, client {spec.client_id}")
     print(to_text(*grid(spec, answers, [a.username for a in accounts], names)), end="")
+    print(LEGEND)
     missed = misses(spec, answers, matrix.expectations)
     status = OK
     for username in missing:

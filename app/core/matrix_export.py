@@ -14,7 +14,7 @@ from typing import Any
 
 from app.core.configuration import Configuration
 from app.core.matrix import Cell, MatrixSpec, Miss
-from app.core.outcomes import NOT_CHECKED, Outcome
+from app.core.outcomes import NOT_ASKED, Outcome
 
 Answers = Sequence[tuple[Cell, Outcome]]
 CSV_FIELDS = (
@@ -97,15 +97,28 @@ def grid(
     accounts: Sequence[str],
     names: Mapping[str, str] | None = None,
 ) -> tuple[list[str], list[list[str]]]:
-    """Header and rows: one row per configuration, one column per account."""
+    """Header and rows: one row per configuration, one column per account (its short name),
+    each cell the outcome's short word."""
     by_cell = {(c.account.username, c.config): o for c, o in answers}
-    header = ["Tenant", "Passthrough", "Scopes", *accounts]
+    header = ["Tenant", "Passthrough", "Scopes", *short_names(accounts)]
     rows = []
     for config in spec.configurations():
-        words = [by_cell[(a, config)].label if (a, config) in by_cell else NOT_CHECKED
+        words = [by_cell[(a, config)].kind.word if (a, config) in by_cell else NOT_ASKED
                  for a in accounts]  # fmt: skip
         rows.append([*_config_columns(spec, config, names or {}), *words])
     return header, rows
+
+
+def short_names(usernames: Sequence[str]) -> list[str]:
+    """Each user name before the @, unless two accounts share it."""
+    local = [u.split("@")[0] for u in usernames]
+    return [n if local.count(n) == 1 else u for n, u in zip(local, usernames, strict=True)]
+
+
+LEGEND = (
+    "Token: a token · Sign in: needs interaction · Not usable: not usable here · "
+    "Blocked: blocked by policy · Failed: broker or network · " + NOT_ASKED + ": not asked"
+)
 
 
 def _config_columns(spec: MatrixSpec, config: Configuration, names: Mapping[str, str]) -> list[str]:
@@ -141,7 +154,13 @@ def to_markdown(
         for c, o in answers
         if o.facts is None
     ]
-    lines = [f"# Configuration matrix — client {spec.client_id}", "", *table(header, rows)]
+    lines = [
+        f"# Configuration matrix — client {spec.client_id}",
+        "",
+        *table(header, rows),
+        "",
+        LEGEND,
+    ]
     if details:
         head = ["Account", "Tenant", "Passthrough", "Scopes", "Outcome", "Code", "Why"]
         lines += ["", "## Why not a token", "", *table(head, details)]

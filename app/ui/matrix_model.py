@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor
 from app.core.accounts import Account
 from app.core.configuration import Configuration
 from app.core.matrix import Cell, MatrixSpec
+from app.core.matrix_export import short_names
 from app.core.outcomes import NOT_ASKED, NOT_CHECKED, Outcome
 from app.ui.accounts_model import KIND_COLOURS
 
@@ -117,12 +118,7 @@ class MatrixModel(QAbstractTableModel):
 
     @property
     def short_names(self) -> list[str]:
-        """Each account's user name before the @, unless two accounts share it."""
-        local = [a.username.split("@")[0] for a in self.accounts]
-        return [
-            n if local.count(n) == 1 else a.username
-            for n, a in zip(local, self.accounts, strict=True)
-        ]
+        return short_names([a.username for a in self.accounts])
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (
