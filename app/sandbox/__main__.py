@@ -41,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", nargs=argparse.REMAINDER, help="command to run inside")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # Ctrl-C stops it even when started from a background job, which inherits SIGINT ignored
+    # (a shell's `cmd &`): Python then leaves SIGINT ignored unless told otherwise.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with Sandbox(storage=args.storage, pick=args.pick) as sandbox:
             if sandbox.storage is not None:

@@ -81,7 +81,7 @@ def test_the_sandbox_alone_prints_what_a_program_needs() -> None:
                 break
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=30)
+        proc.communicate(timeout=120)  # a hang detector: teardown waits on its children
     exports = dict(
         line.removeprefix("export ").split("=", 1) for line in lines if line.startswith("export ")
     )
