@@ -1,7 +1,9 @@
 """A configuration: what decides which token the broker gives (client id, authority host,
-tenant, MSA passthrough, scopes). A profile holds one, plus what only the app cares about
-(its name, whether to try the OS default account). Outcomes are kept per account and
-configuration, so two profiles that ask the same thing share their answers.
+tenant, MSA passthrough, scopes, and the request options: proof-of-possession, force
+refresh, a claims challenge, client capabilities). A profile holds one, plus what only the
+app or an interactive call cares about (its name, the OS default account, a login hint).
+Outcomes are kept per account and configuration, so two profiles that ask the same thing
+share their answers.
 
 Plain Python: no Qt, no pymsalruntime.
 """
@@ -13,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.core.profile import AZURE_DEV_CLIENT_ID, DEFAULT_SCOPES, PUBLIC_CLOUD, Profile
+from app.core.request_options import Pop
 
 WELL_KNOWN_TENANTS = ("organizations", "common", "consumers")
 
@@ -24,6 +27,10 @@ class Configuration:
     tenant: str = "organizations"
     msa_passthrough: bool = False
     scopes: tuple[str, ...] = DEFAULT_SCOPES
+    pop: Pop | None = None
+    force_refresh: bool = False
+    claims: str = ""  # a claims challenge, decoded JSON
+    capabilities: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, profile: Profile) -> Configuration:
@@ -33,10 +40,15 @@ class Configuration:
             profile.tenant,
             profile.msa_passthrough,
             profile.scopes,
+            profile.pop,
+            profile.force_refresh,
+            profile.claims,
+            profile.client_capabilities,
         )
 
     def profile(self, base: Profile | None = None) -> Profile:
         """A profile that asks exactly this (the broker takes profiles)."""
+        pop = self.pop
         return dataclasses.replace(
             base or Profile(name="Configuration"),
             client_id=self.client_id,
@@ -44,7 +56,25 @@ class Configuration:
             tenant=self.tenant,
             msa_passthrough=self.msa_passthrough,
             scopes=self.scopes,
+            pop_method=pop.method if pop else "",
+            pop_url=pop.url if pop else "",
+            pop_nonce=pop.nonce if pop else "",
+            force_refresh=self.force_refresh,
+            claims=self.claims,
+            client_capabilities=self.capabilities,
         )
+
+    @property
+    def options(self) -> str:
+        """The request options in use, for people ("" when none)."""
+        pop = self.pop
+        used = [
+            f"PoP {pop.method} {pop.url}" if pop else "",
+            "force refresh" if self.force_refresh else "",
+            f"capabilities {' '.join(self.capabilities)}" if self.capabilities else "",
+            "claims challenge" if self.claims else "",
+        ]
+        return ", ".join(u for u in used if u)
 
     @property
     def admits_personal(self) -> bool:
@@ -59,4 +89,5 @@ class Configuration:
         """One line for people: "Contoso · passthrough on · https://storage.azure.com/.default"."""
         tenant = (tenant_names or {}).get(self.tenant, self.tenant)
         passthrough = "passthrough on" if self.msa_passthrough else "passthrough off"
-        return f"{tenant} · {passthrough} · {' '.join(self.scopes)}"
+        options = f" · {self.options}" if self.options else ""
+        return f"{tenant} · {passthrough} · {' '.join(self.scopes)}{options}"

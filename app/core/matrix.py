@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from app.core.accounts import Account
 from app.core.configuration import Configuration
 from app.core.outcomes import Outcome, check
+from app.core.request_options import Pop
 
 if TYPE_CHECKING:
     from app.core.broker import Broker
@@ -36,11 +37,26 @@ class MatrixSpec:
     passthrough: tuple[bool, ...]
     scope_sets: tuple[ScopeSet, ...]
     accounts: tuple[str, ...] = ()
+    # Request options every cell asks with (app.core.request_options).
+    pop: Pop | None = None
+    force_refresh: bool = False
+    claims: str = ""
+    capabilities: tuple[str, ...] = ()
 
     def configurations(self) -> list[Configuration]:
         """In grid order: tenant, then passthrough, then scope set."""
         return [
-            Configuration(self.client_id, self.authority_host, tenant, passthrough, scopes)
+            Configuration(
+                self.client_id,
+                self.authority_host,
+                tenant,
+                passthrough,
+                scopes,
+                self.pop,
+                self.force_refresh,
+                self.claims,
+                self.capabilities,
+            )
             for tenant, passthrough, (_, scopes) in itertools.product(
                 self.tenants, self.passthrough, self.scope_sets
             )

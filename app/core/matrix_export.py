@@ -19,7 +19,7 @@ from app.core.outcomes import NOT_ASKED, Outcome
 Answers = Sequence[tuple[Cell, Outcome]]
 CSV_FIELDS = (
     "account", "tenant", "passthrough", "scopes", "outcome", "code", "title", "reason", "fix",
-    "asked", "token_tenant", "guest", "audience", "granted", "expires_on",
+    "asked", "options", "token_tenant", "guest", "audience", "granted", "expires_on",
 )  # fmt: skip
 
 
@@ -36,6 +36,7 @@ def cell_record(spec: MatrixSpec, cell: Cell, outcome: Outcome) -> dict[str, Any
         "reason": outcome.reason,
         "fix": outcome.fix,
         "asked": outcome.asked,
+        "options": config.options,
     }
     if facts is not None:
         record["token"] = {
@@ -58,6 +59,7 @@ def to_json(spec: MatrixSpec, answers: Answers, missed: Sequence[Miss] = ()) -> 
                 "tenants": list(spec.tenants),
                 "passthrough": list(spec.passthrough),
                 "scopes": {name: list(scopes) for name, scopes in spec.scope_sets},
+                "options": spec.configurations()[0].options if spec.tenants else "",
             },
             "cells": [cell_record(spec, c, o) for c, o in answers],
             "failed_expectations": [

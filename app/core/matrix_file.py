@@ -28,8 +28,10 @@ from typing import Any
 from app.core.matrix import Expectation, MatrixSpec
 from app.core.outcomes import Kind
 from app.core.profile import AZURE_DEV_CLIENT_ID, PUBLIC_CLOUD, parse_profile, validate
+from app.core.request_options import OptionError, parse_capabilities, parse_claims, parse_pop
 
-TOP_KEYS = ("client_id", "authority_host", "accounts", "tenants", "passthrough", "scopes", "expect")
+TOP_KEYS = ("client_id", "authority_host", "accounts", "tenants", "passthrough", "scopes",
+            "expect", "pop", "force_refresh", "claims", "client_capabilities")  # fmt: skip
 EXPECT_KEYS = ("account", "tenant", "passthrough", "scopes", "outcome")
 _CODE = re.compile(r"AADSTS\d{4,8}|[A-Z][A-Za-z]{2,40}")
 MAX_CELLS = 20_000
@@ -144,11 +146,36 @@ def _spec(raw: dict[str, Any], lines: _Lines) -> MatrixSpec:
         tuple(dict.fromkeys(passthrough)),
         scope_sets,
         tuple(dict.fromkeys(accounts)),
+        **_options(raw, lines),
     )
     configurations = len(spec.configurations())
     if configurations * max(1, len(accounts)) > MAX_CELLS:
         raise lines.error(1, "tenants", f"the matrix would have more than {MAX_CELLS:,} cells")
     return spec
+
+
+def _options(raw: dict[str, Any], lines: _Lines) -> dict[str, Any]:
+    """The request options every cell asks with: pop = {method, url, nonce}, force_refresh,
+    claims (a challenge: header, base64 or JSON), client_capabilities."""
+    pop = raw.get("pop", {})
+    if not isinstance(pop, dict) or set(pop) - {"method", "url", "nonce"}:
+        raise lines.error(lines.find("pop"), "pop", 'must be {method = "GET", url = "https://…", '
+                          'nonce = "…"}')  # fmt: skip
+    force = raw.get("force_refresh", False)
+    if not isinstance(force, bool):
+        raise lines.error(lines.find("force_refresh"), "force_refresh", "must be true or false")
+    key = ""
+    try:
+        key = "pop"
+        parsed_pop = parse_pop(pop.get("method", ""), pop.get("url", ""), pop.get("nonce", ""))
+        key = "claims"
+        claims = parse_claims(raw.get("claims", ""))
+        key = "client_capabilities"
+        capabilities = parse_capabilities(raw.get("client_capabilities", []))
+    except OptionError as exc:
+        raise lines.error(lines.find(key), key, str(exc)) from None
+    return {"pop": parsed_pop, "force_refresh": force, "claims": claims,
+            "capabilities": capabilities}  # fmt: skip
 
 
 def _scope_sets(raw: object, lines: _Lines) -> tuple[tuple[str, tuple[str, ...]], ...]:

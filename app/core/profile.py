@@ -28,6 +28,14 @@ from app.core.authority import (
 )
 from app.core.authority import PUBLIC_CLOUD as PUBLIC_CLOUD  # the default; others import it here
 from app.core.errors import ProfileError
+from app.core.request_options import (
+    OptionError,
+    Pop,
+    parse_capabilities,
+    parse_claims,
+    parse_login_hint,
+    parse_pop,
+)
 
 AZURE_DEV_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
 """The client id azure-identity uses for developer sign-on (the Azure CLI's)."""
@@ -70,6 +78,19 @@ class Profile:
     scopes: tuple[str, ...] = DEFAULT_SCOPES
     msa_passthrough: bool = False
     use_default_account: bool = False
+    # Request options (app.core.request_options): PoP, force refresh, a claims challenge
+    # (decoded JSON), client capabilities, and a login hint for interactive sign-in.
+    pop_method: str = ""
+    pop_url: str = ""
+    pop_nonce: str = ""
+    force_refresh: bool = False
+    claims: str = ""
+    client_capabilities: tuple[str, ...] = ()
+    login_hint: str = ""
+
+    @property
+    def pop(self) -> Pop | None:
+        return Pop(self.pop_method, self.pop_url, self.pop_nonce) if self.pop_method else None
 
     @property
     def authority(self) -> str:
@@ -111,7 +132,11 @@ class Profile:
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-friendly dict (scopes as a list) that `parse_profile` reads back unchanged."""
-        return {**asdict(self), "scopes": list(self.scopes)}
+        return {
+            **asdict(self),
+            "scopes": list(self.scopes),
+            "client_capabilities": list(self.client_capabilities),
+        }
 
 
 FIELDS = tuple(field.name for field in fields(Profile))
@@ -309,7 +334,7 @@ def _check(raw: Mapping[str, object]) -> tuple[Profile, dict[str, str]]:
     def get(field: str, parse: Callable[[object], _T]) -> _T:
         try:
             return parse(raw.get(field, _DEFAULT_RAW[field]))
-        except _Invalid as exc:
+        except (_Invalid, OptionError) as exc:
             errors[field] = str(exc)
             return parse(_DEFAULT_RAW[field])
 
@@ -320,6 +345,11 @@ def _check(raw: Mapping[str, object]) -> tuple[Profile, dict[str, str]]:
     elif not custom and "authority_host" not in errors:
         errors["authority_host"] = unknown_host_message(authority_host)
         authority_host = PUBLIC_CLOUD
+    try:
+        pop = parse_pop(*(raw.get(f, "") for f in ("pop_method", "pop_url", "pop_nonce")))
+    except OptionError as exc:  # PoP's three fields stand together
+        errors[exc.field] = str(exc)
+        pop = None
     profile = Profile(
         name=get("name", _name),
         client_id=get("client_id", _client_id),
@@ -329,6 +359,13 @@ def _check(raw: Mapping[str, object]) -> tuple[Profile, dict[str, str]]:
         scopes=get("scopes", _scopes),
         msa_passthrough=get("msa_passthrough", _flag("MSA passthrough")),
         use_default_account=get("use_default_account", _flag("Use default account")),
+        pop_method=pop.method if pop else "",
+        pop_url=pop.url if pop else "",
+        pop_nonce=pop.nonce if pop else "",
+        force_refresh=get("force_refresh", _flag("Force refresh")),
+        claims=get("claims", parse_claims),
+        client_capabilities=get("client_capabilities", parse_capabilities),
+        login_hint=get("login_hint", parse_login_hint),
     )
     return profile, errors
 

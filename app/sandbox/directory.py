@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from app.sandbox.requests import NOTHING, POP_TOKEN_TYPE, Asked, PopSigner
 from app.sandbox.tokens import TokenMinter
 
 DATA = Path(__file__).with_name("directory.json")
@@ -63,6 +64,8 @@ class Directory:
     consents: set[tuple[str, str, str]] = field(default_factory=set)
     mfa_done: set[str] = field(default_factory=set)
     token_age: float = 0.0  # seconds: tokens are minted as if this long ago
+    step_ups: set[tuple[str, str]] = field(default_factory=set)  # (username, auth context)
+    pop: PopSigner = field(default_factory=PopSigner)
     minter: TokenMinter = field(default_factory=TokenMinter)
 
     @classmethod
@@ -179,7 +182,9 @@ class Directory:
             "The account needs to be added as an external user in the tenant first.",
         )
 
-    def check_silent(self, user: User, client_id: str, scopes: list[str]) -> None:
+    def check_silent(
+        self, user: User, client_id: str, scopes: list[str], asked: Asked = NOTHING
+    ) -> None:
         """What only an interactive sign-in can satisfy, in the order Entra ID evaluates it."""
         if user.blocked_by_conditional_access:
             raise self.blocked()
@@ -201,6 +206,16 @@ class Directory:
                 f"with ID '{client_id}'. Send an interactive authorization request for this user "
                 f"and resource. Scopes: {' '.join(missing)}",
             )
+        stepped = [c for c in asked.contexts if (user.username, c) not in self.step_ups]
+        if stepped:  # a claims challenge asked for an authentication context: step up
+            names = self.data.get("authentication_contexts", {})
+            what = ", ".join(f"{c} ({names.get(c, {}).get('name', 'unknown')})" for c in stepped)
+            raise Refusal(
+                INTERACTION_REQUIRED,
+                50076,
+                "AADSTS50076: The resource requires the Conditional Access authentication "
+                f"context {what}: sign in interactively to satisfy it.",
+            )
 
     def _needs_consent(self, user: User, client_id: str, scopes: list[str]) -> list[str]:
         return [
@@ -219,24 +234,39 @@ class Directory:
             "policy does not allow token issuance.",
         )
 
-    def complete_interactive(self, user: User, client_id: str, scopes: list[str]) -> None:
-        """The user finished the broker's dialog: MFA done, consent given, account on device."""
+    def complete_interactive(
+        self, user: User, client_id: str, scopes: list[str], asked: Asked = NOTHING
+    ) -> None:
+        """The user finished the broker's dialog: MFA done, consent given, the authentication
+        contexts asked for stepped up to, account on device."""
         if user.blocked_by_conditional_access:
             raise self.blocked()
+        self.step_ups.update((user.username, c) for c in asked.contexts)
         self.mfa_done.add(user.username)
         self.consents.update((user.oid, client_id, s) for s in scopes)
         self.known.add(user.username)
 
     def token_response(
-        self, user: User, tenant_id: str, client_id: str, scopes: list[str]
+        self, user: User, tenant_id: str, client_id: str, scopes: list[str], asked: Asked = NOTHING
     ) -> dict[str, Any]:
+        """The token, with the capabilities (xms_cc) and contexts (acrs) asked for; a PoP
+        request gets a signed HTTP request whose access token names the key (cnf)."""
         now = time.time() - self.token_age
-        access, expires_on = self.minter.access_token(user, tenant_id, client_id, scopes, now)
+        extra: dict[str, Any] = {}
+        if asked.capabilities:
+            extra["xms_cc"] = list(asked.capabilities)
+        if asked.contexts:
+            extra["acrs"] = list(asked.contexts)
+        if asked.pop:
+            extra["cnf"] = {"kid": self.pop.kid}
+        access, expires_on = self.minter.access_token(
+            user, tenant_id, client_id, scopes, now, extra
+        )
         account = self.account_json(user)
         return {
             "brokerTokenResponse": {
-                "accessToken": access,
-                "accessTokenType": 0,
+                "accessToken": self.pop.shr(access, asked.pop) if asked.pop else access,
+                "accessTokenType": POP_TOKEN_TYPE if asked.pop else 0,
                 "idToken": self.minter.id_token(user, tenant_id, client_id, now),
                 "account": account,
                 "clientInfo": account["clientInfo"],

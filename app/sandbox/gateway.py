@@ -162,7 +162,12 @@ class StorageFront(Handler):
             self.server.journal.write(kind="denied", method=self.command, path=self.path)
             headers = {"x-ms-error-code": denial.code, "x-ms-request-id": denial.request_id,
                        "x-ms-version": self.headers.get("x-ms-version", "2025-11-05")}  # fmt: skip
-            self.reply(403, denial.body, "application/xml", MESSAGE, headers)
+            if denial.challenge:
+                headers["WWW-Authenticate"] = denial.challenge
+            reason = (
+                MESSAGE if denial.status == 403 else "Server failed to authenticate the request."
+            )
+            self.reply(denial.status, denial.body, "application/xml", reason, headers)
             return
         try:
             response = self._send_upstream(length)

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from app.sandbox.requests import challenge
+
 # What each built-in role lets a principal do to blob data.
 DATA_ACTIONS: dict[str, frozenset[str]] = {
     "Storage Blob Data Reader": frozenset({"read"}),
@@ -32,15 +34,18 @@ DATA_ACTIONS: dict[str, frozenset[str]] = {
 STORAGE_AUDIENCES = ("https://storage.azure.com", "https://storage.azure.com/",
                      "e406a681-f3d4-42a8-90b6-c2b029497af1")  # fmt: skip
 MESSAGE = "This request is not authorized to perform this operation using this permission."
+CHALLENGED = "The token does not satisfy the claims this data requires (authentication context)."
 
 
 @dataclass(frozen=True)
 class Denial:
-    """An Azure Storage 403: status line, headers and XML body."""
+    """An Azure Storage refusal: a 403 for want of a role, or a 401 claims challenge."""
 
     request_id: str
     body: bytes
     code: str = "AuthorizationPermissionMismatch"
+    status: int = 403
+    challenge: str | None = None  # the WWW-Authenticate header of a claims challenge
 
 
 class Roles:
@@ -53,6 +58,11 @@ class Roles:
             for a in data["storage_accounts"]
         }
         self.assignments = data["role_assignments"]
+        self.contexts = {
+            container.lower(): context
+            for context, about in data.get("authentication_contexts", {}).items()
+            for container in about["containers"]
+        }
 
     @classmethod
     def load(cls, path: Path) -> Roles:
@@ -90,9 +100,13 @@ class Roles:
         ):
             return None  # not ours to judge: Azurite answers (unknown account, wrong audience)
         scope = account + (f"/blobServices/default/containers/{parts[1]}" if len(parts) > 1 else "")
-        if self.allowed(str(claims.get("oid", "")), action, scope):
-            return None
-        return denied()
+        if not self.allowed(str(claims.get("oid", "")), action, scope):
+            return denied()
+        context = self.contexts.get("/".join(parts[:2]).lower()) if len(parts) > 1 else None
+        acrs = claims.get("acrs") if isinstance(claims.get("acrs"), list) else []
+        if context is not None and context not in acrs:
+            return claims_challenge(context, str(claims.get("tid", "organizations")))
+        return None
 
 
 def denied() -> Denial:
@@ -103,6 +117,21 @@ def denied() -> Denial:
         f"</Code><Message>{MESSAGE}\nRequestId:{request_id}\nTime:{now}</Message></Error>"
     )
     return Denial(request_id, body.encode())
+
+
+def claims_challenge(context: str, tenant: str) -> Denial:
+    """A CAE-enabled resource's 401: the token lacks the authentication context the data
+    needs; the header carries the claims an interactive sign-in must satisfy."""
+    request_id = str(uuid.uuid4())
+    header = (
+        f'Bearer authorization_uri="https://login.microsoftonline.com/{tenant}/oauth2/authorize", '
+        f'error="insufficient_claims", claims="{challenge((context,))}"'
+    )
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><Error><Code>InvalidAuthenticationInfo</Code>'
+        f"<Message>{CHALLENGED}\nRequestId:{request_id}</Message></Error>"
+    )
+    return Denial(request_id, body.encode(), "InvalidAuthenticationInfo", 401, header)
 
 
 def _bearer_claims(authorization: str | None) -> dict[str, Any] | None:

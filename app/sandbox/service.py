@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from jeepney.io.blocking import open_dbus_connection
 
-from app.sandbox import wire
+from app.sandbox import requests, wire
 from app.sandbox.bus import BUS_NAME, CONTROL_INTERFACE, INTERFACE, OBJECT_PATH, DBusServer
 from app.sandbox.directory import CLOUD_HOSTS, INTERACTION_REQUIRED, Directory, Refusal, User
 
@@ -213,15 +213,16 @@ class SandboxBroker:
     def _issue(self, user: User, params: dict[str, Any], interactive: bool) -> dict[str, Any]:
         client_id = params["clientId"]
         scopes = params["requestedScopes"]
+        asked = requests.read(params)
         tenant = self.directory.resolve(
             user, client_id, params["authority"], self._passthrough(params)
         )
         with self.lock:
             if interactive:
-                self.directory.complete_interactive(user, client_id, scopes)
+                self.directory.complete_interactive(user, client_id, scopes, asked)
             else:
-                self.directory.check_silent(user, client_id, scopes)
-        return self.directory.token_response(user, tenant, client_id, scopes)
+                self.directory.check_silent(user, client_id, scopes, asked)
+        return self.directory.token_response(user, tenant, client_id, scopes, asked)
 
     def _pick(self, params: dict[str, Any], offered: list[User], chosen: User | None) -> str | None:
         """A scripted answer if one is queued, else the chosen account, else the standing

@@ -155,6 +155,8 @@ DEMO_TREE = {
     ],
     "demo-backups": ["db/nightly-2026-11-25.bak", "db/nightly-2026-11-26.bak"],
     "demo-logs": [f"app/2026/11/{day:02d}.log" for day in range(1, 28)],
+    # Needs the authentication context c1 (directory.json): a claims challenge, then a step-up.
+    "sensitive": ["payroll/2026-11.csv"],
 }
 
 

@@ -40,9 +40,16 @@ class TokenMinter:
         return signing_input + "." + b64url(signature)
 
     def access_token(
-        self, user: Any, tenant_id: str, client_id: str, scopes: Sequence[str], now: float
+        self,
+        user: Any,
+        tenant_id: str,
+        client_id: str,
+        scopes: Sequence[str],
+        now: float,
+        extra: dict[str, Any] | None = None,
     ) -> tuple[str, int]:
-        """Returns (token, expires_on epoch seconds)."""
+        """Returns (token, expires_on epoch seconds). `extra` claims are added (xms_cc, acrs,
+        cnf)."""
         audience, scp = split_scopes(scopes)
         iat = int(now)
         exp = iat + self.lifetime_s
@@ -64,6 +71,7 @@ class TokenMinter:
             "tid": tenant_id,
             "uti": uuid.uuid4().hex[:22],
             "ver": "1.0",
+            **(extra or {}),
         }
         return self._sign(claims), exp
 

@@ -24,6 +24,7 @@ from app.core.accounts import CONSUMERS_TENANT, MSA_PASSTHROUGH_TENANT, Account
 from app.core.configuration import WELL_KNOWN_TENANTS
 from app.core.matrix import MatrixSpec, ScopeSet
 from app.core.profile import Profile, parse_profile, validate
+from app.core.request_options import OptionError, parse_claims, parse_pop
 
 SCOPE_SETS: tuple[ScopeSet, ...] = (
     ("storage", ("https://storage.azure.com/.default",)),
@@ -90,7 +91,25 @@ class AxesPanel(QWidget):
         self.scope_edit.setAccessibleName("Add a scope set")
         self.scope_error = self._error_label()
         self.scope_edit.returnPressed.connect(self.add_scopes)
+        self._options(profile)
         self._layout()
+
+    def _options(self, profile: Profile) -> None:
+        """The request options every cell asks with, starting from the profile's."""
+        self.force_refresh = QCheckBox("Force refresh (skip the runtime's cache)")
+        self.force_refresh.setChecked(profile.force_refresh)
+        self.cp1 = QCheckBox("Client capability cp1 (CAE)")
+        self.cp1.setChecked("cp1" in profile.client_capabilities)
+        pop = profile.pop
+        self.pop = QLineEdit(
+            " ".join(p for p in (pop.method, pop.url, pop.nonce) if p) if pop else ""
+        )
+        self.pop.setPlaceholderText("PoP: GET https://host/path [nonce]")
+        self.pop.setAccessibleName("Proof of possession: method, URL and nonce")
+        self.claims = QLineEdit(profile.claims)
+        self.claims.setPlaceholderText("Claims challenge (header, base64 or JSON)")
+        self.claims.setAccessibleName("Claims challenge")
+        self.options_error = self._error_label()
 
     @staticmethod
     def _error_label() -> QLabel:
@@ -108,12 +127,14 @@ class AxesPanel(QWidget):
             ("Tenants", [self.tenants, self.tenant_edit, self.tenant_error]),
             ("MSA passthrough", [self._row(self.passthrough_off, self.passthrough_on)]),
             ("Scope sets", [self.scopes, self.scope_edit, self.scope_error]),
-        ):
+            ("Request options", [self.force_refresh, self.cp1, self.pop, self.claims,
+                                 self.options_error]),
+        ):  # fmt: skip
             group = QGroupBox(title)
             inner = QVBoxLayout(group)
             for widget in widgets:
                 inner.addWidget(widget)
-            layout.addWidget(group, 0 if title == "MSA passthrough" else 1)
+            layout.addWidget(group, 0 if title in ("MSA passthrough", "Request options") else 1)
 
     @staticmethod
     def _row(*widgets: QWidget) -> QWidget:
@@ -151,7 +172,8 @@ class AxesPanel(QWidget):
         self.scope_error.hide()
 
     def spec(self) -> MatrixSpec | None:
-        """The matrix chosen, or None when an axis has nothing chosen."""
+        """The matrix chosen, or None when an axis has nothing chosen; OptionError (shown
+        beside the options) for a request option that is wrong."""
         passthrough = tuple(
             value
             for value, box in ((False, self.passthrough_off), (True, self.passthrough_on))
@@ -162,6 +184,16 @@ class AxesPanel(QWidget):
         scope_sets = self.scopes.checked()
         if not (accounts and tenants and passthrough and scope_sets):
             return None
+        self.options_error.hide()
+        try:
+            method, _, rest = self.pop.text().strip().partition(" ")
+            url, _, nonce = rest.strip().partition(" ")
+            pop = parse_pop(method, url, nonce.strip())
+            claims = parse_claims(self.claims.text())
+        except OptionError as exc:
+            self.options_error.setText(str(exc))
+            self.options_error.show()
+            raise
         return MatrixSpec(
             self.profile.client_id,
             self.profile.authority_host,
@@ -169,6 +201,10 @@ class AxesPanel(QWidget):
             passthrough,
             tuple(scope_sets),
             tuple(a.username for a in accounts),
+            pop,
+            self.force_refresh.isChecked(),
+            claims,
+            ("cp1",) if self.cp1.isChecked() else (),
         )
 
     def chosen_accounts(self) -> list[Account]:

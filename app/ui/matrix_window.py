@@ -35,6 +35,7 @@ from app.core.errors import BrokerError
 from app.core.matrix import Cell, MatrixRun, MatrixSpec, cells
 from app.core.matrix_export import to_csv, to_json, to_markdown
 from app.core.outcomes import Kind, Outcome, of_error, of_token
+from app.core.request_options import OptionError
 from app.ui.account_actions import AccountActions
 from app.ui.compare import CompareDialog
 from app.ui.matrix_axes import AxesPanel
@@ -143,7 +144,11 @@ class MatrixWindow(QMainWindow):
 
     # ---- running -----------------------------------------------------------------------------
     def start(self) -> None:
-        spec = self.axes.spec()
+        try:
+            spec = self.axes.spec()
+        except OptionError as exc:
+            self.asking.setText(f"A request option is wrong: {exc}.")
+            return
         if spec is None:
             self.asking.setText(
                 "Choose at least one account, tenant, passthrough value and scope set."

@@ -100,3 +100,33 @@ def test_an_unreadable_file(tmp_path: Path):
     (tmp_path / "bad.toml").write_bytes(b"\xff\xfe tenants")
     with pytest.raises(MatrixFileError, match="not UTF-8"):
         load_matrix(tmp_path / "bad.toml")
+
+
+def test_request_options_apply_to_every_cell(tmp_path: Path):
+    text = C + 'force_refresh = true\nclient_capabilities = ["cp1"]\n'
+    text += 'claims = \'{"access_token": {"acrs": {"essential": true, "value": "c1"}}}\'\n'
+    text += 'pop = {method = "get", url = "https://h.example/c/b", nonce = "n"}\n' + S
+    spec = load_matrix(write(tmp_path, text)).spec
+    (config,) = spec.configurations()
+    assert config.force_refresh and config.capabilities == ("cp1",)
+    assert config.pop is not None and (config.pop.method, config.pop.path) == ("GET", "/c/b")
+    assert '"acrs"' in config.claims
+    assert (
+        config.options
+        == "PoP GET https://h.example/c/b, force refresh, capabilities cp1, claims challenge"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (C + "force_refresh = 1\n" + S, ":2: force_refresh: must be true or false"),
+        (C + 'pop = {method = "GET"}\n' + S, ":2: pop: A PoP method needs the PoP URL"),
+        (C + 'pop = {verb = "GET"}\n' + S, ":2: pop: must be {method"),
+        (C + 'claims = "nope!"\n' + S, ":2: claims: Claims must be a WWW-Authenticate header"),
+        (C + 'client_capabilities = ["cp9"]\n' + S, ":2: client_capabilities: Unknown client"),
+    ],
+)
+def test_request_option_mistakes_name_the_line(tmp_path: Path, text: str, message: str):
+    with pytest.raises(MatrixFileError, match=message):
+        load_matrix(write(tmp_path, text))

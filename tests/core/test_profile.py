@@ -35,6 +35,13 @@ def test_fields_match_to_dict_keys() -> None:
         "scopes",
         "msa_passthrough",
         "use_default_account",
+        "pop_method",
+        "pop_url",
+        "pop_nonce",
+        "force_refresh",
+        "claims",
+        "client_capabilities",
+        "login_hint",
     )
     assert tuple(Profile().to_dict()) == FIELDS
 
@@ -418,6 +425,24 @@ FIELD_TEXT = {
     "custom_authority_host": st.sampled_from(["true", "no", True, False, "2"]),
     "msa_passthrough": st.sampled_from(["true", "False", "YES", "no", "1", "0", "on", True]),
     "use_default_account": st.sampled_from(["true", "False", "YES", "no", "1", "0", "", False]),
+    "pop_method": st.sampled_from(["", "GET", "post", "FETCH"]),
+    "pop_url": st.one_of(st.just(""), st.builds("https://{}/p".format, DOMAINS), st.text()),
+    "pop_nonce": st.one_of(st.just(""), st.text(max_size=12)),
+    "force_refresh": st.sampled_from(["true", "no", True, False, "maybe"]),
+    "claims": st.one_of(
+        st.just(""),
+        st.sampled_from(
+            [
+                '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}',
+                'Bearer error="insufficient_claims", claims="e30"',
+                "[1]",
+                "e30",
+            ]
+        ),
+        st.text(),
+    ),
+    "client_capabilities": st.one_of(st.sampled_from(["", "cp1", "cp1 cp2", ["cp1"]]), st.text()),
+    "login_hint": st.one_of(st.just(""), st.emails(), st.text()),
 }
 
 
