@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from app.core.errors import (
+    BrokerBusy,
     BrokerError,
     BrokerTimeout,
     BrokerUnavailable,
@@ -322,9 +323,16 @@ def _unknown_aadsts(code: int) -> Guidance:
 
 def explain(error: BaseException) -> Guidance:
     """Guidance for an exception. Never copies arbitrary exception text (it may hold tokens)."""
+    from app.core import broker_guidance  # builds on this module
+
+    if isinstance(error, BrokerBusy):
+        return broker_guidance.for_busy(error)
     if isinstance(error, BrokerTimeout):
         return TIMEOUT_GUIDANCE
     if isinstance(error, BrokerError):
+        unreachable = broker_guidance.for_dbus_error(error.dbus_error or "")
+        if unreachable is not None:
+            return unreachable
         code = error.aadsts
         known = for_aadsts(code) if code is not None else None
         return known if known is not None else for_status(error.status)
