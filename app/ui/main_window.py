@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import guidance
-from app.core.accounts import Account, AccountRecord, TokenResult
+from app.core.accounts import Account, AccountListing, AccountRecord, TokenResult
 from app.core.broker import Broker, set_pii_logging
 from app.core.errors import BrokerError, BrokerUnavailable, BrokerUnavailableError
 from app.core.profile import Profile
 from app.core.store import Store
 from app.ui.accounts_model import ERROR, FRESH, NEEDS_SIGN_IN, UNUSABLE, AccountsModel
+from app.ui.broker_state import AccountsNote, waiting_note
 from app.ui.diagnostics import DiagnosticsDock, versions
 from app.ui.icons import icon
 from app.ui.profile_bar import ProfileBar
@@ -173,6 +174,8 @@ class MainWindow(QMainWindow):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        self.accounts_note = AccountsNote()
+        left_layout.addWidget(self.accounts_note)
         left_layout.addWidget(self.filter)
         left_layout.addWidget(self.table, 1)
         self.splitter = QSplitter()
@@ -337,7 +340,7 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self.current = self.runner.run(label, fn, done, failed or self._failed(label))
         self.current.finished.connect(self._finished)
-        self.busy_label.setText(f"{label}…")
+        self.busy_label.setText(f"{label}…{waiting_note(self.broker)}")
         self.cancel_button.show()
         self._update_actions()
         return True
@@ -366,6 +369,7 @@ class MainWindow(QMainWindow):
                 return
             advice = guidance.explain(error)
             self.banner.show_guidance(advice, label)
+            self.accounts_note.failed(advice)
             if account is not None:
                 state = NEEDS_SIGN_IN if advice.needs_interaction else ERROR
                 if isinstance(error, BrokerError) and error.aadsts in (50020, 700016, 90002):
@@ -386,12 +390,13 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         profile = self.profile
         self._start(
-            "Listing accounts", lambda: self.broker.discover_accounts(profile), self._listed
+            "Listing accounts", lambda: self.broker.list_accounts(profile), self._listed
         )
 
-    def _listed(self, accounts: list[Account]) -> None:
+    def _listed(self, listing: AccountListing) -> None:
+        self.accounts_note.listing(listing)
         forgotten = set(self.data.forgotten.get(self.profile.name, []))
-        accounts = [a for a in accounts if a.home_account_id not in forgotten]
+        accounts = [a for a in listing.accounts if a.home_account_id not in forgotten]
         selected = self.selected()
         active_id = self.active.home_account_id if self.active else None
         self.model.set_accounts(accounts, active_id)
