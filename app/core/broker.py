@@ -176,6 +176,11 @@ class Broker:
         behind, or None. Never blocks."""
         return calls.busy_with()
 
+    @staticmethod
+    def stop_waiting() -> None:
+        """Calls waiting for the broker to finish an earlier request give up (BrokerBusy)."""
+        calls.stop_waiting()
+
     def _rt(self) -> ModuleType:
         loaded = load_runtime()
         if isinstance(loaded, BrokerUnavailable):

@@ -46,6 +46,7 @@ class _Register:
         self.changed = threading.Condition()
         self.calls: list[_Call] = []
         self.late_answers_dropped = 0
+        self.stops = 0  # stop_waiting() calls so far
 
     def add(self, call: _Call) -> None:
         with self.changed:
@@ -83,11 +84,16 @@ class _Register:
             return None if oldest is call else oldest
 
     def wait_behind(self, call: _Call, limit: float) -> bool:
-        """Until `call` is answered or every call before it is; False after `limit` s."""
+        """Until `call` is answered or every call before it is (True), or `limit` s pass or
+        stop_waiting() is called (False)."""
+
+        def free() -> bool:
+            return call.done.is_set() or self.earlier(call) is None
+
         with self.changed:
-            return self.changed.wait_for(
-                lambda: call.done.is_set() or self.earlier(call) is None, limit
-            )
+            stops = self.stops
+            self.changed.wait_for(lambda: free() or self.stops != stops, limit)
+            return free()
 
 
 _register = _Register()
@@ -103,6 +109,14 @@ def busy_with() -> tuple[str, float] | None:
     new call that needs the broker will wait behind it. Never blocks (the GUI thread asks)."""
     oldest = _register.earlier()
     return None if oldest is None else (oldest.operation, time.monotonic() - oldest.started)
+
+
+def stop_waiting() -> None:
+    """Calls waiting behind an earlier request give up now (BrokerBusy), which frees their
+    threads: the user chose Cancel."""
+    with _register.changed:
+        _register.stops += 1
+        _register.changed.notify_all()
 
 
 def call_native(

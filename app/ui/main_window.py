@@ -359,6 +359,7 @@ class MainWindow(QMainWindow):
     def cancel(self) -> None:
         if self.current is not None:
             self.current.cancel()  # the broker's late answer will be dropped
+            self.broker.stop_waiting()  # and a call queued behind an earlier one gives up
 
     def _failed(
         self, label: str, account: Account | None = None
@@ -389,9 +390,7 @@ class MainWindow(QMainWindow):
     # ---- actions -----------------------------------------------------------------------------
     def refresh(self) -> None:
         profile = self.profile
-        self._start(
-            "Listing accounts", lambda: self.broker.list_accounts(profile), self._listed
-        )
+        self._start("Listing accounts", lambda: self.broker.list_accounts(profile), self._listed)
 
     def _listed(self, listing: AccountListing) -> None:
         self.accounts_note.listing(listing)

@@ -354,6 +354,34 @@ def test_broker_still_busy_with_an_earlier_request(known, control):
         wait_until_the_broker_is_free()
 
 
+def test_stop_waiting_frees_a_call_queued_behind_a_held_request(known, control):
+    """What the window's Cancel does: without it this call would wait (up to a minute) for
+    the held request and then get its token."""
+    patient = Broker(timeout=0.3, busy_timeout=60)
+    control.delay("acquireTokenSilently", 6.0)
+    outcome: list[BaseException | object] = []
+    try:
+        with pytest.raises(BrokerTimeout):
+            patient.acquire_token_silently(known["diego"], Profile(), (unique_scope(),))
+
+        def queued() -> None:
+            try:
+                outcome.append(
+                    patient.acquire_token_silently(known["lee"], Profile(), (unique_scope(),))
+                )
+            except BaseException as exc:
+                outcome.append(exc)
+
+        worker = threading.Thread(target=queued)
+        worker.start()
+        while worker.is_alive():  # until it is waiting behind the held request and gives up
+            Broker.stop_waiting()
+            worker.join(0.05)
+        assert isinstance(outcome[0], BrokerBusy)
+    finally:
+        wait_until_the_broker_is_free()
+
+
 def test_sandbox_audience_follows_the_scope():
     assert split_scopes(["https://storage.azure.com/.default"]) == (
         "https://storage.azure.com",
