@@ -69,13 +69,14 @@ class _Register:
             call.value, call.error = value, error
             call.done.set()
 
-    def abandon(self, call: _Call) -> bool:
-        """True if the deadline won (no answer had arrived)."""
+    def abandon(self, call: _Call) -> tuple[bool, _Call | None]:
+        """Whether the deadline won (no answer had arrived), and the oldest earlier call
+        still unanswered then."""
         with self.changed:
             if call.done.is_set():
-                return False
+                return False, None
             call.abandoned = True
-            return True
+            return True, self.earlier(call)
 
     def earlier(self, call: _Call | None = None) -> _Call | None:
         """The oldest unanswered call started before `call` (before now if None)."""
@@ -151,12 +152,12 @@ def call_native(
             logger.info("%s waits for the broker to answer %s", operation, earlier.operation)
             if _register.wait_behind(call, busy_timeout):
                 call.done.wait(timeout)
-    if not call.done.is_set() and _register.abandon(call):
+    gave_up, earlier = _register.abandon(call)
+    if gave_up:
         try:
             handle.cancel_async_operation()
         except Exception:  # best effort; the native call may not be cancellable
             logger.debug("cancel_async_operation failed for %s", operation, exc_info=True)
-        earlier = _register.earlier(call)
         if earlier is not None:
             now = time.monotonic()
             waited, age = now - call.started, now - earlier.started

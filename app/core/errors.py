@@ -73,6 +73,7 @@ class BrokerBusy(BrokerTimeout):
             f"{operation} waited {seconds:.0f} s behind an earlier request ({earlier}, started "
             f"{earlier_age:.0f} s ago) that the broker has not answered"
         )
+        self.args = (f"Busy: {self.context}",)
 
 
 @dataclass(frozen=True)
