@@ -8,7 +8,9 @@ RSS growth per broker operation of each, and their difference with its noise (tw
 errors of the per-block figures). Targets: the app's growth per operation <= the raw
 runtime's (within that noise); 0 failures; threads flat.
 
-    .venv/bin/python benchmarks/soak.py [--cycles 1000] [--warm-up 50]
+    .venv/bin/python benchmarks/soak.py [--cycles 1000] [--warm-up 50] [--tracemalloc]
+
+--tracemalloc also prints how much of the growth is Python's own heap (it slows the run).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import gc
 import math
 import os
 import statistics
+import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
@@ -48,12 +51,13 @@ class Side:
         self.cycle = cycle
         self.cycles = self.failures = 0
         self.blocks: list[float] = []  # RSS growth per operation (kB) of each block
+        self.python_growth = 0  # bytes, with --tracemalloc
         self.first_error = ""
 
     def run(self, cycles: int, first: int) -> int:
         """`cycles` cycles; the RSS growth (bytes) over them."""
         gc.collect()
-        before = rss()
+        before, python_before = rss(), tracemalloc.get_traced_memory()[0]
         for i in range(first, first + cycles):
             try:
                 self.cycle(SIGNED_IN_AND_OUT[i % len(SIGNED_IN_AND_OUT)])
@@ -61,6 +65,7 @@ class Side:
                 self.failures += 1
                 self.first_error = self.first_error or f"{type(exc).__name__}: {exc}"
         gc.collect()
+        self.python_growth += tracemalloc.get_traced_memory()[0] - python_before
         return rss() - before
 
 
@@ -68,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cycles", type=int, default=1000, help="cycles for each of app and raw")
     parser.add_argument("--warm-up", type=int, default=50)
+    parser.add_argument("--tracemalloc", action="store_true")
     args = parser.parse_args()
     sandbox = start_sandbox()
     control = sandbox.control
@@ -107,7 +113,11 @@ def main() -> None:
         sides = [Side("app", app_cycle), Side("raw", raw_cycle)]
         for side in sides:
             side.run(args.warm_up, 0)  # its failures count too
-        threads_at_start = most_threads = threads()
+        thread_counts = [threads()]  # after the warm-up, then after every block
+        if args.tracemalloc:
+            tracemalloc.start()
+            for side in sides:
+                side.python_growth = 0
         print(
             f"{'side':4} {'cycles':>6} {'failures':>8} {'threads':>7} {'fds':>5} "
             f"{'RSS MB':>8} {'block kB/op':>11}"
@@ -119,7 +129,7 @@ def main() -> None:
                 per_op = side.run(block, done) / (block * OPERATIONS_PER_CYCLE) / 1024
                 side.cycles += block
                 side.blocks.append(per_op)
-                most_threads = max(most_threads, threads())
+                thread_counts.append(threads())
                 print(
                     f"{side.label:4} {side.cycles:>6} {side.failures:>8} {threads():>7} "
                     f"{fds():>5} {rss() / 2**20:>8.1f} {per_op:>11.1f}",
@@ -128,16 +138,28 @@ def main() -> None:
             done += block
     finally:
         sandbox.stop()
-    print(f"threads: {threads_at_start} after the warm-up, at most {most_threads} after a block")
+    print(
+        f"threads: {thread_counts[0]} after the warm-up, {min(thread_counts)}-"
+        f"{max(thread_counts)} over the run, {thread_counts[-1]} at the end"
+    )
     for side in sides:
         print(
             f"{side.label}: {side.cycles} cycles, {side.failures} failures, RSS growth "
             f"{statistics.mean(side.blocks):.1f} kB per operation"
             + (f"; first failure: {side.first_error}" if side.failures else "")
+            + (
+                f"; Python heap {side.python_growth / (side.cycles * OPERATIONS_PER_CYCLE):+.0f} "
+                "B per operation"
+                if args.tracemalloc
+                else ""
+            )
         )
     app, raw = sides
     difference = statistics.mean(app.blocks) - statistics.mean(raw.blocks)
-    noise = 2 * math.sqrt(sum(statistics.pvariance(s.blocks) / len(s.blocks) for s in sides))
+    # Two standard errors of the difference (none to estimate from a single block).
+    noise = 2 * math.sqrt(
+        sum(statistics.variance(s.blocks) / len(s.blocks) for s in sides if len(s.blocks) > 1)
+    )
     met = difference <= noise and not app.failures and not raw.failures
     print(
         f"app - raw: {difference:+.1f} kB per operation (noise +/- {noise:.1f}); target (app <= "
