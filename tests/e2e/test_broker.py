@@ -96,7 +96,9 @@ def test_silent_token_for_each_work_account(broker, known, who, tenant):
     assert token["ver"] == "1.0" and token["idtyp"] == "user"
     assert token["exp"] - token["iat"] == 3600 and token["nbf"] == token["iat"]
     assert result.granted_scopes == STORAGE
-    assert 3500 < result.expires_in() <= 3600
+    # The runtime may answer from a token another test got minutes ago: its own claims say
+    # when it expires, not the wall clock.
+    assert result.expires_on == token["exp"] and 0 < result.expires_in() <= 3600
     assert claims(result.id_token)["aud"] == Profile().client_id
     assert "access_token" not in repr(result) and result.access_token not in repr(result)
 
