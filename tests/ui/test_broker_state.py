@@ -3,12 +3,10 @@ sandbox. (A broker that died is shown in a process of its own: tests/e2e/test_de
 
 from __future__ import annotations
 
-import time
-
 from app.core.broker import Broker
 from app.core.profile import Profile
 from app.ui.accounts_model import FRESH
-from tests.helpers import unique_scope
+from tests.helpers import unique_scope, wait_until_the_broker_is_free
 from tests.ui.helpers import idle, new_window, row, select, use_profile
 
 
@@ -37,9 +35,7 @@ def test_a_call_queued_behind_a_held_request_says_so_and_then_gets_its_answer(
         assert not window.banner.isVisible()
     finally:
         window.sandbox_picker.stop()
-        deadline = time.monotonic() + 30
-        while Broker.busy_with() is not None and time.monotonic() < deadline:
-            qtbot.wait(50)
+        wait_until_the_broker_is_free()
 
 
 def test_a_listing_the_broker_answered_shows_no_note(qtbot, sandbox, control, tmp_path):
