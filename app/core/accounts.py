@@ -10,7 +10,7 @@ import json
 import reprlib
 import time
 from dataclasses import astuple, dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 if TYPE_CHECKING:
     from app.core.profile import Profile
@@ -69,6 +69,22 @@ class Account:
             realm=native.get_realm(),
             environment=native.get_environment(),
         )
+
+
+@dataclass(frozen=True)
+class AccountListing:
+    """The accounts a listing returned, and whether they came from the broker.
+
+    When the broker is gone, or after it failed (the runtime then holds off asking it for
+    about two minutes, measured with 0.20.7), the runtime still reports success with the
+    accounts in its own cache. `unreachable` then says why the list may be out of date: the
+    D-Bus error met ("ServiceUnknown": the broker is not running), or CACHE_ONLY.
+    """
+
+    CACHE_ONLY: ClassVar[str] = "cache-only"
+
+    accounts: list[Account]
+    unreachable: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,16 @@
 """The only module that imports pymsalruntime: our door to the OS authentication broker.
 
-Every call runs the native asynchronous API with our own deadline. The native library can
-block ~300 s on a broker that never answers and cancel_async_operation() does not cut silent
-calls short (notes/broker-dbus.md), so callers get a BrokerTimeout when our deadline passes and
-the late callback is dropped. Callbacks arrive on a native thread; everything is copied out of
-the native objects inside the callback. Blocking calls: run them off the GUI thread.
+Every call runs the native asynchronous API with our own deadline (app/core/calls.py). The
+native library can block ~300 s on a broker that never answers and cancel_async_operation()
+does not cut silent calls short (notes/broker-dbus.md), so callers get a BrokerTimeout when our
+deadline passes and the late callback is dropped. Callbacks arrive on a native thread;
+everything is copied out of the native objects inside the callback. Blocking calls: run them
+off the GUI thread.
+
+Native calls are kept to the minimum an operation needs: the native account objects the
+runtime hands us (listings, sign-ins, reads) are held, with the result object that owns each,
+so a silent call or sign-out does not read the account again first (a read costs ~13-55 ms
+and ~19 kB of native memory the runtime never returns, measured with 0.20.7).
 """
 
 from __future__ import annotations
@@ -16,8 +22,10 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any, TypeVar
 
-from app.core.accounts import Account, TokenResult
-from app.core.errors import BrokerError, BrokerTimeout, BrokerUnavailable, BrokerUnavailableError
+from app.core import calls, unavailable
+from app.core.accounts import Account, AccountListing, TokenResult
+from app.core.errors import BrokerError, BrokerUnavailable, BrokerUnavailableError, dbus_error_in
+from app.core.held import Held, HeldAccounts
 from app.core.profile import Profile
 
 logger = logging.getLogger(__name__)
@@ -31,14 +39,35 @@ REDIRECT_URI = (
     if sys.platform == "darwin"
     else "https://login.microsoftonline.com/common/oauth2/nativeclient"
 )
-LINUX_LIBRARIES = (
-    "libwebkit2gtk-4.1-0 libjavascriptcoregtk-4.1-0 libgtk-3-0 libsoup-3.0-0 libsecret-1-0 "
-    "libcurl4 libfido2-1 libdbus-1-3 libuuid1 libx11-6 libubsan1"
-)
 
 _runtime: ModuleType | BrokerUnavailable | None = None
 _runtime_lock = threading.Lock()
 _pii_logging = False
+
+
+class _DBusErrors:
+    """D-Bus errors the runtime logged. A listing reports success with the runtime's cached
+    accounts even when the broker could not be reached; only its log says so (the line comes
+    before the call's callback, on the same native thread)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.count = 0
+        self.last: str | None = None
+
+    def note(self, message: str) -> None:
+        name = dbus_error_in(message)
+        if name:
+            with self.lock:
+                self.count += 1
+                self.last = name
+
+    def since(self, count: int) -> str | None:
+        with self.lock:
+            return self.last if self.count > count else None
+
+
+_dbus_errors = _DBusErrors()
 
 
 def load_runtime() -> ModuleType | BrokerUnavailable:
@@ -60,43 +89,13 @@ def _import_runtime() -> ModuleType | BrokerUnavailable:
         import pymsalruntime
     except ImportError as exc:
         if not isinstance(exc, OSError):  # PyInstallerImportError is both
-            return BrokerUnavailable(
-                "wheel-missing",
-                f"The broker runtime (pymsalruntime) is not installed: {exc}",
-                "Install it with: pip install pymsalruntime==0.20.7 (there is no wheel for "
-                "Linux on ARM). On Windows, reinstall the app.",
-            )
-        return _missing_libraries(exc)
+            return unavailable.wheel_missing(exc)
+        return unavailable.missing_libraries(exc)
     except OSError as exc:
-        return _missing_libraries(exc)
+        return unavailable.missing_libraries(exc)
     except RuntimeError as exc:
-        return BrokerUnavailable("no-broker", f"No broker answered: {exc}", _no_broker_remedy())
+        return unavailable.no_broker(exc)
     return pymsalruntime  # type: ignore[no-any-return]
-
-
-def _missing_libraries(exc: BaseException) -> BrokerUnavailable:
-    if sys.platform.startswith("linux"):
-        remedy = f"Install the system libraries it needs: sudo apt-get install {LINUX_LIBRARIES}"
-    else:
-        remedy = "Reinstall the app: its broker runtime library (msalruntime) is missing."
-    if getattr(sys, "frozen", False):
-        remedy += " This build may not have collected the msalruntime library."
-    return BrokerUnavailable(
-        "system-libraries", f"The broker runtime library could not be loaded: {exc}", remedy
-    )
-
-
-def _no_broker_remedy() -> str:
-    if sys.platform.startswith("linux"):
-        return (
-            "Install and sign in to the Microsoft Identity Broker (package "
-            "microsoft-identity-broker, with Intune Company Portal), make sure a D-Bus session "
-            "bus and a Secret Service (gnome-keyring) are running, then restart the app. Or "
-            "start the app with --sandbox to try it with simulated accounts."
-        )
-    if sys.platform == "darwin":
-        return "Install Company Portal (version 5.2404.0 or later) and restart the app."
-    return "Web Account Manager needs Windows 10 or later; restart the app or Windows."
 
 
 def _register_native_logging(runtime: ModuleType) -> None:
@@ -110,6 +109,8 @@ def _register_native_logging(runtime: ModuleType) -> None:
     }
 
     def log(message: str, level: Any) -> None:
+        if "DBus.Error." in message:
+            _dbus_errors.note(message)
         native_logger.log(levels.get(level, logging.DEBUG), "%s", message)
 
     # Keep the handle: releasing it unregisters the callback.
@@ -127,36 +128,6 @@ def set_pii_logging(enabled: bool) -> None:
         loaded.set_is_pii_enabled(1 if enabled else 0)
 
 
-class _Pending:
-    """One native call in flight: the first of (answer, deadline) wins; a late answer is
-    dropped."""
-
-    def __init__(self, operation: str) -> None:
-        self.operation = operation
-        self.done = threading.Event()
-        self.lock = threading.Lock()
-        self.abandoned = False
-        self.value: Any = None
-        self.error: BaseException | None = None
-
-    def settle(self, value: Any = None, error: BaseException | None = None) -> None:
-        with self.lock:
-            if self.abandoned:
-                Broker.late_answers_dropped += 1
-                logger.info("dropped a late answer to %s", self.operation)
-                return
-            self.value, self.error = value, error
-            self.done.set()
-
-    def abandon(self) -> bool:
-        """True if the deadline won (no answer had arrived)."""
-        with self.lock:
-            if self.done.is_set():
-                return False
-            self.abandoned = True
-            return True
-
-
 def _check(result: Any) -> None:
     error = result.get_error()
     if error:
@@ -169,26 +140,22 @@ def _check(result: Any) -> None:
         )
 
 
-def _token_result(result: Any) -> TokenResult:
-    _check(result)
-    return TokenResult(
-        account=Account.from_native(result.get_account()),
-        access_token=result.get_access_token(),
-        id_token=result.get_raw_id_token(),
-        expires_on=int(result.get_access_token_expiry_time()),
-        granted_scopes=tuple(result.get_granted_scopes() or ()),
-    )
-
-
 class Broker:
     """Synchronous, deadline-bound calls to the broker. Raises BrokerError (typed with the
-    native status), BrokerTimeout, or BrokerUnavailableError when the broker is unavailable."""
+    native status), BrokerTimeout (BrokerBusy when an earlier request still held the broker),
+    or BrokerUnavailableError when the broker is unavailable.
 
-    late_answers_dropped = 0  # across instances: a late native callback has no owner left
+    `busy_timeout`: how much longer a call whose deadline passed waits for the broker to answer
+    an earlier request it is queued behind (the runtime gives up on a held request after
+    ~300 s by itself)."""
 
-    def __init__(self, timeout: float = 30.0, interactive_timeout: float = 600.0) -> None:
+    def __init__(
+        self, timeout: float = 30.0, interactive_timeout: float = 600.0, busy_timeout: float = 300.0
+    ) -> None:
         self.timeout = timeout
         self.interactive_timeout = interactive_timeout
+        self.busy_timeout = busy_timeout
+        self._held = HeldAccounts()
 
     @property
     def unavailable(self) -> BrokerUnavailable | None:
@@ -203,40 +170,38 @@ class Broker:
         thread asks this: loading talks to the broker, and the first broker call loads it)."""
         return _runtime if isinstance(_runtime, BrokerUnavailable) else None
 
+    @staticmethod
+    def busy_with() -> tuple[str, float] | None:
+        """The earlier request (operation, seconds since it started) a new call would wait
+        behind, or None. Never blocks."""
+        return calls.busy_with()
+
+    @staticmethod
+    def stop_waiting() -> None:
+        """Calls waiting for the broker to finish an earlier request give up (BrokerBusy)."""
+        calls.stop_waiting()
+
     def _rt(self) -> ModuleType:
         loaded = load_runtime()
         if isinstance(loaded, BrokerUnavailable):
             raise BrokerUnavailableError(loaded)
         return loaded
 
-    def _await(
+    def _call(
         self,
         operation: str,
         start: Callable[[Callable[[Any], None]], Any],
         extract: Callable[[Any], T],
         timeout: float | None = None,
+        keep: tuple[Any, ...] = (),
     ) -> T:
         timeout = self.timeout if timeout is None else timeout
-        pending = _Pending(operation)
-
-        def callback(result: Any) -> None:
-            try:
-                pending.settle(value=extract(result))
-            except BaseException as exc:  # a raising callback would leave the caller waiting
-                pending.settle(error=exc)
-
-        handle = start(callback)
-        if not pending.done.wait(timeout) and pending.abandon():
-            try:
-                handle.cancel_async_operation()
-            except Exception:  # best effort; the native call may not be cancellable
-                logger.debug("cancel_async_operation failed for %s", operation, exc_info=True)
-            raise BrokerTimeout(operation, timeout)
-        if pending.error is not None:
-            raise pending.error
-        return pending.value  # type: ignore[no-any-return]
+        return calls.call_native(operation, start, extract, timeout, self.busy_timeout, keep)
 
     def _params(self, profile: Profile, scopes: Sequence[str] | None) -> Any:
+        # A new object per call: measured, reusing one saves no native memory (nor does a
+        # fixed correlation id, or no log callback), and a shared one would be used by two
+        # threads at once.
         params = self._rt().MSALRuntimeAuthParameters(profile.client_id, profile.authority)
         params.set_requested_scopes(list(scopes or profile.scopes))
         params.set_redirect_uri(REDIRECT_URI)
@@ -244,47 +209,77 @@ class Broker:
             params.set_additional_parameter("msal_request_type", "consumer_passthrough")
         return params
 
-    # ---- accounts --------------------------------------------------------------------------
-    def discover_accounts(self, profile: Profile) -> list[Account]:
-        """Accounts the broker knows for this client. A failing broker also yields []."""
+    def _token_result(self, result: Any) -> TokenResult:
+        """Copied out in the callback; the account's native object is kept for later calls
+        unless one is already held (a listing's: no need to keep the token's result alive)."""
+        _check(result)
+        native = result.get_account()
+        token = TokenResult(
+            account=Account.from_native(native),
+            access_token=result.get_access_token(),
+            id_token=result.get_raw_id_token(),
+            expires_on=int(result.get_access_token_expiry_time()),
+            granted_scopes=tuple(result.get_granted_scopes() or ()),
+        )
+        self._held.hold(token.account.account_id, Held(result, native), replace=False)
+        return token
 
-        def extract(result: Any) -> list[Account]:
+    # ---- accounts --------------------------------------------------------------------------
+    def list_accounts(self, profile: Profile) -> AccountListing:
+        """Accounts the broker knows for this client, and whether the broker itself answered
+        (see AccountListing). A failing broker also yields []."""
+
+        def extract(result: Any) -> tuple[list[Account], bool]:
             _check(result)
-            return [Account.from_native(a) for a in result.get_accounts() or []]
+            natives = {n.get_account_id(): n for n in result.get_accounts() or []}
+            self._held.replace_all(result, natives)
+            accounts = [Account.from_native(n) for n in natives.values()]
+            telemetry = result.get_telemetry_data() or {}
+            return accounts, telemetry.get("broker_app_used") != "false"
 
         rt = self._rt()
-        return self._await(
+        errors_before = _dbus_errors.count
+        accounts, asked = self._call(
             "discover accounts",
             lambda cb: rt.discover_accounts(profile.client_id, _cid(), cb),
             extract,
         )
+        unreachable = _dbus_errors.since(errors_before) or (
+            None if asked else AccountListing.CACHE_ONLY
+        )
+        if unreachable:
+            logger.warning("the broker did not list the accounts (%s): cached list", unreachable)
+        return AccountListing(accounts, unreachable)
 
-    def _native_account(self, account_id: str, profile: Profile | None = None) -> Any:
-        """The native account object, read through the runtime's cache; the cache is filled by
-        discovery, so on AccountNotFound discover once and read again."""
+    def discover_accounts(self, profile: Profile) -> list[Account]:
+        return self.list_accounts(profile).accounts
+
+    def _read(self, account_id: str) -> Held:
         rt = self._rt()
 
-        def read() -> Any:
-            def extract(result: Any) -> Any:
-                _check(result)
-                return (result, result.get_account())  # keep the result alive with its account
+        def extract(result: Any) -> Held:
+            _check(result)
+            native = Held(result, result.get_account())
+            self._held.hold(account_id, native)
+            return native
 
-            return self._await(
-                "read account",
-                lambda cb: rt.read_account_by_id(account_id, _cid(), cb),
-                extract,
-            )[1]
+        return self._call(
+            "read account", lambda cb: rt.read_account_by_id(account_id, _cid(), cb), extract
+        )
 
+    def _native_account(self, account_id: str, profile: Profile | None = None) -> Held:
+        """The native account held, else read through the runtime's cache. The cache is
+        filled by discovery, so on AccountNotFound list once and look again."""
+        held = self._held.get(account_id)
+        if held is not None:
+            return held
         try:
-            return read()
+            return self._read(account_id)
         except BrokerError as exc:
             if exc.status != "AccountNotFound" or profile is None:
                 raise
-        self.discover_accounts(profile)
-        return read()
-
-    def read_account(self, account_id: str, profile: Profile | None = None) -> Account:
-        return Account.from_native(self._native_account(account_id, profile))
+        self.list_accounts(profile)
+        return self._held.get(account_id) or self._read(account_id)
 
     # ---- tokens ----------------------------------------------------------------------------
     def acquire_token_silently(
@@ -293,10 +288,11 @@ class Broker:
         rt = self._rt()
         native = self._native_account(account.account_id, profile)
         params = self._params(profile, scopes)
-        return self._await(
+        return self._call(
             "get a token silently",
-            lambda cb: rt.acquire_token_silently(params, _cid(), native, cb),
-            _token_result,
+            lambda cb: rt.acquire_token_silently(params, _cid(), native.account, cb),
+            self._token_result,
+            keep=(native, params),
         )
 
     def sign_in_default_account(
@@ -305,10 +301,11 @@ class Broker:
         """The OS default account (Windows: the account signed in to Windows), no UI."""
         rt = self._rt()
         params = self._params(profile, scopes)
-        return self._await(
+        return self._call(
             "sign in with the default account",
             lambda cb: rt.signin_silently(params, _cid(), cb),
-            _token_result,
+            self._token_result,
+            keep=(params,),
         )
 
     def sign_in_interactively(
@@ -318,11 +315,12 @@ class Broker:
         rt = self._rt()
         params = self._params(profile, scopes)
         handle = _require_handle(parent_window_handle)
-        return self._await(
+        return self._call(
             "sign in",
             lambda cb: rt.signin_interactively(handle, params, _cid(), None, cb),
-            _token_result,
+            self._token_result,
             self.interactive_timeout,
+            keep=(params,),
         )
 
     def acquire_token_interactively(
@@ -342,22 +340,25 @@ class Broker:
             # (measured with 0.20.7). The account picker does reach the broker.
             return self.sign_in_interactively(handle, profile, scopes)
         native = self._native_account(account.account_id, profile)
-        return self._await(
+        return self._call(
             "sign in again",
-            lambda cb: rt.acquire_token_interactively(handle, params, _cid(), native, cb),
-            _token_result,
+            lambda cb: rt.acquire_token_interactively(handle, params, _cid(), native.account, cb),
+            self._token_result,
             self.interactive_timeout,
+            keep=(native, params),
         )
 
     def sign_out(self, account: Account, profile: Profile) -> None:
         """Sign the account out of this client. The broker may still list it afterwards."""
         rt = self._rt()
         native = self._native_account(account.account_id, profile)
-        self._await(
+        self._call(
             "sign out",
-            lambda cb: rt.signout_silently(profile.client_id, _cid(), native, cb),
+            lambda cb: rt.signout_silently(profile.client_id, _cid(), native.account, cb),
             _check,
+            keep=(native,),
         )
+        self._held.drop(account.account_id)
 
 
 def _cid() -> str:

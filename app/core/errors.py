@@ -10,6 +10,14 @@ import re
 from dataclasses import dataclass
 
 _AADSTS = re.compile(r"AADSTS(\d{5,8})")
+_DBUS_ERROR = re.compile(r"org\.freedesktop\.DBus\.Error\.(\w+)")
+
+
+def dbus_error_in(text: str) -> str | None:
+    """The D-Bus error a native message names ("ServiceUnknown"): on Linux the runtime reaches
+    the broker over D-Bus and passes the bus's error through as its context text."""
+    match = _DBUS_ERROR.search(text)
+    return match.group(1) if match else None
 
 
 class BrokerError(Exception):
@@ -37,6 +45,11 @@ class BrokerError(Exception):
     def interaction_required(self) -> bool:
         return self.status == "InteractionRequired"
 
+    @property
+    def dbus_error(self) -> str | None:
+        """Why the broker could not be reached, e.g. "ServiceUnknown" (it is not running)."""
+        return dbus_error_in(self.context)
+
 
 class BrokerTimeout(BrokerError):
     """Our own deadline passed before the broker answered; its late answer will be dropped."""
@@ -45,6 +58,22 @@ class BrokerTimeout(BrokerError):
         super().__init__("Timeout", context=f"{operation} got no answer within {seconds:g} s")
         self.operation = operation
         self.seconds = seconds
+
+
+class BrokerBusy(BrokerTimeout):
+    """Our deadline passed while the broker had still not answered an earlier request: the
+    runtime sends one request at a time, so this one never reached the broker."""
+
+    def __init__(self, operation: str, seconds: float, earlier: str, earlier_age: float) -> None:
+        super().__init__(operation, seconds)
+        self.status = "Busy"
+        self.earlier = earlier
+        self.earlier_age = earlier_age
+        self.context = (
+            f"{operation} waited {seconds:.0f} s behind an earlier request ({earlier}, started "
+            f"{earlier_age:.0f} s ago) that the broker has not answered"
+        )
+        self.args = (f"Busy: {self.context}",)
 
 
 @dataclass(frozen=True)

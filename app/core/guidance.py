@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from app.core import broker_guidance
 from app.core.advice import (
     ASK_ADMIN,
     ASK_ADMIN_LC,
@@ -24,6 +25,7 @@ from app.core.advice import (
     table,
 )
 from app.core.errors import (
+    BrokerBusy,
     BrokerError,
     BrokerTimeout,
     BrokerUnavailable,
@@ -308,9 +310,14 @@ def _unknown_aadsts(code: int) -> Guidance:
 
 def explain(error: BaseException) -> Guidance:
     """Guidance for an exception. Never copies arbitrary exception text (it may hold tokens)."""
+    if isinstance(error, BrokerBusy):
+        return broker_guidance.for_busy(error)
     if isinstance(error, BrokerTimeout):
         return TIMEOUT_GUIDANCE
     if isinstance(error, BrokerError):
+        unreachable = broker_guidance.for_dbus_error(error.dbus_error or "")
+        if unreachable is not None:
+            return unreachable
         code = error.aadsts
         known = for_aadsts(code) if code is not None else None
         return known if known is not None else for_status(error.status)

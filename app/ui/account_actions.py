@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core import guidance
-from app.core.accounts import Account, AccountRecord, TokenResult
+from app.core.accounts import Account, AccountListing, AccountRecord, TokenResult
 from app.core.advice import Guidance
 from app.core.broker import Broker
 from app.core.configuration import Configuration
@@ -31,6 +31,7 @@ class AccountActions(QObject):
     outcome_shown = Signal(object, object)  # (Account, Outcome): an answer to show
     failed = Signal(object, object)  # (Guidance, Account | None): what went wrong
     unavailable = Signal(object)  # BrokerUnavailable: no broker here
+    listed = Signal(object)  # AccountListing: whether the broker itself answered
 
     def __init__(
         self,
@@ -95,6 +96,7 @@ class AccountActions(QObject):
     def cancel(self) -> None:
         if self.current is not None:
             self.current.cancel()  # the broker's late answer will be dropped
+            self.broker.stop_waiting()  # and a call queued behind an earlier one gives up
 
     def _failed(self, error: BaseException, account: Account | None = None) -> None:
         if isinstance(error, BrokerUnavailableError):
@@ -107,11 +109,12 @@ class AccountActions(QObject):
     # ---- listing -----------------------------------------------------------------------------
     def refresh(self) -> None:
         profile = self.profile
-        self.start("Listing accounts", lambda: self.broker.discover_accounts(profile), self._listed)
+        self.start("Listing accounts", lambda: self.broker.list_accounts(profile), self._listed)
 
-    def _listed(self, accounts: list[Account]) -> None:
+    def _listed(self, listing: AccountListing) -> None:
+        self.listed.emit(listing)
         forgotten = set(self.data.forgotten.get(self.profile.name, []))
-        accounts = [a for a in accounts if a.home_account_id not in forgotten]
+        accounts = [a for a in listing.accounts if a.home_account_id not in forgotten]
         self.model.set_accounts(accounts, self.active.home_account_id if self.active else None)
         self.book.settle_by_rules(accounts, self.configuration, self.names)
         self.show_outcomes()

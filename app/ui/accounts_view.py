@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from app.core.accounts import Account
 from app.ui.accounts_model import AccountsModel
+from app.ui.broker_state import AccountsNote
 
 
 class AccountsView(QWidget):
@@ -60,6 +61,8 @@ class AccountsView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.note = AccountsNote()  # the list may be out of date: the broker is gone
+        layout.addWidget(self.note)
         layout.addWidget(self.filter)
         layout.addWidget(self.table, 1)
 

@@ -32,6 +32,7 @@ from app.core.store import Store
 from app.ui.account_actions import AccountActions
 from app.ui.accounts_model import AccountsModel
 from app.ui.accounts_view import AccountsView
+from app.ui.broker_state import waiting_note
 from app.ui.diagnostics import DiagnosticsDock, versions
 from app.ui.icons import icon
 from app.ui.profile_bar import ProfileBar
@@ -255,6 +256,7 @@ class MainWindow(QMainWindow):
         a.active_changed.connect(lambda _: self.banner.hide())  # it was about another account
         a.outcome_shown.connect(self._outcome_shown)
         a.failed.connect(self._failed)
+        a.listed.connect(self.accounts_view.note.listing)
         a.unavailable.connect(self._explain_unavailable)
         self.profile_bar.changed.connect(self._profile_changed)
         self.accounts_view.selection_changed.connect(self._selection_changed)
@@ -282,7 +284,7 @@ class MainWindow(QMainWindow):
     def _busy(self, label: str) -> None:
         if label:
             self.banner.hide()
-        self.busy_label.setText(f"{label}…" if label else "")
+        self.busy_label.setText(f"{label}…{waiting_note(self.broker)}" if label else "")
         self.cancel_button.setVisible(bool(label))
         self._update_actions()
 
@@ -330,6 +332,7 @@ class MainWindow(QMainWindow):
 
     def _failed(self, advice: Guidance, account: Account | None) -> None:
         self.banner.show_guidance(advice, account.username if account else "")
+        self.accounts_view.note.failed(advice.code)
 
     def _outcome_shown(self, account: Account, outcome: Outcome) -> None:
         if self.selected() is None:
@@ -338,6 +341,7 @@ class MainWindow(QMainWindow):
         if selected and selected.home_account_id == account.home_account_id:
             self.inspector.show_result(outcome.token)
         self.banner.show_outcome(account.username, outcome, lambda: self._sign_in(account))
+        self.accounts_view.note.failed(outcome.code)
 
     def _sign_in(self, account: Account) -> None:
         self.accounts_view.select(account)

@@ -66,14 +66,20 @@ class _Job(QRunnable):
         self.fn = fn
 
     def run(self) -> None:
+        # When the app quits, shiboken tears down this wrapper's attributes, even while a pool
+        # thread is about to run it or is inside fn: read them once, into locals.
         try:
-            value, error = self.fn(), None
+            task, label, fn = self.task, self.task_label, self.fn
+        except AttributeError:  # the app quit before this job got to run: nothing is lost
+            return
+        try:
+            value, error = fn(), None
         except BaseException as exc:  # every error goes back to the GUI thread, none is lost
             value, error = None, exc
         try:
-            self.task._done.emit(value, error)
+            task._done.emit(value, error)
         except RuntimeError:  # the Task is gone: the app quit while this ran
-            logger.info("dropped the result of %s: the app has quit", self.task_label)
+            logger.info("dropped the result of %s: the app has quit", label)
 
 
 class TaskRunner(QObject):

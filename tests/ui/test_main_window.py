@@ -273,7 +273,7 @@ class UnavailableBroker(Broker):
     def known_unavailable(self):  # type: ignore[no-untyped-def, override]
         return self.REASON if self.loaded else None
 
-    def discover_accounts(self, profile):  # type: ignore[no-untyped-def, override]
+    def list_accounts(self, profile):  # type: ignore[no-untyped-def, override]
         self.loaded = True  # the first call loads the runtime, as in Broker._rt()
         raise BrokerUnavailableError(self.REASON)
 
