@@ -273,7 +273,10 @@ def test_none_is_a_field_error(field: str) -> None:
 
 
 def test_scopes_of_one_api_in_any_spelling_are_one_resource() -> None:
-    graph = "User.Read https://graph.microsoft.com/Mail.Read 00000003-0000-0000-c000-000000000000/Files.Read"
+    graph = (
+        "User.Read https://graph.microsoft.com/Mail.Read "
+        "00000003-0000-0000-c000-000000000000/Files.Read"
+    )
     assert validate({"scopes": graph}) == {}
     assert validate({"scopes": "api://A/Read api://a/Write"}) == {}  # resources ignore case
     mixed = validate({"scopes": "User.Read https://storage.azure.com/user_impersonation"})
