@@ -34,6 +34,11 @@ from app.core.tokens import (
 from app.ui.icons import is_dark
 
 
+def error_style() -> str:
+    """The style of an inline error text, readable in the light and the dark scheme."""
+    return "color:#ff8a80;" if is_dark() else "color:#c62828;"
+
+
 class Banner(QFrame):
     """What happened and how to fix it, inline in the window; never a traceback."""
 
