@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import guidance
-from app.core.accounts import CONSUMERS_TENANT, MSA_PASSTHROUGH_TENANT, Account
+from app.core.accounts import Account
 from app.core.advice import Guidance
 from app.core.broker import Broker, set_pii_logging
 from app.core.errors import BrokerUnavailable
@@ -30,7 +30,7 @@ from app.core.outcomes import Outcome
 from app.core.profile import Profile
 from app.core.store import Store
 from app.ui.account_actions import AccountActions
-from app.ui.accounts_model import AccountsModel
+from app.ui.accounts_model import AccountsModel, display_tenant_names
 from app.ui.accounts_view import AccountsView
 from app.ui.diagnostics import DiagnosticsDock, versions
 from app.ui.icons import icon
@@ -44,12 +44,6 @@ if TYPE_CHECKING:
     from app.ui.matrix_window import MatrixWindow
 
 logger = logging.getLogger(__name__)
-
-# Personal accounts show one tenant label, however they were added.
-PERSONAL_TENANT_NAMES = {
-    CONSUMERS_TENANT: "Microsoft account",
-    MSA_PASSTHROUGH_TENANT: "Microsoft account",
-}
 
 
 @dataclass(frozen=True)
@@ -84,7 +78,7 @@ class MainWindow(QMainWindow):
         self.matrix: MatrixWindow | None = None
         self.setWindowTitle("Broker Account Manager")
         self.setMinimumSize(900, 560)
-        names = {**PERSONAL_TENANT_NAMES, **(sandbox.tenant_names if sandbox else {})}
+        names = display_tenant_names(sandbox.tenant_names if sandbox else None)
         self.model = AccountsModel(names)
         self.accounts = AccountActions(broker, runner, self.data, self.save, self.model, names)
         self.active_changed = self.accounts.active_changed
@@ -164,6 +158,7 @@ class MainWindow(QMainWindow):
             lambda: self.data.recent_urls.get(self.profile.name, []),
             self._remember_url,
             self._sign_in_active_again,
+            lambda error, scopes: self.accounts.token_failed(self.active, scopes, error),
             storage.storage_url if storage else None,
             storage.storage_ca if storage else None,
         )
@@ -175,7 +170,8 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter()
         self.splitter.addWidget(self.accounts_view)
         self.splitter.addWidget(self.tabs)
-        self.splitter.setSizes([560, 340])
+        self.splitter.setSizes([620, 280])
+        self.splitter.setCollapsible(0, False)  # the accounts list keeps its State column
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -334,9 +330,7 @@ class MainWindow(QMainWindow):
     def _outcome_shown(self, account: Account, outcome: Outcome) -> None:
         if self.selected() is None:
             self.accounts_view.select(account)
-        selected = self.selected()
-        if selected and selected.home_account_id == account.home_account_id:
-            self.inspector.show_result(outcome.token)
+        self._selection_changed()  # the selected account's token under this configuration
         self.banner.show_outcome(account.username, outcome, lambda: self._sign_in(account))
 
     def _sign_in(self, account: Account) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -32,6 +32,21 @@ from app.core.tokens import (
     seconds_left,
 )
 from app.ui.icons import is_dark
+
+
+class CopyingTree(QTreeWidget):
+    """Ctrl+C (the platform's Copy) copies what `copy` makes of the selection, not just the
+    current cell's text as item views do by themselves."""
+
+    def __init__(self, copy: Callable[[], None]) -> None:
+        super().__init__()
+        self.copy = copy
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy()
+            return
+        super().keyPressEvent(event)
 
 
 def error_style() -> str:
@@ -187,6 +202,8 @@ class TokenInspector(QWidget):
         self.timer.start(1000)
 
     def show_result(self, result: TokenResult | None) -> None:
+        if result is not None and result is self.result:
+            return  # shown already: keep where the user scrolled and what they expanded
         self.result = result
         self.tree.clear()
         self.copy_button.setEnabled(result is not None)
