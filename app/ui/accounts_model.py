@@ -7,8 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap
 
 from app.core.accounts import CONSUMERS_TENANT, MSA_PASSTHROUGH_TENANT, Account
 from app.core.outcomes import NOT_CHECKED, Kind, Outcome
@@ -22,9 +22,6 @@ PERSONAL_TENANT_NAMES = {
     CONSUMERS_TENANT: "Microsoft account",
     MSA_PASSTHROUGH_TENANT: "Microsoft account",
 }
-
-
-ACTIVE_MARK = "  ★"  # the star of "Make active"; bold too, and read out as "(active)"
 
 
 def display_tenant_names(known: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -66,7 +63,7 @@ class AccountsModel(QAbstractTableModel):
         self.rows: list[Row] = []
         self.listing = "asking"  # then "listed", or "failed" while no listing has arrived
         self.tenant_names = tenant_names or {}
-        self._avatars: dict[str, QIcon] = {}
+        self._avatars: dict[tuple[str, bool], QIcon] = {}
 
     # ---- Qt model API ----------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -91,15 +88,15 @@ class AccountsModel(QAbstractTableModel):
             return self._text(row, column)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             active = " (active)" if row.active and column == self.NAME else ""
-            return self._text(row, column).removesuffix(ACTIVE_MARK) + active
+            return self._text(row, column) + active
         if role == Qt.ItemDataRole.ToolTipRole:  # the whole text, where it may be elided
             if column in (self.STATE, self.TENANT):
                 return row.detail
             if column == self.NAME and row.active:
-                return f"{row.account.display_name} (★): the active account, used by the app"
+                return f"{row.account.display_name}: the active account (★), used by the app"
             return self._text(row, column)
         if role == Qt.ItemDataRole.DecorationRole and column == self.NAME:
-            return self._avatar(row.account)
+            return self._avatar(row.account, row.active)
         if role == Qt.ItemDataRole.FontRole and row.active:
             font = QFont()
             font.setBold(True)
@@ -122,7 +119,7 @@ class AccountsModel(QAbstractTableModel):
     def _text(self, row: Row, column: int) -> str:
         account = row.account
         if column == self.NAME:
-            return account.display_name + (ACTIVE_MARK if row.active else "")
+            return account.display_name
         if column == self.USERNAME:
             return account.username
         if column == self.TENANT:
@@ -140,10 +137,11 @@ class AccountsModel(QAbstractTableModel):
             return f"{names.get(facts.tenant, facts.tenant)} (guest; home {home})"
         return home
 
-    def _avatar(self, account: Account) -> QIcon:
-        icon = self._avatars.get(account.account_id)
+    def _avatar(self, account: Account, active: bool) -> QIcon:
+        key = (account.account_id, active)
+        icon = self._avatars.get(key)
         if icon is None:
-            icon = self._avatars[account.account_id] = initials_icon(account)
+            icon = self._avatars[key] = initials_icon(account, active=active)
         return icon
 
     # ---- updates ---------------------------------------------------------------------------
@@ -221,7 +219,9 @@ def kind_colour(kind: Kind | None) -> QColor:
 _AVATAR_COLOURS = ("#5c6bc0", "#26a69a", "#ef6c00", "#8e24aa", "#00838f", "#6d4c41")
 
 
-def initials_icon(account: Account, size: int = 64) -> QIcon:
+def initials_icon(account: Account, size: int = 64, active: bool = False) -> QIcon:
+    """A coloured disc with the account's initials; the active account's carries the star of
+    "Make active" (a mark that takes no width from the name, which may be elided)."""
     words = [w for w in account.display_name.replace("@", " ").split() if w[:1].isalnum()]
     initials = "".join(w[0] for w in words[:2]).upper() or "?"
     colour = QColor(_AVATAR_COLOURS[sum(map(ord, account.username)) % len(_AVATAR_COLOURS)])
@@ -238,5 +238,14 @@ def initials_icon(account: Account, size: int = 64) -> QIcon:
     painter.setFont(font)
     painter.setPen(QColor("white"))
     painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, initials)
+    if active:
+        badge = size // 2
+        corner = QRect(size - badge, size - badge, badge, badge)
+        painter.setPen(QPen(QColor("white"), size // 16))
+        painter.setBrush(QColor("#f9a825"))
+        painter.drawEllipse(corner)
+        font.setPixelSize(badge * 3 // 4)
+        painter.setFont(font)
+        painter.drawText(corner, Qt.AlignmentFlag.AlignCenter, "★")
     painter.end()
     return QIcon(pixmap)

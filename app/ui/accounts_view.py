@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -40,9 +42,11 @@ from app.ui.accounts_model import AccountsModel
 
 Index = QModelIndex | QPersistentModelIndex
 M = AccountsModel
-# Shrunk down to their floors when the table is narrower than its text: Name and Username
-# first, then Tenant; Type and State never.
-SHRINKABLE = ((M.NAME, M.USERNAME), (M.TENANT,))
+# Shrunk, each by its share, down to their floors when the table is narrower than its text;
+# Type and State never are.
+SHRINKABLE = ((M.NAME, M.USERNAME, M.TENANT),)
+# A username keeps its domain (elided in the middle); names and tenants keep their start.
+ELIDE = {M.USERNAME: Qt.TextElideMode.ElideMiddle}
 FLOOR = {M.NAME: 110, M.USERNAME: 110, M.TENANT: 80}
 
 
@@ -53,6 +57,12 @@ class AccountsProxy(QSortFilterProxyModel):
         return model.sort_key(left.row(), left.column()) < model.sort_key(
             right.row(), right.column()
         )
+
+
+class ElidingDelegate(QStyledItemDelegate):
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = ELIDE.get(index.column(), Qt.TextElideMode.ElideRight)
 
 
 class AccountsTable(QTableView):
@@ -117,7 +127,7 @@ class AccountsView(QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setTabKeyNavigation(False)  # Tab moves on to the next widget; arrows move within
         table.setWordWrap(False)  # "Not usable here" on one line, never two cut-off ones
-        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        table.setItemDelegate(ElidingDelegate(table))
         table.verticalHeader().hide()
         table.setIconSize(QSize(28, 28))
         table.setSortingEnabled(True)
