@@ -130,6 +130,9 @@ class AccountsView(QWidget):
         table.setItemDelegate(ElidingDelegate(table))
         table.verticalHeader().hide()
         table.setIconSize(QSize(28, 28))
+        rows = 3 * table.verticalHeader().defaultSectionSize()  # never crushed below 3 rows
+        frame = 2 * table.frameWidth() + table.horizontalScrollBar().sizeHint().height()
+        table.setMinimumHeight(table.horizontalHeader().sizeHint().height() + rows + frame)
         table.setSortingEnabled(True)
         table.sortByColumn(M.NAME, Qt.SortOrder.AscendingOrder)
         header = table.horizontalHeader()

@@ -15,7 +15,7 @@ from app.core.outcomes import Kind
 from app.ui.accounts_model import AccountsModel, display_tenant_names, kind_colour
 from app.ui.accounts_view import AccountsView
 from tests.helpers import CONTOSO
-from tests.ui.helpers import idle, new_window, row, select
+from tests.ui.helpers import clipped, idle, inside_window, new_window, row, select
 
 M = AccountsModel
 
@@ -173,3 +173,44 @@ def test_an_active_account_is_marked_without_taking_width_from_its_name(window, 
     assert lee.data(Qt.ItemDataRole.AccessibleTextRole) == "Lee Gu (active)"
     assert lee.data(Qt.ItemDataRole.FontRole).bold()
     assert QApplication.instance() is not None
+
+
+def overlapping(parent) -> list[str]:  # type: ignore[no-untyped-def]
+    """Pairs of shown sibling widgets of parent drawn over each other."""
+    from PySide6.QtWidgets import QWidget
+
+    children = parent.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    shown = [w for w in children if w.isVisible() and not w.isWindow()]
+    return [
+        f"{type(a).__name__} / {type(b).__name__}"
+        for i, a in enumerate(shown)
+        for b in shown[i + 1 :]
+        if a.geometry().intersects(b.geometry())
+    ]
+
+
+def test_diagnostics_at_the_default_size_leave_the_window_usable(window, qtbot):
+    """Ctrl+L at 900×560 left one table row and the blob pane's controls drawn over each
+    other."""
+    listed(window, qtbot)
+    window.tabs.setCurrentWidget(window.storage_tab)
+    window.banner.show_text("A message", "that takes room " * 40)
+    size = window.size()
+    toggle = window.diagnostics.toggleViewAction()
+    assert toggle.shortcut().toString() == "Ctrl+L"
+    toggle.trigger()
+    qtbot.waitUntil(lambda: window.diagnostics.isVisible())
+    qtbot.wait(10)  # let the window lay itself out again
+    assert window.size() == size
+    table = window.table
+    assert table.viewport().height() >= 3 * table.rowHeight(0)
+    assert overlapping(window.blobs) == []
+    assert clipped(window.blobs) == []
+    assert inside_window(window.table) and inside_window(window.blobs.tree)
+    toggle.trigger()
+    window.banner.hide()
+    window.sandbox_banner.hide()  # as outside sandbox mode
+    toggle.trigger()  # with room to spare it docks under the window
+    qtbot.waitUntil(lambda: window.diagnostics.isVisible())
+    assert not window.diagnostics.isFloating()
+    assert table.viewport().height() >= 3 * table.rowHeight(0)
