@@ -38,6 +38,7 @@ from app.ui.profile_bar import ProfileBar
 from app.ui.storage_tab import StorageTab
 from app.ui.tasks import Task, TaskRunner
 from app.ui.widgets import Banner, TokenInspector
+from app.ui.window_banner import WindowBanner
 
 if TYPE_CHECKING:
     from app.ui.blob_pane import BlobPane
@@ -142,7 +143,7 @@ class MainWindow(QMainWindow):
         self.sandbox_banner = Banner("sandbox")
         if sandbox_note:
             self.sandbox_banner.show_text("Sandbox mode", sandbox_note, closable=False)
-        self.banner = Banner("error")
+        self.banner = WindowBanner(lambda account: self._sign_in(account))
 
         self.notice = Banner("info")
         self.host_banner = Banner("warning")  # while the profile's authority host is custom
@@ -248,7 +249,7 @@ class MainWindow(QMainWindow):
         a = self.accounts
         a.busy.connect(self._busy)
         a.active_changed.connect(self._active_for_storage)
-        a.active_changed.connect(lambda _: self.banner.hide())  # it was about another account
+        a.active_changed.connect(self.banner.active_changed)
         a.outcome_shown.connect(self._outcome_shown)
         a.failed.connect(self._failed)
         a.unavailable.connect(self._explain_unavailable)
@@ -313,27 +314,31 @@ class MainWindow(QMainWindow):
     def _profile_changed(self, profile: Profile) -> None:
         self.host_banner.show_if("Custom authority host", self.profile.custom_host_warning)
         self.storage_tab.show_recent()
-        self.banner.hide()  # it was about the previous configuration
+        self.banner.configuration_changed(self.accounts.configuration)
         self.accounts.configuration_changed()
         self._selection_changed()
 
     # ---- what happened -------------------------------------------------------------------------
     def _explain_unavailable(self, unavailable: BrokerUnavailable) -> None:
-        self.banner.show_guidance(guidance.for_unavailable(unavailable))
+        self.banner.show_unavailable(guidance.for_unavailable(unavailable))
         if unavailable.kind == "no-broker" and self.offer_sandbox is not None:
             self.banner.offer("Restart with simulated accounts", self.offer_sandbox)
         self._update_actions()
 
     def _failed(self, advice: Guidance, account: Account | None) -> None:
-        self.banner.show_guidance(advice, account.username if account else "")
+        self.banner.show_failure(advice, account, self.accounts.configuration)
 
     def _outcome_shown(self, account: Account, outcome: Outcome) -> None:
         if self.selected() is None:
             self.accounts_view.select(account)
         self._selection_changed()  # the selected account's token under this configuration
-        self.banner.show_outcome(account.username, outcome, lambda: self._sign_in(account))
+        self.banner.show_account_outcome(account, outcome, self.accounts.configuration)
 
-    def _sign_in(self, account: Account) -> None:
+    def _sign_in(self, account: Account | None) -> None:
+        """Sign this account in again; with none, the broker's account picker."""
+        if account is None:
+            self.add_account()
+            return
         self.accounts_view.select(account)
         self.sign_in_again()
 

@@ -72,9 +72,10 @@ class Banner(QFrame):
 
     def __init__(self, kind: str = "error") -> None:
         super().__init__()
+        self.kind = kind
         self.setObjectName(f"{kind}Banner")
-        style = (self.DARK_STYLES if is_dark() else self.STYLES)[kind]
-        self.setStyleSheet(f"#{kind}Banner {{{style} border-radius:4px;}}")
+        self.tone = ""
+        self._set_tone(kind)
         self.title = QLabel()
         self.title.setStyleSheet("font-weight:bold; border:none;")
         self.body = QLabel()
@@ -97,7 +98,16 @@ class Banner(QFrame):
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
 
-    def show_text(self, title: str, body: str, closable: bool = True) -> None:
+    def _set_tone(self, tone: str) -> None:
+        """The banner's colours: its own kind's, or another's for one message (a cancelled
+        sign-in is news, not an error)."""
+        if tone != self.tone:
+            self.tone = tone
+            style = (self.DARK_STYLES if is_dark() else self.STYLES)[tone]
+            self.setStyleSheet(f"#{self.objectName()} {{{style} border-radius:4px;}}")
+
+    def show_text(self, title: str, body: str, closable: bool = True, tone: str = "") -> None:
+        self._set_tone(tone or self.kind)
         self.action.hide()
         self.title.setText(title)
         self.body.setText(body)
@@ -130,11 +140,12 @@ class Banner(QFrame):
         if outcome.needs_interaction:
             self.offer("Sign in again", sign_in)
 
-    def show_guidance(self, guidance: Guidance, context: str = "") -> None:
+    def show_guidance(self, guidance: Guidance, context: str = "", tone: str = "") -> None:
         prefix = f"{context}: " if context else ""
         self.show_text(
             f"{prefix}{guidance.title}",
             f"{guidance.explanation}\n\nWhat to do: {guidance.fix}   [{guidance.code}]",
+            tone=tone,
         )
 
 
