@@ -37,7 +37,8 @@ from app.ui.icons import icon
 from app.ui.profile_bar import ProfileBar
 from app.ui.storage_tab import StorageTab
 from app.ui.tasks import Task, TaskRunner
-from app.ui.widgets import Banner, TokenInspector
+from app.ui.token_inspector import TokenInspector
+from app.ui.widgets import Banner
 from app.ui.window_banner import WindowBanner
 
 if TYPE_CHECKING:
