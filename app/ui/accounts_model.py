@@ -237,9 +237,10 @@ def initials_icon(account: Account, size: int = 64, active: bool = False) -> QIc
     font.setBold(True)
     painter.setFont(font)
     painter.setPen(QColor("white"))
-    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, initials)
+    badge = size // 2
+    text_area = pixmap.rect().adjusted(0, 0, -badge // 3, -badge // 3) if active else pixmap.rect()
+    painter.drawText(text_area, Qt.AlignmentFlag.AlignCenter, initials)
     if active:
-        badge = size // 2
         corner = QRect(size - badge, size - badge, badge, badge)
         painter.setPen(QPen(QColor("white"), size // 16))
         painter.setBrush(QColor("#f9a825"))

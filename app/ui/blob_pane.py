@@ -86,7 +86,7 @@ class BlobPane(QWidget):
         self.tree.selectionModel().currentChanged.connect(lambda *_: self._update())
         header = self.tree.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setMinimumSectionSize(40)
         # Fixed widths, not ResizeToContents: that measures every row of a 100,000-row level;
         # Content type grows to the widest type of each page as it arrives.

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QResizeEvent
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QTreeView, QWidget
 
 from app.core.blob_details import BlobDetails
@@ -90,6 +90,9 @@ class Transfer:
         return progress_text(self.label, self.done, self.total, time.monotonic() - self.started)
 
 
+NAME_WIDTH = 180
+
+
 class BlobTree(QTreeView):
     """Accepts files dropped from the desktop: they are uploaded where they land."""
 
@@ -98,6 +101,17 @@ class BlobTree(QTreeView):
         self.on_drop = on_drop
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_name_column()
+
+    def fit_name_column(self) -> None:
+        """Name takes the width the other columns leave, but never less than NAME_WIDTH:
+        stretched, it was squeezed to "…" by a wide Content type in a narrow pane."""
+        header = self.header()
+        others = sum(header.sectionSize(c) for c in range(1, header.count()))
+        header.resizeSection(0, max(NAME_WIDTH, self.viewport().width() - others))
 
     def fit_type_column(self, parent: QModelIndex, first: int, last: int) -> None:
         """A page arrived: Content type widens to its widest type (never measured over every
@@ -108,6 +122,7 @@ class BlobTree(QTreeView):
             wanted = max(self.fontMetrics().horizontalAdvance(t) for t in types) + 16
             if wanted > self.header().sectionSize(BlobModel.TYPE):
                 self.header().resizeSection(BlobModel.TYPE, wanted)
+                self.fit_name_column()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():

@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.tabs)
         self.splitter.setSizes([620, 280])
         self.splitter.setCollapsible(0, False)  # the accounts list keeps its State column
+        self.splitter.setStretchFactor(1, 1)  # a wider window widens the token and storage tabs
 
         central = QWidget()
         layout = QVBoxLayout(central)

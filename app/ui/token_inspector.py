@@ -42,6 +42,7 @@ COPY_WARNING = (
     "expires ({left}). Paste it only where you trust, and never into chats, tickets or logs."
 )
 EMPTY = "No token yet. Select an account and get a token."
+SUMMARY_SCOPES = 4  # in the summary; all of them in the claims
 
 
 def confirm_dialog(parent: QWidget, text: str) -> bool:
@@ -174,7 +175,10 @@ class TokenInspector(QWidget):
         if facts.guest:
             home = names.get(facts.home_tenant, facts.home_tenant)
             tenant += f" — guest here (home tenant {home})"
-        scopes = " ".join(facts.scopes) or "none listed"
+        shown = facts.scopes[:SUMMARY_SCOPES]
+        scopes = " ".join(shown) or "none listed"
+        if len(facts.scopes) > len(shown):
+            scopes += f" and {len(facts.scopes) - len(shown)} more (see scp or roles below)"
         if "scp" not in facts.claims and "roles" not in facts.claims:
             scopes = f"not in the token; as the broker reported them: {scopes}"
         self.summary.setText(

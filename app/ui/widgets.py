@@ -67,6 +67,7 @@ class Banner(QFrame):
         self._set_tone(kind)
         self.title = QLabel()
         self.title.setStyleSheet("font-weight:bold; border:none;")
+        self.title.setWordWrap(True)  # a long title wraps instead of widening its pane
         self.body = QLabel()
         self.body.setWordWrap(True)
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
