@@ -62,7 +62,7 @@ def read_details(blob: Any) -> BlobDetails:
             tags = dict(blob.get_blob_tags())
         except HttpResponseError as exc:  # e.g. a role that may read data but not tags
             unreadable = f"{p.tag_count} tag(s), not readable with this account's role"
-            unreadable += f" ({exc.error_code or exc.status_code})"
+            unreadable += f" ({getattr(exc, 'error_code', None) or exc.status_code})"
     lease = p.lease
     return BlobDetails(
         url=blob.url.split("?", 1)[0],
