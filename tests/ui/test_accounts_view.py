@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
-from PySide6.QtWidgets import QApplication
 
 from app.core.accounts import Account
 from app.core.broker import Broker
@@ -168,11 +167,20 @@ def test_an_active_account_is_marked_without_taking_width_from_its_name(window, 
     listed(window, qtbot)
     select(window, "lee@fabrikam.example")
     window.act_active.trigger()
-    lee = window.model.index(window.model.row_of(row(window, "lee@fabrikam.example").account), 0)
+    model = window.model
+    lee = model.index(model.row_of(row(window, "lee@fabrikam.example").account), 0)
     assert lee.data() == "Lee Gu"
     assert lee.data(Qt.ItemDataRole.AccessibleTextRole) == "Lee Gu (active)"
     assert lee.data(Qt.ItemDataRole.FontRole).bold()
-    assert QApplication.instance() is not None
+    # The star of Make active on the avatar: its lower right corner turns gold.
+    avatar = lee.data(Qt.ItemDataRole.DecorationRole).pixmap(64, 64).toImage()
+    corner = avatar.pixelColor(avatar.width() * 3 // 4, avatar.height() - 4)
+    assert (corner.red(), corner.green(), corner.blue()) == (0xF9, 0xA8, 0x25)
+    diego = window.model.index(
+        window.model.row_of(row(window, "diego@fabrikam.example").account), 0
+    )
+    plain = diego.data(Qt.ItemDataRole.DecorationRole).pixmap(64, 64).toImage()
+    assert plain.pixelColor(plain.width() * 3 // 4, plain.height() - 4).name() != "#f9a825"
 
 
 def overlapping(parent) -> list[str]:  # type: ignore[no-untyped-def]
