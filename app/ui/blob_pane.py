@@ -161,11 +161,11 @@ class BlobPane(QWidget):
         self.who.setText(f"Browsing as <b>{who}</b>" if who else NOBODY)
         if credential is None:
             self.banner.hide()
-            if self.browser is not None or self.follows:
+            if self.follows:
                 self.say("Not connected: no account is active under this profile. Make one "
                          "active and the pane connects again with its credential.")  # fmt: skip
             self._use(None)
-        elif self.browser is not None or self.follows:
+        elif self.follows:
             self.connect_storage()
 
     def connect_storage(self) -> None:
@@ -173,7 +173,7 @@ class BlobPane(QWidget):
         self.url_error.hide()
         if self.credential is None:
             self._use(None)
-            self.say(NOBODY)
+            self.say("Connecting needs an active account: make one active (Ctrl+Enter) first.")
             return
         try:
             url = validate_account_url(self.url.currentText())

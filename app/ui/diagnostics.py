@@ -187,6 +187,7 @@ class DiagnosticsDock(QDockWidget):
         self._confirm = confirm
         self._choose_path = choose_path
         self.entries: deque[tuple[int, str, str]] = deque(maxlen=MAX_LINES)
+        self.floated_for_room = False  # made a window because the main window had no room
         self.handler = QtLogHandler()
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -320,21 +321,25 @@ class DiagnosticsDock(QDockWidget):
     def setVisible(self, visible: bool) -> None:
         """Docked under the window only where it leaves the window its own minimum height:
         at the default size it crushed the accounts list to one row and made the blob pane's
-        controls overlap. Where there is no room, it opens as a window of its own."""
+        controls overlap. Where there is no room, it opens as a window of its own (a dock the
+        user made a window stays one)."""
         window = self.parentWidget()
-        if visible and not self.isVisible() and isinstance(window, QMainWindow):
-            spare = _spare_height(window.centralWidget())
-            needed = self.minimumSizeHint().height()
-            self.setFloating(spare < needed)
-            super().setVisible(True)
-            if self.isFloating():
-                height = max(needed, DOCKED_HEIGHT)
-                self.resize(window.width(), height)
-                self.move(window.mapToGlobal(window.rect().bottomLeft()) - QPoint(0, height))
-            else:
-                window.resizeDocks([self], [min(spare, DOCKED_HEIGHT)], Qt.Orientation.Vertical)
+        placing = visible and not self.isVisible() and isinstance(window, QMainWindow)
+        if not placing or (self.isFloating() and not self.floated_for_room):
+            super().setVisible(visible)
             return
-        super().setVisible(visible)
+        assert isinstance(window, QMainWindow)
+        spare = _spare_height(window.centralWidget())
+        needed = self.minimumSizeHint().height()
+        self.floated_for_room = spare < needed
+        self.setFloating(self.floated_for_room)
+        super().setVisible(True)
+        if self.floated_for_room:
+            height = max(needed, DOCKED_HEIGHT)
+            self.resize(window.width(), height)
+            self.move(window.mapToGlobal(window.rect().bottomLeft()) - QPoint(0, height))
+        else:
+            window.resizeDocks([self], [min(spare, DOCKED_HEIGHT)], Qt.Orientation.Vertical)
 
     def _set_checked(self, on: bool) -> None:
         blocked = self.pii.blockSignals(True)

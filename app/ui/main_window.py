@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
         self.sandbox_banner = Banner("sandbox")
         if sandbox_note:
             self.sandbox_banner.show_text("Sandbox mode", sandbox_note, closable=False)
-        self.banner = WindowBanner(lambda account: self._sign_in(account))
+        self.banner = WindowBanner(self._sign_in)
 
         self.notice = Banner("info")
         self.host_banner = Banner("warning")  # while the profile's authority host is custom

@@ -222,3 +222,7 @@ def test_diagnostics_at_the_default_size_leave_the_window_usable(window, qtbot):
     qtbot.waitUntil(lambda: window.diagnostics.isVisible())
     assert not window.diagnostics.isFloating()
     assert table.viewport().height() >= 3 * table.rowHeight(0)
+    window.diagnostics.setFloating(True)  # the user made it a window of its own: it stays one
+    toggle.trigger()
+    toggle.trigger()
+    assert window.diagnostics.isVisible() and window.diagnostics.isFloating()
