@@ -4,7 +4,7 @@ broker runtime and the sandbox): checked by geometry, not by eye."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
 
 from app.core.accounts import Account
@@ -112,10 +112,19 @@ def test_sorting_by_any_column_and_the_same_order_after_a_reload(window, qtbot):
 
     by_name = shown(M.NAME)
     assert by_name == sorted(by_name, key=str.casefold)
-    window.table.horizontalHeader().sectionClicked.emit(M.USERNAME)  # a click on its header
-    window.table.sortByColumn(M.USERNAME, Qt.SortOrder.DescendingOrder)
+    header = window.table.horizontalHeader()
+
+    def click_header(column: int) -> None:
+        middle = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+        qtbot.mouseClick(
+            header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(middle, header.height() // 2)
+        )
+
+    click_header(M.USERNAME)
     usernames = shown(M.USERNAME)
-    assert usernames == sorted(usernames, key=str.casefold, reverse=True)
+    assert usernames == sorted(usernames, key=str.casefold)
+    click_header(M.USERNAME)  # again: the other way round
+    assert shown(M.USERNAME) == list(reversed(usernames))
     window.table.sortByColumn(M.TENANT, Qt.SortOrder.AscendingOrder)
     order = shown(M.USERNAME)
     reversed_rows = [r.account for r in reversed(window.model.rows)]
