@@ -103,6 +103,29 @@ def main(dark: bool) -> None:
         window.make_active()
         settle()
         shot("token-inspector")
+        # A token with a long claim (many scopes of one API), in the inspector beside the list.
+        megan = next(r.account for r in window.model.rows if r.account.username.startswith("megan"))
+        api = "api://sandbox-screenshots"
+        long = window.broker.acquire_token_silently(
+            megan, window.profile, [f"{api}/Scope{i:02d}.ReadWrite.All" for i in range(14)]
+        )
+        window.inspector.show_result(long)
+        scp = window.inspector.tree.topLevelItem(0).child(1)
+        item = next(scp.child(i) for i in range(scp.childCount()) if scp.child(i).text(0) == "scp")
+        window.inspector.tree.setCurrentItem(item)
+        window.inspector.tree.scrollToItem(item)
+        sizes = window.splitter.sizes()
+        window.splitter.setSizes([440, sum(sizes) - 440])  # the splitter dragged to the left
+        settle()
+        shot("token-inspector-long-claim")
+        window.splitter.setSizes(sizes)
+        window.inspector.show_result(None)
+        window.profile_bar.tenant_edit.setText("not a tenant!")
+        window.profile_bar.tenant_edit.editingFinished.emit()
+        settle()
+        shot("profile-bar-error")
+        window.profile_bar.tenant_edit.escaped.emit()
+        settle()
         select("carl@contoso.example")
         window.get_token()
         settle(idle)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from app.core.atomic import atomic_file
+from app.core.blob_details import BlobDetails, read_details
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -247,23 +248,9 @@ class BlobBrowser:
             rows.append(BlobRow(item.name, False, item.size, item.last_modified, kind, tier))
         return rows, pages.continuation_token or None
 
-    def properties(self, container: str, name: str) -> dict[str, str]:
-        """A blob's properties as display strings; metadata entries as "metadata: <key>"."""
-        p = self._service().get_blob_client(container, name).get_blob_properties()
-        settings = p.content_settings
-        values: dict[str, Any] = {
-            "size": p.size,
-            "content type": settings.content_type,
-            "modified": p.last_modified,
-            "etag": p.etag,
-            "tier": p.blob_tier,
-            "lease state": p.lease.state if p.lease else None,
-            "md5": bytes(settings.content_md5).hex() if settings.content_md5 else None,
-            "creation time": p.creation_time,
-        }
-        shown = {k: _text(v) for k, v in values.items() if _text(v)}
-        shown.update({f"metadata: {k}": v for k, v in sorted((p.metadata or {}).items())})
-        return shown
+    def properties(self, container: str, name: str) -> BlobDetails:
+        """What the properties dialog shows: URL, size, MD5, ETag, tier, lease, metadata, tags."""
+        return read_details(self._service().get_blob_client(container, name))
 
     def download(
         self, container: str, name: str, target: Path, progress: Progress, cancelled: Cancelled

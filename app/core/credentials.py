@@ -69,6 +69,7 @@ class BrokerAccountCredential:
         self.account = account
         self.profile = profile
         self.last_result: TokenResult | None = None
+        self.asked: tuple[str, ...] = ()  # the scopes of the last request, answered or not
 
     def get_token(
         self,
@@ -92,6 +93,7 @@ class BrokerAccountCredential:
     ) -> AccessTokenInfo:
         if not scopes:
             raise ValueError("get_token needs at least one scope")
+        self.asked = tuple(scopes)
         if claims:  # a claims challenge (CAE, conditional access) always needs the user
             raise AuthenticationRequiredError(
                 list(scopes), claims=claims, message="The resource asked for more claims."

@@ -51,6 +51,18 @@ class BrokerError(Exception):
         return dbus_error_in(self.context)
 
 
+def broker_cause(error: BaseException) -> BrokerError | None:
+    """The broker's refusal behind an error (a credential's, wrapped by the Azure SDK)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, BrokerError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
 class BrokerTimeout(BrokerError):
     """Our own deadline passed before the broker answered; its late answer will be dropped."""
 

@@ -206,9 +206,9 @@ def _tenant(value: object) -> str:
     if _is_dns_name(tenant, min_labels=2):
         return tenant
     raise _Invalid(
-        "Tenant must be organizations, common, consumers, a tenant id (a GUID such as "
-        "72f988bf-86f1-41af-91ab-2d7cd011db47) or a verified domain such as "
-        "contoso.onmicrosoft.com"
+        "Tenant must be organizations, common, consumers, a tenant id (the Directory (tenant) "
+        "ID GUID on the tenant's Overview page in the Entra admin center) or a verified domain "
+        "such as contoso.onmicrosoft.com"
     )
 
 
@@ -292,15 +292,44 @@ def _scopes(value: object) -> tuple[str, ...]:
     reserved = [s for s in scopes if s.lower() in _RESERVED_SCOPES]
     if reserved:
         raise _Invalid(
-            f"Remove {', '.join(reserved)}: openid, profile and offline_access are reserved; "
-            "msal adds them itself and raises ValueError if you pass them"
+            f"Remove {', '.join(reserved)}: every sign-in asks for openid, profile and "
+            "offline_access by itself, so a profile must not list them (they are reserved)"
         )
     if len(scopes) > 1 and any(s.lower().endswith("/.default") for s in scopes):
         raise _Invalid(
             "A /.default scope must be the only scope: Entra ID rejects it combined with "
             "other scopes (AADSTS70011)"
         )
+    resources = dict.fromkeys(_resource(s) for s in scopes)
+    if len(resources) > 1:
+        first, second = list(resources)[:2]
+        raise _Invalid(
+            f"Scopes must all be for one API, but {first} and {second} are two: a token is for "
+            "one API at a time and Entra ID refuses a mix (AADSTS28000). Make a profile for "
+            "each API"
+        )
     return scopes
+
+
+_GRAPH = "Microsoft Graph"
+_GRAPH_RESOURCES = frozenset(
+    {
+        "00000003-0000-0000-c000-000000000000",  # Microsoft Graph's app id
+        "https://graph.microsoft.com",
+        "https://graph.microsoft.us",
+        "https://dod-graph.microsoft.us",
+        "https://microsoftgraph.chinacloudapi.cn",
+    }
+)
+
+
+def _resource(scope: str) -> str:
+    """The API a scope is for: what precedes its last "/" ("User.Read" alone is Graph's)."""
+    resource, slash, _ = scope.rpartition("/")
+    resource = resource.rstrip("/").lower()
+    if not slash or resource in _GRAPH_RESOURCES:
+        return _GRAPH
+    return resource
 
 
 def _flag(what: str) -> Callable[[object], bool]:

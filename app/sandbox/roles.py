@@ -22,11 +22,12 @@ from urllib.parse import urlsplit
 
 from app.sandbox.requests import challenge
 
-# What each built-in role lets a principal do to blob data.
+# What each built-in role lets a principal do to blob data. Blob index tags have data actions
+# of their own (blobs/tags/read, blobs/tags/write) that only Storage Blob Data Owner holds.
 DATA_ACTIONS: dict[str, frozenset[str]] = {
     "Storage Blob Data Reader": frozenset({"read"}),
     "Storage Blob Data Contributor": frozenset({"read", "write", "delete"}),
-    "Storage Blob Data Owner": frozenset({"read", "write", "delete"}),
+    "Storage Blob Data Owner": frozenset({"read", "write", "delete", "tags/read", "tags/write"}),
     "Owner": frozenset(),
     "Contributor": frozenset(),
     "Reader": frozenset(),
@@ -91,7 +92,10 @@ class Roles:
                   "PATCH": "write", "DELETE": "delete"}.get(method)  # fmt: skip
         if claims is None or action is None:
             return None  # no bearer token (shared key, preflight): Azurite decides
-        parts = [p for p in urlsplit(target).path.split("/") if p]
+        url = urlsplit(target)
+        if "comp=tags" in url.query.split("&"):  # Get Blob Tags / Set Blob Tags
+            action = "tags/read" if action == "read" else "tags/write"
+        parts = [p for p in url.path.split("/") if p]
         account = self.accounts.get(parts[0]) if parts else None
         audience = claims.get("aud")
         if account is None or audience not in (

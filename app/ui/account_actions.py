@@ -4,6 +4,7 @@ happened through signals the window shows. No widgets here."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -109,7 +110,16 @@ class AccountActions(QObject):
     # ---- listing -----------------------------------------------------------------------------
     def refresh(self) -> None:
         profile = self.profile
-        self.start("Listing accounts", lambda: self.broker.list_accounts(profile), self._listed)
+        self.start(
+            "Listing accounts",
+            lambda: self.broker.list_accounts(profile),
+            self._listed,
+            self._not_listed,
+        )
+
+    def _not_listed(self, error: BaseException) -> None:
+        self.model.listing_failed()
+        self._failed(error)
 
     def _listed(self, listing: AccountListing) -> None:
         self.listed.emit(listing)
@@ -186,6 +196,15 @@ class AccountActions(QObject):
         if self.active is None:
             self.set_active(account)
         self._record(account, config, of_token(account, config, result, self.names))
+
+    def token_failed(
+        self, account: Account | None, scopes: tuple[str, ...], error: BrokerError
+    ) -> None:
+        """A token asked for elsewhere (the blob pane's credential) was refused: kept and shown
+        as this account's outcome for those scopes, in the window's one banner."""
+        if account is not None:
+            config = dataclasses.replace(self.configuration, scopes=scopes or self.profile.scopes)
+            self._record(account, config, of_error(account, config, error, self.names))
 
     @property
     def active_id(self) -> str | None:

@@ -7,13 +7,26 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap
 
-from app.core.accounts import Account
+from app.core.accounts import CONSUMERS_TENANT, MSA_PASSTHROUGH_TENANT, Account
 from app.core.outcomes import NOT_CHECKED, Kind, Outcome
+from app.ui.icons import is_dark
 
 Index = QModelIndex | QPersistentModelIndex
+
+# Personal accounts show one tenant label, however they were added (listed, or signed in
+# through MSA passthrough).
+PERSONAL_TENANT_NAMES = {
+    CONSUMERS_TENANT: "Microsoft account",
+    MSA_PASSTHROUGH_TENANT: "Microsoft account",
+}
+
+
+def display_tenant_names(known: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Tenant names for display: the known ones, and one label for personal accounts."""
+    return {**(known or {}), **PERSONAL_TENANT_NAMES}
 
 
 @dataclass(frozen=True)
@@ -48,8 +61,9 @@ class AccountsModel(QAbstractTableModel):
     def __init__(self, tenant_names: Mapping[str, str] | None = None) -> None:
         super().__init__()
         self.rows: list[Row] = []
+        self.listing = "asking"  # then "listed", or "failed" while no listing has arrived
         self.tenant_names = tenant_names or {}
-        self._avatars: dict[str, QIcon] = {}
+        self._avatars: dict[tuple[str, bool], QIcon] = {}
 
     # ---- Qt model API ----------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -70,24 +84,42 @@ class AccountsModel(QAbstractTableModel):
         column = index.column()
         if role == self.AccountRole:
             return row.account
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column in (self.STATE, self.TENANT):
-            return row.detail
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            active = " (active)" if row.active and column == self.NAME else ""
+            return self._text(row, column) + active
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole text, where it may be elided
+            if column in (self.STATE, self.TENANT):
+                return row.detail
+            if column == self.NAME and row.active:
+                return f"{row.account.display_name}: the active account (★), used by the app"
+            return self._text(row, column)
         if role == Qt.ItemDataRole.DecorationRole and column == self.NAME:
-            return self._avatar(row.account)
+            return self._avatar(row.account, row.active)
         if role == Qt.ItemDataRole.FontRole and row.active:
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.STATE and row.kind:
-            return KIND_COLOURS[row.kind]
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.STATE:
+            return kind_colour(row.kind)
         return None
+
+    def sort_key(self, row: int, column: int) -> tuple[str, str, str]:
+        """The column's text, then name, then username: the same order after every reload,
+        whatever order the broker lists the accounts in."""
+        r = self.rows[row]
+        account = r.account
+        return (
+            self._text(r, column).casefold(),
+            account.display_name.casefold(),
+            account.username.casefold(),
+        )
 
     def _text(self, row: Row, column: int) -> str:
         account = row.account
         if column == self.NAME:
-            return account.display_name + ("  (active)" if row.active else "")
+            return account.display_name
         if column == self.USERNAME:
             return account.username
         if column == self.TENANT:
@@ -105,16 +137,18 @@ class AccountsModel(QAbstractTableModel):
             return f"{names.get(facts.tenant, facts.tenant)} (guest; home {home})"
         return home
 
-    def _avatar(self, account: Account) -> QIcon:
-        icon = self._avatars.get(account.account_id)
+    def _avatar(self, account: Account, active: bool) -> QIcon:
+        key = (account.account_id, active)
+        icon = self._avatars.get(key)
         if icon is None:
-            icon = self._avatars[account.account_id] = initials_icon(account)
+            icon = self._avatars[key] = initials_icon(account, active=active)
         return icon
 
     # ---- updates ---------------------------------------------------------------------------
     def set_accounts(self, accounts: list[Account], active_home_id: str | None) -> None:
         old = {r.account.home_account_id: r for r in self.rows}
         self.beginResetModel()
+        self.listing = "listed"
         self.rows = [
             replace(
                 old.get(a.home_account_id, Row(a)),
@@ -124,6 +158,13 @@ class AccountsModel(QAbstractTableModel):
             for a in accounts
         ]
         self.endResetModel()
+
+    def listing_failed(self) -> None:
+        """No listing arrived: the table stops saying it is asking the broker."""
+        if self.listing == "asking":
+            self.beginResetModel()
+            self.listing = "failed"
+            self.endResetModel()
 
     def show_outcomes(self, outcome_of: Callable[[Account], Outcome | None]) -> None:
         """Every row's outcome under the configuration now being tried."""
@@ -155,12 +196,32 @@ KIND_COLOURS = {
     Kind.INTERACTION: QColor("#b26a00"),
     Kind.NOT_USABLE: QColor("#8e24aa"),
     Kind.BLOCKED: QColor("#c62828"),
-    Kind.FAILED: QColor("#c62828"),
+    Kind.FAILED: QColor("#ad1457"),
 }
+DARK_KIND_COLOURS = {
+    Kind.TOKEN: QColor("#81c995"),
+    Kind.INTERACTION: QColor("#fdd663"),
+    Kind.NOT_USABLE: QColor("#d7aefb"),
+    Kind.BLOCKED: QColor("#f28b82"),
+    Kind.FAILED: QColor("#f48fb1"),
+}
+NOT_CHECKED_COLOURS = (QColor("#5f6368"), QColor("#9aa0a6"))  # light, dark
+
+
+def kind_colour(kind: Kind | None) -> QColor:
+    """Each state's own colour (Not checked: grey), readable on the scheme in use."""
+    dark = is_dark()
+    if kind is None:
+        return NOT_CHECKED_COLOURS[dark]
+    return (DARK_KIND_COLOURS if dark else KIND_COLOURS)[kind]
+
+
 _AVATAR_COLOURS = ("#5c6bc0", "#26a69a", "#ef6c00", "#8e24aa", "#00838f", "#6d4c41")
 
 
-def initials_icon(account: Account, size: int = 64) -> QIcon:
+def initials_icon(account: Account, size: int = 64, active: bool = False) -> QIcon:
+    """A coloured disc with the account's initials; the active account's carries the star of
+    "Make active" (a mark that takes no width from the name, which may be elided)."""
     words = [w for w in account.display_name.replace("@", " ").split() if w[:1].isalnum()]
     initials = "".join(w[0] for w in words[:2]).upper() or "?"
     colour = QColor(_AVATAR_COLOURS[sum(map(ord, account.username)) % len(_AVATAR_COLOURS)])
@@ -176,6 +237,16 @@ def initials_icon(account: Account, size: int = 64) -> QIcon:
     font.setBold(True)
     painter.setFont(font)
     painter.setPen(QColor("white"))
-    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, initials)
+    badge = size // 2
+    text_area = pixmap.rect().adjusted(0, 0, -badge // 3, -badge // 3) if active else pixmap.rect()
+    painter.drawText(text_area, Qt.AlignmentFlag.AlignCenter, initials)
+    if active:
+        corner = QRect(size - badge, size - badge, badge, badge)
+        painter.setPen(QPen(QColor("white"), size // 16))
+        painter.setBrush(QColor("#f9a825"))
+        painter.drawEllipse(corner)
+        font.setPixelSize(badge * 3 // 4)
+        painter.setFont(font)
+        painter.drawText(corner, Qt.AlignmentFlag.AlignCenter, "★")
     painter.end()
     return QIcon(pixmap)

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QProcess, QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QProxyStyle
 
 from app.core.broker import Broker
 from app.core.store import Store
+from app.ui.contrast import ContrastStyle
 from app.ui.icons import app_icon
 from app.ui.main_window import MainWindow, SandboxDetails
 from app.ui.tasks import TaskRunner
@@ -87,7 +88,11 @@ def follow_colour_scheme(app: QApplication, dark: bool | None = None) -> None:
     hints = app.styleHints()
     if dark is None:
         dark = hints.colorScheme() == Qt.ColorScheme.Dark
-    if app.style().name().lower() == "fusion":
+    style = app.style()
+    base = style.baseStyle() if isinstance(style, QProxyStyle) else style
+    if base.name().lower() == "fusion":
+        if not isinstance(style, ContrastStyle):  # visible check boxes and fields when dark
+            app.setStyle(ContrastStyle())
         app.setPalette(dark_palette() if dark else app.style().standardPalette())
     if not getattr(app, "_follows_scheme", False):
         hints.colorSchemeChanged.connect(lambda _: follow_colour_scheme(app))

@@ -148,6 +148,12 @@ class BlobModel(QAbstractItemModel):
             return row.content_type or ""
         return row.tier or ""
 
+    def content_types(self, parent: Index, first: int, last: int) -> set[str]:
+        """The content types of rows first..last under parent (files only)."""
+        node = self._container_of(parent)
+        rows = node.children[first : last + 1] if node.kind != "file" else []
+        return {r[4] for r in rows if isinstance(r, tuple) and r[4]}
+
     # ---- lazy paging -----------------------------------------------------------------------
     def canFetchMore(self, parent: Index) -> bool:
         return self.browser is not None and self.node(parent).more()

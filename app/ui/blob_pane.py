@@ -1,108 +1,42 @@
 """The blob pane: proves the active account's credential works against a storage account.
 
 It sees only a TokenCredential (never the broker). Listing is lazy and paged; transfers run
-on a worker with progress read by a GUI timer and a Cancel that leaves nothing partial.
+on a worker with progress read by a GUI timer and a Cancel that leaves nothing partial. Once
+connected it follows the active account: a new credential reloads it, none says why not.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QTimer
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
-    QMessageBox,
     QProgressBar,
     QPushButton,
-    QTreeView,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core import guidance
 from app.core.blobs import BlobBrowser, StorageUrlError, TransferCancelled, validate_account_url
-from app.ui.blob_model import BlobModel, Node
+from app.core.errors import BrokerError, broker_cause
+from app.ui.blob_filter import FolderFilter
+from app.ui.blob_model import BlobModel, Node, human_size
+from app.ui.blob_parts import Asker, BlobTree, Transfer
 from app.ui.tasks import Task, TaskRunner
-from app.ui.widgets import Banner
+from app.ui.widgets import Banner, error_style
 
 logger = logging.getLogger(__name__)
-
-
-class Asker:
-    """The questions the pane asks; tests pass their own answers."""
-
-    def __init__(self, parent: QWidget) -> None:
-        self.parent = parent
-
-    def confirm(self, text: str) -> bool:
-        answer = QMessageBox.question(self.parent, "Please confirm", text)
-        return answer == QMessageBox.StandardButton.Yes
-
-    def text(self, prompt: str) -> str | None:
-        value, ok = QInputDialog.getText(self.parent, "Broker Account Manager", prompt)
-        return value if ok else None
-
-    def save_path(self, suggested: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self.parent, "Download to", suggested)
-        return Path(path) if path else None
-
-    def open_paths(self) -> list[Path]:
-        paths, _ = QFileDialog.getOpenFileNames(self.parent, "Upload files")
-        return [Path(p) for p in paths]
-
-    def show_properties(self, title: str, properties: dict[str, str]) -> None:
-        text = "\n".join(f"{k}: {v}" for k, v in properties.items())
-        QMessageBox.information(self.parent, title, text)
-
-
-class Transfer:
-    """Shared between the worker (writes progress, reads cancelled) and the GUI timer."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.done = 0
-        self.total = 0
-        self.cancel_event = threading.Event()
-
-    def progress(self, done: int, total: int) -> None:
-        self.done, self.total = done, total
-
-    def cancelled(self) -> bool:
-        return self.cancel_event.is_set()
-
-
-class BlobTree(QTreeView):
-    """Accepts files dropped from the desktop: they are uploaded where they land."""
-
-    def __init__(self, on_drop: Callable[[list[Path], QModelIndex], None]) -> None:
-        super().__init__()
-        self.on_drop = on_drop
-        self.setAcceptDrops(True)
-        self.setDropIndicatorShown(True)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event: Any) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            self.on_drop(paths, self.indexAt(event.position().toPoint()))
-            event.acceptProposedAction()
+NOBODY = "Make an account active to browse storage with its credential."
 
 
 class BlobPane(QWidget):
@@ -117,42 +51,54 @@ class BlobPane(QWidget):
         self.connection_verify = connection_verify
         self.asker = asker or Asker(self)
         self.credential: Any = None
+        self.username: str | None = None
         self.browser: BlobBrowser | None = None
+        self.follows = False  # connected once: reconnect with every new active account
         self.transfer: Transfer | None = None
         self.task: Task | None = None
         self.recent_changed: Callable[[str], None] = lambda url: None
         self.sign_in_again: Callable[[], None] | None = None
+        # The broker refused the credential a token: shown once, in the window's banner.
+        self.token_failed: Callable[[BrokerError, tuple[str, ...]], None] | None = None
 
         self.url = QComboBox()
         self.url.setEditable(True)
         self.url.setAccessibleName("Storage account URL")
+        self.url.setMinimumContentsLength(12)
         self.url.lineEdit().setPlaceholderText("https://<account>.blob.core.windows.net")
         self.url.lineEdit().returnPressed.connect(self.connect_storage)
         self.connect_button = QPushButton("Connect")
         self.connect_button.clicked.connect(self.connect_storage)
         self.url_error = QLabel()
-        self.url_error.setStyleSheet("color:#c62828;")
+        self.url_error.setStyleSheet(error_style())
         self.url_error.setWordWrap(True)
-        self.who = QLabel("Make an account active to browse storage with its credential.")
+        self.who = QLabel(NOBODY)
         self.who.setWordWrap(True)
         self.banner = Banner("error")
 
         self.model = BlobModel(None, runner)
         self.model.failed.connect(self.show_error)
         self.tree = BlobTree(self.upload_paths)
+        self.model.rowsInserted.connect(self.tree.fit_type_column)
         self.tree.setAccessibleName("Containers and blobs")
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
+        self.tree.selectionModel().currentChanged.connect(lambda *_: self._update())
         header = self.tree.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # Fixed widths, not ResizeToContents: that measures every row of a 100,000-row level.
-        for column, width in ((1, 72), (2, 124), (3, 150), (4, 48)):
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(40)
+        # Fixed widths, not ResizeToContents: that measures every row of a 100,000-row level;
+        # Content type grows to the widest type of each page as it arrives.
+        for column, width in ((1, 72), (2, 124), (3, header.sectionSizeHint(3)), (4, 48)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
 
-        buttons = QHBoxLayout()
-        self.buttons: dict[str, QPushButton] = {}
+        # A toolbar, not a row of buttons: in a narrow pane the rest goes behind its » menu
+        # instead of pushing the accounts list's State column off-screen.
+        self.toolbar = QToolBar("Storage actions")
+        self.toolbar.setIconSize(QSize(16, 16))
+        self.buttons: dict[str, QAction] = {}
         for key, text, slot in (
             ("reload", "Reload", self.reload),
             ("properties", "Properties", self.properties),
@@ -161,12 +107,11 @@ class BlobPane(QWidget):
             ("new", "New container…", self.new_container),
             ("delete", "Delete…", self.delete),
         ):
-            button = QPushButton(text)
-            button.setAccessibleName(text.rstrip("…"))
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
-            self.buttons[key] = button
-        buttons.addStretch(1)
+            action = self.toolbar.addAction(text, slot)
+            action.setToolTip(text.rstrip("…"))
+            self.buttons[key] = action
+        self.folder_filter = FolderFilter(self.tree, self.model, self.say)
+        self.filter = self.folder_filter.edit
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Transfer progress")
         self.progress.hide()
@@ -174,6 +119,11 @@ class BlobPane(QWidget):
         self.cancel_button.setAccessibleName("Cancel the transfer")
         self.cancel_button.clicked.connect(self.cancel_transfer)
         self.cancel_button.hide()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Storage status")
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.hide()
         self.timer = QTimer(self)
         self.timer.setInterval(100)
         self.timer.timeout.connect(self._show_progress)
@@ -190,9 +140,11 @@ class BlobPane(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.url_error)
         layout.addWidget(self.banner)
-        layout.addLayout(buttons)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.filter)
         layout.addWidget(self.tree, 1)
         layout.addLayout(transfer_row)
+        layout.addWidget(self.status)
         self.url_error.hide()
         self._update()
 
@@ -204,14 +156,16 @@ class BlobPane(QWidget):
         self.url.setCurrentText(current or (urls[0] if urls else ""))
 
     def set_credential(self, credential: Any, who: str | None) -> None:
-        """The active account changed: browse again with its credential (or stop)."""
-        self.credential = credential
-        self.who.setText(
-            f"Browsing as <b>{who}</b>"
-            if who
-            else "Make an account active to browse storage with its credential."
-        )
-        if self.browser is not None or credential is None:
+        """The active account changed: browse again with its credential, or say why not."""
+        self.credential, self.username = credential, who
+        self.who.setText(f"Browsing as <b>{who}</b>" if who else NOBODY)
+        if credential is None:
+            self.banner.hide()
+            if self.follows:
+                self.say("Not connected: no account is active under this profile. Make one "
+                         "active and the pane connects again with its credential.")  # fmt: skip
+            self._use(None)
+        elif self.follows:
             self.connect_storage()
 
     def connect_storage(self) -> None:
@@ -219,6 +173,7 @@ class BlobPane(QWidget):
         self.url_error.hide()
         if self.credential is None:
             self._use(None)
+            self.say("Connecting needs an active account: make one active (Ctrl+Enter) first.")
             return
         try:
             url = validate_account_url(self.url.currentText())
@@ -227,6 +182,8 @@ class BlobPane(QWidget):
             self.url_error.show()
             return
         self.recent_changed(url)
+        self.follows = True
+        self.say("")
         self._use(BlobBrowser(url, self.credential, connection_verify=self.connection_verify))
         self.model.fetchMore(QModelIndex())
 
@@ -239,19 +196,39 @@ class BlobPane(QWidget):
         self._update()
 
     def _update(self) -> None:
-        connected = self.browser is not None
-        busy = self.task is not None
-        for key, button in self.buttons.items():
-            button.setEnabled(connected and (not busy or key in ("reload", "properties")))
+        node = self.current()
+        kind = node.kind if node is not None else None
+        idle = self.browser is not None and self.task is None
+        enabled = {
+            "reload": self.browser is not None,
+            "properties": idle and kind == "file",
+            "download": idle and kind == "file",
+            "upload": idle and kind in ("container", "folder", "file"),
+            "new": idle,
+            "delete": idle and kind in ("container", "file"),
+        }
+        for key, action in self.buttons.items():
+            action.setEnabled(enabled[key])
 
-    # ---- errors ----------------------------------------------------------------------------
+    # ---- what happened -----------------------------------------------------------------------
     def show_error(self, error: BaseException) -> None:
+        refusal = broker_cause(error)
+        if refusal is not None and self.token_failed is not None:
+            self.token_failed(refusal, getattr(self.credential, "asked", ()))
+            self.say(f"No storage token for {self.username}: the message above the accounts "
+                     "says why and what to do.")  # fmt: skip
+            return
         advice = guidance.explain(error)
-        self.banner.show_guidance(advice)
+        self.banner.show_guidance(advice, self.username or "")
         if advice.needs_interaction and self.sign_in_again is not None:
             self.banner.offer("Sign in again", self.sign_in_again)
 
-    # ---- selection ---------------------------------------------------------------------------
+    def say(self, text: str) -> None:
+        """A line under the tree: where a download went, what a cancel left, why not."""
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    # ---- selection ----------------------------------------------------------------
     def current(self) -> Node | None:
         index = self.tree.currentIndex()
         return self.model.node(index) if index.isValid() else None
@@ -274,16 +251,15 @@ class BlobPane(QWidget):
         if self.task is not None:
             return
         self.banner.hide()
-
-        def finished(value: Any) -> None:
-            done(value)
-
-        self.task = self.runner.run(label, fn, finished, self._failed)
+        self.task = self.runner.run(label, fn, done, self._failed)
         self.task.finished.connect(self._finished)
         self._update()
 
     def _failed(self, error: BaseException) -> None:
-        if not isinstance(error, TransferCancelled):
+        if isinstance(error, TransferCancelled):
+            transfer = self.transfer
+            self.say(transfer.cancelled_text if transfer else "Cancelled.")
+        else:
             self.show_error(error)
 
     def _finished(self) -> None:
@@ -302,26 +278,26 @@ class BlobPane(QWidget):
         self._run(
             "reading properties",
             lambda: browser.properties(container, name),
-            lambda props: self.asker.show_properties(name, props),
+            self.asker.show_properties,
         )
 
-    def _start_transfer(self, label: str, work: Callable[[Transfer], Any]) -> None:
-        transfer = Transfer(label)
+    def _start_transfer(
+        self, transfer: Transfer, work: Callable[[Transfer], Any], done: Callable[[Any], str]
+    ) -> None:
         self.transfer = transfer
-        self.progress.setFormat(f"{label} — %p%")
+        self.say("")
+        self.progress.setFormat(transfer.label.replace("%", "%%"))
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()
         self.timer.start()
-        self._run(label, lambda: work(transfer), lambda _: self._transfer_done(transfer))
-
-    def _transfer_done(self, transfer: Transfer) -> None:
-        logger.info("%s: %d bytes", transfer.label, transfer.done)
+        self._run(transfer.label, lambda: work(transfer), lambda result: self.say(done(result)))
 
     def _show_progress(self) -> None:
         transfer = self.transfer
         if transfer is not None and transfer.total:
             self.progress.setValue(int(100 * transfer.done / transfer.total))
+            self.progress.setFormat(transfer.text().replace("%", "%%"))
 
     def cancel_transfer(self) -> None:
         if self.transfer is not None:
@@ -335,9 +311,12 @@ class BlobPane(QWidget):
         if target is None:
             return
         container, name = node.container, node.name
+        transfer = Transfer(f"Downloading {name}")
+        transfer.cancelled_text = f"Download cancelled: nothing was written to {target}."
         self._start_transfer(
-            f"Downloading {name}",
+            transfer,
             lambda t: browser.download(container, name, target, t.progress, t.cancelled),
+            lambda size: f"Saved {name} ({human_size(size)}) to {target}",
         )
 
     def upload(self) -> None:
@@ -361,7 +340,12 @@ class BlobPane(QWidget):
             return total
 
         names = ", ".join(p.name for p in paths)
-        self._start_transfer(f"Uploading {names}", work)
+        where = f"{container}/{prefix}"
+        transfer = Transfer(f"Uploading {names}")
+        transfer.cancelled_text = f"Upload cancelled: nothing was committed to {where}."
+        self._start_transfer(
+            transfer, work, lambda size: f"Uploaded {names} ({human_size(size)}) to {where}"
+        )
         self.task.finished.connect(lambda: self._reload_level(index))  # type: ignore[union-attr]
 
     def _reload_level(self, index: QModelIndex | None) -> None:

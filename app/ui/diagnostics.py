@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import PySide6
-from PySide6.QtCore import QDir, Qt, QTimer, qVersion
+from PySide6.QtCore import QDir, QPoint, Qt, QTimer, qVersion
 from PySide6.QtGui import QFontDatabase, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QMainWindow,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -50,6 +52,8 @@ SOURCES = (
     ("MSALRuntime", "msalruntime"),
     ("Azure SDK", "azure"),
 )
+DEFAULT_SOURCE, DEFAULT_LEVEL = "App", "Info"
+DOCKED_HEIGHT = 240  # at most, when docked under a window with room to spare
 LEVELS = (
     ("Debug", logging.DEBUG),
     ("Info", logging.INFO),
@@ -183,6 +187,7 @@ class DiagnosticsDock(QDockWidget):
         self._confirm = confirm
         self._choose_path = choose_path
         self.entries: deque[tuple[int, str, str]] = deque(maxlen=MAX_LINES)
+        self.floated_for_room = False  # made a window because the main window had no room
         self.handler = QtLogHandler()
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -196,6 +201,13 @@ class DiagnosticsDock(QDockWidget):
             self.level.addItem(label, level)
         for label, name in SOURCES:
             self.source.addItem(label, name)
+        # The app's own events by default: at Debug, ~98% of the lines are the runtime's
+        # telemetry. Everything is kept (and saved); the filter only decides what is shown.
+        self.level.setCurrentIndex(self.level.findText(DEFAULT_LEVEL))
+        self.source.setCurrentIndex(self.source.findText(DEFAULT_SOURCE))
+        self.count = QLabel()
+        self.count.setAccessibleName("Lines shown")
+        self.shown_lines = 0
         self.level.currentIndexChanged.connect(self._refilter)
         self.source.currentIndexChanged.connect(self._refilter)
         self.pii = QCheckBox("Include personal data (PII) in logs")
@@ -218,9 +230,9 @@ class DiagnosticsDock(QDockWidget):
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Diagnostics status")
         self.status.hide()
-        self.versions_label = QLabel()  # filled when first shown
-        self.versions_label.setWordWrap(True)
-        self.versions_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.versions_label = QLineEdit()  # one line, scrolled and selected; filled when shown
+        self.versions_label.setReadOnly(True)
+        self.versions_label.setFrame(False)
         self.versions_label.setAccessibleName("Versions")
 
         bar = QHBoxLayout()
@@ -228,6 +240,7 @@ class DiagnosticsDock(QDockWidget):
         bar.addWidget(self.level)
         bar.addWidget(QLabel("Source:"))
         bar.addWidget(self.source)
+        bar.addWidget(self.count)
         bar.addStretch(1)
         bar.addWidget(self.pii)
         bar.addWidget(self.clear_button)
@@ -259,23 +272,32 @@ class DiagnosticsDock(QDockWidget):
     def drain(self) -> None:
         """Show the lines logged since the last call (GUI thread; the timer calls it)."""
         shown = []
-        for level, source, text in self.handler.take():
+        taken = self.handler.take()
+        for level, source, text in taken:
             self.entries.append((level, source, text))
             if self._shown(level, source):
                 shown.append(text)
         if shown:
             self.view.appendPlainText("\n".join(shown))
+        if taken:
+            self._count(min(self.shown_lines + len(shown), len(self.entries)))
 
     def _refilter(self) -> None:
-        shown = (text for level, source, text in self.entries if self._shown(level, source))
+        shown = [text for level, source, text in self.entries if self._shown(level, source)]
         self.view.setPlainText("\n".join(shown))
         self.view.moveCursor(QTextCursor.MoveOperation.End)
+        self._count(len(shown))
+
+    def _count(self, shown: int) -> None:
+        self.shown_lines = shown
+        self.count.setText(f"{shown:,} of {len(self.entries):,} lines")
 
     def clear(self) -> None:
         """Forget every line so far, shown and buffered for saving."""
         self.entries.clear()
         self.handler.clear()
         self.view.clear()
+        self._count(0)
 
     # ---- PII -------------------------------------------------------------------------------
     def _pii_toggled(self, on: bool) -> None:
@@ -293,7 +315,31 @@ class DiagnosticsDock(QDockWidget):
     def showEvent(self, event: QShowEvent) -> None:
         if not self.versions_label.text():
             self.versions_label.setText(" · ".join(f"{k} {v}" for k, v in versions().items()))
+            self.versions_label.setCursorPosition(0)
         super().showEvent(event)
+
+    def setVisible(self, visible: bool) -> None:
+        """Docked under the window only where it leaves the window its own minimum height:
+        at the default size it crushed the accounts list to one row and made the blob pane's
+        controls overlap. Where there is no room, it opens as a window of its own (a dock the
+        user made a window stays one)."""
+        window = self.parentWidget()
+        placing = visible and not self.isVisible() and isinstance(window, QMainWindow)
+        if not placing or (self.isFloating() and not self.floated_for_room):
+            super().setVisible(visible)
+            return
+        assert isinstance(window, QMainWindow)
+        spare = _spare_height(window.centralWidget())
+        needed = self.minimumSizeHint().height()
+        self.floated_for_room = spare < needed
+        self.setFloating(self.floated_for_room)
+        super().setVisible(True)
+        if self.floated_for_room:
+            height = max(needed, DOCKED_HEIGHT)
+            self.resize(window.width(), height)
+            self.move(window.mapToGlobal(window.rect().bottomLeft()) - QPoint(0, height))
+        else:
+            window.resizeDocks([self], [min(spare, DOCKED_HEIGHT)], Qt.Orientation.Vertical)
 
     def _set_checked(self, on: bool) -> None:
         blocked = self.pii.blockSignals(True)
@@ -330,6 +376,17 @@ class DiagnosticsDock(QDockWidget):
         self.status.setStyleSheet("color:#c62828;" if error else "")
         self.status.setText(redact(text))
         self.status.show()
+
+
+def _spare_height(central: QWidget | None) -> int:
+    """How much of its height central can give up: its minimum counts wrapped text (banners)
+    at its width, which a plain minimumSizeHint() takes for one line."""
+    layout = central.layout() if central is not None else None
+    if central is None or layout is None:
+        return 0
+    if layout.hasHeightForWidth():
+        return central.height() - layout.minimumHeightForWidth(central.width())
+    return central.height() - layout.minimumSize().height()
 
 
 def write_atomically(path: str, text: str) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import guidance
-from app.core.accounts import CONSUMERS_TENANT, MSA_PASSTHROUGH_TENANT, Account
+from app.core.accounts import Account
 from app.core.advice import Guidance
 from app.core.broker import Broker, set_pii_logging
 from app.core.errors import BrokerUnavailable
@@ -30,7 +30,7 @@ from app.core.outcomes import Outcome
 from app.core.profile import Profile
 from app.core.store import Store
 from app.ui.account_actions import AccountActions
-from app.ui.accounts_model import AccountsModel
+from app.ui.accounts_model import AccountsModel, display_tenant_names
 from app.ui.accounts_view import AccountsView
 from app.ui.broker_state import waiting_note
 from app.ui.diagnostics import DiagnosticsDock, versions
@@ -38,19 +38,15 @@ from app.ui.icons import icon
 from app.ui.profile_bar import ProfileBar
 from app.ui.storage_tab import StorageTab
 from app.ui.tasks import Task, TaskRunner
-from app.ui.widgets import Banner, TokenInspector
+from app.ui.token_inspector import TokenInspector
+from app.ui.widgets import Banner
+from app.ui.window_banner import WindowBanner
 
 if TYPE_CHECKING:
     from app.ui.blob_pane import BlobPane
     from app.ui.matrix_window import MatrixWindow
 
 logger = logging.getLogger(__name__)
-
-# Personal accounts show one tenant label, however they were added.
-PERSONAL_TENANT_NAMES = {
-    CONSUMERS_TENANT: "Microsoft account",
-    MSA_PASSTHROUGH_TENANT: "Microsoft account",
-}
 
 
 @dataclass(frozen=True)
@@ -85,7 +81,7 @@ class MainWindow(QMainWindow):
         self.matrix: MatrixWindow | None = None
         self.setWindowTitle("Broker Account Manager")
         self.setMinimumSize(900, 560)
-        names = {**PERSONAL_TENANT_NAMES, **(sandbox.tenant_names if sandbox else {})}
+        names = display_tenant_names(sandbox.tenant_names if sandbox else None)
         self.model = AccountsModel(names)
         self.accounts = AccountActions(broker, runner, self.data, self.save, self.model, names)
         self.active_changed = self.accounts.active_changed
@@ -149,7 +145,7 @@ class MainWindow(QMainWindow):
         self.sandbox_banner = Banner("sandbox")
         if sandbox_note:
             self.sandbox_banner.show_text("Sandbox mode", sandbox_note, closable=False)
-        self.banner = Banner("error")
+        self.banner = WindowBanner(self._sign_in)
 
         self.notice = Banner("info")
         self.host_banner = Banner("warning")  # while the profile's authority host is custom
@@ -165,6 +161,7 @@ class MainWindow(QMainWindow):
             lambda: self.data.recent_urls.get(self.profile.name, []),
             self._remember_url,
             self._sign_in_active_again,
+            lambda error, scopes: self.accounts.token_failed(self.active, scopes, error),
             storage.storage_url if storage else None,
             storage.storage_ca if storage else None,
         )
@@ -176,7 +173,9 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter()
         self.splitter.addWidget(self.accounts_view)
         self.splitter.addWidget(self.tabs)
-        self.splitter.setSizes([560, 340])
+        self.splitter.setSizes([620, 280])
+        self.splitter.setCollapsible(0, False)  # the accounts list keeps its State column
+        self.splitter.setStretchFactor(1, 1)  # a wider window widens the token and storage tabs
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -253,7 +252,7 @@ class MainWindow(QMainWindow):
         a = self.accounts
         a.busy.connect(self._busy)
         a.active_changed.connect(self._active_for_storage)
-        a.active_changed.connect(lambda _: self.banner.hide())  # it was about another account
+        a.active_changed.connect(self.banner.active_changed)
         a.outcome_shown.connect(self._outcome_shown)
         a.failed.connect(self._failed)
         a.listed.connect(self.accounts_view.note.listing)
@@ -319,31 +318,33 @@ class MainWindow(QMainWindow):
     def _profile_changed(self, profile: Profile) -> None:
         self.host_banner.show_if("Custom authority host", self.profile.custom_host_warning)
         self.storage_tab.show_recent()
-        self.banner.hide()  # it was about the previous configuration
+        self.banner.configuration_changed(self.accounts.configuration)
         self.accounts.configuration_changed()
         self._selection_changed()
 
     # ---- what happened -------------------------------------------------------------------------
     def _explain_unavailable(self, unavailable: BrokerUnavailable) -> None:
-        self.banner.show_guidance(guidance.for_unavailable(unavailable))
+        self.banner.show_unavailable(guidance.for_unavailable(unavailable))
         if unavailable.kind == "no-broker" and self.offer_sandbox is not None:
             self.banner.offer("Restart with simulated accounts", self.offer_sandbox)
         self._update_actions()
 
     def _failed(self, advice: Guidance, account: Account | None) -> None:
-        self.banner.show_guidance(advice, account.username if account else "")
+        self.banner.show_failure(advice, account, self.accounts.configuration)
         self.accounts_view.note.failed(advice.code)
 
     def _outcome_shown(self, account: Account, outcome: Outcome) -> None:
         if self.selected() is None:
             self.accounts_view.select(account)
-        selected = self.selected()
-        if selected and selected.home_account_id == account.home_account_id:
-            self.inspector.show_result(outcome.token)
-        self.banner.show_outcome(account.username, outcome, lambda: self._sign_in(account))
+        self._selection_changed()  # the selected account's token under this configuration
+        self.banner.show_account_outcome(account, outcome, self.accounts.configuration)
         self.accounts_view.note.failed(outcome.code)
 
-    def _sign_in(self, account: Account) -> None:
+    def _sign_in(self, account: Account | None) -> None:
+        """Sign this account in again; with none, the broker's account picker."""
+        if account is None:
+            self.add_account()
+            return
         self.accounts_view.select(account)
         self.sign_in_again()
 

@@ -40,7 +40,7 @@ from app.ui.account_actions import AccountActions
 from app.ui.compare import CompareDialog
 from app.ui.matrix_axes import AxesPanel
 from app.ui.matrix_model import MatrixModel
-from app.ui.widgets import TokenInspector
+from app.ui.token_inspector import TokenInspector
 
 EXPORTS = {"JSON": "json", "CSV": "csv", "Markdown": "md"}
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -21,6 +23,21 @@ from app.core.errors import ProfileError
 from app.core.profile import Profile, parse_profile
 from app.core.store import StoreData
 from app.ui.profile_editor import ProfileEditor
+from app.ui.widgets import error_style
+
+INVALID_FIELD = "QLineEdit {border: 2px solid #c62828; border-radius: 3px; padding: 1px;}"
+
+
+class TenantEdit(QLineEdit):
+    """Esc gives back the tenant in use (what was typed is kept until then)."""
+
+    escaped = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.escaped.emit()
+            return
+        super().keyPressEvent(event)
 
 
 class ProfileBar(QWidget):
@@ -42,13 +59,22 @@ class ProfileBar(QWidget):
             (self.delete_button, "Delete profile"),
         ):
             button.setAccessibleName(name)
-        self.tenant_edit = QLineEdit()
+        self.tenant_edit = TenantEdit()
         self.tenant_edit.setAccessibleName("Tenant")
         self.tenant_edit.setPlaceholderText("organizations, common, consumers or a tenant id")
+        # Wide enough for a tenant GUID whatever is shown beside or below it.
+        self.tenant_edit.setMinimumWidth(self.tenant_edit.fontMetrics().horizontalAdvance("0" * 30))
+        self.tenant_edit.escaped.connect(lambda: self._show(self.profile))
         self.passthrough = QCheckBox("MSA passthrough")
+        # Below the bar, word-wrapped: a message beside the field squeezed it and was cut off.
         self.error = QLabel()
-        self.error.setStyleSheet("color:#c62828;")
-        layout = QHBoxLayout(self)
+        self.error.setObjectName("profileBarError")
+        self.error.setStyleSheet(error_style())
+        self.error.setWordWrap(True)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.setAccessibleName("Profile bar error")
+        self.error.hide()
+        layout = QHBoxLayout()
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("Profile:"))
         layout.addWidget(self.combo)
@@ -59,7 +85,11 @@ class ProfileBar(QWidget):
         layout.addWidget(QLabel("Tenant:"))
         layout.addWidget(self.tenant_edit, 1)
         layout.addWidget(self.passthrough)
-        layout.addWidget(self.error, 1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(2)
+        outer.addLayout(layout)
+        outer.addWidget(self.error)
         self._fill()
         self.combo.currentTextChanged.connect(self._selected)
         self.edit_button.clicked.connect(self.edit)
@@ -87,7 +117,7 @@ class ProfileBar(QWidget):
         self.passthrough.setChecked(profile.msa_passthrough)
         for widget in (self.tenant_edit, self.passthrough):
             widget.blockSignals(False)
-        self.error.clear()
+        self._show_error("")
         self.delete_button.setEnabled(len(self.data.profiles) > 1)
 
     def _selected(self, name: str) -> None:
@@ -106,10 +136,19 @@ class ProfileBar(QWidget):
         try:
             profile = parse_profile(raw)
         except ProfileError as exc:  # keep what was typed; apply nothing
-            self.error.setText("; ".join(exc.errors.values()))
+            self._show_error(
+                f"Not applied: {'; '.join(exc.errors.values())}. Correct it and press Enter, "
+                f"or press Esc for “{self.profile.tenant}” again."
+            )
             return
-        self.error.clear()
+        self._show_error("")
         self.replace(self.profile, profile)
+
+    def _show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+        self.tenant_edit.setToolTip(text)
+        self.tenant_edit.setStyleSheet(INVALID_FIELD if text else "")
 
     def replace(self, old: Profile, new: Profile) -> None:
         if new == old:

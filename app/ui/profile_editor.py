@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.core.authority import AUTHORITY_HOSTS, custom_host_warning
 from app.core.profile import Profile, parse_profile, validate
+from app.ui.widgets import error_style
 
 
 class ProfileEditor(QDialog):
@@ -75,7 +77,8 @@ class ProfileEditor(QDialog):
             widget.setAccessibleName(label.replace("&", "") or field.replace("_", " "))
             error = QLabel()
             error.setObjectName(f"{field}Error")
-            error.setStyleSheet("color:#c62828;")
+            error.setStyleSheet(error_style())
+            error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             error.setWordWrap(True)
             error.hide()
             self.errors[field] = error
@@ -133,6 +136,26 @@ class ProfileEditor(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not errors)
         self._show_host_warning("authority_host" in errors)
         self._show_redirects(None if "client_id" in errors else self.client_id.text().strip())
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to show every row whole. Qt leaves a dialog with word-wrapped text at its old
+        height (its minimum ignores height-for-width), so an error appearing, or the redirect
+        URIs widening the dialog, clipped the error and drew it over the next row."""
+        layout = self.layout()
+        assert layout is not None
+        layout.activate()
+        needed = max(layout.heightForWidth(self.width()), layout.minimumSize().height())
+        self.setMinimumHeight(needed)
+        if self.height() < needed:
+            self.resize(self.width(), needed)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            # Wrapped text needs another height at another width; measured once the layout
+            # has settled at this width (inside this event it still has the old one).
+            QTimer.singleShot(0, self._fit)
 
     def _show_host_warning(self, host_invalid: bool) -> None:
         warning = None

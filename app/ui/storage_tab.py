@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from app.core.errors import BrokerError
 from app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ class StorageTab(QWidget):
         recent: Callable[[], list[str]],
         remember_url: Callable[[str], None],
         sign_in_again: Callable[[], None],
+        token_failed: Callable[[BrokerError, tuple[str, ...]], None],
         url: str | None = None,
         ca: str | None = None,
     ) -> None:
@@ -30,6 +32,7 @@ class StorageTab(QWidget):
         self.recent = recent
         self.remember_url = remember_url
         self.sign_in_again = sign_in_again
+        self.token_failed = token_failed  # the broker refused the pane's credential a token
         self.url, self.ca = url, ca  # the sandbox emulator's account URL and CA
         self.credential: tuple[Any, str | None] = (None, None)
         self._pane: BlobPane | None = None
@@ -47,6 +50,7 @@ class StorageTab(QWidget):
             pane = BlobPane(self.runner, connection_verify=self.ca or True)
             pane.recent_changed = self._remember
             pane.sign_in_again = self.sign_in_again
+            pane.token_failed = self.token_failed
             pane.set_recent(self.recent())
             if self.url:
                 pane.url.setCurrentText(self.url)

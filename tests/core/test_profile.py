@@ -245,7 +245,9 @@ def test_every_named_cloud_is_valid() -> None:
         ("scopes", ["User.Read\x00"], "control"),
         ("scopes", ["x" * 513], "512"),
         ("scopes", "openid", "reserved"),
-        ("scopes", "User.Read offline_access", "msal adds them"),
+        ("scopes", "User.Read offline_access", "must not list them"),
+        ("scopes", "https://graph.microsoft.com/User.Read api://x/Read", "one API"),
+        ("scopes", "User.Read https://storage.azure.com/user_impersonation", "AADSTS28000"),
         ("scopes", ["PROFILE"], "reserved"),
         ("scopes", "https://graph.microsoft.com/.default User.Read", "AADSTS70011"),
         ("scopes", ["api://a/.default", "api://b/.default"], ".default"),
@@ -275,6 +277,29 @@ def test_none_is_a_field_error(field: str) -> None:
     errors = validate({field: None})
     assert list(errors) == [field]
     assert "NoneType" in errors[field] or "true or false" in errors[field]
+
+
+def test_scopes_of_one_api_in_any_spelling_are_one_resource() -> None:
+    graph = (
+        "User.Read https://graph.microsoft.com/Mail.Read "
+        "00000003-0000-0000-c000-000000000000/Files.Read"
+    )
+    assert validate({"scopes": graph}) == {}
+    assert validate({"scopes": "api://A/Read api://a/Write"}) == {}  # resources ignore case
+    mixed = validate({"scopes": "User.Read https://storage.azure.com/user_impersonation"})
+    assert "Microsoft Graph and https://storage.azure.com are two" in mixed["scopes"]
+
+
+def test_reserved_scopes_are_explained_in_the_users_words() -> None:
+    message = validate({"scopes": "openid User.Read"})["scopes"]
+    assert message.startswith("Remove openid: every sign-in asks for openid")
+    assert "ValueError" not in message and "msal" not in message
+
+
+def test_the_tenant_message_does_not_offer_a_client_id_as_an_example() -> None:
+    message = validate({"tenant": "not a tenant!"})["tenant"]
+    assert AZURE_DEV_CLIENT_ID not in message
+    assert "Directory (tenant) ID" in message
 
 
 def test_client_id_message_is_specific() -> None:

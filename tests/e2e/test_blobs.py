@@ -148,17 +148,25 @@ def test_pages_through_thousands_of_blobs(storage, credential, seeder, container
     assert listed == names  # complete, in order, no duplicates
 
 
-def test_properties_include_metadata(browser, seeder, container):
+def test_properties_include_url_metadata_and_tags(browser, seeder, container, storage):
     seeder.get_container_client(container).upload_blob(
-        "doc.txt", b"hello", metadata={"owner": "adele", "purpose": "test"}
+        "dir/doc.txt",
+        b"hello",
+        metadata={"owner": "adele", "purpose": "test"},
+        tags={"project": "apollo", "stage": "draft"},
     )
-    props = browser.properties(container, "doc.txt")
-    assert props["size"] == "5"
-    assert props["content type"] == "application/octet-stream"
-    assert props["md5"] == "5d41402abc4b2a76b9719d911017c592"  # md5(b"hello")
-    assert props["metadata: owner"] == "adele" and props["metadata: purpose"] == "test"
-    for key in ("modified", "etag", "tier", "lease state", "creation time"):
-        assert props[key], key
+    details = browser.properties(container, "dir/doc.txt")
+    assert details.url == f"{storage.account_url}/{container}/dir/doc.txt"
+    assert details.size == 5 and details.content_type == "application/octet-stream"
+    # md5(b"hello"), as the service sends it and as md5sum prints it
+    assert details.md5 == "XUFAKrxLKna5cZ2REBfFkg== (hex 5d41402abc4b2a76b9719d911017c592)"
+    assert details.metadata == {"owner": "adele", "purpose": "test"}
+    assert details.tags == {"project": "apollo", "stage": "draft"} and not details.tags_unreadable
+    shown = dict(details.rows())
+    for key in ("Last modified", "Created", "ETag", "Access tier", "Lease state", "Blob type"):
+        assert shown[key], key
+    assert shown["Last modified"].endswith("UTC")  # times say their time zone
+    assert shown["Size"] == "5 bytes"
 
 
 def test_download_reports_progress_and_writes_the_same_bytes(browser, seeder, container, tmp_path):
@@ -276,7 +284,7 @@ def test_upload_reports_progress_and_stores_the_same_bytes(browser, seeder, cont
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     assert browser.upload(container, "empty.txt", empty, lambda d, t: None, lambda: False) == 0
-    assert browser.properties(container, "empty.txt")["content type"] == "text/plain"
+    assert browser.properties(container, "empty.txt").content_type == "text/plain"
 
 
 def test_cancelled_upload_commits_nothing(browser, seeder, container, tmp_path):

@@ -47,6 +47,11 @@ def allowed(roles: Roles, who: str, method: str, path: str, **kw: Any) -> bool:
         ("nestor", "GET", "/?comp=list", False),  # Owner of the subscription: no data access
         ("nestor", "GET", "/box/a.txt", False),
         ("diego", "GET", "/?comp=list", False),  # no assignment at all
+        ("megan", "GET", "/box/a.txt?comp=tags", False),  # tags: Storage Blob Data Owner only
+        ("megan", "PUT", "/box/a.txt?comp=tags", False),
+        ("megan", "GET", "/box/a.txt?comp=metadata", True),
+        ("adele", "GET", "/box/a.txt?comp=tags", True),  # Storage Blob Data Owner
+        ("adele", "PUT", "/box/a.txt?comp=tags", True),
     ],
 )
 def test_role_outcomes(roles: Roles, who: str, method: str, path: str, expected: bool) -> None:

@@ -75,3 +75,32 @@ class EventLoopProbe:
     @property
     def largest(self) -> int:
         return max(self.gaps, default=0)
+
+
+def clipped(top) -> list[str]:  # type: ignore[no-untyped-def]
+    """What a user would see cut off in `top`: a shown child that sticks out of its parent,
+    or word-wrapped text given less height than it needs (drawn over the next row)."""
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    problems = []
+    for widget in top.findChildren(QWidget):
+        parent = widget.parentWidget()
+        if parent is None or not widget.isVisibleTo(top) or widget.isWindow():
+            continue
+        name = widget.objectName() or type(widget).__name__
+        if not parent.rect().contains(widget.geometry()):
+            problems.append(f"{name} {widget.geometry()} outside {parent.rect()}")
+        if isinstance(widget, QLabel) and widget.wordWrap() and widget.text():
+            needed = widget.heightForWidth(widget.width())
+            if widget.height() < needed:
+                problems.append(f"{name} {widget.height()} px high, needs {needed}")
+    return problems
+
+
+def inside_window(widget) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the whole of widget lies within its window's area."""
+    from PySide6.QtCore import QRect
+
+    window = widget.window()
+    top_left = widget.mapTo(window, widget.rect().topLeft())
+    return window.rect().contains(QRect(top_left, widget.size()))

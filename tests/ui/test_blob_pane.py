@@ -7,10 +7,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex
+from azure.storage.blob import ContentSettings
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLineEdit
 
-from app.ui.blob_pane import Asker
-from tests.helpers import claims
+from app.core.blob_details import BlobDetails
+from app.ui.blob_parts import Asker
+from app.ui.blob_properties import PropertiesDialog
+from tests.helpers import CONTOSO, claims
 from tests.ui.helpers import EventLoopProbe, open_window, select
 
 BIG = 2100
@@ -24,7 +29,7 @@ class Answers(Asker):
         self.save_to: Path | None = None
         self.files: list[Path] = []
         self.name: str | None = None
-        self.shown: dict[str, str] = {}
+        self.shown: BlobDetails | None = None
 
     def confirm(self, text: str) -> bool:
         self.confirmations.append(text)
@@ -39,8 +44,8 @@ class Answers(Asker):
     def open_paths(self) -> list[Path]:
         return self.files
 
-    def show_properties(self, title: str, properties: dict[str, str]) -> None:
-        self.shown = properties
+    def show_properties(self, details: BlobDetails) -> None:
+        self.shown = details
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +55,13 @@ def seeded(storage):  # type: ignore[no-untyped-def]
     client = storage.shared_key_client()
     name = f"ui-{uuid.uuid4().hex[:10]}"
     box = client.create_container(name)
-    box.upload_blob("top.txt", b"top level file\n")
+    box.upload_blob(
+        "top.txt",
+        b"top level file\n",
+        metadata={"owner": "adele"},
+        tags={"project": "apollo"},
+        content_settings=ContentSettings(content_type="text/plain; charset=utf-8"),
+    )
     box.upload_blob("big.bin", bytes(range(256)) * 4096 * 3)  # 3 MiB
     with ThreadPoolExecutor(16) as pool:
         list(pool.map(lambda i: box.upload_blob(f"many/{i:05d}.txt", b"x"), range(BIG)))
@@ -125,66 +136,99 @@ def test_folders_and_lazy_paging(pane_window, seeded, qtbot):
     assert len({model.node(model.index(r, 0, many)).name for r in range(BIG)}) == BIG
 
 
-def test_properties(pane_window, seeded, qtbot):
-    window, answers = pane_window
-    model = window.blobs.model
-    box = container_row(window, seeded)
-    expand(qtbot, window, box)
-    window.blobs.tree.setCurrentIndex(child(model, box, "top.txt"))
-    window.blobs.properties()
-    qtbot.waitUntil(lambda: bool(answers.shown), timeout=15000)
-    assert any("15" in value for value in answers.shown.values())  # its size in bytes
-
-
-def test_download_cancel_then_complete(pane_window, seeded, qtbot, tmp_path):
+def test_properties_dialog_shows_and_copies_every_property(pane_window, seeded, qtbot, storage):
     window, answers = pane_window
     pane, model = window.blobs, window.blobs.model
     box = container_row(window, seeded)
     expand(qtbot, window, box)
-    pane.tree.setCurrentIndex(child(model, box, "big.bin"))
-    answers.save_to = tmp_path / "out" / "big.bin"
-    answers.save_to.parent.mkdir()
-    pane.download()
-    pane.cancel_transfer()
-    qtbot.waitUntil(lambda: pane.task is None, timeout=15000)
-    assert list(answers.save_to.parent.iterdir()) == []  # nothing partial left behind
-    pane.download()
-    qtbot.waitUntil(lambda: pane.task is None, timeout=30000)
-    assert answers.save_to.read_bytes() == bytes(range(256)) * 4096 * 3
-    assert not pane.banner.isVisible()
+    pane.tree.setCurrentIndex(child(model, box, "top.txt"))
+    pane.properties()
+    qtbot.waitUntil(lambda: answers.shown is not None, timeout=15000)
+    dialog = PropertiesDialog(answers.shown)
+    qtbot.addWidget(dialog)
+    rows = {item.text(0): item.text(1) for item in dialog.all_items()}
+    assert rows["URL"] == f"{storage.account_url}/{seeded}/top.txt"
+    assert rows["Size"] == "15 bytes" and rows["Content type"] == "text/plain; charset=utf-8"
+    for name in ("Content-MD5", "ETag", "Last modified", "Access tier", "Lease state"):
+        assert rows[name], name
+    assert rows["owner"] == "adele"  # metadata
+    # megan is a Storage Blob Data Contributor: Azure lets only Data Owners read index tags
+    assert rows["Index tags"] == (
+        "1 tag(s), not readable with this account's role (AuthorizationPermissionMismatch)"
+    )
+    dialog.copy_all()
+    copied = QGuiApplication.clipboard().text()
+    assert f"URL\t{storage.account_url}/{seeded}/top.txt" in copied
+    assert "Metadata: owner\tadele" in copied and "Index tags\t1 tag(s), not readable" in copied
+    url = dialog.tree.topLevelItem(0)
+    dialog.tree.setCurrentItem(url)
+    dialog.show()
+    qtbot.keyClick(dialog.tree, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == f"URL\t{storage.account_url}/{seeded}/top.txt"
+    dialog.tree.editItem(url, 1)  # a value opens read-only: part of it can be selected
+    editor = dialog.tree.itemWidget(url, 1) or dialog.tree.focusWidget()
+    assert isinstance(editor, QLineEdit) and editor.isReadOnly()
+    assert editor.text() == rows["URL"]
 
 
-def test_upload_into_a_folder_and_delete(pane_window, seeded, qtbot, tmp_path):
-    window, answers = pane_window
+def test_actions_need_a_selection_that_they_apply_to(pane_window, seeded, qtbot):
+    window, _ = pane_window
     pane, model = window.blobs, window.blobs.model
+    pane.tree.setCurrentIndex(QModelIndex())
+    enabled = {key: action.isEnabled() for key, action in pane.buttons.items()}
+    assert enabled == {
+        "reload": True, "properties": False, "download": False, "upload": False,
+        "new": True, "delete": False,
+    }  # fmt: skip
     box = container_row(window, seeded)
-    expand(qtbot, window, box)
-    source = tmp_path / "hello.txt"
-    source.write_bytes(b"hello from the pane\n")
     pane.tree.setCurrentIndex(box)
-    answers.files = [source]
-    pane.upload()
-    qtbot.waitUntil(
-        lambda: pane.task is None and child(model, box, "hello.txt") is not None, timeout=15000
-    )
-    pane.tree.setCurrentIndex(child(model, box, "hello.txt"))
-    pane.delete()
-    qtbot.waitUntil(lambda: pane.task is None, timeout=15000)
-    assert "hello.txt" in answers.confirmations[-1]
-    assert child(model, box, "hello.txt") is None
+    assert pane.buttons["delete"].isEnabled() and pane.buttons["upload"].isEnabled()
+    assert not pane.buttons["download"].isEnabled()
+    expand(qtbot, window, box)
+    pane.tree.setCurrentIndex(child(model, box, "many/"))
+    assert not pane.buttons["delete"].isEnabled()  # a folder is not a blob
+    pane.tree.setCurrentIndex(child(model, box, "top.txt"))
+    assert all(action.isEnabled() for action in pane.buttons.values())
 
 
-def test_create_and_delete_a_container(pane_window, qtbot):
-    window, answers = pane_window
+def test_content_type_column_fits_its_longest_type(pane_window, seeded, qtbot):
+    window, _ = pane_window
     pane = window.blobs
-    answers.name = f"new-{uuid.uuid4().hex[:8]}"
-    pane.new_container()
-    qtbot.waitUntil(lambda: container_row(window, answers.name) is not None, timeout=15000)
-    pane.tree.setCurrentIndex(container_row(window, answers.name))
-    pane.delete()
-    qtbot.waitUntil(
-        lambda: pane.task is None and container_row(window, answers.name) is None, timeout=15000
-    )
+    box = container_row(window, seeded)
+    expand(qtbot, window, box)
+    width = pane.tree.header().sectionSize(3)
+    needed = pane.tree.fontMetrics().horizontalAdvance("text/plain; charset=utf-8")
+    assert width >= needed  # it was a fixed 150 px: "application/octet-stre…"
+
+
+def test_the_filter_hides_the_loaded_rows_of_the_folder_that_do_not_match(
+    pane_window, seeded, qtbot
+):
+    window, _ = pane_window
+    pane, model = window.blobs, window.blobs.model
+    box = container_row(window, seeded)
+    expand(qtbot, window, box)
+    many = child(model, box, "many/")
+    expand(qtbot, window, many)
+    pane.tree.setCurrentIndex(model.index(0, 0, many))  # a file: its folder is filtered
+    qtbot.waitUntil(lambda: not model.canFetchMore(many) and not model.node(many).loading)
+
+    def matching() -> list[str]:
+        rows = range(model.rowCount(many))
+        return [model.index(r, 0, many).data() for r in rows if not pane.tree.isRowHidden(r, many)]
+
+    pane.filter.setText("0001")
+    qtbot.waitUntil(lambda: pane.status.isVisible(), timeout=5000)
+    assert sorted(matching()) == ["00001.txt", *(f"{i:05d}.txt" for i in range(10, 20))]
+    assert pane.status.text() == f"11 of {BIG:,} loaded rows of many/ match “0001”."
+    assert not any(pane.tree.isRowHidden(r, box) for r in range(model.rowCount(box)))  # not there
+
+    model.refetch(many)  # pages that arrive later are filtered as they come
+    qtbot.waitUntil(lambda: model.rowCount(many) == BIG and not model.node(many).loading)
+    assert len(matching()) == 11
+    pane.filter.clear()
+    qtbot.waitUntil(lambda: pane.status.isHidden(), timeout=5000)
+    assert len(matching()) == BIG
 
 
 def test_switching_the_active_account_reloads_with_its_credential(pane_window, seeded, qtbot):
@@ -194,6 +238,39 @@ def test_switching_the_active_account_reloads_with_its_credential(pane_window, s
     qtbot.waitUntil(lambda: container_row(window, seeded) is not None, timeout=15000)
     assert window.blobs.credential.last_result.account.username == "lee@fabrikam.example"
     assert "lee@fabrikam.example" in window.blobs.who.text()
+
+
+def test_the_pane_reloads_with_the_new_credential_after_a_configuration_change(
+    pane_window, seeded, qtbot
+):
+    """README: switching the profile's settings reloads the pane. It went blank with every
+    button disabled until Connect was pressed again."""
+    window, _ = pane_window
+    pane = window.blobs
+    window.profile_bar.passthrough.setChecked(True)
+    qtbot.waitUntil(lambda: container_row(window, seeded) is not None, timeout=15000)
+    assert pane.credential.profile.msa_passthrough and pane.buttons["new"].isEnabled()
+    assert "megan@contoso.example" in pane.who.text()
+    window.profile_bar.tenant_edit.setText(CONTOSO)
+    window.profile_bar.tenant_edit.editingFinished.emit()
+    qtbot.waitUntil(
+        lambda: pane.credential is not None and pane.credential.profile.tenant == CONTOSO,
+        timeout=15000,
+    )
+    qtbot.waitUntil(lambda: container_row(window, seeded) is not None, timeout=15000)
+    assert pane.browser is not None and pane.status.isHidden()
+
+
+def test_without_an_active_account_the_pane_says_why_it_is_not_connected(pane_window, qtbot):
+    window, _ = pane_window
+    pane = window.blobs
+    window.accounts.set_active(None)
+    assert pane.browser is None and not pane.buttons["reload"].isEnabled()
+    assert pane.status.isVisible() and "no account is active" in pane.status.text()
+    select(window, "lee@fabrikam.example")
+    window.act_active.trigger()  # it connects again, with lee's credential
+    qtbot.waitUntil(lambda: pane.model.rowCount() > 0, timeout=15000)
+    assert pane.credential.account.username == "lee@fabrikam.example"
 
 
 def test_http_url_is_refused_before_any_request(pane_window):

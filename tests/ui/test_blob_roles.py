@@ -18,7 +18,9 @@ def test_an_owner_without_a_data_role_sees_which_role_to_ask_for(
         window.blobs.connect_storage()
         banner = window.blobs.banner
         qtbot.waitUntil(banner.isVisible, timeout=20000)
-        assert banner.title.text() == "No data access to this storage account"
+        assert (
+            banner.title.text() == "nestor@contoso.example: No data access to this storage account"
+        )
         text = banner.body.text()
         assert "Storage Blob Data Reader" in text and "Owner or Contributor alone" in text
         assert "[AuthorizationPermissionMismatch]" in text

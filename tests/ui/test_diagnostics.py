@@ -47,6 +47,7 @@ def dock(qtbot, harness):  # type: ignore[no-untyped-def]
         set_pii=harness.set_pii, confirm=harness.confirm, choose_path=harness.choose_path
     )
     qtbot.addWidget(dock)
+    show_everything(dock)
     dock.install()
     yield dock
     dock.uninstall()
@@ -54,6 +55,11 @@ def dock(qtbot, harness):  # type: ignore[no-untyped-def]
         target = logging.getLogger(name)
         assert not any(isinstance(h, QtLogHandler) for h in target.handlers)
         assert target.level == level
+
+
+def show_everything(dock: DiagnosticsDock) -> None:
+    dock.level.setCurrentIndex(dock.level.findText("Debug"))
+    dock.source.setCurrentIndex(dock.source.findText("All"))
 
 
 def marker() -> str:
@@ -155,6 +161,32 @@ def test_source_filter_shows_only_msal(dock, qtbot):
     assert ours not in shown(dock) and native not in shown(dock)
     dock.source.setCurrentIndex(dock.source.findText("All"))
     assert all(m in shown(dock) for m in (ours, theirs, native))
+
+
+def test_by_default_the_apps_own_events_show_and_the_rest_is_kept(qtbot, harness):
+    """At the default level 1,528 of 1,565 lines were the runtime's telemetry."""
+    dock = DiagnosticsDock(set_pii=harness.set_pii, confirm=harness.confirm)
+    qtbot.addWidget(dock)
+    assert (dock.source.currentText(), dock.level.currentText()) == ("App", "Info")
+    dock.install()
+    try:
+        ours, chatter, detail = marker(), marker(), marker()
+        logging.getLogger("app.ui.account_actions").info(ours)
+        for _ in range(40):
+            logging.getLogger("msalruntime").info("telemetry %s", chatter)
+        logging.getLogger("app.core.broker").debug(detail)
+        qtbot.waitUntil(lambda: ours in shown(dock))
+        dock.drain()
+        assert chatter not in shown(dock) and detail not in shown(dock)
+        lines = len(shown(dock).splitlines())
+        assert dock.count.text() == f"{lines} of {len(dock.entries)} lines"
+        assert lines < len(dock.entries) - 40
+        assert sum(chatter in line for line in dock.handler.lines()) == 40  # saved all the same
+        show_everything(dock)
+        assert chatter in shown(dock) and detail in shown(dock)
+        assert dock.count.text() == f"{len(dock.entries)} of {len(dock.entries)} lines"
+    finally:
+        dock.uninstall()
 
 
 def test_clear_empties_view_and_buffer(dock, qtbot):

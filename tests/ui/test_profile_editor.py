@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit
 
 from app.core.authority import AUTHORITY_HOSTS
 from app.core.profile import Profile
 from app.ui.profile_editor import ProfileEditor
+from tests.ui.helpers import clipped
 
 GUID = "345bb22e-db7e-528a-b3ac-5c154a5d0c42"
 
@@ -90,3 +91,26 @@ def test_a_host_that_is_not_a_microsoft_cloud_must_be_marked_custom_and_warns(qt
     assert again.host_warning.isHidden() and save_enabled(again)
     again._accept()
     assert again.result_profile is not None and not again.result_profile.custom_authority_host
+
+
+def test_the_dialog_grows_to_show_every_error_and_the_redirect_uris_whole(qtbot):
+    """A B2C tenant, then a valid client id: the redirect URIs appear and widen the dialog;
+    nothing may be clipped or drawn over the next row (checked by geometry)."""
+    editor = ProfileEditor(Profile(), set())
+    qtbot.addWidget(editor)
+    editor.client_id.setText("not yet")
+    editor.show()
+    qtbot.waitExposed(editor)
+    editor.tenant.setText("contoso.b2clogin.com")
+    assert editor.errors["tenant"].isVisible()
+    assert clipped(editor) == []
+    editor.client_id.setText(GUID)
+    assert editor.redirects.findChildren(QLineEdit)
+    qtbot.waitUntil(lambda: clipped(editor) == [])  # once the wider layout has run
+    editor.scopes.setText("User.Read https://storage.azure.com/user_impersonation")
+    assert "one API" in editor.errors["scopes"].text()  # flagged as typed, not by msal later
+    assert "ValueError" not in editor.errors["scopes"].text()
+    assert clipped(editor) == []
+    error = editor.errors["tenant"]
+    next_row = editor.authority.mapTo(editor, editor.authority.rect().topLeft())
+    assert error.mapTo(editor, error.rect().bottomLeft()).y() < next_row.y()

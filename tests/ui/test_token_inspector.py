@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
+import uuid
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from app.core.broker import Broker
 from app.core.profile import Profile
 from app.core.tokens import seconds_left
-from app.ui.widgets import TokenInspector
+from app.ui.token_inspector import TokenInspector
 from tests.helpers import FABRIKAM, claims
 
 
@@ -78,3 +81,88 @@ def test_copying_the_raw_token_needs_confirmation(qtbot, control):
     assert "https://storage.azure.com" in asked[0]
     inspector.copy_button.click()
     assert QGuiApplication.clipboard().text() == result.access_token
+
+
+def long_token(profile: Profile):  # type: ignore[no-untyped-def]
+    """A real sandbox token whose scp claim is ~400 characters long."""
+    broker = Broker()
+    lee = next(a for a in broker.discover_accounts(profile) if a.username.startswith("lee"))
+    api = f"api://sandbox-{uuid.uuid4().hex[:12]}"
+    scopes = [f"{api}/Scope{i:02d}.ReadWrite.All" for i in range(16)]
+    return broker.acquire_token_silently(lee, profile, scopes)
+
+
+def claim_item(inspector: TokenInspector, name: str):  # type: ignore[no-untyped-def]
+    claims = inspector.tree.topLevelItem(0).child(1)
+    return next(
+        claims.child(i) for i in range(claims.childCount()) if claims.child(i).text(0) == name
+    )
+
+
+def test_long_claims_and_names_are_shown_whole_and_scroll_sideways(qtbot, fresh_profile):
+    inspector = TokenInspector()
+    qtbot.addWidget(inspector)
+    inspector.resize(320, 400)  # the width the token tab has at the window's default size
+    inspector.show()
+    qtbot.waitExposed(inspector)
+    result = long_token(fresh_profile)
+    inspector.show_result(result)
+    scp = claim_item(inspector, "scp")
+    value = scp.text(1)
+    assert len(value) > 300 and value == claims(result.access_token)["scp"]
+    metrics = inspector.tree.fontMetrics()
+    header = inspector.tree.header()
+    assert header.sectionSize(1) >= metrics.horizontalAdvance(value)  # not cut off: "Scope0…"
+    indent = 2 * inspector.tree.indentation()
+    assert header.sectionSize(0) >= indent + metrics.horizontalAdvance("preferred_username")
+    qtbot.waitUntil(lambda: inspector.tree.horizontalScrollBar().maximum() > 0)
+    assert value in scp.toolTip(1)  # the whole value on hover
+    assert "Scopes: the delegated permissions" in scp.text(2)
+    assert scp.text(2) in scp.toolTip(0)
+
+
+def test_times_say_their_time_zone(qtbot, fresh_profile):
+    inspector = TokenInspector()
+    qtbot.addWidget(inspector)
+    inspector.show_result(a_token(fresh_profile))
+    for name in ("iat", "nbf", "exp"):
+        text = claim_item(inspector, name).text(1)
+        zone = r"(UTC|.*\(UTC[+-]\d\d:\d\d\)|UTC[+-]\d\d:\d\d)"
+        assert re.fullmatch(rf"\d+  \(\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d {zone}\)", text), text
+
+
+def test_one_claim_or_all_of_them_decoded_are_copied_never_the_token(qtbot, fresh_profile):
+    inspector = TokenInspector(confirm=lambda _parent, _text: False)
+    qtbot.addWidget(inspector)
+    result = a_token(fresh_profile)
+    inspector.show_result(result)
+    oid = claim_item(inspector, "oid")
+    inspector.tree.setCurrentItem(oid)
+    qtbot.keyClick(inspector.tree, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == claims(result.access_token)["oid"]
+    inspector.copy_claim()
+    assert QGuiApplication.clipboard().text() == f"oid: {claims(result.access_token)['oid']}"
+    inspector.tree.setCurrentItem(claim_item(inspector, "exp"))
+    inspector.copy_value()
+    assert QGuiApplication.clipboard().text() == str(claims(result.access_token)["exp"])
+    inspector.json_button.click()
+    copied = QGuiApplication.clipboard().text()
+    decoded = json.loads(copied)
+    assert decoded["access_token"]["claims"] == claims(result.access_token)
+    assert decoded["id_token"]["claims"] == claims(result.id_token)
+    assert result.access_token not in copied and result.access_token.split(".")[2] not in copied
+    actions = [a.text() for a in inspector.tree.actions()]
+    assert actions == [
+        "Copy value (Ctrl+C)",
+        "Copy claim (name and value)",
+        "Copy the decoded claims as JSON",
+    ]
+
+
+def test_scopes_granted_are_the_tokens_not_the_requested_default(qtbot, fresh_profile):
+    inspector = TokenInspector()
+    qtbot.addWidget(inspector)
+    inspector.show_result(a_token(fresh_profile))  # asked for https://storage.azure.com/.default
+    summary = inspector.summary.text()
+    assert "Scopes granted: user_impersonation" in summary
+    assert ".default" not in summary
