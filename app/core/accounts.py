@@ -93,10 +93,16 @@ class TokenResult:
     log line or a traceback by accident."""
 
     account: Account
-    access_token: str = field(repr=False)
+    access_token: str = field(repr=False)  # for PoP: the signed HTTP request (SHR)
     id_token: str = field(repr=False)
     expires_on: int  # epoch seconds
     granted_scopes: tuple[str, ...]
+    pop: bool = False  # a proof-of-possession token: sent as "pop <SHR>"
+    from_cache: bool = False  # the runtime's own cache answered, not the broker
+
+    @property
+    def source(self) -> str:
+        return "the runtime's cache" if self.from_cache else "the broker"
 
     def expires_in(self, now: float | None = None) -> int:
         return int(self.expires_on - (time.time() if now is None else now))

@@ -27,6 +27,7 @@ from app.core.accounts import Account, AccountListing, TokenResult
 from app.core.errors import BrokerError, BrokerUnavailable, BrokerUnavailableError, dbus_error_in
 from app.core.held import Held, HeldAccounts
 from app.core.profile import Profile
+from app.core.request_options import merged_claims
 
 logger = logging.getLogger(__name__)
 native_logger = logging.getLogger("msalruntime")
@@ -198,7 +199,7 @@ class Broker:
         timeout = self.timeout if timeout is None else timeout
         return calls.call_native(operation, start, extract, timeout, self.busy_timeout, keep)
 
-    def _params(self, profile: Profile, scopes: Sequence[str] | None) -> Any:
+    def _params(self, profile: Profile, scopes: Sequence[str] | None, renew: str = "") -> Any:
         # A new object per call: measured, reusing one saves no native memory (nor does a
         # fixed correlation id, or no log callback), and a shared one would be used by two
         # threads at once.
@@ -207,6 +208,15 @@ class Broker:
         params.set_redirect_uri(REDIRECT_URI)
         if profile.msa_passthrough:  # exactly what msal sends for enable_msa_passthrough
             params.set_additional_parameter("msal_request_type", "consumer_passthrough")
+        # The request options, as msal passes them (claims with cp1 merged in as xms_cc).
+        claims = merged_claims(profile.claims, profile.client_capabilities)
+        if claims:
+            params.set_decoded_claims(claims)
+        pop = profile.pop
+        if pop:
+            params.set_pop_params(pop.method, pop.host, pop.path, pop.nonce)
+        if renew:  # the cached token the broker must replace (force refresh)
+            params.set_access_token_to_renew(renew)
         return params
 
     def _token_result(self, result: Any) -> TokenResult:
@@ -214,12 +224,15 @@ class Broker:
         unless one is already held (a listing's: no need to keep the token's result alive)."""
         _check(result)
         native = result.get_account()
+        telemetry = result.get_telemetry_data() or {}
         token = TokenResult(
             account=Account.from_native(native),
             access_token=result.get_access_token(),
             id_token=result.get_raw_id_token(),
             expires_on=int(result.get_access_token_expiry_time()),
             granted_scopes=tuple(result.get_granted_scopes() or ()),
+            pop=bool(result.is_pop_authorization()),
+            from_cache=telemetry.get("broker_app_used") == "false",  # measured with 0.20.7
         )
         self._held.hold(token.account.account_id, Held(result, native), replace=False)
         return token
@@ -285,15 +298,25 @@ class Broker:
     def acquire_token_silently(
         self, account: Account, profile: Profile, scopes: Sequence[str] | None = None
     ) -> TokenResult:
+        """A token without UI. With force refresh, an answer from the runtime's cache is asked
+        again with that token to renew, so the broker itself answers (one more call only when
+        the cache had one; the runtime offers no "skip the cache" flag)."""
         rt = self._rt()
         native = self._native_account(account.account_id, profile)
-        params = self._params(profile, scopes)
-        return self._call(
-            "get a token silently",
-            lambda cb: rt.acquire_token_silently(params, _cid(), native.account, cb),
-            self._token_result,
-            keep=(native, params),
-        )
+
+        def silently(renew: str) -> TokenResult:
+            params = self._params(profile, scopes, renew)
+            return self._call(
+                "get a token silently",
+                lambda cb: rt.acquire_token_silently(params, _cid(), native.account, cb),
+                self._token_result,
+                keep=(native, params),
+            )
+
+        token = silently("")
+        if profile.force_refresh and token.from_cache:
+            token = silently(token.access_token)
+        return token
 
     def sign_in_default_account(
         self, profile: Profile, scopes: Sequence[str] | None = None
@@ -311,13 +334,15 @@ class Broker:
     def sign_in_interactively(
         self, parent_window_handle: int, profile: Profile, scopes: Sequence[str] | None = None
     ) -> TokenResult:
-        """The broker's account picker, parented to our window."""
+        """The broker's account picker, parented to our window (the profile's login hint,
+        if any, fills in the user name)."""
         rt = self._rt()
         params = self._params(profile, scopes)
         handle = _require_handle(parent_window_handle)
+        hint = profile.login_hint or None
         return self._call(
             "sign in",
-            lambda cb: rt.signin_interactively(handle, params, _cid(), None, cb),
+            lambda cb: rt.signin_interactively(handle, params, _cid(), hint, cb),
             self._token_result,
             self.interactive_timeout,
             keep=(params,),

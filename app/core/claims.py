@@ -60,7 +60,8 @@ CLAIMS = {
     "uti": "Token identifier: used by the service to revoke it; not for apps.",
     "rh": "Used by Azure AD to revalidate tokens; not for apps.",
     "aio": "Used by Azure AD to record data for token reuse; not for apps.",
-    "nonce": "Binds the ID token to the app's request, against replay.",
+    "nonce": "Binds the token to one request, against replay (ID token: the app's sign-in; "
+    "PoP: the nonce the resource gave).",
     "c_hash": "Hash of the authorization code the ID token came with.",
     "at_hash": "Hash of the access token the ID token came with.",
     "ctry": "The user's country or region.",
@@ -69,6 +70,12 @@ CLAIMS = {
     "deviceid": "Id of the device the user signed in on (registered devices).",
     "platf": "Device platform (registered devices).",
     "in_corp": "The user signed in from the corporate network.",
+    "cnf": "Confirmation: the key this token is bound to (proof-of-possession); only the "
+    "holder of that key can use it.",
+    "m": "PoP: the HTTP method of the one request this signed request is valid for.",
+    "u": "PoP: the host of the request URL it is bound to.",
+    "p": "PoP: the path of the request URL it is bound to.",
+    "ts": "PoP: when the request was signed; the resource refuses old ones.",
     "xms_cc": "Client capabilities: cp1 means the app can handle claims challenges (CAE).",
     "xms_ssm": "Used by the service for session management; not for apps.",
     "xms_tcdt": "When the tenant was created (tenant creation date).",
@@ -79,7 +86,7 @@ CLAIMS = {
     "xms_ftd": "Used by the service to route requests; not for apps.",
 }
 
-TIME_CLAIMS = frozenset({"iat", "nbf", "exp", "auth_time", "xms_tcdt"})
+TIME_CLAIMS = frozenset({"iat", "nbf", "exp", "auth_time", "xms_tcdt", "ts"})
 
 
 def describe(name: str, header: bool = False) -> str:

@@ -71,6 +71,17 @@ class BrokerAccountCredential:
         self.last_result: TokenResult | None = None
         self.asked: tuple[str, ...] = ()  # the scopes of the last request, answered or not
 
+    def step_up(self, parent_window_handle: int, claims: str) -> TokenResult:
+        """A resource's claims challenge: the broker's sign-in window for this account asking
+        for exactly these claims; later tokens are asked with them (blocking: a worker's)."""
+        profile = dataclasses.replace(self.profile, claims=claims)
+        scopes = self.asked or profile.scopes
+        result = self.broker.acquire_token_interactively(
+            parent_window_handle, self.account, profile, scopes
+        )
+        self.profile, self.last_result = profile, result
+        return result
+
     def get_token(
         self,
         *scopes: str,
@@ -98,7 +109,12 @@ class BrokerAccountCredential:
             raise AuthenticationRequiredError(
                 list(scopes), claims=claims, message="The resource asked for more claims."
             )
-        profile = self.profile
+        # A bearer token from the broker or its cache, whatever the profile tries (an SDK
+        # client sends "Bearer …": never a PoP request, nor a broker call per request); the
+        # profile's claims and client capabilities go with it, as a CAE-ready app sends them.
+        profile = dataclasses.replace(
+            self.profile, pop_method="", pop_url="", pop_nonce="", force_refresh=False
+        )
         if tenant_id and tenant_id != profile.tenant:
             profile = dataclasses.replace(profile, tenant=tenant_id)
         try:

@@ -20,6 +20,7 @@ Answers = Sequence[tuple[Cell, Outcome]]
 CSV_FIELDS = (
     "account", "tenant", "passthrough", "scopes", "outcome", "code", "title", "reason", "fix",
     "asked", "options", "token_tenant", "guest", "audience", "granted", "expires_on",
+    "token_type", "source",
 )  # fmt: skip
 
 
@@ -45,6 +46,8 @@ def cell_record(spec: MatrixSpec, cell: Cell, outcome: Outcome) -> dict[str, Any
             "audience": facts.audience,
             "granted": list(facts.scopes),
             "expires_on": facts.expires_on,
+            "type": "pop" if facts.pop else "bearer",
+            "source": "cache" if facts.from_cache else "broker",
             "claims": dict(facts.claims),
         }
     return record
@@ -88,6 +91,8 @@ def to_csv(spec: MatrixSpec, answers: Answers) -> str:
             audience=token.get("audience", ""),
             granted=" ".join(token.get("granted", [])),
             expires_on=token.get("expires_on", ""),
+            token_type=token.get("type", ""),
+            source=token.get("source", ""),
         )
         writer.writerow(record)
     return out.getvalue()

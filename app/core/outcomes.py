@@ -12,6 +12,7 @@ Plain Python: no Qt; the broker is reached through `app.core.broker.Broker` only
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import Iterable, Mapping
@@ -23,7 +24,7 @@ from app.core import guidance
 from app.core.accounts import CONSUMERS_TENANT, MSA_PASSTHROUGH_TENANT, Account, TokenResult
 from app.core.configuration import Configuration
 from app.core.errors import BrokerError
-from app.core.tokens import TokenDecodeError, decode_jwt
+from app.core.tokens import TokenDecodeError, decode_jwt, split_pop
 
 if TYPE_CHECKING:
     from app.core.broker import Broker
@@ -83,18 +84,24 @@ class TokenFacts:
     scopes: tuple[str, ...]  # scp, or roles: what was granted, not what was asked
     expires_on: int
     claims: Mapping[str, object] = field(default_factory=dict)  # the ones worth comparing
+    pop: bool = False  # a proof-of-possession token
+    from_cache: bool = False  # the runtime's cache answered, not the broker
 
 
 # Claims worth showing side by side and exporting: identity, tenant, app, grant, lifetime.
 COMPARED_CLAIMS = (
     "aud", "iss", "tid", "oid", "sub", "idtyp", "ver", "appid", "azp", "scp", "roles",
-    "amr", "acr", "xms_cc", "iat", "nbf", "exp",
+    "amr", "acr", "acrs", "xms_cc", "cnf", "iat", "nbf", "exp",
 )  # fmt: skip
 
 
 def token_facts(account: Account, result: TokenResult) -> TokenFacts:
     claims: dict[str, object] = {}
-    for jwt in (result.id_token, result.access_token):  # the access token's claims win
+    access = result.access_token
+    if result.pop:  # the signed request wraps the access token
+        with contextlib.suppress(TokenDecodeError):
+            access = split_pop(access)[1]
+    for jwt in (result.id_token, access):  # the access token's claims win
         try:
             claims.update(decode_jwt(jwt).claims)
         except TokenDecodeError:  # personal accounts' access tokens may be opaque
@@ -117,6 +124,8 @@ def token_facts(account: Account, result: TokenResult) -> TokenFacts:
         scopes=scopes,
         expires_on=result.expires_on,
         claims={k: claims[k] for k in COMPARED_CLAIMS if k in claims},
+        pop=result.pop,
+        from_cache=result.from_cache,
     )
 
 
@@ -183,12 +192,15 @@ def of_token(
     home = _tenant(facts.home_tenant, names)
     place = f"a guest here (home tenant {home})" if facts.guest else "its home tenant"
     expires = time.strftime("%H:%M:%S %Z", time.localtime(facts.expires_on))
+    kind = "A proof-of-possession token issued" if result.pop else "Issued"
+    options = f" Asked with {config.options}." if config.options else ""
     return Outcome(
         Kind.TOKEN,
         "Token",
         f"Token from {where}",
-        f"Issued to {account.username} by {where}, {place}, for {facts.audience or 'the API'}; "
-        f"granted: {' '.join(facts.scopes) or 'no scopes listed'}; expires {expires}.",
+        f"{kind} to {account.username} by {where}, {place}, for {facts.audience or 'the API'}; "
+        f"granted: {' '.join(facts.scopes) or 'no scopes listed'}; expires {expires}; "
+        f"answered by {result.source}.{options}",
         "Nothing to do.",
         facts=facts,
         token=result,

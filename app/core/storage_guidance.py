@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from app.core.advice import RETRY, SIGN_IN_DONE, Guidance, Row, table
+from app.core.request_options import OptionError, parse_claims
 
 if TYPE_CHECKING:
     from azure.core.exceptions import HttpResponseError
@@ -50,6 +51,12 @@ _STORAGE_ROWS: tuple[Row, ...] = (
      "expired or is not valid yet, usually because this device's clock is wrong.",
      "Set the date, time and time zone to update automatically, then try again: a fresh "
      "token is requested.", False),
+    ("ClaimsChallenge", "This data needs a stronger sign-in",
+     "The storage service asked for claims this token does not carry (a claims challenge): "
+     "an authentication context such as MFA that Conditional Access requires for this data, "
+     "or a session continuous access evaluation revoked.",
+     "Choose “Sign in with the requested claims” and complete the sign-in window: the "
+     "broker asks for exactly these claims, then the pane connects again.", True),
     ("AuthenticationFailed", "Storage did not accept the sign-in",
      "The storage service refused this account's token.", SIGN_IN_DONE, True),
     ("ContainerNotFound", "Container not found",
@@ -128,6 +135,8 @@ def for_storage_error(error: BaseException) -> Guidance | None:
     if not code and status is None:
         return None
     if code in ("AuthenticationFailed", "InvalidAuthenticationInfo") or status == 401:
+        if challenge_claims(error):
+            return STORAGE_GUIDANCE["ClaimsChallenge"]
         detail = _auth_detail(error)
         for word, key in (("audience", "InvalidTokenAudience"), ("issuer", "InvalidTokenIssuer"),
                           ("lifetime", "TokenExpired"), ("expired", "TokenExpired")):  # fmt: skip
@@ -147,6 +156,18 @@ def for_storage_error(error: BaseException) -> Guidance | None:
         f"Azure Storage refused the request (HTTP {status or 'error'}, code {shown}).",
         f"{RETRY} If it keeps failing, look the code up in the Azure Storage error codes.",
     )
+
+
+def challenge_claims(error: BaseException) -> str:
+    """The claims a storage 401's claims challenge asks for (decoded JSON), or ""."""
+    response = getattr(error, "response", None)
+    header = getattr(response, "headers", {}).get("WWW-Authenticate", "") if response else ""
+    if "insufficient_claims" not in header:
+        return ""
+    try:
+        return parse_claims(header)
+    except OptionError:
+        return ""
 
 
 def _error_code(error: HttpResponseError) -> str:

@@ -192,6 +192,17 @@ def decode_jwt(token: str) -> DecodedToken:
     return DecodedToken(header=header, claims=claims)
 
 
+def split_pop(shr: str) -> tuple[DecodedToken, str]:
+    """A PoP answer, a signed HTTP request (SHR): its header and claims without the access
+    token it wraps (`at`), and that access token. TokenDecodeError if it is not one."""
+    decoded = decode_jwt(shr)
+    inner = decoded.claims.get("at")
+    if not isinstance(inner, str):
+        raise TokenDecodeError("This proof-of-possession answer carries no access token (at)")
+    request = {k: v for k, v in decoded.claims.items() if k != "at"}
+    return DecodedToken(decoded.header, request), inner
+
+
 def looks_like_jwt(text: str) -> bool:
     """Whether text is or contains something shaped like a JWT (or what is left of one after
     its header was cut off): the guard against storing one."""

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.core import guidance
 from app.core.blobs import BlobBrowser, StorageUrlError, TransferCancelled, validate_account_url
 from app.core.errors import BrokerError, broker_cause
+from app.core.storage_guidance import challenge_claims
 from app.ui.blob_filter import FolderFilter
 from app.ui.blob_model import BlobModel, Node, human_size
 from app.ui.blob_parts import Asker, BlobTree, Transfer
@@ -220,8 +221,22 @@ class BlobPane(QWidget):
             return
         advice = guidance.explain(error)
         self.banner.show_guidance(advice, self.username or "")
-        if advice.needs_interaction and self.sign_in_again is not None:
+        claims = challenge_claims(error)
+        if claims and hasattr(self.credential, "step_up"):
+            self.banner.offer("Sign in with the requested claims", lambda: self.step_up(claims))
+        elif advice.needs_interaction and self.sign_in_again is not None:
             self.banner.offer("Sign in again", self.sign_in_again)
+
+    def step_up(self, claims: str) -> None:
+        """Answer the storage service's claims challenge: the broker's sign-in window for the
+        active account, asking for those claims; then connect again (the SDK client keeps its
+        token until it expires, so a new client asks the credential afresh)."""
+        credential, handle = self.credential, int(self.window().winId())
+        self._run(
+            "Signing in with the requested claims",
+            lambda: credential.step_up(handle, claims),
+            lambda _: self.connect_storage(),
+        )
 
     def say(self, text: str) -> None:
         """A line under the tree: where a download went, what a cancel left, why not."""

@@ -1,5 +1,6 @@
-"""The profile editor: every field of a configuration to try, validated as you type, and the
-redirect URIs its app registration needs, each with a copy button."""
+"""The profile editor: every field of a configuration to try, validated as you type (the
+request options too: PoP, force refresh, claims, cp1, login hint), and the redirect URIs its
+app registration needs, each with a copy button."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.core.authority import AUTHORITY_HOSTS, custom_host_warning
 from app.core.profile import Profile, parse_profile, validate
+from app.core.request_options import POP_METHODS
 from app.ui.widgets import error_style
 
 
@@ -61,6 +63,7 @@ class ProfileEditor(QDialog):
         self.default_account = QCheckBox("Use the OS default account first")
         self.default_account.setChecked(profile.use_default_account)
         self.errors: dict[str, QLabel] = {}
+        options = self._options(profile)
 
         form = QFormLayout()
         rows: list[tuple[str, str, QWidget]] = [
@@ -72,6 +75,7 @@ class ProfileEditor(QDialog):
             ("scopes", "&Scopes", self.scopes),
             ("msa_passthrough", "", self.passthrough),
             ("use_default_account", "", self.default_account),
+            *options,
         ]
         for field, label, widget in rows:
             widget.setAccessibleName(label.replace("&", "") or field.replace("_", " "))
@@ -102,13 +106,44 @@ class ProfileEditor(QDialog):
         layout.addWidget(self.redirects)
         layout.addWidget(self.buttons)
 
-        for edit in (self.name, self.client_id, self.tenant, self.scopes):
+        for edit in (self.name, self.client_id, self.tenant, self.scopes, self.pop_url,
+                     self.pop_nonce, self.claims, self.login_hint):  # fmt: skip
             edit.textChanged.connect(self._revalidate)
         self.authority.editTextChanged.connect(self._revalidate)
-        self.custom_host.toggled.connect(self._revalidate)
-        self.passthrough.toggled.connect(self._revalidate)
-        self.default_account.toggled.connect(self._revalidate)
+        self.pop_method.currentTextChanged.connect(self._revalidate)
+        for box in (self.custom_host, self.passthrough, self.default_account,
+                    self.force_refresh, self.cp1):  # fmt: skip
+            box.toggled.connect(self._revalidate)
         self._revalidate()
+
+    def _options(self, profile: Profile) -> list[tuple[str, str, QWidget]]:
+        """The request options' rows (what the MSAL team's WAM test app offers)."""
+        self.pop_method = QComboBox()
+        self.pop_method.addItems(["", *POP_METHODS])
+        self.pop_method.setCurrentText(profile.pop_method)
+        self.pop_method.setToolTip("Proof-of-possession: the HTTP method of the request the "
+                                   "token is bound to (empty: a bearer token)")  # fmt: skip
+        self.pop_url = QLineEdit(profile.pop_url)
+        self.pop_url.setPlaceholderText("https://host/path of the request the token is for")
+        self.pop_nonce = QLineEdit(profile.pop_nonce)
+        self.pop_nonce.setPlaceholderText("the nonce the resource gave (optional)")
+        self.force_refresh = QCheckBox("Force refresh (the broker answers, not the cache)")
+        self.force_refresh.setChecked(profile.force_refresh)
+        self.cp1 = QCheckBox("Client capability cp1 (handles CAE claims challenges)")
+        self.cp1.setChecked("cp1" in profile.client_capabilities)
+        self.claims = QLineEdit(profile.claims)
+        self.claims.setPlaceholderText("a WWW-Authenticate claims challenge, its base64 or JSON")
+        self.login_hint = QLineEdit(profile.login_hint)
+        self.login_hint.setPlaceholderText("user name to sign in with (interactive calls)")
+        return [
+            ("pop_method", "PoP &method", self.pop_method),
+            ("pop_url", "PoP &URL", self.pop_url),
+            ("pop_nonce", "PoP n&once", self.pop_nonce),
+            ("force_refresh", "", self.force_refresh),
+            ("client_capabilities", "", self.cp1),
+            ("claims", "Clai&ms", self.claims),
+            ("login_hint", "&Login hint", self.login_hint),
+        ]
 
     def raw(self) -> dict[str, object]:
         return {
@@ -120,6 +155,13 @@ class ProfileEditor(QDialog):
             "scopes": self.scopes.text(),
             "msa_passthrough": self.passthrough.isChecked(),
             "use_default_account": self.default_account.isChecked(),
+            "pop_method": self.pop_method.currentText(),
+            "pop_url": self.pop_url.text(),
+            "pop_nonce": self.pop_nonce.text(),
+            "force_refresh": self.force_refresh.isChecked(),
+            "client_capabilities": ["cp1"] if self.cp1.isChecked() else [],
+            "claims": self.claims.text(),
+            "login_hint": self.login_hint.text(),
         }
 
     def field_errors(self) -> dict[str, str]:

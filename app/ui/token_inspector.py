@@ -32,6 +32,7 @@ from app.core.tokens import (
     decode_jwt,
     format_countdown,
     seconds_left,
+    split_pop,
 )
 from app.ui.widgets import CopyingTree, ask_warning
 
@@ -56,6 +57,29 @@ def _decoded(jwt: str) -> DecodedToken | None:
         return None
 
 
+def _parts(result: TokenResult) -> list[tuple[str, DecodedToken | None]]:
+    """What to show: a PoP answer's signed request and the access token it wraps, or the
+    access token; then the ID token."""
+    id_token = ("ID token", _decoded(result.id_token))
+    if result.pop:
+        try:
+            request, inner = split_pop(result.access_token)
+            return [("Signed HTTP request (PoP)", request), ("Access token", _decoded(inner)),
+                    id_token]  # fmt: skip
+        except TokenDecodeError:
+            pass
+    return [("Access token", _decoded(result.access_token)), id_token]
+
+
+def _binding(request: DecodedToken | None) -> str:
+    """ "PUT contoso.blob.core.windows.net/reports/q3.csv, nonce n-1" from a signed request."""
+    if request is None:
+        return "a request this app cannot read"
+    c = request.claims
+    nonce = f", nonce {c['nonce']}" if c.get("nonce") else ""
+    return f"{c.get('m', '?')} {c.get('u', '?')}{c.get('p', '')}{nonce}"
+
+
 def _tooltip(text: str) -> str:
     """Rich text, so Qt wraps a long value instead of drawing one line off the screen."""
     return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""
@@ -73,6 +97,7 @@ class TokenInspector(QWidget):
         self.confirm = confirm
         self.tenant_names = tenant_names or {}
         self.result: TokenResult | None = None
+        self.request: DecodedToken | None = None  # a PoP answer's signed request
         self.sections: dict[str, dict[str, dict[str, Any]] | None] = {}
         self.summary = QLabel(EMPTY)
         self.summary.setWordWrap(True)
@@ -129,9 +154,11 @@ class TokenInspector(QWidget):
         if result is None:
             self.summary.setText(EMPTY)
             return
-        for title, jwt in (("Access token", result.access_token), ("ID token", result.id_token)):
-            decoded = _decoded(jwt)
-            key = title.lower().replace(" ", "_")
+        self.request = None
+        for title, decoded in _parts(result):
+            key = title.split(" (")[0].lower().replace(" ", "_")
+            if key == "signed_http_request":
+                self.request = decoded
             self.sections[key] = (
                 {"header": dict(decoded.header), "claims": dict(decoded.claims)}
                 if decoded
@@ -181,11 +208,13 @@ class TokenInspector(QWidget):
             scopes += f" and {len(facts.scopes) - len(shown)} more (see scp or roles below)"
         if "scp" not in facts.claims and "roles" not in facts.claims:
             scopes = f"not in the token; as the broker reported them: {scopes}"
+        kind = f"proof-of-possession for {_binding(self.request)}" if result.pop else "bearer"
         self.summary.setText(
             f"<b>{html.escape(result.account.username)}</b> — "
             f"{'expires in ' + countdown if left > 0 else countdown}<br>"
             f"Audience: {html.escape(facts.audience or '?')} · Tenant: {html.escape(tenant)}<br>"
-            f"Scopes granted: {html.escape(scopes)}"
+            f"Scopes granted: {html.escape(scopes)}<br>"
+            f"Token: {html.escape(kind)} · from {result.source}"
         )
 
     # ---- copying -----------------------------------------------------------------------------
@@ -222,9 +251,8 @@ class TokenInspector(QWidget):
         result = self.result
         if result is None:
             return
-        access = _decoded(result.access_token)
         text = COPY_WARNING.format(
-            aud=(access.audience if access else None) or "its audience",
+            aud=token_facts(result.account, result).audience or "its audience",
             left=format_countdown(seconds_left(result.expires_on)),
         )
         if self.confirm(self, text):

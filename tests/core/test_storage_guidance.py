@@ -110,6 +110,10 @@ ROWS: list[tuple[str, Callable[[], BaseException], str]] = [
     ("not-yet-valid-in-message", storage(auth, 403, "AuthenticationFailed",
                                          message="Denied\nAuthenticationErrorDetail:Lifetime "
                                          "validation failed."), "TokenExpired"),
+    ("claims-challenge", storage(auth, 401, "InvalidAuthenticationInfo", headers={
+        "WWW-Authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/'
+        'common/oauth2/authorize", error="insufficient_claims", claims="eyJhY2Nlc3NfdG9rZW4i'
+        'OnsiYWNycyI6eyJlc3NlbnRpYWwiOnRydWUsInZhbHVlIjoiYzEifX19"'}), "ClaimsChallenge"),
     ("auth-other", storage(auth, 403, "AuthenticationFailed",
                            detail="Authentication scheme Bearer is not supported."),
      "AuthenticationFailed"),

@@ -5,6 +5,7 @@ native runtime decides itself (on Linux it never brokers a personal account sile
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import threading
@@ -18,6 +19,7 @@ from app.core.configuration import Configuration
 from app.core.matrix import MatrixRun, MatrixSpec, cells
 from app.core.matrix_export import to_csv, to_json, to_markdown
 from app.core.outcomes import Kind, Outcome
+from app.core.request_options import Pop
 from app.core.tokens import looks_like_jwt
 from app.sandbox.directory import Directory, Refusal
 from tests.helpers import CONTOSO, FABRIKAM
@@ -152,3 +154,38 @@ def test_exports_parse_back_and_hold_no_token(spec, accounts):
     assert header[:3] == ["Tenant", "Passthrough", "Scopes"] and len(header) == 3 + len(accounts)
     assert len([line for line in table if line.startswith("| organizations")]) == 6
     assert "## Why not a token" in as_md and "AADSTS53003" in as_md
+
+
+def test_request_options_go_to_every_cell_and_each_outcome_says_what_was_used(
+    spec, accounts, control
+):
+    """PoP, force refresh and cp1 through the matrix: every token cell is a PoP token bound to
+    the request, answered by the broker (force refresh), carrying xms_cc; the export says so
+    and still holds no token (a PoP answer wraps one)."""
+    pop = Pop("GET", "https://contoso.blob.core.windows.net/reports/q3.csv", "n-9")
+    with_options = dataclasses.replace(
+        spec, tenants=(CONTOSO,), passthrough=(False,), scope_sets=SCOPE_SETS[:1], pop=pop,
+        force_refresh=True, capabilities=("cp1",),
+    )  # fmt: skip
+    work = [a for a in accounts if a.username in ("adele@contoso.example", "megan@contoso.example")]
+    for _ in range(2):  # the second run would be the runtime cache's, but for force refresh
+        run = MatrixRun(cells(work, with_options.configurations()), NAMES)
+        run.run(Broker())
+        answers = run.take()
+        assert [o.kind for _, o in answers] == [Kind.TOKEN, Kind.TOKEN]
+        for _, outcome in answers:
+            assert outcome.facts is not None and outcome.facts.pop
+            assert not outcome.facts.from_cache
+            assert outcome.facts.claims["xms_cc"] == ["cp1"] and "cnf" in outcome.facts.claims
+            assert (
+                "Asked with PoP GET https://contoso.blob.core.windows.net/reports/q3.csv, "
+                "force refresh, capabilities cp1." in outcome.reason
+            )
+    exported = json.loads(to_json(with_options, answers))
+    assert {(c["token"]["type"], c["token"]["source"]) for c in exported["cells"]} == {
+        ("pop", "broker")
+    }
+    assert exported["matrix"]["options"].startswith("PoP GET https://contoso.blob")
+    as_csv = to_csv(with_options, answers)
+    assert not looks_like_jwt(as_csv + json.dumps(exported))
+    assert [r["token_type"] for r in csv.DictReader(io.StringIO(as_csv))] == ["pop", "pop"]

@@ -114,3 +114,52 @@ def test_the_dialog_grows_to_show_every_error_and_the_redirect_uris_whole(qtbot)
     error = editor.errors["tenant"]
     next_row = editor.authority.mapTo(editor, editor.authority.rect().topLeft())
     assert error.mapTo(editor, error.rect().bottomLeft()).y() < next_row.y()
+
+
+def test_request_options_are_checked_as_you_type_and_saved(qtbot):
+    editor = ProfileEditor(Profile(), {"Default"})
+    qtbot.addWidget(editor)
+    editor.pop_url.setText("https://contoso.blob.core.windows.net/reports/q3.csv")
+    assert not save_enabled(editor)
+    assert "HTTP method" in editor.errors["pop_url"].text()
+    editor.pop_method.setCurrentText("PUT")
+    editor.pop_nonce.setText("two words")
+    assert "one word" in editor.errors["pop_nonce"].text()
+    editor.pop_nonce.setText("n-1")
+    editor.claims.setText("Bearer realm=x")
+    assert "not a claims challenge" in editor.errors["claims"].text()
+    editor.claims.setText(
+        'Bearer error="insufficient_claims", '
+        'claims="eyJhY2Nlc3NfdG9rZW4iOnsiYWNycyI6eyJlc3NlbnRpYWwiOnRydWUsInZhbHVlIjoiYzEifX19"'
+    )
+    editor.login_hint.setText("adele")
+    assert "user name" in editor.errors["login_hint"].text()
+    editor.login_hint.setText("adele@contoso.example")
+    editor.force_refresh.setChecked(True)
+    editor.cp1.setChecked(True)
+    assert save_enabled(editor) and not any(e.isVisible() for e in editor.errors.values())
+    editor._accept()
+    saved = editor.result_profile
+    assert saved is not None
+    assert (saved.pop_method, saved.pop_url, saved.pop_nonce) == (
+        "PUT",
+        "https://contoso.blob.core.windows.net/reports/q3.csv",
+        "n-1",
+    )
+    assert saved.claims == '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}'
+    assert saved.force_refresh and saved.client_capabilities == ("cp1",)
+    assert saved.login_hint == "adele@contoso.example"
+    # Opened again, the editor shows what was saved.
+    again = ProfileEditor(saved, set())
+    qtbot.addWidget(again)
+    assert again.raw()["pop_method"] == "PUT" and again.cp1.isChecked()
+    assert again.claims.text() == saved.claims
+
+
+def test_request_options_fit_without_clipping(qtbot):
+    editor = ProfileEditor(Profile(), set())
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.pop_nonce.setText("x")  # an error on the last PoP row
+    qtbot.waitUntil(lambda: editor.errors["pop_nonce"].isVisible())
+    assert clipped(editor) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import uuid
@@ -22,8 +23,8 @@ def a_token(profile: Profile | None = None):  # type: ignore[no-untyped-def]
     return broker.acquire_token_silently(lee, profile, ["https://storage.azure.com/.default"])
 
 
-def claim_rows(inspector: TokenInspector) -> dict[str, str]:
-    access = inspector.tree.topLevelItem(0)
+def claim_rows(inspector: TokenInspector, section: int = 0) -> dict[str, str]:
+    access = inspector.tree.topLevelItem(section)
     claims = access.child(1)
     return {claims.child(i).text(0): claims.child(i).text(1) for i in range(claims.childCount())}
 
@@ -166,3 +167,44 @@ def test_scopes_granted_are_the_tokens_not_the_requested_default(qtbot, fresh_pr
     summary = inspector.summary.text()
     assert "Scopes granted: user_impersonation" in summary
     assert ".default" not in summary
+
+
+def test_a_pop_token_shows_its_signed_request_the_access_token_inside_and_its_source(
+    qtbot, control, fresh_profile
+):
+    inspector = TokenInspector()
+    qtbot.addWidget(inspector)
+    pop = dataclasses.replace(
+        fresh_profile,
+        pop_method="PUT",
+        pop_url="https://contoso.blob.core.windows.net/reports/q3.csv",
+        pop_nonce="n-1",
+    )
+    result = a_token(pop)
+    assert result.pop
+    inspector.show_result(result)
+    titles = [inspector.tree.topLevelItem(i).text(0) for i in range(3)]
+    assert titles == ["Signed HTTP request (PoP)", "Access token", "ID token"]
+    request = claim_rows(inspector, 0)
+    assert (request["m"], request["u"], request["p"], request["nonce"]) == (
+        "PUT",
+        "contoso.blob.core.windows.net",
+        "/reports/q3.csv",
+        "n-1",
+    )
+    assert "at" not in request  # the wrapped access token is shown decoded, below
+    jwk = json.loads(request["cnf"])["jwk"]
+    access = claim_rows(inspector, 1)
+    assert json.loads(access["cnf"]) == {"kid": jwk["kid"]}
+    assert access["aud"] == "https://storage.azure.com" and access["tid"] == FABRIKAM
+    summary = inspector.summary.text()
+    assert (
+        "Token: proof-of-possession for PUT contoso.blob.core.windows.net/reports/q3.csv, "
+        "nonce n-1 · from the broker" in summary
+    )
+    assert "Audience: https://storage.azure.com" in summary
+
+    inspector.show_result(a_token(fresh_profile))  # a bearer token, then the same from cache
+    assert "Token: bearer · from the broker" in inspector.summary.text()
+    inspector.show_result(a_token(fresh_profile))
+    assert "Token: bearer · from the runtime's cache" in inspector.summary.text()
