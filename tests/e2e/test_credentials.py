@@ -7,6 +7,7 @@ sandbox code in the call); the test checks that nothing else was asked of the ne
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 
@@ -124,3 +125,26 @@ def test_record_for_a_broker_account_is_what_sign_in_stores(accounts, control):
     assert record.tenant_id == CONTOSO
     assert record.client_id == Profile().client_id
     assert record.authority == "login.microsoftonline.com"
+
+
+def test_the_sdk_credential_stays_bearer_and_cached_whatever_options_the_profile_tries(
+    accounts, control, fresh_profile
+):  # type: ignore[no-untyped-def]
+    """An SDK client sends "Bearer <token>" on every request: the credential never asks for
+    a PoP token, nor makes the broker answer each request (force refresh); it does send the
+    profile's client capabilities, as a CAE-ready app does."""
+    trying = dataclasses.replace(
+        fresh_profile,
+        pop_method="GET",
+        pop_url="https://contoso.blob.core.windows.net/c/b",
+        force_refresh=True,
+        client_capabilities=("cp1",),
+    )
+    credential = BrokerAccountCredential(Broker(), accounts["adele"], trying)
+    first = credential.get_token_info("https://storage.azure.com/.default")
+    second = credential.get_token_info("https://storage.azure.com/.default")
+    assert first.token == second.token and first.token_type == "Bearer"
+    token = claims(first.token)
+    assert "cnf" not in token and token["xms_cc"] == ["cp1"]
+    assert [c["renew"] for c in control.calls("acquireTokenSilently")] == [False]
+    assert credential.last_result is not None and credential.last_result.from_cache
