@@ -6,6 +6,7 @@ dark colour scheme (run it as its own process: the scheme is set before widgets 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import tempfile
@@ -119,6 +120,16 @@ def main(dark: bool) -> None:
         settle()
         shot("token-inspector-long-claim")
         window.splitter.setSizes(sizes)
+        # A proof-of-possession token: the signed request and the access token it wraps.
+        pop = dataclasses.replace(
+            window.profile,
+            pop_method="PUT",
+            pop_url="https://contoso.blob.core.windows.net/reports/q3.csv",
+            pop_nonce="AAEAAAAAAA",
+        )
+        window.inspector.show_result(window.broker.acquire_token_silently(megan, pop))
+        settle()
+        shot("token-inspector-pop")
         window.inspector.show_result(None)
         window.profile_bar.tenant_edit.setText("not a tenant!")
         window.profile_bar.tenant_edit.editingFinished.emit()
@@ -173,6 +184,21 @@ def main(dark: bool) -> None:
             window.blobs.tree.setCurrentIndex(reports)
             settle()
             shot("blob-pane")
+            # A claims challenge from the storage endpoint: the step-up it offers.
+            select("adele@contoso.example")
+            window.make_active()
+            settle(idle)
+            window.blobs.connect_storage()
+            settle(lambda: any(model.node(model.index(r, 0)).name == "sensitive"
+                               for r in range(model.rowCount())))  # fmt: skip
+            sensitive = next(
+                model.index(r, 0)
+                for r in range(model.rowCount())
+                if model.node(model.index(r, 0)).name == "sensitive"
+            )
+            window.blobs.tree.expand(sensitive)
+            settle(window.blobs.banner.isVisible)
+            shot("blob-claims-challenge")
             # Owner of the subscription, no data role: the storage endpoint's 403, explained.
             select("nestor@contoso.example")
             window.make_active()
