@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import reprlib
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import TypeVar
@@ -36,22 +35,20 @@ from app.core.request_options import (
     parse_login_hint,
     parse_pop,
 )
+from app.core.scopes import DEFAULT_SCOPES as DEFAULT_SCOPES  # others import it here
+from app.core.scopes import ScopeError, has_control, parse_scopes
 
 AZURE_DEV_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
 """The client id azure-identity uses for developer sign-on (the Azure CLI's)."""
 
-DEFAULT_SCOPES = ("https://management.azure.com/.default",)
 
 MAX_NAME = 64
-MAX_SCOPE = 512
 MAX_URL = 300  # scheme, a host name (at most 253) and a port
 
 _GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _B2C_POLICY = re.compile(r"b2c_1a?_", re.IGNORECASE)
-_SCOPE_SEPARATORS = re.compile(r"[\s,]+")
 _WELL_KNOWN_TENANTS = ("organizations", "common", "consumers")
-_RESERVED_SCOPES = ("openid", "profile", "offline_access")
 _TRUE = ("true", "1", "yes")
 _FALSE = ("false", "0", "no")
 _T = TypeVar("_T")
@@ -149,11 +146,6 @@ class _Invalid(Exception):
     """Internal: a field's value is wrong; the message is what the user sees."""
 
 
-def _has_control(text: str) -> bool:
-    # Cc: C0/C1 controls; Cs: lone surrogates (not encodable); Zl/Zp: line/paragraph breaks.
-    return any(unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") for ch in text)
-
-
 def _text(value: object, what: str) -> str:
     if not isinstance(value, str):
         raise _Invalid(f"{what} must be text, not {type(value).__name__}")
@@ -175,7 +167,7 @@ def _name(value: object) -> str:
         raise _Invalid("Name must not be empty")
     if len(name) > MAX_NAME:
         raise _Invalid(f"Name must be at most {MAX_NAME} characters (it has {len(name)})")
-    if _has_control(name):
+    if has_control(name):
         raise _Invalid("Name must not contain control characters or line breaks")
     return name
 
@@ -221,7 +213,7 @@ def _authority_host(value: object) -> str:
         raise _Invalid(f"Authority host must not be empty: use {expected}")
     if len(text) > MAX_URL:
         raise _Invalid(f"Authority host must be at most {MAX_URL} characters: use {expected}")
-    if _has_control(text) or any(ch.isspace() for ch in text):
+    if has_control(text) or any(ch.isspace() for ch in text):
         raise _Invalid(
             f"Authority host must not contain spaces or control characters: use {expected}"
         )
@@ -270,68 +262,6 @@ def _authority_host(value: object) -> str:
     return f"https://{host}" if port in (None, 443) else f"https://{host}:{port}"
 
 
-def _scopes(value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
-        items: list[str] = _SCOPE_SEPARATORS.split(value)
-    elif isinstance(value, (list, tuple)):
-        if not all(isinstance(item, str) for item in value):
-            raise _Invalid("Scopes must be a list of text values")
-        items = [item.strip() for item in value]
-    else:
-        raise _Invalid(f"Scopes must be text or a list of text, not {type(value).__name__}")
-    scopes = tuple(dict.fromkeys(item for item in items if item))
-    if not scopes:
-        raise _Invalid(f"Scopes must name at least one scope, e.g. {DEFAULT_SCOPES[0]}")
-    for scope in scopes:
-        if len(scope) > MAX_SCOPE:
-            raise _Invalid(f"Each scope must be at most {MAX_SCOPE} characters")
-        if _has_control(scope) or any(ch.isspace() or ch == "," for ch in scope):
-            raise _Invalid(
-                f"Scope {scope[:40]!r} must not contain spaces, commas or control characters"
-            )
-    reserved = [s for s in scopes if s.lower() in _RESERVED_SCOPES]
-    if reserved:
-        raise _Invalid(
-            f"Remove {', '.join(reserved)}: every sign-in asks for openid, profile and "
-            "offline_access by itself, so a profile must not list them (they are reserved)"
-        )
-    if len(scopes) > 1 and any(s.lower().endswith("/.default") for s in scopes):
-        raise _Invalid(
-            "A /.default scope must be the only scope: Entra ID rejects it combined with "
-            "other scopes (AADSTS70011)"
-        )
-    resources = dict.fromkeys(_resource(s) for s in scopes)
-    if len(resources) > 1:
-        first, second = list(resources)[:2]
-        raise _Invalid(
-            f"Scopes must all be for one API, but {first} and {second} are two: a token is for "
-            "one API at a time and Entra ID refuses a mix (AADSTS28000). Make a profile for "
-            "each API"
-        )
-    return scopes
-
-
-_GRAPH = "Microsoft Graph"
-_GRAPH_RESOURCES = frozenset(
-    {
-        "00000003-0000-0000-c000-000000000000",  # Microsoft Graph's app id
-        "https://graph.microsoft.com",
-        "https://graph.microsoft.us",
-        "https://dod-graph.microsoft.us",
-        "https://microsoftgraph.chinacloudapi.cn",
-    }
-)
-
-
-def _resource(scope: str) -> str:
-    """The API a scope is for: what precedes its last "/" ("User.Read" alone is Graph's)."""
-    resource, slash, _ = scope.rpartition("/")
-    resource = resource.rstrip("/").lower()
-    if not slash or resource in _GRAPH_RESOURCES:
-        return _GRAPH
-    return resource
-
-
 def _flag(what: str) -> Callable[[object], bool]:
     def parse(value: object) -> bool:
         if isinstance(value, bool):
@@ -363,7 +293,7 @@ def _check(raw: Mapping[str, object]) -> tuple[Profile, dict[str, str]]:
     def get(field: str, parse: Callable[[object], _T]) -> _T:
         try:
             return parse(raw.get(field, _DEFAULT_RAW[field]))
-        except (_Invalid, OptionError) as exc:
+        except (_Invalid, OptionError, ScopeError) as exc:
             errors[field] = str(exc)
             return parse(_DEFAULT_RAW[field])
 
@@ -385,7 +315,7 @@ def _check(raw: Mapping[str, object]) -> tuple[Profile, dict[str, str]]:
         tenant=get("tenant", _tenant),
         authority_host=authority_host,
         custom_authority_host=custom,
-        scopes=get("scopes", _scopes),
+        scopes=get("scopes", parse_scopes),
         msa_passthrough=get("msa_passthrough", _flag("MSA passthrough")),
         use_default_account=get("use_default_account", _flag("Use default account")),
         pop_method=pop.method if pop else "",

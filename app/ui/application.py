@@ -9,6 +9,8 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +22,7 @@ from app.core.broker import Broker
 from app.core.store import Store
 from app.ui.contrast import ContrastStyle
 from app.ui.icons import app_icon
-from app.ui.main_window import MainWindow, SandboxDetails
+from app.ui.main_window import MainWindow
 from app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -36,6 +38,17 @@ SANDBOX_NOTE = (
     "diego (another tenant), lee (guest: reads storage), alex (personal: needs MSA passthrough) "
     "and nestor (subscription Owner without a storage data role)."
 )
+
+
+@dataclass(frozen=True)
+class SandboxDetails:
+    """What sandbox mode tells the window: a note for the banner, the simulated tenants'
+    names, and the storage emulator's account URL and CA (None without the emulator)."""
+
+    note: str
+    tenant_names: Mapping[str, str]
+    storage_url: str | None = None
+    storage_ca: str | None = None
 
 
 def sandbox_details(sandbox: Sandbox) -> SandboxDetails:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, QSize, Qt
@@ -43,21 +42,11 @@ from app.ui.widgets import Banner
 from app.ui.window_banner import WindowBanner
 
 if TYPE_CHECKING:
+    from app.ui.application import SandboxDetails
     from app.ui.blob_pane import BlobPane
     from app.ui.matrix_window import MatrixWindow
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class SandboxDetails:
-    """What sandbox mode tells the window: a note for the banner, the simulated tenants'
-    names, and the storage emulator's account URL and CA (None without the emulator)."""
-
-    note: str
-    tenant_names: Mapping[str, str]
-    storage_url: str | None = None
-    storage_ca: str | None = None
 
 
 class MainWindow(QMainWindow):
