@@ -12,16 +12,12 @@ from app.core.guidance import for_status
 from app.core.outcomes import Kind
 from app.core.profile import Profile
 from tests.helpers import CONTOSO
-from tests.ui.helpers import clipped, idle, new_window, open_window, row, select, use_profile
+from tests.ui.helpers import clipped, idle, new_window, row, select, use_profile
 
 
 @pytest.fixture
-def window(qtbot, sandbox, control, tmp_path, fresh_profile):  # type: ignore[no-untyped-def]
-    window = open_window(qtbot, sandbox, tmp_path)
-    use_profile(window, qtbot, fresh_profile)
-    yield window
-    window.sandbox_picker.stop()
-    window.accounts.cancel()
+def window(fresh_window):  # type: ignore[no-untyped-def]
+    return fresh_window
 
 
 def token_for(window, qtbot, username: str) -> None:  # type: ignore[no-untyped-def]

@@ -10,19 +10,15 @@ import pytest
 
 from app.core.outcomes import NOT_CHECKED, Kind
 from tests.helpers import CONTOSO
-from tests.ui.helpers import idle, open_window, row, select, use_profile
+from tests.ui.helpers import idle, row, select
 
 VAULT = ("https://vault.azure.net/.default",)
 MANAGEMENT = ("https://management.azure.com/.default",)
 
 
 @pytest.fixture
-def window(qtbot, sandbox, control, tmp_path, fresh_profile):  # type: ignore[no-untyped-def]
-    window = open_window(qtbot, sandbox, tmp_path)
-    use_profile(window, qtbot, fresh_profile)
-    yield window
-    window.sandbox_picker.stop()
-    window.accounts.cancel()
+def window(fresh_window):  # type: ignore[no-untyped-def]
+    return fresh_window
 
 
 def set_tenant(window, tenant: str) -> None:  # type: ignore[no-untyped-def]
