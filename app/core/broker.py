@@ -24,7 +24,13 @@ from typing import Any, TypeVar
 
 from app.core import calls, unavailable
 from app.core.accounts import Account, AccountListing, TokenResult
-from app.core.errors import BrokerError, BrokerUnavailable, BrokerUnavailableError, dbus_error_in
+from app.core.errors import (
+    BrokerError,
+    BrokerUnavailable,
+    BrokerUnavailableError,
+    DBusErrors,
+    NotBrokered,
+)
 from app.core.held import Held, HeldAccounts
 from app.core.profile import Profile
 from app.core.request_options import merged_claims
@@ -46,29 +52,7 @@ _runtime_lock = threading.Lock()
 _pii_logging = False
 
 
-class _DBusErrors:
-    """D-Bus errors the runtime logged. A listing reports success with the runtime's cached
-    accounts even when the broker could not be reached; only its log says so (the line comes
-    before the call's callback, on the same native thread)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.count = 0
-        self.last: str | None = None
-
-    def note(self, message: str) -> None:
-        name = dbus_error_in(message)
-        if name:
-            with self.lock:
-                self.count += 1
-                self.last = name
-
-    def since(self, count: int) -> str | None:
-        with self.lock:
-            return self.last if self.count > count else None
-
-
-_dbus_errors = _DBusErrors()
+_dbus_errors = DBusErrors()
 
 
 def load_runtime() -> ModuleType | BrokerUnavailable:
@@ -339,6 +323,7 @@ class Broker:
         rt = self._rt()
         params = self._params(profile, scopes)
         handle = _require_handle(parent_window_handle)
+        _refuse_unbrokered(profile, "sign in")
         hint = profile.login_hint or None
         return self._call(
             "sign in",
@@ -359,6 +344,7 @@ class Broker:
         rt = self._rt()
         params = self._params(profile, scopes)
         handle = _require_handle(parent_window_handle)
+        _refuse_unbrokered(profile, "sign in again")
         if account.personal and sys.platform.startswith("linux"):
             # On Linux the runtime keeps personal accounts away from the broker: for this
             # account, or with its username as a hint, it starts its own web flow and blocks
@@ -390,6 +376,13 @@ def _cid() -> str:
     import uuid  # here, not at start-up: it imports `platform` (~2 ms)
 
     return str(uuid.uuid4())
+
+
+def _refuse_unbrokered(profile: Profile, operation: str) -> None:
+    """On Linux the runtime keeps an interactive call under the consumers tenant from the
+    broker, for any account, and blocks in a web flow of its own (measured with 0.20.7)."""
+    if sys.platform.startswith("linux") and profile.tenant == "consumers":
+        raise NotBrokered(operation)
 
 
 def _require_handle(handle: int) -> int:

@@ -31,6 +31,15 @@ BROKER_NOT_ANSWERING = Guidance(
     "The authentication broker's service is on the session bus but did not reply: it may be hung.",
     _RESTART_BROKER.replace("Start it again", "Restart it"),
 )
+NOT_BROKERED = Guidance(
+    "NotBrokered",
+    "Personal accounts cannot sign in here under consumers",
+    "On Linux the broker signs in work and school accounts; the broker runtime does not hand "
+    "a sign-in under the consumers tenant to it, and would wait in a sign-in window of its own "
+    "that never appears.",
+    "Set the tenant to common or organizations (with MSA passthrough on for a personal "
+    "account), or use a work or school account.",
+)
 _NOT_RUNNING_ERRORS = frozenset({"ServiceUnknown", "NameHasNoOwner"})
 
 

@@ -7,6 +7,7 @@ pymsalruntime (which may not load at all on this machine).
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 _AADSTS = re.compile(r"AADSTS(\d{5,8})")
@@ -18,6 +19,28 @@ def dbus_error_in(text: str) -> str | None:
     the broker over D-Bus and passes the bus's error through as its context text."""
     match = _DBUS_ERROR.search(text)
     return match.group(1) if match else None
+
+
+class DBusErrors:
+    """D-Bus errors the runtime logged. A listing reports success with the runtime's cached
+    accounts even when the broker could not be reached; only its log says so (the line comes
+    before the call's callback, on the same native thread)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.count = 0
+        self.last: str | None = None
+
+    def note(self, message: str) -> None:
+        name = dbus_error_in(message)
+        if name:
+            with self.lock:
+                self.count += 1
+                self.last = name
+
+    def since(self, count: int) -> str | None:
+        with self.lock:
+            return self.last if self.count > count else None
 
 
 class BrokerError(Exception):
@@ -86,6 +109,15 @@ class BrokerBusy(BrokerTimeout):
             f"{earlier_age:.0f} s ago) that the broker has not answered"
         )
         self.args = (f"Busy: {self.context}",)
+
+
+class NotBrokered(BrokerError):
+    """Refused before the call: the runtime would not hand this request to the broker here
+    but wait in a web sign-in of its own that never shows (Linux, the consumers tenant:
+    measured with 0.20.7, the picker call then blocks until our deadline)."""
+
+    def __init__(self, operation: str) -> None:
+        super().__init__("NotBrokered", context=f"{operation} under the consumers tenant")
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from app.core.errors import (
     BrokerTimeout,
     BrokerUnavailable,
     BrokerUnavailableError,
+    NotBrokered,
     ProfileError,
 )
 from app.core.storage_guidance import for_storage_error
@@ -314,6 +315,8 @@ def explain(error: BaseException) -> Guidance:
         return broker_guidance.for_busy(error)
     if isinstance(error, BrokerTimeout):
         return TIMEOUT_GUIDANCE
+    if isinstance(error, NotBrokered):
+        return broker_guidance.NOT_BROKERED
     if isinstance(error, BrokerError):
         unreachable = broker_guidance.for_dbus_error(error.dbus_error or "")
         if unreachable is not None:

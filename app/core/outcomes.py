@@ -68,7 +68,7 @@ NOT_ASKED = "·"  # a matrix cell not asked yet
 _NOT_USABLE = frozenset({50020, 50034, 90072, 90002, 700016, 500011, 50194})
 # ... that say a policy or an administrator stands in the way.
 _BLOCKED = frozenset({53003, 50005, 530003, 50057, 50053, 50105})
-_NOT_USABLE_STATUSES = frozenset({"IncorrectConfiguration", "AuthorityUntrusted"})
+_NOT_USABLE_STATUSES = frozenset({"IncorrectConfiguration", "AuthorityUntrusted", "NotBrokered"})
 _BLOCKED_STATUSES = frozenset({"DeviceNotRegistered"})
 
 

@@ -10,6 +10,7 @@ the clock.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -22,10 +23,11 @@ from pathlib import Path
 
 import pytest
 
-from app.core import calls, guidance
+from app.core import calls, guidance, outcomes
 from app.core.accounts import CONSUMERS_TENANT, MSA_PASSTHROUGH_TENANT, Account
 from app.core.broker import Broker
-from app.core.errors import BrokerBusy, BrokerError, BrokerTimeout
+from app.core.configuration import Configuration
+from app.core.errors import BrokerBusy, BrokerError, BrokerTimeout, NotBrokered
 from app.core.profile import Profile
 from app.sandbox.tokens import split_scopes
 from tests.helpers import (
@@ -381,3 +383,26 @@ def test_sandbox_audience_follows_the_scope():
         "user_impersonation",
     )
     assert split_scopes(["User.Read", "Mail.Read"])[1] == "User.Read Mail.Read"
+
+
+@pytest.mark.parametrize("username", ["alex@outlook.example", "adele@contoso.example"])
+def test_interactive_calls_under_consumers_are_refused_before_the_runtime_blocks(
+    broker: Broker, control, fresh_profile: Profile, username: str
+) -> None:
+    """On Linux the runtime keeps an interactive call under consumers from the broker and waits
+    in a web flow of its own until our deadline (measured: 8 s of 8 with this broker's
+    deadline, for a personal and a work account, with or without a login hint). The app says
+    why at once and asks nothing of the broker."""
+    consumers = dataclasses.replace(fresh_profile, tenant="consumers", login_hint=username)
+    account = next(a for a in broker.discover_accounts(fresh_profile) if a.username == username)
+    for call in (
+        lambda: broker.sign_in_interactively(13, consumers),
+        lambda: broker.acquire_token_interactively(13, account, consumers),
+    ):
+        with pytest.raises(NotBrokered) as refused:
+            call()
+        advice = guidance.explain(refused.value)
+        assert advice.code == "NotBrokered" and "common or organizations" in advice.fix
+        outcome = outcomes.of_error(account, Configuration.of(consumers), refused.value, {})
+        assert outcome.kind is outcomes.Kind.NOT_USABLE
+    assert control.calls("acquireTokenInteractively") == []
