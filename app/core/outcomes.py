@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from app.core import guidance
 from app.core.accounts import CONSUMERS_TENANT, MSA_PASSTHROUGH_TENANT, Account, TokenResult
+from app.core.broker_guidance import NOT_BROKERED
 from app.core.configuration import Configuration
 from app.core.errors import BrokerError
 from app.core.tokens import TokenDecodeError, decode_jwt, split_pop
@@ -232,6 +233,10 @@ def of_error(
         return Outcome(Kind.NOT_USABLE, advice.code, advice.title, reason, advice.fix)
     if code in _BLOCKED or status in _BLOCKED_STATUSES:
         return Outcome(Kind.BLOCKED, advice.code, advice.title, advice.explanation, advice.fix)
+    linux_personal = account.personal and code is None and sys.platform.startswith("linux")
+    if linux_personal and advice.needs_interaction and config.tenant == "consumers":
+        nb = NOT_BROKERED  # and the picker cannot help either: the app refuses that call
+        return Outcome(Kind.NOT_USABLE, nb.code, nb.title, nb.explanation, nb.fix)
     if advice.needs_interaction or (status == "AccountUnusable" and code is None):
         reason = advice.explanation
         if code == 65001:
@@ -239,7 +244,7 @@ def of_error(
                 f"Nobody has consented to this app using {' '.join(config.scopes)} for "
                 f"{account.username}."
             )
-        elif account.personal and code is None and sys.platform.startswith("linux"):
+        elif linux_personal:
             reason = (
                 "On Linux the broker runtime never gets a personal account's token silently; "
                 "the account picker can (“Sign in again”, or “Sign in for this cell”)."

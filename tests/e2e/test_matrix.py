@@ -58,8 +58,9 @@ def expected(directory: Directory, account: Account, config: Configuration) -> t
         return Kind.NOT_USABLE, ""
     if not user.personal and not config.admits_work:
         return Kind.NOT_USABLE, ""
-    if user.personal:  # the native runtime's own answer on Linux: no silent personal tokens
-        return Kind.INTERACTION, ""
+    if user.personal:  # the native runtime's own answer on Linux: no silent personal tokens,
+        # and under consumers no interactive call reaches the broker either
+        return (Kind.NOT_USABLE if config.tenant == "consumers" else Kind.INTERACTION), ""
     authority = f"{config.authority_host}/{config.tenant}"
     try:
         tenant = directory.resolve(user, config.client_id, authority, config.msa_passthrough)
