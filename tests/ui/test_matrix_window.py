@@ -12,16 +12,12 @@ from PySide6.QtCore import QItemSelectionModel
 from app.core.outcomes import NOT_ASKED, Kind
 from app.core.tokens import looks_like_jwt
 from tests.helpers import CONTOSO
-from tests.ui.helpers import EventLoopProbe, idle, open_window, use_profile
+from tests.ui.helpers import EventLoopProbe, idle
 
 
 @pytest.fixture
-def main(qtbot, sandbox, control, tmp_path, fresh_profile):  # type: ignore[no-untyped-def]
-    window = open_window(qtbot, sandbox, tmp_path)
-    use_profile(window, qtbot, fresh_profile)
-    yield window
-    window.sandbox_picker.stop()
-    window.accounts.cancel()
+def main(fresh_window):  # type: ignore[no-untyped-def]
+    return fresh_window
 
 
 def only(box, wanted) -> None:  # type: ignore[no-untyped-def]
