@@ -17,6 +17,8 @@ from app.core.outcomes import NOT_ASKED, NOT_CHECKED, Outcome
 from app.ui.accounts_model import KIND_COLOURS
 
 Index = QModelIndex | QPersistentModelIndex
+_ROLE = Qt.ItemDataRole
+_CENTER = Qt.AlignmentFlag.AlignCenter
 
 
 class MatrixModel(QAbstractTableModel):
@@ -30,6 +32,11 @@ class MatrixModel(QAbstractTableModel):
         self.configs: list[Configuration] = []
         self.accounts: list[Account] = []
         self.outcomes: dict[tuple[str, Configuration], Outcome] = {}
+        # The same outcomes by [row][column], for data(): a paint asks ~7 roles of every cell,
+        # and building a Cell and hashing its Configuration for each took half of it (measured).
+        self._grid: list[list[Outcome | None]] = []
+        self._rows: dict[Configuration, int] = {}
+        self._columns: dict[str, int] = {}
 
     def set_grid(
         self,
@@ -43,30 +50,36 @@ class MatrixModel(QAbstractTableModel):
         self.configs = spec.configurations()
         self.accounts = list(accounts)
         self.outcomes = dict(known or {})
+        self._rows = {c: i for i, c in enumerate(self.configs)}
+        self._columns = {a.home_account_id: j for j, a in enumerate(self.accounts)}
+        self._grid = [
+            [self.outcomes.get((a.home_account_id, c)) for a in self.accounts] for c in self.configs
+        ]
         self.endResetModel()
+
+    def _put(self, cell: Cell, outcome: Outcome) -> tuple[int, int] | None:
+        """Keep the answer; its (row, column), or None when it is not in this grid (the grid
+        changed meanwhile)."""
+        self.outcomes[(cell.account.home_account_id, cell.config)] = outcome
+        row = self._rows.get(cell.config)
+        column = self._columns.get(cell.account.home_account_id)
+        if row is None or column is None:
+            return None
+        self._grid[row][column] = outcome
+        return row, column
 
     def set_outcomes(self, answers: Sequence[tuple[Cell, Outcome]]) -> None:
         """Many answers at once: one change signal for the rows they are in."""
-        for cell, outcome in answers:
-            self.outcomes[(cell.account.home_account_id, cell.config)] = outcome
-        rows = [self.configs.index(c.config) for c, _ in answers if c.config in self.configs]
+        rows = [at[0] for cell, outcome in answers if (at := self._put(cell, outcome))]
         if rows:
             last = self.columnCount() - 1
             self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), last))
 
     def set_outcome(self, cell: Cell, outcome: Outcome) -> None:
-        self.outcomes[(cell.account.home_account_id, cell.config)] = outcome
-        try:
-            row = self.configs.index(cell.config)
-            column = next(
-                i
-                for i, a in enumerate(self.accounts)
-                if a.home_account_id == cell.account.home_account_id
-            )
-        except (ValueError, StopIteration):  # not in this grid (it changed meanwhile)
-            return
-        index = self.index(row, column)
-        self.dataChanged.emit(index, index)
+        at = self._put(cell, outcome)
+        if at is not None:
+            index = self.index(*at)
+            self.dataChanged.emit(index, index)
 
     def cell(self, index: Index) -> Cell | None:
         if not index.isValid():
@@ -74,10 +87,7 @@ class MatrixModel(QAbstractTableModel):
         return Cell(self.accounts[index.column()], self.configs[index.row()])
 
     def outcome(self, index: Index) -> Outcome | None:
-        cell = self.cell(index)
-        if cell is None:
-            return None
-        return self.outcomes.get((cell.account.home_account_id, cell.config))
+        return self._grid[index.row()][index.column()] if index.isValid() else None
 
     def answered(self) -> list[tuple[Cell, Outcome]]:
         """Every answered cell, in grid order (for export)."""
@@ -120,31 +130,32 @@ class MatrixModel(QAbstractTableModel):
     def short_names(self) -> list[str]:
         return short_names([a.username for a in self.accounts])
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (
-            0 <= index.row() < len(self.configs) and 0 <= index.column() < len(self.accounts)
-        ):
+    def data(self, index: Index, role: int = _ROLE.DisplayRole) -> Any:
+        if not index.isValid():
             return None
+        row, column = index.row(), index.column()
+        if not (0 <= row < len(self._grid) and 0 <= column < len(self.accounts)):
+            return None
+        if role == _ROLE.TextAlignmentRole:
+            return _CENTER
         if role == self.CellRole:
             return self.cell(index)
-        outcome = self.outcome(index)
+        outcome = self._grid[row][column]
         if role == self.OutcomeRole:
             return outcome
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _ROLE.DisplayRole:
             return outcome.kind.word if outcome else NOT_ASKED
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == _ROLE.AccessibleTextRole:
             return outcome.label if outcome else NOT_CHECKED
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _ROLE.ToolTipRole:
             if outcome is None:
                 return "Not asked yet: Run asks the broker silently."
             asked = "" if outcome.asked else " (Entra ID's rules; the broker was not asked)"
             return f"{outcome.title}{asked}\n{outcome.reason}\nWhat to do: {outcome.fix}"
-        if role == Qt.ItemDataRole.ForegroundRole and outcome is not None:
+        if role == _ROLE.ForegroundRole and outcome is not None:
             return KIND_COLOURS[outcome.kind]
-        if role == Qt.ItemDataRole.BackgroundRole and outcome is not None:
+        if role == _ROLE.BackgroundRole and outcome is not None:
             return _TINTS[outcome.kind]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return Qt.AlignmentFlag.AlignCenter
         return None
 
 

@@ -1,0 +1,55 @@
+"""The matrix grid model on its own: it keeps each answer by (account, configuration) for
+export and by row and column for painting; the two must always agree."""
+
+from __future__ import annotations
+
+from app.core.accounts import Account
+from app.core.configuration import Configuration
+from app.core.matrix import Cell, MatrixSpec
+from app.core.outcomes import NOT_ASKED, Kind, Outcome
+from app.ui.matrix_model import MatrixModel
+from tests.helpers import CONTOSO
+
+ADELE = Account("adele", f"adele.{CONTOSO}", "adele@contoso.example", "Adele", CONTOSO, "login")
+MEGAN = Account("megan", f"megan.{CONTOSO}", "megan@contoso.example", "Megan", CONTOSO, "login")
+SPEC = MatrixSpec(
+    "client",
+    "https://login.microsoftonline.com",
+    ("organizations", CONTOSO),
+    (False, True),
+    (("storage", ("https://storage.azure.com/.default",)),),
+)
+
+
+def outcome(kind: Kind) -> Outcome:
+    return Outcome(kind, kind.value, kind.label, "why", "what to do")
+
+
+def test_known_and_new_answers_show_in_their_cells_and_other_grids_answers_do_not(
+    qtmodeltester,
+):
+    configs = SPEC.configurations()
+    blocked, token, failed = outcome(Kind.BLOCKED), outcome(Kind.TOKEN), outcome(Kind.FAILED)
+    model = MatrixModel()
+    model.set_grid(SPEC, [ADELE, MEGAN], {(MEGAN.home_account_id, configs[2]): blocked})
+    model.set_outcomes([(Cell(ADELE, configs[1]), token)])
+    elsewhere = Configuration("client", tenant="common")  # not a row of this grid
+    model.set_outcome(Cell(ADELE, elsewhere), failed)
+    model.set_outcome(Cell(MEGAN, configs[0]), token)
+
+    shown = {
+        (r, c): model.outcome(model.index(r, c))
+        for r in range(model.rowCount())
+        for c in range(model.columnCount())
+    }
+    assert shown == {
+        (r, c): model.outcomes.get((a.home_account_id, config))
+        for r, config in enumerate(configs)
+        for c, a in enumerate([ADELE, MEGAN])
+    }
+    assert [(r, c) for (r, c), o in shown.items() if o] == [(0, 1), (1, 0), (2, 1)]
+    assert model.index(2, 1).data() == Kind.BLOCKED.word
+    assert model.index(3, 0).data() == NOT_ASKED
+    assert model.outcomes[(ADELE.home_account_id, elsewhere)] is failed  # kept, not shown
+    assert len(model.answered()) == 3
+    qtmodeltester.check(model)
