@@ -24,8 +24,7 @@ DOCS = ROOT / "docs"
 def main(dark: bool) -> None:
     DOCS.mkdir(exist_ok=True)
     with Sandbox(storage=True) as sandbox, tempfile.TemporaryDirectory() as tmp:
-        from PySide6.QtCore import QElapsedTimer, QSettings, Qt
-        from PySide6.QtTest import QTest
+        from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer
         from PySide6.QtWidgets import QApplication
 
         from app.core.broker import Broker
@@ -50,11 +49,19 @@ def main(dark: bool) -> None:
         window.show()
 
         def settle(until=lambda: True, limit: int = 15000) -> None:  # type: ignore[no-untyped-def]
+            """Run the event loop as the app does until `until()` holds, then 150 ms more for
+            the paint. Not QTest.qWait: it keeps the GIL while it sleeps, which stalls the
+            worker and the runtime's callbacks (the matrix took 44 s instead of ~4 s)."""
             clock = QElapsedTimer()
             clock.start()
-            while not until() and clock.elapsed() < limit:
-                QTest.qWait(25)
-            QTest.qWait(150)
+            loop = QEventLoop()
+            poll = QTimer(interval=25)
+            poll.timeout.connect(lambda: (until() or clock.elapsed() >= limit) and loop.quit())
+            poll.start()
+            loop.exec()
+            poll.stop()
+            QTimer.singleShot(150, loop.quit)
+            loop.exec()
 
         def shot(name: str, widget=None) -> None:  # type: ignore[no-untyped-def]
             path = DOCS / f"{name}.png"
