@@ -196,3 +196,26 @@ def test_self_test_reports_whether_the_users_settings_load_and_leaves_them(contr
     settings.unlink()
     result = run("--self-test", XDG_CONFIG_HOME=str(tmp_path))
     assert f"ok   settings: none yet ({settings}); the app starts from defaults" in result.stdout
+
+
+def test_the_request_options_sample_gets_pop_tokens_from_the_broker(
+    control, fresh_profile, tmp_path
+):
+    text = (ROOT / "examples" / "sandbox-request-options.toml").read_text()
+    path = tmp_path / "options.toml"
+    path.write_text(text.replace(Profile().client_id, fresh_profile.client_id))
+    report = tmp_path / "report.json"
+    for _ in range(2):  # the second run would be the runtime cache's, but for force refresh
+        result = run("--matrix", str(path), "--out", str(report))
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "5 expected outcomes checked, 0 not met" in result.stdout
+        parsed = json.loads(report.read_text())
+        tokens = [c["token"] for c in parsed["cells"] if c["outcome"] == "token"]
+        assert len(tokens) == 3
+        assert {(t["type"], t["source"]) for t in tokens} == {("pop", "broker")}
+        assert all(t["claims"]["xms_cc"] == ["cp1"] and "cnf" in t["claims"] for t in tokens)
+    assert parsed["matrix"]["options"] == (
+        "PoP GET https://devstoreaccount1.blob.core.windows.net/reports/q3.csv, force refresh, "
+        "capabilities cp1"
+    )
+    assert not looks_like_jwt(report.read_text())
