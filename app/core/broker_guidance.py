@@ -33,7 +33,7 @@ BROKER_NOT_ANSWERING = Guidance(
 )
 NOT_BROKERED = Guidance(
     "NotBrokered",
-    "Personal accounts cannot sign in here under consumers",
+    "No sign-in under consumers on Linux",
     "On Linux the broker signs in work and school accounts; the broker runtime does not hand "
     "a sign-in under the consumers tenant to it, and would wait in a sign-in window of its own "
     "that never appears.",
