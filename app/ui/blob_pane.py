@@ -222,7 +222,7 @@ class BlobPane(QWidget):
         advice = guidance.explain(error)
         self.banner.show_guidance(advice, self.username or "")
         claims = challenge_claims(error)
-        if claims and hasattr(self.credential, "step_up"):
+        if claims and self.credential is not None:
             self.banner.offer("Sign in with the requested claims", lambda: self.step_up(claims))
         elif advice.needs_interaction and self.sign_in_again is not None:
             self.banner.offer("Sign in again", self.sign_in_again)
