@@ -67,7 +67,7 @@ def start_sandbox():  # type: ignore[no-untyped-def]
     """The sandbox broker, plus the storage emulator with a demo tree when it is installed
     (without it the app still runs; the blob pane then needs a real account URL)."""
     from app.sandbox.launcher import Sandbox, SandboxError
-    from app.sandbox.storage import StorageError, seed_demo
+    from app.sandbox.storage.azurite import StorageError, seed_demo
 
     for storage in (True, False):
         sandbox = Sandbox(storage=storage)
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.verbose:
             handler.addFilter(lambda record: record.name != "msalruntime")
     if args.sandbox_broker:
-        from app.sandbox.service import main as sandbox_broker
+        from app.sandbox.broker.service import main as sandbox_broker
 
         sandbox_broker()
         return 0
@@ -123,13 +123,13 @@ def main(argv: list[str] | None = None) -> int:
 
             names = {}
             if sandbox is not None:
-                from app.sandbox.directory import tenant_names
+                from app.sandbox.entra.directory import tenant_names
 
                 names = tenant_names()
             if args.matrix:
                 return cli.run_matrix(args.matrix, args.out, names)
             return cli.list_accounts(args.tenant, names)
-        from app.ui.application import run
+        from app.ui.shell.application import run
 
         return run(sandbox=sandbox, startup_probe=args.startup_probe)
     finally:

@@ -1,6 +1,6 @@
 """The command line without a window: `--list-accounts [--tenant T]` and `--matrix FILE`.
 
-Both classify what the broker answers exactly as the window does (app.core.outcomes), print
+Both classify what the broker answers exactly as the window does (app.core.outcomes.classify), print
 in a stable order, and never print a token.
 """
 
@@ -10,15 +10,16 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from app.core import guidance
-from app.core.broker import Broker
-from app.core.configuration import Configuration
-from app.core.errors import ProfileError
-from app.core.matrix import MatrixRun, MatrixSpec, cells, misses
-from app.core.matrix_export import LEGEND, grid, to_json, to_text
-from app.core.matrix_file import MatrixFileError, load_matrix
-from app.core.outcomes import Kind
-from app.core.profile import Profile, parse_profile
+from app.core.broker.runtime import Broker
+from app.core.configurations.configuration import Configuration
+from app.core.configurations.profile import Profile, ProfileError, parse_profile
+from app.core.guidance.explain import explain
+from app.core.guidance.statuses import for_unavailable
+from app.core.matrix.export import LEGEND, grid, to_json, to_text
+from app.core.matrix.file import MatrixFileError, load_matrix
+from app.core.matrix.run import MatrixRun
+from app.core.matrix.spec import MatrixSpec, cells, misses
+from app.core.outcomes.outcome import Kind
 
 # Exit statuses: 0 all well, 1 an expectation failed (or a listed account was missing),
 # 2 bad input, 3 no broker here.
@@ -28,7 +29,7 @@ OK, FAILED, BAD_INPUT, NO_BROKER = 0, 1, 2, 3
 def _broker() -> Broker | None:
     broker = Broker()
     if broker.unavailable:
-        advice = guidance.for_unavailable(broker.unavailable)
+        advice = for_unavailable(broker.unavailable)
         print(f"{advice.title}: {advice.explanation}\n{advice.fix}", file=sys.stderr)
         return None
     return broker
@@ -47,7 +48,7 @@ def list_accounts(tenant: str | None, names: Mapping[str, str] | None = None) ->
     try:
         accounts = broker.discover_accounts(profile)
     except Exception as exc:
-        advice = guidance.explain(exc)
+        advice = explain(exc)
         print(f"{advice.title}: {advice.explanation}\n{advice.fix}", file=sys.stderr)
         return FAILED
     if not accounts:

@@ -32,9 +32,9 @@ MODULES = (
     "azure.storage.blob",
     "certifi",
     "cryptography.hazmat.bindings._rust",
-    "app.core.credentials",
-    "app.core.blobs",
-    "app.ui.application",
+    "app.core.credentials.account",
+    "app.core.storage.blobs",
+    "app.ui.shell.application",
 )
 
 
@@ -81,7 +81,7 @@ def _import(name: str) -> str:
 
 
 def check_versions(report: Report) -> None:
-    from app.ui.diagnostics import NOT_INSTALLED, versions
+    from app.ui.shell.diagnostics import NOT_INSTALLED, versions
 
     found = versions()
     missing = [name for name, version in found.items() if version == NOT_INSTALLED]
@@ -104,10 +104,10 @@ def check_certificates(report: Report) -> None:
 
 
 def check_broker(report: Report) -> None:
-    from app.core import guidance
-    from app.core.broker import Broker, load_runtime
-    from app.core.errors import BrokerUnavailable
-    from app.core.profile import Profile
+    from app.core.broker.errors import BrokerUnavailable
+    from app.core.broker.runtime import Broker, load_runtime
+    from app.core.configurations.profile import Profile
+    from app.core.guidance.explain import explain
 
     loaded = load_runtime()
     if isinstance(loaded, BrokerUnavailable):
@@ -120,7 +120,7 @@ def check_broker(report: Report) -> None:
     try:
         accounts = Broker(timeout=30).discover_accounts(Profile())
     except Exception as exc:
-        advice = guidance.explain(exc)
+        advice = explain(exc)
         report.fail(f"the broker did not list accounts: {advice.title}. {advice.fix}")
         return
     listed = ", ".join(sorted(a.username for a in accounts)) or "none yet"
@@ -130,7 +130,7 @@ def check_broker(report: Report) -> None:
 def check_settings(report: Report) -> None:
     """The user's settings file: does it load as it is? Only read, never moved or rewritten.
     A file that does not load is a note: the app still starts (from defaults)."""
-    from app.core.store import Store
+    from app.core.settings.store import Store
 
     try:
         loads, said = Store().check()
@@ -148,11 +148,11 @@ def check_window(report: Report) -> None:
     from PySide6.QtGui import QFontDatabase
     from PySide6.QtWidgets import QApplication
 
-    from app.core.broker import Broker
-    from app.core.store import Store
-    from app.ui.application import build_window
-    from app.ui.icons import ICONS_DIR, names, render
-    from app.ui.tasks import TaskRunner
+    from app.core.broker.runtime import Broker
+    from app.core.settings.store import Store
+    from app.ui.common.icons import ICONS_DIR, names, render
+    from app.ui.common.tasks import TaskRunner
+    from app.ui.shell.application import build_window
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
 

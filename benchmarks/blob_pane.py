@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.sandbox.launcher import Sandbox  # noqa: E402
-from app.sandbox.storage import StorageEmulator  # noqa: E402
+from app.sandbox.storage.azurite import StorageEmulator  # noqa: E402
 
 CONTAINER = "bench"
 PAGE = int(os.environ.get("BENCH_PAGE", "500"))
@@ -99,13 +99,13 @@ def run(sandbox: Sandbox, emulator: StorageEmulator, tmp: Path) -> None:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QModelIndex, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.core.blobs import BlobBrowser
-    from app.core.broker import Broker
-    from app.core.credentials import BrokerAccountCredential
-    from app.core.profile import Profile
-    from app.ui.application import settle_heap
-    from app.ui.blob_model import BlobModel
-    from app.ui.tasks import TaskRunner
+    from app.core.broker.runtime import Broker
+    from app.core.configurations.profile import Profile
+    from app.core.credentials.account import BrokerAccountCredential
+    from app.core.storage.blobs import BlobBrowser
+    from app.ui.common.tasks import TaskRunner
+    from app.ui.shell.application import settle_heap
+    from app.ui.storage.model import BlobModel
 
     app = QApplication.instance() or QApplication(sys.argv)
     settle_heap()  # as the app does once its window is up

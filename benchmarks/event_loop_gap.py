@@ -34,11 +34,11 @@ def main() -> None:
         from PySide6.QtTest import QTest
         from PySide6.QtWidgets import QApplication
 
-        from app.core.broker import Broker
-        from app.core.profile import Profile
-        from app.core.store import Store
-        from app.ui.application import build_window, settle_heap
-        from app.ui.tasks import TaskRunner
+        from app.core.broker.runtime import Broker
+        from app.core.configurations.profile import Profile
+        from app.core.settings.store import Store
+        from app.ui.common.tasks import TaskRunner
+        from app.ui.shell.application import build_window, settle_heap
 
         app = QApplication.instance() or QApplication(sys.argv)
         settings = QSettings(str(Path(tmp) / "w.ini"), QSettings.Format.IniFormat)

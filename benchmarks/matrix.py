@@ -39,7 +39,7 @@ def raw_calls(client_id: str, cells: list[tuple[str, Any]]) -> float:
     """The same silent calls straight through pymsalruntime; returns the wall time."""
     import pymsalruntime as rt
 
-    from app.core.broker import REDIRECT_URI
+    from app.core.broker.runtime import REDIRECT_URI
 
     def wait(start: Any) -> Any:
         done = threading.Event()
@@ -75,11 +75,11 @@ def main() -> None:
         from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer
         from PySide6.QtWidgets import QApplication
 
-        from app.core.broker import Broker
-        from app.core.profile import Profile
-        from app.core.store import Store
-        from app.ui.application import build_window, settle_heap
-        from app.ui.tasks import TaskRunner
+        from app.core.broker.runtime import Broker
+        from app.core.configurations.profile import Profile
+        from app.core.settings.store import Store
+        from app.ui.common.tasks import TaskRunner
+        from app.ui.shell.application import build_window, settle_heap
 
         assert sandbox.control is not None
         app = QApplication.instance() or QApplication(sys.argv)

@@ -15,8 +15,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.core.broker import REDIRECT_URI
-from app.core.profile import Profile
+from app.core.broker.runtime import REDIRECT_URI
+from app.core.configurations.profile import Profile
 from app.sandbox.launcher import Sandbox
 
 

@@ -1,4 +1,4 @@
-"""What redaction costs: `app.core.tokens.redact` over ordinary log text and adversarial text.
+"""What redaction costs: `app.core.tokens.jwt.redact` over ordinary log text and adversarial text.
 
 The log handler redacts every record (under its lock, possibly on the GUI thread) and Save
 diagnostics redacts the whole log, so redact must stay linear in the text whatever the text
@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.core.tokens import REDACTED, redact
+from app.core.tokens.redact import REDACTED, redact
 
 MB = 2**20
 JWT = (
@@ -35,7 +35,7 @@ LINES = (
     "account adele@contoso.example, scopes ['https://management.azure.com/.default']",
     "2026-11-28 12:00:01.140 INFO     msalruntime: [4c5aa37b-6bdb-5753-8e91-ca41367d74b3] "
     "AcquireTokenSilently completed in 14 ms, status Success",
-    "2026-11-28 12:00:01.141 DEBUG    app.core.broker: silent token for 00000000-0000-0000-"
+    "2026-11-28 12:00:01.141 DEBUG    app.core.broker.runtime: silent token for 00000000-0000-0000-"
     "0000-000000000001.4c5aa37b-6bdb-5753-8e91-ca41367d74b3 expires in 3599 s",
     "2026-11-28 12:00:01.200 DEBUG    azure.core.pipeline: Request URL: 'https://127.0.0.1:"
     "10000/devstoreaccount1/demo?restype=container&comp=list&maxresults=500&delimiter=%2F'",
@@ -43,7 +43,7 @@ LINES = (
     "'Authorization': 'REDACTED', 'x-ms-version': '2026-10-06', 'Accept': 'application/xml'",
     "2026-11-28 12:00:01.250 WARNING  msal.token_cache: refresh_token not found, "
     "password grant not used, id_token kept",
-    f"2026-11-28 12:00:01.300 DEBUG    app.ui.main_window: token {JWT} for adele",
+    f"2026-11-28 12:00:01.300 DEBUG    app.ui.shell.main_window: token {JWT} for adele",
     "2026-11-28 12:00:01.301 DEBUG    urllib3: Authorization: Bearer 0.AAAbc/de+f== next",
 )
 # Each unit repeated makes a text that a backtracking pattern would rescan from every start.

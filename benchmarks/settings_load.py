@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.core.accounts import AccountRecord
-from app.core.profile import Profile
-from app.core.settings_file import MAX_ACCOUNTS, MAX_FORGOTTEN, MAX_PROFILES, MAX_RECENT_URLS
-from app.core.store import Store
+from app.core.configurations.profile import Profile
+from app.core.settings.document import MAX_ACCOUNTS, MAX_FORGOTTEN, MAX_PROFILES, MAX_RECENT_URLS
+from app.core.settings.records import AccountRecord
+from app.core.settings.store import Store
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 

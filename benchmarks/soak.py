@@ -81,8 +81,8 @@ def main() -> None:
     try:
         import pymsalruntime as rt
 
-        from app.core.broker import Broker
-        from app.core.profile import Profile
+        from app.core.broker.runtime import Broker
+        from app.core.configurations.profile import Profile
 
         profile = Profile()
         broker = Broker()

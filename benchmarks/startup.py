@@ -29,9 +29,9 @@ BUILD = ROOT / "benchmarks" / ".build"
 sys.path.insert(0, str(ROOT))
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-from app.core.accounts import AccountRecord  # noqa: E402 - after the path and Qt set-up
-from app.core.profile import Profile  # noqa: E402 - after the path and Qt set-up
-from app.core.store import Store, StoreData  # noqa: E402 - after the path and Qt set-up
+from app.core.configurations.profile import Profile  # noqa: E402 - after the path and Qt set-up
+from app.core.settings.records import AccountRecord  # noqa: E402 - after the path and Qt set-up
+from app.core.settings.store import Store, StoreData  # noqa: E402 - after the path and Qt set-up
 from app.sandbox.launcher import Sandbox  # noqa: E402 - after the path and Qt set-up
 
 

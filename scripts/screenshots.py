@@ -27,11 +27,11 @@ def main(dark: bool) -> None:
         from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer
         from PySide6.QtWidgets import QApplication
 
-        from app.core.broker import Broker
-        from app.core.store import Store
-        from app.ui.application import build_window, follow_colour_scheme
-        from app.ui.profile_editor import ProfileEditor
-        from app.ui.tasks import TaskRunner
+        from app.core.broker.runtime import Broker
+        from app.core.settings.store import Store
+        from app.ui.common.tasks import TaskRunner
+        from app.ui.configurations.profile_editor import ProfileEditor
+        from app.ui.shell.application import build_window, follow_colour_scheme
 
         app = QApplication.instance() or QApplication(sys.argv)
         app.setStyle("Fusion")
@@ -166,7 +166,7 @@ def main(dark: bool) -> None:
         window.diagnostics.hide()
         window.banner.hide()
         if sandbox.storage is not None:
-            from app.sandbox.storage import seed_demo
+            from app.sandbox.storage.azurite import seed_demo
 
             seed_demo(sandbox.storage)
             window.blobs.url.setCurrentText(sandbox.storage.account_url)

@@ -20,7 +20,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.core.profile import Profile
+from app.core.configurations.profile import Profile
 from app.sandbox.launcher import Sandbox
 
 _sandbox: Sandbox | None = None

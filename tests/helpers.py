@@ -9,7 +9,7 @@ import time
 import uuid
 from typing import Any
 
-from app.core.broker import Broker
+from app.core.broker.runtime import Broker
 
 CONTOSO = "4c5aa37b-6bdb-5753-8e91-ca41367d74b3"
 FABRIKAM = "e5ee36fe-9da9-5ff8-81da-b4d64ed573cc"

@@ -17,8 +17,8 @@ import signal
 import subprocess
 import sys
 
+from app.sandbox.broker.service import BUS_NAME, CONTROL_INTERFACE, OBJECT_PATH, PICK_ENV
 from app.sandbox.launcher import STORAGE_URL_ENV, Sandbox, SandboxError
-from app.sandbox.service import BUS_NAME, CONTROL_INTERFACE, OBJECT_PATH, PICK_ENV
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with Sandbox(storage=args.storage, pick=args.pick) as sandbox:
             if sandbox.storage is not None:
-                from app.sandbox.storage import seed_demo
+                from app.sandbox.storage.azurite import seed_demo
 
                 seed_demo(sandbox.storage)
             command = args.command[1:] if args.command[:1] == ["--"] else args.command

@@ -29,8 +29,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from app.sandbox import metadata
-from app.sandbox.roles import MESSAGE, Roles
+from app.sandbox.entra import metadata
+from app.sandbox.storage.roles import MESSAGE, Roles
 
 logger = logging.getLogger(__name__)
 CHUNK = 1 << 20

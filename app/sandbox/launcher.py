@@ -28,12 +28,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from app.sandbox.control import SandboxControl
-from app.sandbox.directory import DATA
-from app.sandbox.metadata import CLOUD_HOSTS
+from app.sandbox.broker.control import SandboxControl
+from app.sandbox.entra.directory import DATA
+from app.sandbox.entra.metadata import CLOUD_HOSTS
 from app.sandbox.processes import die_with_parent
 from app.sandbox.runtime_locks import clear_orphaned_locks
-from app.sandbox.storage import ACCOUNT, StorageEmulator
+from app.sandbox.storage.azurite import ACCOUNT, StorageEmulator
 
 logger = logging.getLogger(__name__)
 
@@ -146,8 +146,8 @@ class Sandbox:
         log = open(self.workdir / "broker.log", "wb")  # noqa: SIM115 - owned by the child
         # A frozen app has no `-m`: it runs the service itself (app/__main__.py).
         frozen = getattr(sys, "frozen", False)
-        command = ["--sandbox-broker"] if frozen else ["-m", "app.sandbox.service"]
-        from app.sandbox.service import PICK_ENV
+        command = ["--sandbox-broker"] if frozen else ["-m", "app.sandbox.broker.service"]
+        from app.sandbox.broker.service import PICK_ENV
 
         broker = self._spawn(
             [sys.executable, *command],

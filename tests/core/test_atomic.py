@@ -1,4 +1,4 @@
-"""Tests for app.core.atomic: temporaries a killed writer leaves are swept, a live writer's
+"""Tests for app.core.files.atomic: temporaries a killed writer leaves are swept, a live writer's
 never are. Writers are real processes killed with SIGKILL, as a user's crash would be."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from app.core.atomic import TAG, atomic_file, sweep_stale
-from app.core.store import Store, StoreData
+from app.core.files.atomic import TAG, atomic_file, sweep_stale
+from app.core.settings.store import Store, StoreData
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_SUCH_PID = 2**22  # above Linux's largest pid_max: no process can have it
@@ -20,7 +20,7 @@ NO_SUCH_PID = 2**22  # above Linux's largest pid_max: no process can have it
 STALLED_SAVE = """
 import os, sys, time
 from pathlib import Path
-from app.core.store import Store, StoreData
+from app.core.settings.store import Store, StoreData
 
 def stall(fd):
     print("writing", flush=True)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from app.core import broker_guidance
-from app.core.accounts import AccountListing
-from app.core.errors import BrokerBusy, BrokerError, BrokerTimeout
-from app.core.guidance import TIMEOUT_GUIDANCE, explain
+from app.core.broker.errors import BrokerBusy, BrokerError, BrokerTimeout
+from app.core.broker.records import AccountListing
+from app.core.guidance import broker as broker_guidance
+from app.core.guidance.explain import explain
+from app.core.guidance.statuses import TIMEOUT_GUIDANCE
 
 KILLED = "DBUS failed to send a message. Error: org.freedesktop.DBus.Error.ServiceUnknown ((pii))."
 

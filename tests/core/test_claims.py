@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.core.claims import CLAIMS, describe, format_time, format_value
+from app.core.tokens.claims import CLAIMS, describe, format_time, format_value
 
 NOON_UTC = 1795867200  # 2026-11-28 12:00:00 UTC (a winter date: CET is UTC+01:00)
 

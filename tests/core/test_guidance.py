@@ -1,4 +1,4 @@
-"""Tests for app.core.guidance. Plain Python: no Qt, no pymsalruntime."""
+"""Tests for app.core.guidance.explain. Plain Python: no Qt, no pymsalruntime."""
 
 from __future__ import annotations
 
@@ -8,22 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from app.core.errors import (
+from app.core.broker.errors import (
     BrokerError,
     BrokerTimeout,
     BrokerUnavailable,
     BrokerUnavailableError,
-    ProfileError,
 )
-from app.core.guidance import (
-    AADSTS_GUIDANCE,
-    STATUS_GUIDANCE,
-    Guidance,
-    explain,
-    for_aadsts,
-    for_status,
-    for_unavailable,
-)
+from app.core.configurations.profile import ProfileError
+from app.core.guidance.aadsts import AADSTS_GUIDANCE, for_aadsts
+from app.core.guidance.advice import Guidance
+from app.core.guidance.explain import explain
+from app.core.guidance.statuses import STATUS_GUIDANCE, for_status, for_unavailable
 
 # Every pymsalruntime Response_Status member, without the "Status_" prefix, in enum order.
 RESPONSE_STATUS_NAMES = [
@@ -255,7 +250,7 @@ def test_no_entry_contains_token_like_text(g: Guidance) -> None:
 
 
 def test_guidance_module_imports_neither_qt_nor_pymsalruntime() -> None:
-    import app.core.guidance as mod
+    import app.core.guidance.explain as mod
 
     tree = ast.parse(Path(mod.__file__).read_text(encoding="utf-8"))
     imported: set[str] = set()

@@ -1,5 +1,5 @@
 """House rules that keep the layers apart: app/core never imports Qt, and only
-app/core/broker.py imports pymsalruntime."""
+app/core/broker/runtime.py imports pymsalruntime."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_only_the_broker_module_imports_pymsalruntime():
     importers = {
         str(p.relative_to(APP)) for p in APP.rglob("*.py") if "pymsalruntime" in imported_modules(p)
     }
-    assert importers == {"core/broker.py"}
+    assert importers == {"core/broker/runtime.py"}
 
 
 def test_core_does_not_import_the_sandbox():

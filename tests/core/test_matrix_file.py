@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.matrix_file import MatrixFileError, load_matrix
+from app.core.matrix.file import MatrixFileError, load_matrix
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = """\

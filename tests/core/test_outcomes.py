@@ -8,10 +8,17 @@ import dataclasses
 
 import pytest
 
-from app.core.accounts import CONSUMERS_TENANT, Account
-from app.core.configuration import Configuration
-from app.core.errors import BrokerError, BrokerTimeout, BrokerUnavailable, BrokerUnavailableError
-from app.core.outcomes import Kind, OutcomeBook, by_rules, of_error
+from app.core.broker.errors import (
+    BrokerError,
+    BrokerTimeout,
+    BrokerUnavailable,
+    BrokerUnavailableError,
+)
+from app.core.broker.records import CONSUMERS_TENANT, Account
+from app.core.configurations.configuration import Configuration
+from app.core.outcomes.book import OutcomeBook
+from app.core.outcomes.classify import by_rules, of_error
+from app.core.outcomes.outcome import Kind
 from tests.helpers import CONTOSO, FABRIKAM
 
 NAMES = {CONTOSO: "Contoso", FABRIKAM: "Fabrikam"}

@@ -1,4 +1,4 @@
-"""Tests for app.core.profile: validation rules, normalisation and robustness to any input."""
+"""Tests for app.core.configurations.profile: validation, normalisation, robustness to any input."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.authority import AUTHORITY_HOSTS, KNOWN_AUTHORITY_HOSTS, PUBLIC_CLOUD
-from app.core.errors import ProfileError
-from app.core.profile import (
+from app.core.configurations.authority import AUTHORITY_HOSTS, KNOWN_AUTHORITY_HOSTS, PUBLIC_CLOUD
+from app.core.configurations.profile import (
     AZURE_DEV_CLIENT_ID,
     DEFAULT_SCOPES,
     FIELDS,
     Profile,
+    ProfileError,
     parse_profile,
     validate,
 )

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from app.core.request_options import (
+from app.core.configurations.request_options import (
     OptionError,
     Pop,
     merged_claims,

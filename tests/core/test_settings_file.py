@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from app.core import settings_file
-from app.core.accounts import AccountRecord
-from app.core.profile import Profile
-from app.core.settings_file import MAX_ACCOUNTS, MAX_FORGOTTEN, MAX_PROFILES, MAX_RECENT_URLS
-from app.core.store import LEFT_OUT, RESET, Store, StoreData
+from app.core.configurations.profile import Profile
+from app.core.settings import document as settings_file
+from app.core.settings.document import MAX_ACCOUNTS, MAX_FORGOTTEN, MAX_PROFILES, MAX_RECENT_URLS
+from app.core.settings.records import AccountRecord
+from app.core.settings.store import LEFT_OUT, RESET, Store, StoreData
 
 JWT = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"

@@ -29,10 +29,12 @@ from azure.storage.blob import StorageErrorCode
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from app.core.blobs import StorageUrlError, validate_account_url
-from app.core.errors import BrokerError
-from app.core.guidance import AADSTS_GUIDANCE, Guidance, explain
-from app.core.storage_guidance import STORAGE_GUIDANCE, for_storage_error
+from app.core.broker.errors import BrokerError
+from app.core.guidance.aadsts import AADSTS_GUIDANCE
+from app.core.guidance.advice import Guidance
+from app.core.guidance.explain import explain
+from app.core.guidance.storage import STORAGE_GUIDANCE, for_storage_error
+from app.core.storage.names import StorageUrlError, validate_account_url
 
 FAKE_JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
 AUTH_MESSAGE = (
@@ -310,9 +312,9 @@ def test_validation_only_ever_refuses_with_storage_url_error(text: str):
 
 def test_the_storage_sdk_is_imported_only_when_a_browser_first_needs_it():
     code = (
-        "import sys, app.core.guidance\n"
+        "import sys, app.core.guidance.explain\n"
         "assert 'azure.core' not in sys.modules, 'guidance must load without azure-core'\n"
-        "import app.core.blobs\n"
+        "import app.core.storage.blobs\n"
         "assert 'azure.storage.blob' not in sys.modules, 'imported at start-up'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])

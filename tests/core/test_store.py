@@ -1,4 +1,4 @@
-"""Tests for app.core.store: round trips, corrupt files set aside, atomic 0600 writes, no tokens."""
+"""Tests for app.core.settings.store: round trips, corrupt files set aside, 0600, no tokens."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.core import store as store_module
-from app.core.accounts import AccountRecord
-from app.core.profile import Profile, parse_profile
-from app.core.store import (
+from app.core.configurations.profile import Profile, parse_profile
+from app.core.settings import store as store_module
+from app.core.settings.records import AccountRecord
+from app.core.settings.store import (
     LEFT_OUT,
     MAX_RECENT_URLS,
     RESET,
@@ -25,7 +25,7 @@ from app.core.store import (
     StoreData,
     default_path,
 )
-from app.core.tokens import looks_like_jwt
+from app.core.tokens.redact import looks_like_jwt
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 JWT = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln"

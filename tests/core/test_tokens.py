@@ -1,4 +1,4 @@
-"""Tests for app.core.tokens: JWT decoding for display, countdowns, and redaction."""
+"""Tests for app.core.tokens.jwt: JWT decoding for display, countdowns, and redaction."""
 
 from __future__ import annotations
 
@@ -13,16 +13,14 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from app.core.tokens import (
-    REDACTED,
+from app.core.tokens.jwt import (
     DecodedToken,
     TokenDecodeError,
     decode_jwt,
     format_countdown,
-    looks_like_jwt,
-    redact,
     seconds_left,
 )
+from app.core.tokens.redact import REDACTED, looks_like_jwt, redact
 
 SECRET = "SECRETMARKERzq9"
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"

@@ -17,16 +17,17 @@ from tests.helpers import unique_scope
 
 
 def kill_broker(sandbox: Sandbox) -> None:
-    broker = next(p for p in sandbox.procs if "app.sandbox.service" in p.args)
+    broker = next(p for p in sandbox.procs if "app.sandbox.broker.service" in p.args)
     os.killpg(broker.pid, signal.SIGKILL)
     broker.wait()
 
 
 def core(sandbox: Sandbox, workdir: Path) -> dict[str, Any]:
-    from app.core import broker_guidance, guidance
-    from app.core.broker import Broker
-    from app.core.errors import BrokerError
-    from app.core.profile import Profile
+    from app.core.broker.errors import BrokerError
+    from app.core.broker.runtime import Broker
+    from app.core.configurations.profile import Profile
+    from app.core.guidance import broker as broker_guidance
+    from app.core.guidance.explain import explain
 
     broker = Broker(timeout=15, interactive_timeout=15)
     profile = Profile()
@@ -44,7 +45,7 @@ def core(sandbox: Sandbox, workdir: Path) -> dict[str, Any]:
             call()
             failures[name] = None
         except BrokerError as exc:
-            advice = guidance.explain(exc)
+            advice = explain(exc)
             failures[name] = {"status": exc.status, "dbus": exc.dbus_error, "title": advice.title}
     return {
         "alive": [len(alive.accounts), alive.unreachable],
@@ -65,11 +66,11 @@ def window(sandbox: Sandbox, workdir: Path) -> dict[str, Any]:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from app.core.broker import Broker
-    from app.core.profile import Profile
-    from app.core.store import Store
-    from app.ui.application import build_window
-    from app.ui.tasks import TaskRunner
+    from app.core.broker.runtime import Broker
+    from app.core.configurations.profile import Profile
+    from app.core.settings.store import Store
+    from app.ui.common.tasks import TaskRunner
+    from app.ui.shell.application import build_window
     from tests.ui.helpers import select
 
     app = QApplication.instance() or QApplication([])

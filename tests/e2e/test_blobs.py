@@ -18,21 +18,15 @@ import pytest
 from azure.core.credentials import AccessToken
 from azure.core.exceptions import AzureError, ClientAuthenticationError
 
-from app.core import guidance
-from app.core.accounts import Account
-from app.core.atomic import TAG
-from app.core.blobs import (
-    BlobBrowser,
-    ContainerNameError,
-    MiB,
-    StorageUrlError,
-    TransferCancelled,
-    validate_account_url,
-)
-from app.core.broker import Broker
-from app.core.credentials import BrokerAccountCredential
-from app.core.profile import Profile
-from app.sandbox.storage import StorageEmulator
+from app.core.broker.records import Account
+from app.core.broker.runtime import Broker
+from app.core.configurations.profile import Profile
+from app.core.credentials.account import BrokerAccountCredential
+from app.core.files.atomic import TAG
+from app.core.guidance.explain import explain
+from app.core.storage.blobs import BlobBrowser, MiB, TransferCancelled
+from app.core.storage.names import ContainerNameError, StorageUrlError, validate_account_url
+from app.sandbox.storage.azurite import StorageEmulator
 from tests.helpers import claims
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -208,7 +202,7 @@ def test_cancelled_download_leaves_no_file(browser, seeder, container, tmp_path)
 def test_failed_download_leaves_no_file(browser, container, tmp_path):
     with pytest.raises(AzureError) as caught:
         browser.download(container, "missing.bin", tmp_path / "x", lambda d, t: None, lambda: False)
-    assert guidance.explain(caught.value).code == "BlobNotFound"
+    assert explain(caught.value).code == "BlobNotFound"
     assert os.listdir(tmp_path) == []
 
 
@@ -218,7 +212,7 @@ STALLED_DOWNLOAD = """
 import sys, time
 from pathlib import Path
 from azure.core.credentials import AccessToken
-from app.core.blobs import BlobBrowser, MiB
+from app.core.storage.blobs import BlobBrowser, MiB
 
 url, ca, container, target = sys.argv[1:]
 token, expires = sys.stdin.readline().split()
@@ -318,19 +312,19 @@ def test_creates_and_deletes_containers_and_blobs(browser, seeder):
         assert seeder.get_container_client(name).exists()
         with pytest.raises(AzureError) as caught:
             browser.create_container(name)
-        assert guidance.explain(caught.value).code == "ContainerAlreadyExists"
+        assert explain(caught.value).code == "ContainerAlreadyExists"
         seeder.get_container_client(name).upload_blob("gone.txt", b"x")
         browser.delete_blob(name, "gone.txt")
         assert not seeder.get_blob_client(name, "gone.txt").exists()
         with pytest.raises(AzureError) as caught:
             browser.delete_blob(name, "gone.txt")
-        assert guidance.explain(caught.value).code == "BlobNotFound"
+        assert explain(caught.value).code == "BlobNotFound"
     finally:
         browser.delete_container(name)
     assert not seeder.get_container_client(name).exists()
     with pytest.raises(AzureError) as caught:
         browser.blob_page(name)
-    assert guidance.explain(caught.value).code == "ContainerNotFound"
+    assert explain(caught.value).code == "ContainerNotFound"
 
 
 @pytest.mark.parametrize("name", ["ab", "a" * 64, "Upper", "a--b", "-ab", "ab-", "a_b", "a.b"])
@@ -370,7 +364,7 @@ def test_a_broker_refusal_is_not_retried_and_keeps_the_brokers_guidance(storage,
             b.container_pages()
     finally:
         b.close()
-    assert guidance.explain(caught.value).code == "AADSTS53003"
+    assert explain(caught.value).code == "AADSTS53003"
     asked = [
         c for c in control.calls("acquireTokenSilently") if c["account"] == "carl@contoso.example"
     ]
@@ -397,7 +391,7 @@ def test_a_token_for_another_resource_is_refused_and_explained(storage, credenti
         b.close()
     assert credential.last_result is not None
     assert claims(credential.last_result.access_token)["aud"] == "https://management.azure.com"
-    advice = guidance.explain(caught.value)
+    advice = explain(caught.value)
     assert advice.code == "InvalidTokenAudience"
     assert "https://storage.azure.com/.default" in advice.fix
     for text in (advice.title, advice.explanation, advice.fix):
@@ -418,14 +412,14 @@ def listing_error(url: str, credential, verify: str | bool) -> BaseException:  #
 def test_an_unknown_account_is_explained(storage, credential):
     url = storage.account_url.rsplit("/", 1)[0] + "/nosuchaccount"
     error = listing_error(url, credential, str(storage.ca_path))
-    assert guidance.explain(error).code == "StorageAccountNotFound"
+    assert explain(error).code == "StorageAccountNotFound"
 
 
 def test_an_untrusted_certificate_is_explained(storage, credential):
     import certifi  # the public CAs only (True would take the sandbox's REQUESTS_CA_BUNDLE)
 
     error = listing_error(storage.account_url, credential, certifi.where())
-    assert guidance.explain(error).code == "CertificateVerifyFailed"
+    assert explain(error).code == "CertificateVerifyFailed"
 
 
 def test_http_is_refused_before_any_request(storage, credential):
@@ -465,5 +459,5 @@ def test_emulator_stopping_mid_download_fails_and_leaves_nothing(credential, tmp
     finally:
         emulator.stop()
     assert seen == [MiB]
-    assert guidance.explain(caught.value).code == "StorageUnreachable"
+    assert explain(caught.value).code == "StorageUnreachable"
     assert os.listdir(downloads) == []

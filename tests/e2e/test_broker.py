@@ -23,13 +23,16 @@ from pathlib import Path
 
 import pytest
 
-from app.core import calls, guidance, outcomes
-from app.core.accounts import CONSUMERS_TENANT, MSA_PASSTHROUGH_TENANT, Account
-from app.core.broker import Broker
-from app.core.configuration import Configuration
-from app.core.errors import BrokerBusy, BrokerError, BrokerTimeout, NotBrokered
-from app.core.profile import Profile
-from app.sandbox.tokens import split_scopes
+from app.core.broker import calls
+from app.core.broker.errors import BrokerBusy, BrokerError, BrokerTimeout, NotBrokered
+from app.core.broker.records import CONSUMERS_TENANT, MSA_PASSTHROUGH_TENANT, Account
+from app.core.broker.runtime import Broker
+from app.core.configurations.configuration import Configuration
+from app.core.configurations.profile import Profile
+from app.core.guidance.explain import explain
+from app.core.outcomes import classify as outcomes
+from app.core.outcomes.outcome import Kind
+from app.sandbox.entra.tokens import split_scopes
 from tests.helpers import (
     CONTOSO,
     FABRIKAM,
@@ -121,7 +124,7 @@ def test_conditional_access_block(broker, known):
     with pytest.raises(BrokerError) as caught:
         broker.acquire_token_silently(known["carl"], Profile(), STORAGE)
     assert (caught.value.status, caught.value.aadsts) == ("AccountUnusable", 53003)
-    assert guidance.explain(caught.value).code == "AADSTS53003"
+    assert explain(caught.value).code == "AADSTS53003"
 
 
 def test_interactive_sign_in_records_our_window_handle(broker, control):
@@ -143,7 +146,7 @@ def test_cancel_in_the_picker(broker, control):
     with pytest.raises(BrokerError) as caught:
         broker.sign_in_interactively(7, Profile(), STORAGE)
     assert caught.value.status == "UserCanceled"
-    assert guidance.explain(caught.value).title
+    assert explain(caught.value).title
 
 
 def test_consent_needs_interaction_then_silent_works(broker, known, control, fresh_profile):
@@ -152,7 +155,7 @@ def test_consent_needs_interaction_then_silent_works(broker, known, control, fre
     with pytest.raises(BrokerError) as caught:
         broker.acquire_token_silently(adele, fresh_profile, scopes)
     assert caught.value.interaction_required and caught.value.aadsts == 65001
-    assert guidance.explain(caught.value).needs_interaction
+    assert explain(caught.value).needs_interaction
 
     fresh = broker.acquire_token_interactively(99, adele, fresh_profile, scopes)
     assert claims(fresh.access_token)["scp"] == "Mail.Read"
@@ -176,7 +179,7 @@ def test_tenant_mismatch(broker, known):
     with pytest.raises(BrokerError) as caught:
         broker.acquire_token_silently(known["diego"], diego_in_contoso, STORAGE)
     assert caught.value.aadsts == 50020
-    assert guidance.explain(caught.value).code == "AADSTS50020"
+    assert explain(caught.value).code == "AADSTS50020"
 
 
 def test_guest_gets_a_token_in_the_resource_tenant(broker, known):
@@ -300,8 +303,8 @@ def test_an_account_listed_by_another_process_works(native_calls):
 
 
 LIST_AS_JSON = (
-    "import dataclasses, json; from app.core.broker import Broker; "
-    "from app.core.profile import Profile; "
+    "import dataclasses, json; from app.core.broker.runtime import Broker; "
+    "from app.core.configurations.profile import Profile; "
     "print(json.dumps([dataclasses.asdict(a) for a in Broker().discover_accounts(Profile())]))"
 )
 
@@ -321,7 +324,7 @@ def test_hung_broker_hits_our_deadline_and_a_retry_waits_for_it(known, control):
         # had waited for it).
         with pytest.raises(BrokerTimeout) as caught:
             quick.acquire_token_silently(known["diego"], Profile(), (unique_scope(),))
-        assert guidance.explain(caught.value).code == "Timeout"
+        assert explain(caught.value).code == "Timeout"
         # The runtime queues the retry behind the request the broker still holds; with the
         # same short deadline it waits for that one, then gets its answer.
         assert quick.acquire_token_silently(known["lee"], Profile(), (unique_scope(),))
@@ -342,7 +345,7 @@ def test_broker_still_busy_with_an_earlier_request(known, control):
         with pytest.raises(BrokerBusy) as caught:
             impatient.acquire_token_silently(known["lee"], Profile(), (unique_scope(),))
         assert caught.value.earlier == "get a token silently"
-        advice = guidance.explain(caught.value)
+        advice = explain(caught.value)
         assert advice.title == "The broker is still busy with an earlier request"
         assert "get a token silently" in advice.explanation
     finally:
@@ -401,8 +404,8 @@ def test_interactive_calls_under_consumers_are_refused_before_the_runtime_blocks
     ):
         with pytest.raises(NotBrokered) as refused:
             call()
-        advice = guidance.explain(refused.value)
+        advice = explain(refused.value)
         assert advice.code == "NotBrokered" and "common or organizations" in advice.fix
         outcome = outcomes.of_error(account, Configuration.of(consumers), refused.value, {})
-        assert outcome.kind is outcomes.Kind.NOT_USABLE
+        assert outcome.kind is Kind.NOT_USABLE
     assert control.calls("acquireTokenInteractively") == []

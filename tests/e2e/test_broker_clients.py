@@ -22,10 +22,10 @@ import pytest
 from jeepney import DBusAddress, MessageType, new_method_call
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 
-from app.core import guidance
-from app.core.errors import BrokerError
-from app.sandbox.service import BUS_NAME, INTERFACE, OBJECT_PATH
-from app.sandbox.wire import WIRE_STATUS
+from app.core.broker.errors import BrokerError
+from app.core.guidance.explain import explain
+from app.sandbox.broker.service import BUS_NAME, INTERFACE, OBJECT_PATH
+from app.sandbox.broker.wire import WIRE_STATUS
 from tests.helpers import claims
 
 EDGE = "d7b530a4-7680-4c23-a8bf-c52c121d2e87"  # the client id linux-entra-sso sends
@@ -78,9 +78,9 @@ import json, os, sys, uuid
 from app.sandbox.launcher import Sandbox
 box = Sandbox()
 os.environ.update(box.start(export=False))
-from app.core.broker import Broker
-from app.core.errors import BrokerError
-from app.core.profile import Profile
+from app.core.broker.runtime import Broker
+from app.core.broker.errors import BrokerError
+from app.core.configurations.profile import Profile
 import pymsalruntime
 broker = Broker(timeout=20)
 accounts = {a.username.split("@")[0]: a for a in broker.discover_accounts(Profile())}
@@ -124,7 +124,7 @@ def test_every_status_the_sandbox_sends_arrives_as_itself(fresh_runtime) -> None
 def test_a_silent_call_for_an_account_the_broker_does_not_know(fresh_runtime) -> None:  # type: ignore[no-untyped-def]
     status, _code = fresh_runtime["unknown"]
     assert status == "AccountNotFound"
-    assert guidance.explain(BrokerError(status)).code == "AccountNotFound"
+    assert explain(BrokerError(status)).code == "AccountNotFound"
 
 
 # ---- any client over D-Bus ------------------------------------------------------------------

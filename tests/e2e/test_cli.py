@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.core.profile import Profile
-from app.core.tokens import looks_like_jwt
+from app.core.configurations.profile import Profile
+from app.core.tokens.redact import looks_like_jwt
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTOSO = "4c5aa37b-6bdb-5753-8e91-ca41367d74b3"
@@ -123,14 +123,14 @@ FRESH_WINDOW = """
 import sys, tempfile, threading
 from pathlib import Path
 
-from app.core.profile import Profile
-from app.core.tokens import looks_like_jwt
+from app.core.configurations.profile import Profile
+from app.core.tokens.redact import looks_like_jwt
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
-from app.core.broker import Broker
-from app.core.store import Store
-from app.ui.application import build_window
-from app.ui.tasks import TaskRunner
+from app.core.broker.runtime import Broker
+from app.core.settings.store import Store
+from app.ui.shell.application import build_window
+from app.ui.common.tasks import TaskRunner
 
 loaded_on = []
 sys.addaudithook(lambda event, args: event == "import" and args[0] == "pymsalruntime"
@@ -163,7 +163,7 @@ def test_a_fresh_window_loads_the_broker_runtime_off_the_gui_thread(control):
 
 PII_BEFORE_LOAD = """
 import sys
-from app.core import broker
+from app.core.broker import runtime as broker
 broker.set_pii_logging(True)  # as the diagnostics dock does, on the GUI thread
 print("loaded" if "pymsalruntime" in sys.modules else "not loaded")
 import pymsalruntime

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNTIME_NAMES = {"rt", "runtime", "pymsalruntime"}  # how broker.py refers to the module
-NATIVE_SOURCES = [ROOT / "app/core/broker.py", ROOT / "app/core/accounts.py"]
+NATIVE_SOURCES = [ROOT / "app/core/broker/runtime.py", ROOT / "app/core/broker/records.py"]
 
 
 @pytest.fixture(scope="module")

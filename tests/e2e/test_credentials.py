@@ -19,12 +19,14 @@ from azure.core.pipeline.policies import BearerTokenCredentialPolicy
 from azure.core.rest import HttpRequest
 from azure.identity import AuthenticationRecord, AuthenticationRequiredError
 
-from app.core import guidance
-from app.core.accounts import Account, AccountRecord
-from app.core.broker import Broker
-from app.core.credentials import BrokerAccountCredential, sign_in
-from app.core.errors import BrokerError
-from app.core.profile import Profile
+from app.core.broker.errors import BrokerError
+from app.core.broker.records import Account
+from app.core.broker.runtime import Broker
+from app.core.configurations.profile import Profile
+from app.core.credentials.account import BrokerAccountCredential
+from app.core.credentials.interactive import sign_in
+from app.core.guidance.explain import explain
+from app.core.settings.records import AccountRecord
 from tests.helpers import CONTOSO, FABRIKAM, claims, unique_scope
 
 STORAGE = ["https://storage.azure.com/.default"]
@@ -102,7 +104,7 @@ def test_broker_account_credential_never_pops_ui(accounts, control):
         credential.get_token(f"api://{uuid.uuid4().hex}/Mail.Read")  # never consented
     cause = caught.value.__cause__
     assert isinstance(cause, BrokerError) and cause.aadsts == 65001
-    assert guidance.explain(caught.value).code == "AADSTS65001"
+    assert explain(caught.value).code == "AADSTS65001"
     assert not control.calls("acquireTokenInteractively")
 
 
@@ -110,7 +112,7 @@ def test_broker_account_credential_reports_other_failures(accounts):
     credential = BrokerAccountCredential(Broker(), accounts["carl"], Profile())
     with pytest.raises(ClientAuthenticationError) as caught:
         credential.get_token(*STORAGE)
-    assert guidance.explain(caught.value).code == "AADSTS53003"
+    assert explain(caught.value).code == "AADSTS53003"
 
 
 def test_record_for_a_broker_account_is_what_sign_in_stores(accounts, control):

@@ -13,15 +13,16 @@ import time
 
 import pytest
 
-from app.core.accounts import Account
-from app.core.broker import Broker
-from app.core.configuration import Configuration
-from app.core.matrix import MatrixRun, MatrixSpec, cells
-from app.core.matrix_export import to_csv, to_json, to_markdown
-from app.core.outcomes import Kind, Outcome
-from app.core.request_options import Pop
-from app.core.tokens import looks_like_jwt
-from app.sandbox.directory import Directory, Refusal
+from app.core.broker.records import Account
+from app.core.broker.runtime import Broker
+from app.core.configurations.configuration import Configuration
+from app.core.configurations.request_options import Pop
+from app.core.matrix.export import to_csv, to_json, to_markdown
+from app.core.matrix.run import MatrixRun
+from app.core.matrix.spec import MatrixSpec, cells
+from app.core.outcomes.outcome import Kind, Outcome
+from app.core.tokens.redact import looks_like_jwt
+from app.sandbox.entra.directory import Directory, Refusal
 from tests.helpers import CONTOSO, FABRIKAM
 
 NAMES = {CONTOSO: "Contoso", FABRIKAM: "Fabrikam"}

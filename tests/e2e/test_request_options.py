@@ -11,10 +11,10 @@ import json
 
 import pytest
 
-from app.core.broker import Broker
-from app.core.errors import BrokerError
-from app.core.profile import Profile
-from app.core.request_options import parse_claims
+from app.core.broker.errors import BrokerError
+from app.core.broker.runtime import Broker
+from app.core.configurations.profile import Profile
+from app.core.configurations.request_options import parse_claims
 from tests.helpers import claims
 
 STORAGE = ("https://storage.azure.com/.default",)

@@ -15,11 +15,11 @@ import pytest
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
 from azure.storage.blob import BlobServiceClient
 
-from app.core import guidance
-from app.core.accounts import Account
-from app.core.broker import Broker
-from app.core.credentials import BrokerAccountCredential
-from app.core.profile import Profile
+from app.core.broker.records import Account
+from app.core.broker.runtime import Broker
+from app.core.configurations.profile import Profile
+from app.core.credentials.account import BrokerAccountCredential
+from app.core.guidance.explain import explain
 
 MiB = 1 << 20
 
@@ -70,7 +70,7 @@ def test_an_owner_without_a_data_role_is_refused_and_told_which_role(client_for,
     nestor = client_for("nestor")
     error = refused(lambda: list(nestor.list_containers()))
     assert "not authorized to perform this operation using this permission" in str(error)
-    advice = guidance.explain(error)
+    advice = explain(error)
     assert advice.code == "AuthorizationPermissionMismatch"
     assert "Storage Blob Data Reader" in advice.fix and "Owner or Contributor" in advice.fix
     refused(lambda: nestor.get_blob_client(container, "seed.txt").download_blob().readall())
@@ -120,7 +120,7 @@ def test_authentication_comes_before_roles(storage, accounts):
     )
     with pytest.raises(ClientAuthenticationError) as caught:
         list(client.list_containers())
-    assert guidance.explain(caught.value).code == "InvalidTokenAudience"
+    assert explain(caught.value).code == "InvalidTokenAudience"
     client.close()
 
 

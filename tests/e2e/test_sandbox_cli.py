@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.sandbox.storage import DEMO_TREE
+from app.sandbox.storage.azurite import DEMO_TREE
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "list_containers.py"

@@ -15,10 +15,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = (
-    "import json; from app.core.broker import Broker; from app.core import guidance; "
+    "import json; from app.core.broker.runtime import Broker; "
+    "from app.core.guidance.statuses import for_unavailable; "
     "u = Broker().unavailable; "
     "print(json.dumps(u and dict(kind=u.kind, reason=u.reason, remedy=u.remedy, "
-    "title=guidance.for_unavailable(u).title)))"
+    "title=for_unavailable(u).title)))"
 )
 
 

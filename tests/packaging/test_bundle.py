@@ -10,8 +10,8 @@ import subprocess
 from pathlib import Path
 from types import ModuleType
 
-from app.core.broker import Broker
-from app.core.profile import Profile
+from app.core.broker.runtime import Broker
+from app.core.configurations.profile import Profile
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from jeepney import DBusAddress, HeaderFields, MessageType, new_method_call
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 
+from app.sandbox.broker.service import BUS_NAME, INTERFACE, OBJECT_PATH
+from app.sandbox.broker.wire import REQUESTS, TOKEN_METHODS, WIRE_STATUS
 from app.sandbox.launcher import Sandbox
-from app.sandbox.service import BUS_NAME, INTERFACE, OBJECT_PATH
-from app.sandbox.wire import REQUESTS, TOKEN_METHODS, WIRE_STATUS
 
 BATCH, EXAMPLES = 25, 84  # 2,100 requests per method
 BROKER = DBusAddress(OBJECT_PATH, bus_name=BUS_NAME, interface=INTERFACE)

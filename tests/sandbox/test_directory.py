@@ -17,10 +17,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from app.sandbox import service
-from app.sandbox.directory import Directory
-from app.sandbox.service import SandboxBroker
-from app.sandbox.tokens import GRAPH_APP_ID
+from app.sandbox.broker import service
+from app.sandbox.broker.service import SandboxBroker
+from app.sandbox.entra.directory import Directory
+from app.sandbox.entra.tokens import GRAPH_APP_ID
 from tests.helpers import CONTOSO, FABRIKAM, claims
 
 CLIENT = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"  # azure-identity's developer sign-on app

@@ -80,7 +80,7 @@ def test_all_children_alive_after_start(second: Sandbox) -> None:
     assert len(second.procs) == 4
     commands = [Path(str(p.args[0])).name for p in second.procs]
     assert commands[:2] == ["dbus-daemon", "gnome-keyring-daemon"]
-    assert second.procs[2].args[1:] == ["-m", "app.sandbox.service"]
+    assert second.procs[2].args[1:] == ["-m", "app.sandbox.broker.service"]
     assert second.procs[3].args[1:3] == ["-m", "app.sandbox.gateway"]
     for proc in second.procs:
         assert proc.poll() is None, f"{proc.args} exited with {proc.returncode}"

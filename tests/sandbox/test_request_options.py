@@ -14,10 +14,10 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from app.core.request_options import parse_claims
-from app.sandbox.directory import DATA
-from app.sandbox.roles import Roles
-from app.sandbox.service import SandboxBroker
+from app.core.configurations.request_options import parse_claims
+from app.sandbox.broker.service import SandboxBroker
+from app.sandbox.entra.directory import DATA
+from app.sandbox.storage.roles import Roles
 from tests.helpers import claims
 from tests.sandbox.test_directory import error, interactive, ok, silent
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from app.sandbox.directory import DATA
-from app.sandbox.roles import Roles
+from app.sandbox.entra.directory import DATA
+from app.sandbox.storage.roles import Roles
 
 ACCOUNT = "devstoreaccount1"
 OIDS = {u["username"].split("@")[0]: u["oid"] for u in json.loads(DATA.read_text())["users"]}

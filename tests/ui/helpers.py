@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
-from app.core.broker import Broker
-from app.core.profile import Profile
-from app.core.store import Store
-from app.ui.application import build_window
-from app.ui.tasks import TaskRunner
+from app.core.broker.runtime import Broker
+from app.core.configurations.profile import Profile
+from app.core.settings.store import Store
+from app.ui.common.tasks import TaskRunner
+from app.ui.shell.application import build_window
 
 
 def new_window(qtbot, sandbox, tmp_path, broker: Broker | None = None):  # type: ignore[no-untyped-def]

@@ -7,12 +7,12 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
 
-from app.core.accounts import Account
-from app.core.broker import Broker
-from app.core.errors import BrokerError
-from app.core.outcomes import Kind
-from app.ui.accounts_model import AccountsModel, display_tenant_names, kind_colour
-from app.ui.accounts_view import AccountsView
+from app.core.broker.errors import BrokerError
+from app.core.broker.records import Account
+from app.core.broker.runtime import Broker
+from app.core.outcomes.outcome import Kind
+from app.ui.accounts.model import AccountsModel, display_tenant_names, kind_colour
+from app.ui.accounts.view import AccountsView
 from tests.helpers import CONTOSO
 from tests.ui.helpers import clipped, idle, inside_window, new_window, row, select
 
@@ -159,7 +159,7 @@ def test_every_state_has_its_own_colour(qtbot):
 
 
 def test_personal_accounts_show_one_tenant_label_however_they_were_added(qtbot):
-    from app.core.accounts import CONSUMERS_TENANT, MSA_PASSTHROUGH_TENANT
+    from app.core.broker.records import CONSUMERS_TENANT, MSA_PASSTHROUGH_TENANT
 
     model = M(display_tenant_names({CONTOSO: "Contoso", CONSUMERS_TENANT: "Microsoft accounts"}))
     view = AccountsView(model)

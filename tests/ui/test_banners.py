@@ -8,9 +8,9 @@ import uuid
 import pytest
 from PySide6.QtGui import QColor
 
-from app.core.guidance import for_status
-from app.core.outcomes import Kind
-from app.core.profile import Profile
+from app.core.configurations.profile import Profile
+from app.core.guidance.statuses import for_status
+from app.core.outcomes.outcome import Kind
 from tests.helpers import CONTOSO
 from tests.ui.helpers import clipped, idle, new_window, row, select, use_profile
 

@@ -12,9 +12,9 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLineEdit
 
-from app.core.blob_details import BlobDetails
-from app.ui.blob_parts import Asker
-from app.ui.blob_properties import PropertiesDialog
+from app.core.storage.details import BlobDetails
+from app.ui.storage.parts import Asker
+from app.ui.storage.properties import PropertiesDialog
 from tests.helpers import CONTOSO, claims
 from tests.ui.helpers import EventLoopProbe, open_window, select
 

@@ -3,7 +3,7 @@ done in how long: no clock in the test)."""
 
 from __future__ import annotations
 
-from app.ui.blob_parts import progress_text
+from app.ui.storage.parts import progress_text
 
 MB = 1024 * 1024
 

@@ -3,9 +3,9 @@ sandbox. (A broker that died is shown in a process of its own: tests/e2e/test_de
 
 from __future__ import annotations
 
-from app.core.broker import Broker
-from app.core.outcomes import Kind
-from app.core.profile import Profile
+from app.core.broker.runtime import Broker
+from app.core.configurations.profile import Profile
+from app.core.outcomes.outcome import Kind
 from tests.helpers import unique_scope, wait_until_the_broker_is_free
 from tests.ui.helpers import idle, new_window, row, select, use_profile
 

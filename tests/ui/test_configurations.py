@@ -8,7 +8,7 @@ import dataclasses
 
 import pytest
 
-from app.core.outcomes import NOT_CHECKED, Kind
+from app.core.outcomes.outcome import NOT_CHECKED, Kind
 from tests.helpers import CONTOSO
 from tests.ui.helpers import idle, row, select
 

@@ -7,12 +7,12 @@ import pytest
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyleFactory, QStyleOptionButton
 
-from app.core.store import StoreData
-from app.ui.accounts_model import AccountsModel
-from app.ui.accounts_view import AccountsView
-from app.ui.application import dark_palette
-from app.ui.contrast import ContrastStyle
-from app.ui.profile_bar import ProfileBar
+from app.core.settings.store import StoreData
+from app.ui.accounts.model import AccountsModel
+from app.ui.accounts.view import AccountsView
+from app.ui.common.contrast import ContrastStyle
+from app.ui.configurations.profile_bar import ProfileBar
+from app.ui.shell.application import dark_palette
 
 
 def luminance(colour: QColor) -> float:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.ui.diagnostics import LOGGERS, DiagnosticsDock, QtLogHandler, versions
+from app.ui.shell.diagnostics import LOGGERS, DiagnosticsDock, QtLogHandler, versions
 
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
 BEARER = "Bearer abc.def.ghi"
@@ -136,8 +136,8 @@ def test_tokens_are_redacted_in_view_and_buffer(dock, qtbot):
 
 def test_level_filter_hides_debug_lines(dock, qtbot):
     debug, info = marker(), marker()
-    logging.getLogger("app.core.broker").debug("debug %s", debug)
-    logging.getLogger("app.core.broker").info("info %s", info)
+    logging.getLogger("app.core.broker.runtime").debug("debug %s", debug)
+    logging.getLogger("app.core.broker.runtime").info("info %s", info)
     qtbot.waitUntil(lambda: debug in shown(dock) and info in shown(dock))
     dock.level.setCurrentIndex(dock.level.findText("Info"))
     assert info in shown(dock) and debug not in shown(dock)
@@ -171,10 +171,10 @@ def test_by_default_the_apps_own_events_show_and_the_rest_is_kept(qtbot, harness
     dock.install()
     try:
         ours, chatter, detail = marker(), marker(), marker()
-        logging.getLogger("app.ui.account_actions").info(ours)
+        logging.getLogger("app.ui.accounts.session").info(ours)
         for _ in range(40):
             logging.getLogger("msalruntime").info("telemetry %s", chatter)
-        logging.getLogger("app.core.broker").debug(detail)
+        logging.getLogger("app.core.broker.runtime").debug(detail)
         qtbot.waitUntil(lambda: ours in shown(dock))
         dock.drain()
         assert chatter not in shown(dock) and detail not in shown(dock)

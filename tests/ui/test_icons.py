@@ -10,9 +10,9 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QWidget
 
-from app.ui import icons
-from app.ui.about import show_about
-from app.ui.icons import ICONS_DIR, RESOURCES, app_icon, icon
+from app.ui.common import icons
+from app.ui.common.icons import ICONS_DIR, RESOURCES, app_icon, icon
+from app.ui.shell.about import show_about
 
 NAMES = [
     "add-account",

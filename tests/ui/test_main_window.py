@@ -9,11 +9,11 @@ import uuid
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from app.core.broker import Broker
-from app.core.errors import BrokerUnavailable, BrokerUnavailableError
-from app.core.outcomes import Kind
-from app.core.profile import Profile
-from app.core.store import Store
+from app.core.broker.errors import BrokerUnavailable, BrokerUnavailableError
+from app.core.broker.runtime import Broker
+from app.core.configurations.profile import Profile
+from app.core.outcomes.outcome import Kind
+from app.core.settings.store import Store
 from tests.helpers import CONTOSO, claims
 from tests.ui.helpers import EventLoopProbe, idle, new_window, open_window, row, select, use_profile
 

@@ -3,11 +3,11 @@ export and by row and column for painting; the two must always agree."""
 
 from __future__ import annotations
 
-from app.core.accounts import Account
-from app.core.configuration import Configuration
-from app.core.matrix import Cell, MatrixSpec
-from app.core.outcomes import NOT_ASKED, Kind, Outcome
-from app.ui.matrix_model import MatrixModel
+from app.core.broker.records import Account
+from app.core.configurations.configuration import Configuration
+from app.core.matrix.spec import Cell, MatrixSpec
+from app.core.outcomes.outcome import NOT_ASKED, Kind, Outcome
+from app.ui.matrix.model import MatrixModel
 from tests.helpers import CONTOSO
 
 ADELE = Account("adele", f"adele.{CONTOSO}", "adele@contoso.example", "Adele", CONTOSO, "login")

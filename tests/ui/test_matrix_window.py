@@ -9,8 +9,8 @@ import json
 import pytest
 from PySide6.QtCore import QItemSelectionModel
 
-from app.core.outcomes import NOT_ASKED, Kind
-from app.core.tokens import looks_like_jwt
+from app.core.outcomes.outcome import NOT_ASKED, Kind
+from app.core.tokens.redact import looks_like_jwt
 from tests.helpers import CONTOSO
 from tests.ui.helpers import EventLoopProbe, idle
 

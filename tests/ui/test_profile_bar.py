@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from app.core.profile import AZURE_DEV_CLIENT_ID
+from app.core.configurations.profile import AZURE_DEV_CLIENT_ID
 from tests.ui.helpers import clipped, inside_window, new_window
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit
 
-from app.core.authority import AUTHORITY_HOSTS
-from app.core.profile import Profile
-from app.ui.profile_editor import ProfileEditor
+from app.core.configurations.authority import AUTHORITY_HOSTS
+from app.core.configurations.profile import Profile
+from app.ui.configurations.profile_editor import ProfileEditor
 from tests.ui.helpers import clipped
 
 GUID = "345bb22e-db7e-528a-b3ac-5c154a5d0c42"

@@ -10,10 +10,10 @@ import uuid
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from app.core.broker import Broker
-from app.core.profile import Profile
-from app.core.tokens import seconds_left
-from app.ui.token_inspector import TokenInspector
+from app.core.broker.runtime import Broker
+from app.core.configurations.profile import Profile
+from app.core.tokens.jwt import seconds_left
+from app.ui.tokens.inspector import TokenInspector
 from tests.helpers import FABRIKAM, claims
 
 

@@ -1,0 +1,391 @@
+"""The only module that imports pymsalruntime: our door to the OS authentication broker.
+
+Every call runs the native asynchronous API with our own deadline (app/core/broker/calls.py). The
+native library can block ~300 s on a broker that never answers and cancel_async_operation()
+does not cut silent calls short (notes/broker-dbus.md), so callers get a BrokerTimeout when our
+deadline passes and the late callback is dropped. Callbacks arrive on a native thread;
+everything is copied out of the native objects inside the callback. Blocking calls: run them
+off the GUI thread.
+
+Native calls are kept to the minimum an operation needs: the native account objects the
+runtime hands us (listings, sign-ins, reads) are held, with the result object that owns each,
+so a silent call or sign-out does not read the account again first (a read costs ~13-55 ms
+and ~19 kB of native memory the runtime never returns, measured with 0.20.7).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from types import ModuleType
+from typing import Any, TypeVar
+
+from app.core.broker import calls, unavailable
+from app.core.broker.errors import (
+    BrokerError,
+    BrokerUnavailable,
+    BrokerUnavailableError,
+    DBusErrors,
+    NotBrokered,
+)
+from app.core.broker.held import Held, HeldAccounts
+from app.core.broker.records import Account, AccountListing, TokenResult
+from app.core.configurations.profile import Profile
+from app.core.configurations.request_options import merged_claims
+
+logger = logging.getLogger(__name__)
+native_logger = logging.getLogger("msalruntime")
+T = TypeVar("T")
+
+# The redirect URI msal gives the broker: WAM ignores it but MSALRuntime needs one; the Linux
+# broker requires a valid one.
+REDIRECT_URI = (
+    "msauth.com.msauth.unsignedapp://auth"
+    if sys.platform == "darwin"
+    else "https://login.microsoftonline.com/common/oauth2/nativeclient"
+)
+
+_runtime: ModuleType | BrokerUnavailable | None = None
+_runtime_lock = threading.Lock()
+_pii_logging = False
+
+
+_dbus_errors = DBusErrors()
+
+
+def load_runtime() -> ModuleType | BrokerUnavailable:
+    """Import pymsalruntime once per process; the outcome (module or reason) is cached, because
+    the native runtime decides once, at import, whether a broker answers."""
+    global _runtime
+    with _runtime_lock:
+        if _runtime is None:
+            _runtime = _import_runtime()
+            if isinstance(_runtime, BrokerUnavailable):
+                logger.warning("broker unavailable (%s): %s", _runtime.kind, _runtime.reason)
+            else:
+                _register_native_logging(_runtime)
+        return _runtime
+
+
+def _import_runtime() -> ModuleType | BrokerUnavailable:
+    try:
+        import pymsalruntime
+    except ImportError as exc:
+        if not isinstance(exc, OSError):  # PyInstallerImportError is both
+            return unavailable.wheel_missing(exc)
+        return unavailable.missing_libraries(exc)
+    except OSError as exc:
+        return unavailable.missing_libraries(exc)
+    except RuntimeError as exc:
+        return unavailable.no_broker(exc)
+    return pymsalruntime  # type: ignore[no-any-return]
+
+
+def _register_native_logging(runtime: ModuleType) -> None:
+    levels = {
+        runtime.LogLevel.TRACE: logging.DEBUG,
+        runtime.LogLevel.DEBUG: logging.DEBUG,
+        runtime.LogLevel.INFO: logging.INFO,
+        runtime.LogLevel.WARNING: logging.WARNING,
+        runtime.LogLevel.ERROR: logging.ERROR,
+        runtime.LogLevel.FATAL: logging.CRITICAL,
+    }
+
+    def log(message: str, level: Any) -> None:
+        if "DBus.Error." in message:
+            _dbus_errors.note(message)
+        native_logger.log(levels.get(level, logging.DEBUG), "%s", message)
+
+    # Keep the handle: releasing it unregisters the callback.
+    runtime._log_handle = runtime.register_logging_callback(log)  # type: ignore[attr-defined]
+    runtime.set_is_pii_enabled(1 if _pii_logging else 0)
+
+
+def set_pii_logging(enabled: bool) -> None:
+    """PII (usernames, account ids) in the native runtime's log lines: off unless asked.
+    Never loads the runtime (the GUI thread calls this); one loaded later starts with it."""
+    global _pii_logging
+    _pii_logging = enabled
+    loaded = _runtime
+    if loaded is not None and not isinstance(loaded, BrokerUnavailable):
+        loaded.set_is_pii_enabled(1 if enabled else 0)
+
+
+def _check(result: Any) -> None:
+    error = result.get_error()
+    if error:
+        status = error.get_status()
+        raise BrokerError(
+            getattr(status, "name", str(status)),
+            int(error.get_error_code()),
+            int(error.get_tag()),
+            str(error.get_context()),
+        )
+
+
+class Broker:
+    """Synchronous, deadline-bound calls to the broker. Raises BrokerError (typed with the
+    native status), BrokerTimeout (BrokerBusy when an earlier request still held the broker),
+    or BrokerUnavailableError when the broker is unavailable.
+
+    `busy_timeout`: how much longer a call whose deadline passed waits for the broker to answer
+    an earlier request it is queued behind (the runtime gives up on a held request after
+    ~300 s by itself)."""
+
+    def __init__(
+        self, timeout: float = 30.0, interactive_timeout: float = 600.0, busy_timeout: float = 300.0
+    ) -> None:
+        self.timeout = timeout
+        self.interactive_timeout = interactive_timeout
+        self.busy_timeout = busy_timeout
+        self._held = HeldAccounts()
+
+    @property
+    def unavailable(self) -> BrokerUnavailable | None:
+        """Why the broker cannot be used, or None. Loads the runtime: blocking, so not for the
+        GUI thread before `known_unavailable` has an answer."""
+        loaded = load_runtime()
+        return loaded if isinstance(loaded, BrokerUnavailable) else None
+
+    @property
+    def known_unavailable(self) -> BrokerUnavailable | None:
+        """The reason if loading the runtime has already failed; never loads it (the GUI
+        thread asks this: loading talks to the broker, and the first broker call loads it)."""
+        return _runtime if isinstance(_runtime, BrokerUnavailable) else None
+
+    @staticmethod
+    def busy_with() -> tuple[str, float] | None:
+        """The earlier request (operation, seconds since it started) a new call would wait
+        behind, or None. Never blocks."""
+        return calls.busy_with()
+
+    @staticmethod
+    def stop_waiting() -> None:
+        """Calls waiting for the broker to finish an earlier request give up (BrokerBusy)."""
+        calls.stop_waiting()
+
+    def _rt(self) -> ModuleType:
+        loaded = load_runtime()
+        if isinstance(loaded, BrokerUnavailable):
+            raise BrokerUnavailableError(loaded)
+        return loaded
+
+    def _call(
+        self,
+        operation: str,
+        start: Callable[[Callable[[Any], None]], Any],
+        extract: Callable[[Any], T],
+        timeout: float | None = None,
+        keep: tuple[Any, ...] = (),
+    ) -> T:
+        timeout = self.timeout if timeout is None else timeout
+        return calls.call_native(operation, start, extract, timeout, self.busy_timeout, keep)
+
+    def _params(self, profile: Profile, scopes: Sequence[str] | None, renew: str = "") -> Any:
+        # A new object per call: measured, reusing one saves no native memory (nor does a
+        # fixed correlation id, or no log callback), and a shared one would be used by two
+        # threads at once.
+        params = self._rt().MSALRuntimeAuthParameters(profile.client_id, profile.authority)
+        params.set_requested_scopes(list(scopes or profile.scopes))
+        params.set_redirect_uri(REDIRECT_URI)
+        if profile.msa_passthrough:  # exactly what msal sends for enable_msa_passthrough
+            params.set_additional_parameter("msal_request_type", "consumer_passthrough")
+        # The request options, as msal passes them (claims with cp1 merged in as xms_cc).
+        claims = merged_claims(profile.claims, profile.client_capabilities)
+        if claims:
+            params.set_decoded_claims(claims)
+        pop = profile.pop
+        if pop:
+            params.set_pop_params(pop.method, pop.host, pop.path, pop.nonce)
+        if renew:  # the cached token the broker must replace (force refresh)
+            params.set_access_token_to_renew(renew)
+        return params
+
+    def _token_result(self, result: Any) -> TokenResult:
+        """Copied out in the callback; the account's native object is kept for later calls
+        unless one is already held (a listing's: no need to keep the token's result alive)."""
+        _check(result)
+        native = result.get_account()
+        telemetry = result.get_telemetry_data() or {}
+        token = TokenResult(
+            account=Account.from_native(native),
+            access_token=result.get_access_token(),
+            id_token=result.get_raw_id_token(),
+            expires_on=int(result.get_access_token_expiry_time()),
+            granted_scopes=tuple(result.get_granted_scopes() or ()),
+            pop=bool(result.is_pop_authorization()),
+            from_cache=telemetry.get("broker_app_used") == "false",  # measured with 0.20.7
+        )
+        self._held.hold(token.account.account_id, Held(result, native), replace=False)
+        return token
+
+    # ---- accounts --------------------------------------------------------------------------
+    def list_accounts(self, profile: Profile) -> AccountListing:
+        """Accounts the broker knows for this client, and whether the broker itself answered
+        (see AccountListing). A failing broker also yields []."""
+
+        def extract(result: Any) -> tuple[list[Account], bool]:
+            _check(result)
+            natives = {n.get_account_id(): n for n in result.get_accounts() or []}
+            self._held.replace_all(result, natives)
+            accounts = [Account.from_native(n) for n in natives.values()]
+            telemetry = result.get_telemetry_data() or {}
+            return accounts, telemetry.get("broker_app_used") != "false"
+
+        rt = self._rt()
+        errors_before = _dbus_errors.count
+        accounts, asked = self._call(
+            "discover accounts",
+            lambda cb: rt.discover_accounts(profile.client_id, _cid(), cb),
+            extract,
+        )
+        unreachable = _dbus_errors.since(errors_before) or (
+            None if asked else AccountListing.CACHE_ONLY
+        )
+        if unreachable:
+            logger.warning("the broker did not list the accounts (%s): cached list", unreachable)
+        return AccountListing(accounts, unreachable)
+
+    def discover_accounts(self, profile: Profile) -> list[Account]:
+        return self.list_accounts(profile).accounts
+
+    def _read(self, account_id: str) -> Held:
+        rt = self._rt()
+
+        def extract(result: Any) -> Held:
+            _check(result)
+            native = Held(result, result.get_account())
+            self._held.hold(account_id, native)
+            return native
+
+        return self._call(
+            "read account", lambda cb: rt.read_account_by_id(account_id, _cid(), cb), extract
+        )
+
+    def _native_account(self, account_id: str, profile: Profile | None = None) -> Held:
+        """The native account held, else read through the runtime's cache. The cache is
+        filled by discovery, so on AccountNotFound list once and look again."""
+        held = self._held.get(account_id)
+        if held is not None:
+            return held
+        try:
+            return self._read(account_id)
+        except BrokerError as exc:
+            if exc.status != "AccountNotFound" or profile is None:
+                raise
+        self.list_accounts(profile)
+        return self._held.get(account_id) or self._read(account_id)
+
+    # ---- tokens ----------------------------------------------------------------------------
+    def acquire_token_silently(
+        self, account: Account, profile: Profile, scopes: Sequence[str] | None = None
+    ) -> TokenResult:
+        """A token without UI. With force refresh, an answer from the runtime's cache is asked
+        again with that token to renew, so the broker itself answers (one more call only when
+        the cache had one; the runtime offers no "skip the cache" flag)."""
+        rt = self._rt()
+        native = self._native_account(account.account_id, profile)
+
+        def silently(renew: str) -> TokenResult:
+            params = self._params(profile, scopes, renew)
+            return self._call(
+                "get a token silently",
+                lambda cb: rt.acquire_token_silently(params, _cid(), native.account, cb),
+                self._token_result,
+                keep=(native, params),
+            )
+
+        token = silently("")
+        if profile.force_refresh and token.from_cache:
+            token = silently(token.access_token)
+        return token
+
+    def sign_in_default_account(
+        self, profile: Profile, scopes: Sequence[str] | None = None
+    ) -> TokenResult:
+        """The OS default account (Windows: the account signed in to Windows), no UI."""
+        rt = self._rt()
+        params = self._params(profile, scopes)
+        return self._call(
+            "sign in with the default account",
+            lambda cb: rt.signin_silently(params, _cid(), cb),
+            self._token_result,
+            keep=(params,),
+        )
+
+    def sign_in_interactively(
+        self, parent_window_handle: int, profile: Profile, scopes: Sequence[str] | None = None
+    ) -> TokenResult:
+        """The broker's account picker, parented to our window (the profile's login hint,
+        if any, fills in the user name)."""
+        rt = self._rt()
+        params = self._params(profile, scopes)
+        handle = _require_handle(parent_window_handle)
+        _refuse_unbrokered(profile, "sign in")
+        hint = profile.login_hint or None
+        return self._call(
+            "sign in",
+            lambda cb: rt.signin_interactively(handle, params, _cid(), hint, cb),
+            self._token_result,
+            self.interactive_timeout,
+            keep=(params,),
+        )
+
+    def acquire_token_interactively(
+        self,
+        parent_window_handle: int,
+        account: Account,
+        profile: Profile,
+        scopes: Sequence[str] | None = None,
+    ) -> TokenResult:
+        """Interaction for one known account: consent, MFA, claims, password."""
+        rt = self._rt()
+        params = self._params(profile, scopes)
+        handle = _require_handle(parent_window_handle)
+        _refuse_unbrokered(profile, "sign in again")
+        if account.personal and sys.platform.startswith("linux"):
+            # On Linux the runtime keeps personal accounts away from the broker: for this
+            # account, or with its username as a hint, it starts its own web flow and blocks
+            # (measured with 0.20.7). The account picker does reach the broker.
+            return self.sign_in_interactively(handle, profile, scopes)
+        native = self._native_account(account.account_id, profile)
+        return self._call(
+            "sign in again",
+            lambda cb: rt.acquire_token_interactively(handle, params, _cid(), native.account, cb),
+            self._token_result,
+            self.interactive_timeout,
+            keep=(native, params),
+        )
+
+    def sign_out(self, account: Account, profile: Profile) -> None:
+        """Sign the account out of this client. The broker may still list it afterwards."""
+        rt = self._rt()
+        native = self._native_account(account.account_id, profile)
+        self._call(
+            "sign out",
+            lambda cb: rt.signout_silently(profile.client_id, _cid(), native.account, cb),
+            _check,
+            keep=(native,),
+        )
+        self._held.drop(account.account_id)
+
+
+def _cid() -> str:
+    import uuid  # here, not at start-up: it imports `platform` (~2 ms)
+
+    return str(uuid.uuid4())
+
+
+def _refuse_unbrokered(profile: Profile, operation: str) -> None:
+    """On Linux the runtime keeps an interactive call under the consumers tenant from the
+    broker, for any account, and blocks in a web flow of its own (measured with 0.20.7)."""
+    if sys.platform.startswith("linux") and profile.tenant == "consumers":
+        raise NotBrokered(operation)
+
+
+def _require_handle(handle: int) -> int:
+    if not isinstance(handle, int) or handle <= 0:
+        raise ValueError("Interactive broker calls need the parent window's native handle")
+    return handle

@@ -1,0 +1,69 @@
+"""Guidance for any error a broker, storage or profile call raised: what happened and what to
+do, from status names, AADSTS numbers, storage error codes and exception class names only.
+
+Nothing here ever echoes the text of an arbitrary exception, because that text can carry
+tokens; only status names, AADSTS numbers, storage error codes, exception class names and
+ProfileError field messages are used. No Qt, no pymsalruntime.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.core.broker.errors import (
+    BrokerBusy,
+    BrokerError,
+    BrokerTimeout,
+    BrokerUnavailableError,
+    NotBrokered,
+)
+from app.core.configurations.profile import ProfileError
+from app.core.guidance import broker as broker_guidance
+from app.core.guidance.aadsts import for_aadsts, unknown_aadsts
+from app.core.guidance.advice import RETRY, Guidance
+from app.core.guidance.statuses import TIMEOUT_GUIDANCE, for_status, for_unavailable
+from app.core.guidance.storage import for_storage_error
+
+_AADSTS_IN_TEXT = re.compile(r"AADSTS(\d+)")
+
+
+def explain(error: BaseException) -> Guidance:
+    """Guidance for an exception. Never copies arbitrary exception text (it may hold tokens)."""
+    if isinstance(error, BrokerBusy):
+        return broker_guidance.for_busy(error)
+    if isinstance(error, BrokerTimeout):
+        return TIMEOUT_GUIDANCE
+    if isinstance(error, NotBrokered):
+        return broker_guidance.NOT_BROKERED
+    if isinstance(error, BrokerError):
+        unreachable = broker_guidance.for_dbus_error(error.dbus_error or "")
+        if unreachable is not None:
+            return unreachable
+        code = error.aadsts
+        known = for_aadsts(code) if code is not None else None
+        return known if known is not None else for_status(error.status)
+    if isinstance(error, BrokerUnavailableError):
+        return for_unavailable(error.unavailable)
+    if isinstance(error.__cause__, BrokerError):  # e.g. a credential's error wrapping the broker's
+        return explain(error.__cause__)
+    storage = for_storage_error(error)
+    if storage is not None:
+        return storage
+    if isinstance(error, ProfileError):
+        return Guidance(
+            "ProfileError",
+            "Profile settings are invalid",
+            f"The profile failed validation: {error}.",
+            "Edit the profile and correct the fields named above, then save it again.",
+        )
+    match = _AADSTS_IN_TEXT.search(str(error))
+    if match is not None:
+        number = int(match.group(1))
+        return for_aadsts(number) or unknown_aadsts(number)
+    name = type(error).__name__
+    return Guidance(
+        name,
+        "Unexpected error",
+        f"An unexpected error occurred ({name}).",
+        f"{RETRY} If it keeps happening, report it together with the app's log file.",
+    )

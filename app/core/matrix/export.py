@@ -1,0 +1,174 @@
+"""The matrix as JSON, CSV, Markdown and a text grid. Never a token: the outcome, why, what to
+do, and the claims that matter for comparing configurations.
+
+Plain Python: no Qt.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from app.core.configurations.configuration import Configuration
+from app.core.matrix.spec import Cell, MatrixSpec, Miss
+from app.core.outcomes.outcome import NOT_ASKED, Outcome
+
+Answers = Sequence[tuple[Cell, Outcome]]
+CSV_FIELDS = (
+    "account", "tenant", "passthrough", "scopes", "outcome", "code", "title", "reason", "fix",
+    "asked", "options", "token_tenant", "guest", "audience", "granted", "expires_on",
+    "token_type", "source",
+)  # fmt: skip
+
+
+def cell_record(spec: MatrixSpec, cell: Cell, outcome: Outcome) -> dict[str, Any]:
+    config, facts = cell.config, outcome.facts
+    record: dict[str, Any] = {
+        "account": cell.account.username,
+        "tenant": config.tenant,
+        "passthrough": config.msa_passthrough,
+        "scopes": spec.scope_set_name(config),
+        "outcome": outcome.kind.value,
+        "code": outcome.code,
+        "title": outcome.title,
+        "reason": outcome.reason,
+        "fix": outcome.fix,
+        "asked": outcome.asked,
+        "options": config.options,
+    }
+    if facts is not None:
+        record["token"] = {
+            "tenant": facts.tenant,
+            "guest": facts.guest,
+            "audience": facts.audience,
+            "granted": list(facts.scopes),
+            "expires_on": facts.expires_on,
+            "type": "pop" if facts.pop else "bearer",
+            "source": "cache" if facts.from_cache else "broker",
+            "claims": dict(facts.claims),
+        }
+    return record
+
+
+def to_json(spec: MatrixSpec, answers: Answers, missed: Sequence[Miss] = ()) -> str:
+    return json.dumps(
+        {
+            "matrix": {
+                "client_id": spec.client_id,
+                "authority_host": spec.authority_host,
+                "tenants": list(spec.tenants),
+                "passthrough": list(spec.passthrough),
+                "scopes": {name: list(scopes) for name, scopes in spec.scope_sets},
+                "options": spec.configurations()[0].options if spec.tenants else "",
+            },
+            "cells": [cell_record(spec, c, o) for c, o in answers],
+            "failed_expectations": [
+                {
+                    **cell_record(spec, m.cell, m.outcome),
+                    "expected": m.expectation.outcome,
+                    "line": m.expectation.line,
+                }
+                for m in missed
+            ],
+        },
+        indent=2,
+    )
+
+
+def to_csv(spec: MatrixSpec, answers: Answers) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for cell, outcome in answers:
+        record = cell_record(spec, cell, outcome)
+        token = record.pop("token", {})
+        record.update(
+            token_tenant=token.get("tenant", ""),
+            guest=token.get("guest", ""),
+            audience=token.get("audience", ""),
+            granted=" ".join(token.get("granted", [])),
+            expires_on=token.get("expires_on", ""),
+            token_type=token.get("type", ""),
+            source=token.get("source", ""),
+        )
+        writer.writerow(record)
+    return out.getvalue()
+
+
+def grid(
+    spec: MatrixSpec,
+    answers: Answers,
+    accounts: Sequence[str],
+    names: Mapping[str, str] | None = None,
+) -> tuple[list[str], list[list[str]]]:
+    """Header and rows: one row per configuration, one column per account (its short name),
+    each cell the outcome's short word."""
+    by_cell = {(c.account.username, c.config): o for c, o in answers}
+    header = ["Tenant", "Passthrough", "Scopes", *short_names(accounts)]
+    rows = []
+    for config in spec.configurations():
+        words = [by_cell[(a, config)].kind.word if (a, config) in by_cell else NOT_ASKED
+                 for a in accounts]  # fmt: skip
+        rows.append([*_config_columns(spec, config, names or {}), *words])
+    return header, rows
+
+
+def short_names(usernames: Sequence[str]) -> list[str]:
+    """Each user name before the @, unless two accounts share it."""
+    local = [u.split("@")[0] for u in usernames]
+    return [n if local.count(n) == 1 else u for n, u in zip(local, usernames, strict=True)]
+
+
+LEGEND = (
+    "Token: a token · Sign in: needs interaction · Not usable: not usable here · "
+    "Blocked: blocked by policy · Failed: broker or network · " + NOT_ASKED + ": not asked"
+)
+
+
+def _config_columns(spec: MatrixSpec, config: Configuration, names: Mapping[str, str]) -> list[str]:
+    return [
+        names.get(config.tenant, config.tenant),
+        "on" if config.msa_passthrough else "off",
+        spec.scope_set_name(config),
+    ]
+
+
+def to_text(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip()
+             for r in [header, *rows]]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(
+    spec: MatrixSpec, answers: Answers, accounts: Sequence[str], names: Mapping[str, str]
+) -> str:
+    header, rows = grid(spec, answers, accounts, names)
+
+    def table(head: list[str], body: list[list[str]]) -> list[str]:
+        escape = [[v.replace("|", "\\|") for v in r] for r in [head, *body]]
+        return [
+            "| " + " | ".join(escape[0]) + " |",
+            "|" + "---|" * len(head),
+            *("| " + " | ".join(r) + " |" for r in escape[1:]),
+        ]
+
+    details = [
+        [c.account.username, *_config_columns(spec, c.config, names), o.label, o.code, o.reason]
+        for c, o in answers
+        if o.facts is None
+    ]
+    lines = [
+        f"# Configuration matrix — client {spec.client_id}",
+        "",
+        *table(header, rows),
+        "",
+        LEGEND,
+    ]
+    if details:
+        head = ["Account", "Tenant", "Passthrough", "Scopes", "Outcome", "Code", "Why"]
+        lines += ["", "## Why not a token", "", *table(head, details)]
+    return "\n".join(lines) + "\n"

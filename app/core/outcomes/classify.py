@@ -1,0 +1,158 @@
+"""Classifying the broker's answer for one account under one configuration.
+
+The classification looks at the account's kind and the configuration before any generic
+advice: a work account under `consumers` is "not usable here", never "sign in again", whatever
+the runtime says. What Entra ID's rules decide without asking (a personal account without
+MSA passthrough, a work account under consumers) is not asked of the broker at all, and the
+outcome says so.
+
+Plain Python: no Qt; the broker is reached through `app.core.broker.runtime.Broker` only.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from app.core.broker.errors import BrokerError
+from app.core.broker.records import Account, TokenResult
+from app.core.configurations.configuration import Configuration
+from app.core.guidance.broker import NOT_BROKERED
+from app.core.guidance.explain import explain
+from app.core.outcomes.outcome import Kind, Outcome, token_facts
+
+if TYPE_CHECKING:
+    from app.core.broker.runtime import Broker
+
+# AADSTS codes that say this account cannot use this configuration at all (no sign-in helps).
+_NOT_USABLE = frozenset({50020, 50034, 90072, 90002, 700016, 500011, 50194})
+# ... that say a policy or an administrator stands in the way.
+_BLOCKED = frozenset({53003, 50005, 530003, 50057, 50053, 50105})
+_NOT_USABLE_STATUSES = frozenset({"IncorrectConfiguration", "AuthorityUntrusted", "NotBrokered"})
+_BLOCKED_STATUSES = frozenset({"DeviceNotRegistered"})
+
+
+def _tenant(tenant: str | None, names: Mapping[str, str]) -> str:
+    return names.get(tenant or "", tenant or "unknown")
+
+
+def by_rules(
+    account: Account, config: Configuration, names: Mapping[str, str] | None = None
+) -> Outcome | None:
+    """What Entra ID's rules decide for this account's kind without asking the broker."""
+    names = names or {}
+    if account.personal and not config.admits_personal:
+        return Outcome(
+            Kind.NOT_USABLE,
+            "Rules",
+            "Personal account under a work-only tenant",
+            f"{account.username} is a personal Microsoft account; tenant "
+            f"“{_tenant(config.tenant, names)}” admits work or school accounts only.",
+            "Turn on MSA passthrough (first-party client ids such as the Azure CLI's) or use "
+            "the common or consumers tenant.",
+            asked=False,
+        )
+    if not account.personal and not config.admits_work:
+        return Outcome(
+            Kind.NOT_USABLE,
+            "Rules",
+            "Work account under consumers",
+            f"{account.username} is a work or school account; the consumers tenant admits "
+            "personal Microsoft accounts only.",
+            "Use organizations, common or the account's own tenant "
+            f"({_tenant(account.home_tenant, names)}).",
+            asked=False,
+        )
+    return None
+
+
+def of_token(
+    account: Account, config: Configuration, result: TokenResult, names: Mapping[str, str]
+) -> Outcome:
+    facts = token_facts(account, result)
+    where = _tenant(facts.tenant, names)
+    home = _tenant(facts.home_tenant, names)
+    place = f"a guest here (home tenant {home})" if facts.guest else "its home tenant"
+    expires = time.strftime("%H:%M:%S %Z", time.localtime(facts.expires_on))
+    kind = "A proof-of-possession token issued" if result.pop else "Issued"
+    options = f" Asked with {config.options}." if config.options else ""
+    return Outcome(
+        Kind.TOKEN,
+        "Token",
+        f"Token from {where}",
+        f"{kind} to {account.username} by {where}, {place}, for {facts.audience or 'the API'}; "
+        f"granted: {' '.join(facts.scopes) or 'no scopes listed'}; expires {expires}; "
+        f"answered by {result.source}.{options}",
+        "Nothing to do.",
+        facts=facts,
+        token=result,
+    )
+
+
+def of_error(
+    account: Account, config: Configuration, error: BaseException, names: Mapping[str, str]
+) -> Outcome:
+    """The outcome of a failed broker call; the rules for the account's kind come first."""
+    ruled = by_rules(account, config, names)
+    if ruled is not None:
+        return ruled
+    advice = explain(error)
+    code = error.aadsts if isinstance(error, BrokerError) else None
+    status = error.status if isinstance(error, BrokerError) else ""
+    tenant = _tenant(config.tenant, names)
+    if code in _NOT_USABLE or status in _NOT_USABLE_STATUSES:
+        reason = advice.explanation
+        if code == 50020:
+            reason = (
+                f"{account.username} (home tenant {_tenant(account.home_tenant, names)}) is not "
+                f"a member of “{tenant}” and not a guest there."
+            )
+        elif code == 90002:
+            reason = f"Tenant “{tenant}” does not exist in {config.authority_host}."
+        elif code == 700016:
+            reason = f"Client id {config.client_id} is not an app known to “{tenant}”."
+        return Outcome(Kind.NOT_USABLE, advice.code, advice.title, reason, advice.fix)
+    if code in _BLOCKED or status in _BLOCKED_STATUSES:
+        return Outcome(Kind.BLOCKED, advice.code, advice.title, advice.explanation, advice.fix)
+    linux_personal = account.personal and code is None and sys.platform.startswith("linux")
+    if linux_personal and advice.needs_interaction and config.tenant == "consumers":
+        nb = NOT_BROKERED  # and the picker cannot help either: the app refuses that call
+        return Outcome(Kind.NOT_USABLE, nb.code, nb.title, nb.explanation, nb.fix)
+    if advice.needs_interaction or (status == "AccountUnusable" and code is None):
+        reason = advice.explanation
+        if code == 65001:
+            reason = (
+                f"Nobody has consented to this app using {' '.join(config.scopes)} for "
+                f"{account.username}."
+            )
+        elif linux_personal:
+            reason = (
+                "On Linux the broker runtime never gets a personal account's token silently; "
+                "the account picker can (“Sign in again”, or “Sign in for this cell”)."
+            )
+        elif status == "AccountUnusable":
+            reason = f"{account.username} was signed out of this app (client id) or its session "
+            reason += "can no longer be used."
+        return Outcome(Kind.INTERACTION, advice.code, advice.title, reason, advice.fix)
+    return Outcome(Kind.FAILED, advice.code, advice.title, advice.explanation, advice.fix)
+
+
+def check(
+    broker: Broker,
+    account: Account,
+    config: Configuration,
+    names: Mapping[str, str] | None = None,
+) -> Outcome:
+    """Ask the broker silently, unless the rules already decide; never raises for a broker
+    failure (it is an outcome)."""
+    names = names or {}
+    ruled = by_rules(account, config, names)
+    if ruled is not None:
+        return ruled
+    try:
+        result = broker.acquire_token_silently(account, config.profile())
+    except Exception as exc:
+        return of_error(account, config, exc, names)
+    return of_token(account, config, result, names)

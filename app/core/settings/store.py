@@ -1,0 +1,178 @@
+"""Profiles and remembered accounts, kept in one JSON settings file.
+
+Only what the app needs to offer the same choices next time is stored: the named profiles,
+which one is selected, and per profile the accounts seen (AccountRecords: azure-identity's
+AuthenticationRecord JSON, identifiers and no secrets), which account is active,
+which accounts the user signed out of, and recently used storage URLs. Tokens never touch
+this file: the broker keeps them, `save` refuses any value that looks like a JWT, and `load`
+leaves out (and names the place of) any such value a file holds, so saving never gets stuck.
+The file's format and limits are in app.core.settings.document.
+
+Writes are atomic (temp file, fsync, rename) so a crash never leaves half a file, and `load`
+(at start) removes the temporaries a killed writer left beside it (app.core.files.atomic). A file
+that cannot be understood is moved aside, never deleted, and the app starts from defaults
+with a warning naming the backup, so the user can repair or report it.
+
+This module is plain Python: no Qt and no pymsalruntime.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import platformdirs
+
+from app.core.files.atomic import atomic_file, sweep_stale
+from app.core.settings.document import (
+    MAX_RECENT_URLS,
+    Corrupt,
+    StoreData,
+    count,
+    document,
+    left_out_warning,
+    parse,
+    refuse_tokens,
+)
+
+__all__ = ["MAX_RECENT_URLS", "LoadResult", "Store", "StoreData", "default_path"]
+
+APP_NAME = "broker-account-manager"
+FILE_NAME = "settings.json"
+RESET = "Settings were reset"
+LEFT_OUT = "Some settings were left out"
+
+
+def default_path() -> Path:
+    """Where settings live unless told otherwise: the per-user config dir of this OS."""
+    return platformdirs.user_config_path(APP_NAME, appauthor=False) / FILE_NAME
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What `load` found. warning is for the user, under title: either the file could not be
+    used at all (defaults are in use) or some values in it were left out; backup is where the
+    file was kept (moved aside when unusable, copied when values past a limit were left out)."""
+
+    data: StoreData
+    warning: str | None = None
+    backup: Path | None = None
+    title: str = RESET
+
+
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+class Store:
+    """Reads and writes the settings file. load never raises; save raises ValueError for
+    inconsistent data or a token-looking value, and OSError if the disk refuses."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = default_path() if path is None else Path(path)
+
+    def load(self) -> LoadResult:
+        """The settings in the file. First removes the temporaries a killed save left beside
+        it (this runs at start-up)."""
+        sweep_stale(self.path.parent)
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return LoadResult(StoreData())
+        except OSError as exc:  # e.g. a directory or no permission: leave it as it is
+            return LoadResult(
+                StoreData(), f"Could not read {self.path} ({exc.strerror or exc}); using defaults."
+            )
+        try:
+            parsed = parse(raw)
+        except Corrupt as exc:
+            return self._set_aside(str(exc))
+        if not parsed.left_out:
+            return LoadResult(parsed.data)
+        backup = self._keep_copy() if parsed.trimmed else None
+        warning = left_out_warning(parsed.left_out, parsed.trimmed, backup, self.path)
+        return LoadResult(parsed.data, warning, backup, LEFT_OUT)
+
+    def check(self) -> tuple[bool, str]:
+        """Whether the file loads as it is, and what is wrong if not. Only reads: --self-test
+        reports on the user's file and must not move it aside."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return True, f"none yet ({self.path}); the app starts from defaults"
+        except OSError as exc:
+            return False, f"{self.path} cannot be read ({exc.strerror or exc})"
+        try:
+            parsed = parse(raw)
+        except Corrupt as exc:
+            return False, (
+                f"{self.path} cannot be used: {exc}. The app would keep it as a "
+                f"{self.path.name}.corrupt-… copy and start from defaults"
+            )
+        data = parsed.data
+        loaded = (
+            f"{count(len(data.profiles), 'profile')}, "
+            f"{count(sum(map(len, data.records.values())), 'remembered account')}"
+        )
+        if parsed.left_out:
+            shown = left_out_warning(parsed.left_out, parsed.trimmed, None, self.path)
+            return False, f"{self.path} loads ({loaded}), but: {shown}"
+        return True, f"{self.path} loads: {loaded}"
+
+    def _backup_path(self, kind: str = "corrupt") -> Path:
+        base = self.path.with_name(f"{self.path.name}.{kind}-{_stamp()}")
+        candidate, n = base, 1
+        while os.path.lexists(candidate):
+            candidate = base.with_name(f"{base.name}-{n}")
+            n += 1
+        return candidate
+
+    def _keep_copy(self) -> Path | None:
+        """Copy the file before values past a limit are dropped from it by the next save."""
+        backup = self._backup_path("full")
+        try:
+            shutil.copy2(self.path, backup)
+        except OSError:
+            return None
+        return backup
+
+    def _set_aside(self, reason: str) -> LoadResult:
+        """Move the unusable file out of the way (never delete it) and fall back to defaults."""
+        backup = self._backup_path()
+        try:
+            os.rename(self.path, backup)
+        except OSError as exc:
+            problem = f"{reason}, and moving it aside failed ({exc.strerror})"
+            return LoadResult(StoreData(), f"Could not use {self.path}: {problem}; using defaults.")
+        warning = f"The settings file could not be used: {reason}. It was kept as {backup}."
+        return LoadResult(StoreData(), f"{warning} Default settings are in use.", backup)
+
+    def save(self, data: StoreData) -> None:
+        """Write data atomically, creating the directory if needed. mkstemp makes the file
+        0600 (owner only), and os.replace keeps that mode for the settings file."""
+        doc = document(data)
+        refuse_tokens(doc, "settings")
+        payload = (json.dumps(doc, indent=2) + "\n").encode("utf-8")
+        directory = self.path.parent
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with atomic_file(self.path) as file:
+            file.write(payload)
+
+    def try_save(self, data: StoreData) -> str | None:
+        """Save; None when saved, else what went wrong in the user's words (no class names)."""
+        unsaved = "Until the settings can be saved, changes last only until the app closes."
+        try:
+            self.save(data)
+        except OSError as exc:
+            reason = exc.strerror or "the disk refused"
+            return (
+                f"{self.path} could not be written ({reason}). Check that its folder is "
+                f"writable and the disk has room. {unsaved}"
+            )
+        except ValueError as exc:  # inconsistent data or a token: the message says which
+            return f"{exc}. {unsaved}"
+        return None

@@ -1,0 +1,109 @@
+"""What storage accepts as names, checked before anything is sent: a storage account URL the
+app will send a token to, and container names (each refusal says which rule it breaks).
+
+Plain Python: no Qt, no Azure SDK.
+"""
+
+from __future__ import annotations
+
+import re
+
+CLOUDS = ("windows.net", "usgovcloudapi.net", "chinacloudapi.cn")
+_EXAMPLE = "https://<account>.blob.core.windows.net"
+_EMULATOR_EXAMPLE = "https://127.0.0.1:10000/devstoreaccount1"
+_ACCOUNT = re.compile(r"[a-z0-9]{3,24}")
+_HOST_PORT = re.compile(r"(?P<host>[^:]+)(?::(?P<port>\d{1,5}))?")
+_PUBLIC = re.compile(
+    r"(?P<account>[^.]+)\.blob\.core\.(?:" + "|".join(map(re.escape, CLOUDS)) + ")"
+)
+_OTHER_SERVICE = re.compile(r"[^.]+\.(file|queue|table|dfs|web)\.core\.[a-z.]+")
+_CONTAINER = re.compile(r"[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*")
+
+
+class StorageUrlError(ValueError):
+    """An account URL the app will not send a token to; the message is meant for the user.
+    It never repeats the URL: a pasted URL may carry a SAS signature."""
+
+
+class ContainerNameError(ValueError):
+    """A container name the service would refuse: checked first so the user reads which rule
+    it breaks instead of the service's bare 400 InvalidResourceName."""
+
+
+def validate_account_url(url: str) -> str:
+    """The normalised account URL, or StorageUrlError saying what is wrong with it.
+
+    Checked before any client exists because the client sends the account's bearer token to
+    whatever host it is given: only the Blob endpoints of the public, US Government and China
+    clouds, or a loopback emulator (path-style), over https, ever get one.
+    """
+    text = url.strip()
+    if not text:
+        raise StorageUrlError(f"Enter the storage account URL, e.g. {_EXAMPLE}")
+    if not text.isascii() or not text.isprintable() or any(c.isspace() for c in text):
+        raise StorageUrlError("The URL contains spaces or characters that are not allowed")
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        raise StorageUrlError(f"The URL must start with https://, e.g. {_EXAMPLE}")
+    if scheme.lower() == "http":
+        raise StorageUrlError("bearer tokens are refused over http; use https")
+    if scheme.lower() != "https":
+        raise StorageUrlError(f"Only https:// URLs are supported, e.g. {_EXAMPLE}")
+    if "?" in rest or "#" in rest:
+        raise StorageUrlError(
+            "Remove the query (from “?” on): SAS tokens are not used here, the signed-in "
+            "account's token is"
+        )
+    netloc, _, path = rest.partition("/")
+    if "@" in netloc:
+        raise StorageUrlError("The URL must not contain a user name or password")
+    match = _HOST_PORT.fullmatch(netloc)
+    if match is None:
+        raise StorageUrlError("The URL's host or port is malformed")
+    host, port = match["host"].lower(), match["port"]
+    if port is not None and not 0 < int(port) < 65536:
+        raise StorageUrlError("The port must be between 1 and 65535")
+    segments = [s for s in path.split("/") if s]
+    if host in ("127.0.0.1", "localhost"):
+        if len(segments) != 1:
+            raise StorageUrlError(
+                f"An emulator URL has the account name as its path, e.g. {_EMULATOR_EXAMPLE}"
+            )
+        _check_account(segments[0])
+        return f"https://{host}{f':{int(port)}' if port else ''}/{segments[0]}"
+    public = _PUBLIC.fullmatch(host)
+    if public is not None:
+        _check_account(public["account"])
+        if port is not None and int(port) != 443:
+            raise StorageUrlError("Azure Storage only answers on the standard https port")
+        if segments:
+            raise StorageUrlError(
+                f"Give the account URL only, without a container or blob path: {_EXAMPLE}"
+            )
+        return f"https://{host}"
+    other = _OTHER_SERVICE.fullmatch(host)
+    if other is not None:
+        raise StorageUrlError(f"That is the {other[1]} endpoint; use the blob one: {_EXAMPLE}")
+    raise StorageUrlError(
+        f"Not an Azure Blob Storage account URL: expected {_EXAMPLE} (or an emulator URL "
+        f"such as {_EMULATOR_EXAMPLE})"
+    )
+
+
+def _check_account(name: str) -> None:
+    if not _ACCOUNT.fullmatch(name):
+        raise StorageUrlError(
+            "Storage account names are 3 to 24 characters: lowercase letters and digits only"
+        )
+
+
+def validate_container_name(name: str) -> str:
+    """The name unchanged, or ContainerNameError naming the Azure naming rule it breaks."""
+    if not 3 <= len(name) <= 63:
+        raise ContainerNameError("Container names are 3 to 63 characters long")
+    if not _CONTAINER.fullmatch(name):
+        raise ContainerNameError(
+            "Container names use lowercase letters, digits and single hyphens, and start and "
+            "end with a letter or digit"
+        )
+    return name

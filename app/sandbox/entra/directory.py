@@ -1,0 +1,277 @@
+"""The simulated directory and the Entra ID rules the sandbox broker applies to requests.
+
+Pure functions over data (`directory.json`) plus a little session state (consents granted,
+MFA done, accounts signed in on this "device"), so the rules are testable without D-Bus.
+Replies use the shapes libmsalruntime expects (notes/broker-dbus.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from app.sandbox.entra.requests import NOTHING, POP_TOKEN_TYPE, Asked, PopSigner
+from app.sandbox.entra.tokens import TokenMinter
+
+DATA = Path(__file__).with_name("directory.json")
+GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+CLOUD_HOSTS = {"login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn"}
+
+# Response_Status names; app/sandbox/broker/wire.py turns them into the numbers the runtime reads.
+INTERACTION_REQUIRED, INCORRECT_CONFIGURATION = "InteractionRequired", "IncorrectConfiguration"
+AUTHORITY_UNTRUSTED, ACCOUNT_UNUSABLE = "AuthorityUntrusted", "AccountUnusable"
+
+
+def tenant_names(path: Path = DATA) -> dict[str, str]:
+    """The simulated tenants' names by id (for display)."""
+    return {t["id"]: t["name"] for t in json.loads(path.read_text())["tenants"]}
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    name: str
+    given: str
+    family: str
+    oid: str
+    home: str
+    personal: bool = False
+    mfa: bool = False
+    blocked_by_conditional_access: bool = False
+    guest_in: tuple[str, ...] = ()
+
+
+class Refusal(Exception):
+    """A request Entra ID (or the broker) would refuse: becomes a brokerTokenResponse error."""
+
+    def __init__(self, status: str, code: int, context: str) -> None:
+        super().__init__(context)
+        self.status, self.code, self.context = status, code, context
+
+
+@dataclass
+class Directory:
+    data: dict[str, Any]
+    users: list[User]
+    known: set[str] = field(default_factory=set)
+    consents: set[tuple[str, str, str]] = field(default_factory=set)
+    mfa_done: set[str] = field(default_factory=set)
+    token_age: float = 0.0  # seconds: tokens are minted as if this long ago
+    step_ups: set[tuple[str, str]] = field(default_factory=set)  # (username, auth context)
+    pop: PopSigner = field(default_factory=PopSigner)
+    minter: TokenMinter = field(default_factory=TokenMinter)
+
+    @classmethod
+    def load(cls, path: Path = DATA) -> Directory:
+        data = json.loads(path.read_text())
+        consumers = data["consumers_tenant"]
+        users = []
+        for raw in data["users"]:
+            raw = dict(raw)
+            known = raw.pop("known", False)
+            raw.setdefault("home", consumers)
+            raw["guest_in"] = tuple(raw.get("guest_in", ()))
+            users.append(User(**raw))
+            if known:
+                data.setdefault("_known", []).append(raw["username"])
+        return cls(data=data, users=users, known=set(data.get("_known", [])))
+
+    def register_application(self, name: str) -> str:
+        """A new app registration with its own client id: the native runtime keeps tokens and
+        sign-outs per client id for the life of a process, so a fresh one starts clean."""
+        client_id = str(uuid.uuid4())
+        self.data["applications"].append({"client_id": client_id, "name": name or "Registered"})
+        return client_id
+
+    # ---- lookups -------------------------------------------------------------------------
+    def user(self, username: str) -> User | None:
+        return next((u for u in self.users if u.username.lower() == username.lower()), None)
+
+    def user_for_account(self, account: dict[str, Any] | None) -> User | None:
+        if not account:
+            return None
+        oid = str(account.get("localAccountId") or account.get("homeAccountId", "")).split(".")[0]
+        return next((u for u in self.users if u.oid == oid), None) or self.user(
+            str(account.get("username", ""))
+        )
+
+    def tenant_id(self, tenant: str) -> str | None:
+        for t in self.data["tenants"]:
+            if tenant.lower() in [t["id"], *t["domains"]]:
+                return str(t["id"])
+        return None
+
+    def account_json(self, user: User) -> dict[str, Any]:
+        client_info = json.dumps({"uid": user.oid, "utid": user.home}).encode()
+        return {
+            "name": user.name,
+            "givenName": user.given,
+            "familyName": user.family,
+            "username": user.username,
+            "homeAccountId": f"{user.oid}.{user.home}",
+            "localAccountId": user.oid,
+            "realm": user.home,
+            "environment": self.data["environment"],
+            "clientInfo": base64.urlsafe_b64encode(client_info).rstrip(b"=").decode(),
+        }
+
+    # ---- the rules -----------------------------------------------------------------------
+    def offered(self, authority: str, passthrough: bool) -> list[User]:
+        """Who the account picker lists for this request (Entra's rules for personal accounts)."""
+        tenant = urlsplit(authority).path.strip("/").split("/")[0].lower()
+        admits_consumers = tenant in ("common", "consumers")
+        return [
+            u
+            for u in self.users
+            if (u.personal and (admits_consumers or passthrough))
+            or (not u.personal and tenant != "consumers")
+        ]
+
+    def resolve(self, user: User, client_id: str, authority: str, passthrough: bool) -> str:
+        """The tenant the token is issued in, or a Refusal as Entra ID would word it."""
+        if client_id not in {a["client_id"] for a in self.data["applications"]}:
+            raise Refusal(
+                INCORRECT_CONFIGURATION,
+                700016,
+                f"AADSTS700016: Application with identifier '{client_id}' was not found in the "
+                "directory. This can happen if the application has not been installed by the "
+                "administrator of the tenant or consented to by any user in the tenant.",
+            )
+        parts = urlsplit(authority)
+        if parts.hostname not in CLOUD_HOSTS:
+            raise Refusal(AUTHORITY_UNTRUSTED, 0, f"Authority '{authority}' is not trusted")
+        tenant = parts.path.strip("/").split("/")[0].lower()
+        named = None
+        if tenant not in ("common", "organizations", "consumers"):
+            named = self.tenant_id(tenant)
+            if named is None:
+                raise Refusal(
+                    INCORRECT_CONFIGURATION,
+                    90002,
+                    f"AADSTS90002: Tenant '{tenant}' not found. Check to make sure you have the "
+                    "correct tenant ID and are signing into the correct cloud.",
+                )
+        if user.personal:
+            if tenant in ("common", "consumers"):
+                return str(self.data["consumers_tenant"])
+            if passthrough:
+                return named or str(self.data["msa_passthrough_tenant"])
+            raise self._not_in_tenant(user, "live.com", tenant)
+        if tenant == "consumers":
+            raise self._not_in_tenant(user, "sts.windows.net", tenant)
+        if named is None or named == user.home:
+            return user.home
+        if named in user.guest_in:
+            return named
+        raise self._not_in_tenant(user, f"https://sts.windows.net/{user.home}/", tenant)
+
+    @staticmethod
+    def _not_in_tenant(user: User, idp: str, tenant: str) -> Refusal:
+        return Refusal(
+            INCORRECT_CONFIGURATION,
+            50020,
+            f"AADSTS50020: User account '{user.username}' from identity provider '{idp}' does "
+            f"not exist in tenant '{tenant}' and cannot access the application in that tenant. "
+            "The account needs to be added as an external user in the tenant first.",
+        )
+
+    def check_silent(
+        self, user: User, client_id: str, scopes: list[str], asked: Asked = NOTHING
+    ) -> None:
+        """What only an interactive sign-in can satisfy, in the order Entra ID evaluates it."""
+        if user.blocked_by_conditional_access:
+            raise self.blocked()
+        needs_mfa = any(s in self.data["mfa_scopes"] for s in scopes)
+        if user.mfa and user.username not in self.mfa_done and needs_mfa:
+            raise Refusal(
+                INTERACTION_REQUIRED,
+                50076,
+                "AADSTS50076: Due to a configuration change made by your administrator, or "
+                "because you moved to a new location, you must use multi-factor "
+                "authentication to access the resource.",
+            )
+        missing = self._needs_consent(user, client_id, scopes)
+        if missing:
+            raise Refusal(
+                INTERACTION_REQUIRED,
+                65001,
+                f"AADSTS65001: The user or administrator has not consented to use the application "
+                f"with ID '{client_id}'. Send an interactive authorization request for this user "
+                f"and resource. Scopes: {' '.join(missing)}",
+            )
+        stepped = [c for c in asked.contexts if (user.username, c) not in self.step_ups]
+        if stepped:  # a claims challenge asked for an authentication context: step up
+            names = self.data.get("authentication_contexts", {})
+            what = ", ".join(f"{c} ({names.get(c, {}).get('name', 'unknown')})" for c in stepped)
+            raise Refusal(
+                INTERACTION_REQUIRED,
+                50076,
+                "AADSTS50076: The resource requires the Conditional Access authentication "
+                f"context {what}: sign in interactively to satisfy it.",
+            )
+
+    def _needs_consent(self, user: User, client_id: str, scopes: list[str]) -> list[str]:
+        return [
+            s
+            for s in scopes
+            if (s in self.data["consent_scopes"] or s.endswith("/Mail.Read"))
+            and (user.oid, client_id, s) not in self.consents
+        ]
+
+    @staticmethod
+    def blocked() -> Refusal:
+        return Refusal(
+            ACCOUNT_UNUSABLE,
+            53003,
+            "AADSTS53003: Access has been blocked by Conditional Access policies. The access "
+            "policy does not allow token issuance.",
+        )
+
+    def complete_interactive(
+        self, user: User, client_id: str, scopes: list[str], asked: Asked = NOTHING
+    ) -> None:
+        """The user finished the broker's dialog: MFA done, consent given, the authentication
+        contexts asked for stepped up to, account on device."""
+        if user.blocked_by_conditional_access:
+            raise self.blocked()
+        self.step_ups.update((user.username, c) for c in asked.contexts)
+        self.mfa_done.add(user.username)
+        self.consents.update((user.oid, client_id, s) for s in scopes)
+        self.known.add(user.username)
+
+    def token_response(
+        self, user: User, tenant_id: str, client_id: str, scopes: list[str], asked: Asked = NOTHING
+    ) -> dict[str, Any]:
+        """The token, with the capabilities (xms_cc) and contexts (acrs) asked for; a PoP
+        request gets a signed HTTP request whose access token names the key (cnf)."""
+        now = time.time() - self.token_age
+        extra: dict[str, Any] = {}
+        if asked.capabilities:
+            extra["xms_cc"] = list(asked.capabilities)
+        if asked.contexts:
+            extra["acrs"] = list(asked.contexts)
+        if asked.pop:
+            extra["cnf"] = {"kid": self.pop.kid}
+        access, expires_on = self.minter.access_token(
+            user, tenant_id, client_id, scopes, now, extra
+        )
+        account = self.account_json(user)
+        return {
+            "brokerTokenResponse": {
+                "accessToken": self.pop.shr(access, asked.pop) if asked.pop else access,
+                "accessTokenType": POP_TOKEN_TYPE if asked.pop else 0,
+                "idToken": self.minter.id_token(user, tenant_id, client_id, now),
+                "account": account,
+                "clientInfo": account["clientInfo"],
+                "expiresOn": expires_on * 1000,
+                "extendedExpiresOn": (expires_on + 3600) * 1000,
+                "grantedScopes": scopes,
+            }
+        }

@@ -1,0 +1,44 @@
+"""What the window says about the broker itself: whether the account list may be out of date
+(the broker is not running, or the runtime answered from its own cache), and that a new
+request waits behind an earlier one the broker has not answered."""
+
+from __future__ import annotations
+
+from app.core.broker.records import AccountListing
+from app.core.broker.runtime import Broker
+from app.core.guidance import broker as broker_guidance
+from app.ui.common.widgets import Banner
+
+
+class AccountsNote(Banner):
+    """Above the accounts list; stays until a listing is answered by the broker itself."""
+
+    def __init__(self) -> None:
+        super().__init__("error")
+        self.setAccessibleName("Account list status")
+
+    def listing(self, listing: AccountListing) -> None:
+        advice = broker_guidance.for_listing(listing)
+        if advice is None:
+            self.hide()
+        else:
+            self.show_guidance(advice)
+
+    def failed(self, code: str) -> None:
+        """A call failed (its guidance code): if it found the broker gone, the list shown is
+        a cached copy."""
+        for gone in (broker_guidance.BROKER_NOT_RUNNING, broker_guidance.BROKER_NOT_ANSWERING):
+            if code == gone.code:
+                self.show_guidance(broker_guidance.stale_list(gone))
+
+
+def waiting_note(broker: Broker) -> str:
+    """For the status bar when a call starts: the earlier request it will wait behind."""
+    earlier = broker.busy_with()
+    if earlier is None:
+        return ""
+    operation, seconds = earlier
+    return (
+        f" (the broker is still busy with an earlier request: {operation}, started "
+        f"{seconds:.0f} s ago; Cancel stops waiting)"
+    )

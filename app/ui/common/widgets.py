@@ -1,0 +1,151 @@
+"""Small widgets: the guidance banner, a tree that copies what it means to, a warning."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTreeWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.guidance.advice import Guidance
+from app.core.outcomes.outcome import Kind, Outcome
+from app.ui.common.icons import is_dark
+
+
+class CopyingTree(QTreeWidget):
+    """Ctrl+C (the platform's Copy) copies what `copy` makes of the selection, not just the
+    current cell's text as item views do by themselves."""
+
+    def __init__(self, copy: Callable[[], None]) -> None:
+        super().__init__()
+        self.copy = copy
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy()
+            return
+        super().keyPressEvent(event)
+
+
+def error_style() -> str:
+    """The style of an inline error text, readable in the light and the dark scheme."""
+    return "color:#ff8a80;" if is_dark() else "color:#c62828;"
+
+
+class Banner(QFrame):
+    """What happened and how to fix it, inline in the window; never a traceback."""
+
+    STYLES: ClassVar[dict[str, str]] = {
+        "error": "background:#fdecea; color:#611a15; border:1px solid #f5c6cb;",
+        "info": "background:#e8f4fd; color:#0d3c61; border:1px solid #b6dcf7;",
+        "sandbox": "background:#fff4e5; color:#663c00; border:1px solid #ffd699;",
+        "warning": "background:#fff4e5; color:#663c00; border:1px solid #ffd699;",
+    }
+    DARK_STYLES: ClassVar[dict[str, str]] = {
+        "error": "background:#3b1f1f; color:#f8d7da; border:1px solid #7f3b3b;",
+        "info": "background:#1d2f3f; color:#d6ebfb; border:1px solid #355a7a;",
+        "sandbox": "background:#3a2e16; color:#ffe6b3; border:1px solid #7a5d26;",
+        "warning": "background:#3a2e16; color:#ffe6b3; border:1px solid #7a5d26;",
+    }
+
+    def __init__(self, kind: str = "error") -> None:
+        super().__init__()
+        self.kind = kind
+        self.setObjectName(f"{kind}Banner")
+        self.tone = ""
+        self._set_tone(kind)
+        self.title = QLabel()
+        self.title.setStyleSheet("font-weight:bold; border:none;")
+        self.title.setWordWrap(True)  # a long title wraps instead of widening its pane
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.body.setStyleSheet("border:none;")
+        self.action = QPushButton()
+        self._offered: Callable[[], None] | None = None
+        self.action.clicked.connect(lambda: self._offered and self._offered())
+        self.action.hide()
+        self.close_button = QPushButton("Dismiss")
+        self.close_button.setAccessibleName("Dismiss message")
+        self.close_button.clicked.connect(self.hide)
+        text = QVBoxLayout()
+        text.addWidget(self.title)
+        text.addWidget(self.body)
+        layout = QHBoxLayout(self)
+        layout.addLayout(text, 1)
+        layout.addWidget(self.action, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def _set_tone(self, tone: str) -> None:
+        """The banner's colours: its own kind's, or another's for one message (a cancelled
+        sign-in is news, not an error)."""
+        if tone != self.tone:
+            self.tone = tone
+            style = (self.DARK_STYLES if is_dark() else self.STYLES)[tone]
+            self.setStyleSheet(f"#{self.objectName()} {{{style} border-radius:4px;}}")
+
+    def show_text(self, title: str, body: str, closable: bool = True, tone: str = "") -> None:
+        self._set_tone(tone or self.kind)
+        self.action.hide()
+        self.title.setText(title)
+        self.body.setText(body)
+        self.close_button.setVisible(closable)
+        self.show()
+
+    def show_if(self, title: str, body: str | None) -> None:
+        """Shown with this text while there is one; hidden when there is none."""
+        if body:
+            self.show_text(title, body)
+        else:
+            self.hide()
+
+    def offer(self, text: str, slot: Callable[[], None]) -> None:
+        """A button on the banner for the fix it describes."""
+        self.action.setText(text)
+        self.action.setAccessibleName(text)
+        self._offered = slot
+        self.action.show()
+
+    def show_outcome(self, who: str, outcome: Outcome, sign_in: Callable[[], None]) -> None:
+        """What the broker answered for this account, unless it was a token; "Sign in again"
+        is offered only where signing in can help."""
+        if outcome.kind is Kind.TOKEN:
+            return
+        self.show_text(
+            f"{who}: {outcome.title}",
+            f"{outcome.reason}\n\nWhat to do: {outcome.fix}   [{outcome.code}]",
+        )
+        if outcome.needs_interaction:
+            self.offer("Sign in again", sign_in)
+
+    def show_guidance(self, guidance: Guidance, context: str = "", tone: str = "") -> None:
+        prefix = f"{context}: " if context else ""
+        self.show_text(
+            f"{prefix}{guidance.title}",
+            f"{guidance.explanation}\n\nWhat to do: {guidance.fix}   [{guidance.code}]",
+            tone=tone,
+        )
+
+
+def ask_warning(parent: QWidget, title: str, text: str) -> bool:
+    """A warning that defaults to No: for actions that expose secrets or personal data."""
+    answer = QMessageBox.warning(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes

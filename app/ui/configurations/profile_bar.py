@@ -1,0 +1,197 @@
+"""The profile switcher above the accounts: pick a named profile, edit it, add or delete one,
+and flip the two settings people try most (tenant, MSA passthrough) without a dialog."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.configurations.profile import Profile, ProfileError, parse_profile
+from app.core.settings.store import StoreData
+from app.ui.common.widgets import error_style
+from app.ui.configurations.profile_editor import ProfileEditor
+
+INVALID_FIELD = "QLineEdit {border: 2px solid #c62828; border-radius: 3px; padding: 1px;}"
+
+
+class TenantEdit(QLineEdit):
+    """Esc gives back the tenant in use (what was typed is kept until then)."""
+
+    escaped = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.escaped.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class ProfileBar(QWidget):
+    changed = Signal(object)  # the Profile now in use
+
+    def __init__(self, data: StoreData, save: Callable[[], None]) -> None:
+        super().__init__()
+        self.data = data
+        self.save = save
+        self.combo = QComboBox()
+        self.combo.setAccessibleName("Profile")
+        self.combo.setMinimumContentsLength(14)
+        self.edit_button = QPushButton("Edit…")
+        self.new_button = QPushButton("New…")
+        self.delete_button = QPushButton("Delete")
+        for button, name in (
+            (self.edit_button, "Edit profile"),
+            (self.new_button, "New profile"),
+            (self.delete_button, "Delete profile"),
+        ):
+            button.setAccessibleName(name)
+        self.tenant_edit = TenantEdit()
+        self.tenant_edit.setAccessibleName("Tenant")
+        self.tenant_edit.setPlaceholderText("organizations, common, consumers or a tenant id")
+        # Wide enough for a tenant GUID whatever is shown beside or below it.
+        self.tenant_edit.setMinimumWidth(self.tenant_edit.fontMetrics().horizontalAdvance("0" * 30))
+        self.tenant_edit.escaped.connect(lambda: self._show(self.profile))
+        self.passthrough = QCheckBox("MSA passthrough")
+        # Below the bar, word-wrapped: a message beside the field squeezed it and was cut off.
+        self.error = QLabel()
+        self.error.setObjectName("profileBarError")
+        self.error.setStyleSheet(error_style())
+        self.error.setWordWrap(True)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.setAccessibleName("Profile bar error")
+        self.error.hide()
+        layout = QHBoxLayout()
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("Profile:"))
+        layout.addWidget(self.combo)
+        layout.addWidget(self.edit_button)
+        layout.addWidget(self.new_button)
+        layout.addWidget(self.delete_button)
+        layout.addSpacing(12)
+        layout.addWidget(QLabel("Tenant:"))
+        layout.addWidget(self.tenant_edit, 1)
+        layout.addWidget(self.passthrough)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(2)
+        outer.addLayout(layout)
+        outer.addWidget(self.error)
+        self._fill()
+        self.combo.currentTextChanged.connect(self._selected)
+        self.edit_button.clicked.connect(self.edit)
+        self.new_button.clicked.connect(self.new)
+        self.delete_button.clicked.connect(self.delete)
+        self.tenant_edit.editingFinished.connect(self._quick_edit)
+        self.passthrough.toggled.connect(self._quick_edit)
+
+    @property
+    def profile(self) -> Profile:
+        return self.data.profile()
+
+    def _fill(self) -> None:
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        self.combo.addItems([p.name for p in self.data.profiles])
+        self.combo.setCurrentText(self.data.selected)
+        self.combo.blockSignals(False)
+        self._show(self.profile)
+
+    def _show(self, profile: Profile) -> None:
+        for widget in (self.tenant_edit, self.passthrough):
+            widget.blockSignals(True)
+        self.tenant_edit.setText(profile.tenant)
+        self.passthrough.setChecked(profile.msa_passthrough)
+        for widget in (self.tenant_edit, self.passthrough):
+            widget.blockSignals(False)
+        self._show_error("")
+        self.delete_button.setEnabled(len(self.data.profiles) > 1)
+
+    def _selected(self, name: str) -> None:
+        if name and name != self.data.selected:
+            self.data.selected = name
+            self.save()
+            self._show(self.profile)
+            self.changed.emit(self.profile)
+
+    def _quick_edit(self) -> None:
+        raw = {
+            **self.profile.to_dict(),
+            "tenant": self.tenant_edit.text(),
+            "msa_passthrough": self.passthrough.isChecked(),
+        }
+        try:
+            profile = parse_profile(raw)
+        except ProfileError as exc:  # keep what was typed; apply nothing
+            self._show_error(
+                f"Not applied: {'; '.join(exc.errors.values())}. Correct it and press Enter, "
+                f"or press Esc for “{self.profile.tenant}” again."
+            )
+            return
+        self._show_error("")
+        self.replace(self.profile, profile)
+
+    def _show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+        self.tenant_edit.setToolTip(text)
+        self.tenant_edit.setStyleSheet(INVALID_FIELD if text else "")
+
+    def replace(self, old: Profile, new: Profile) -> None:
+        if new == old:
+            return
+        index = self.data.profiles.index(old)
+        self.data.profiles[index] = new
+        if new.name != old.name:  # carry the profile's accounts over to its new name
+            for per_profile in (
+                self.data.records,
+                self.data.active,
+                self.data.forgotten,
+                self.data.recent_urls,
+            ):
+                if old.name in per_profile:
+                    per_profile[new.name] = per_profile.pop(old.name)  # type: ignore[assignment]
+            self.data.selected = new.name
+        self.save()
+        self._fill()
+        self.changed.emit(new)
+
+    def _names(self) -> set[str]:
+        return {p.name for p in self.data.profiles}
+
+    def edit(self) -> None:
+        dialog = ProfileEditor(self.profile, self._names(), self.window())
+        if dialog.exec() and dialog.result_profile is not None:
+            self.replace(self.profile, dialog.result_profile)
+
+    def new(self) -> None:
+        names = self._names()
+        name = next(f"Profile {i}" for i in range(2, 1000) if f"Profile {i}" not in names)
+        dialog = ProfileEditor(dataclasses.replace(self.profile, name=name), names, self.window())
+        if dialog.exec() and dialog.result_profile is not None:
+            self.data.profiles.append(dialog.result_profile)
+            self.data.selected = dialog.result_profile.name
+            self.save()
+            self._fill()
+            self.changed.emit(self.profile)
+
+    def delete(self) -> None:
+        if len(self.data.profiles) < 2:
+            return
+        self.data.profiles.remove(self.profile)
+        self.data.selected = self.data.profiles[0].name
+        self.save()
+        self._fill()
+        self.changed.emit(self.profile)

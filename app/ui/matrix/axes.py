@@ -1,0 +1,211 @@
+"""What the matrix tries: accounts, tenants (the well-known three, every known tenant, and any
+typed GUID or domain), MSA passthrough off and on, and scope sets. Typed values are checked
+as a profile checks them, and a mistake is said beside the field; nothing typed is lost."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.broker.records import CONSUMERS_TENANT, MSA_PASSTHROUGH_TENANT, Account
+from app.core.configurations.configuration import WELL_KNOWN_TENANTS
+from app.core.configurations.profile import Profile, parse_profile, validate
+from app.core.configurations.request_options import OptionError, parse_claims, parse_pop
+from app.core.matrix.spec import MatrixSpec, ScopeSet
+
+SCOPE_SETS: tuple[ScopeSet, ...] = (
+    ("storage", ("https://storage.azure.com/.default",)),
+    ("management", ("https://management.azure.com/.default",)),
+    ("vault", ("https://vault.azure.net/.default",)),
+    ("graph", ("User.Read",)),
+)
+
+
+class CheckList(QListWidget):
+    """Checkable items, each standing for a Python value kept beside it."""
+
+    def __init__(self, name: str, values: Iterable[tuple[str, Any, bool]] = ()) -> None:
+        super().__init__()
+        self.setAccessibleName(name)
+        self.values: list[Any] = []
+        for text, value, on in values:
+            self.add(text, value, on)
+
+    def add(self, text: str, value: Any, on: bool = True) -> None:
+        if value in self.values:
+            return
+        item = QListWidgetItem(text)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        self.values.append(value)
+        self.addItem(item)
+
+    def checked(self) -> list[Any]:
+        return [
+            value
+            for i, value in enumerate(self.values)
+            if self.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+
+class AxesPanel(QWidget):
+    def __init__(self, profile: Profile, accounts: list[Account], names: Mapping[str, str]) -> None:
+        super().__init__()
+        self.profile = profile
+        ordered = sorted(accounts, key=lambda a: (a.username.lower(), a.home_account_id))
+        self.accounts = CheckList("Accounts to try", ((a.username, a, True) for a in ordered))
+        known = [t for t in names if t not in (CONSUMERS_TENANT, MSA_PASSTHROUGH_TENANT)]
+        homes = [a.home_tenant for a in accounts if not a.personal]
+        tenants = [*WELL_KNOWN_TENANTS, *dict.fromkeys(known + homes)]
+        self.tenants = CheckList("Tenants to try", ((names.get(t, t), t, True) for t in tenants))
+        self.tenant_edit = QLineEdit()
+        self.tenant_edit.setPlaceholderText("Add a tenant id or domain")
+        self.tenant_edit.setAccessibleName("Add a tenant")
+        self.tenant_error = self._error_label()
+        self.tenant_edit.returnPressed.connect(self.add_tenant)
+        self.passthrough_off = QCheckBox("off")
+        self.passthrough_on = QCheckBox("on")
+        for box in (self.passthrough_off, self.passthrough_on):
+            box.setChecked(True)
+        sets = list(SCOPE_SETS)
+        if all(scopes != profile.scopes for _, scopes in sets):
+            sets.insert(0, (" ".join(profile.scopes), profile.scopes))
+        self.scopes = CheckList("Scope sets to try", ((n, (n, s), n != "graph") for n, s in sets))
+        for i, (_, scopes) in enumerate(sets):
+            self.scopes.item(i).setToolTip(" ".join(scopes))
+        self.scope_edit = QLineEdit()
+        self.scope_edit.setPlaceholderText("Add scopes (space separated)")
+        self.scope_edit.setAccessibleName("Add a scope set")
+        self.scope_error = self._error_label()
+        self.scope_edit.returnPressed.connect(self.add_scopes)
+        self._options(profile)
+        self._layout()
+
+    def _options(self, profile: Profile) -> None:
+        """The request options every cell asks with, starting from the profile's."""
+        self.force_refresh = QCheckBox("Force refresh (skip the runtime's cache)")
+        self.force_refresh.setChecked(profile.force_refresh)
+        self.cp1 = QCheckBox("Client capability cp1 (CAE)")
+        self.cp1.setChecked("cp1" in profile.client_capabilities)
+        pop = profile.pop
+        self.pop = QLineEdit(
+            " ".join(p for p in (pop.method, pop.url, pop.nonce) if p) if pop else ""
+        )
+        self.pop.setPlaceholderText("PoP: GET https://host/path [nonce]")
+        self.pop.setAccessibleName("Proof of possession: method, URL and nonce")
+        self.claims = QLineEdit(profile.claims)
+        self.claims.setPlaceholderText("Claims challenge (header, base64 or JSON)")
+        self.claims.setAccessibleName("Claims challenge")
+        self.options_error = self._error_label()
+
+    @staticmethod
+    def _error_label() -> QLabel:
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setStyleSheet("color:#c62828;")
+        label.hide()
+        return label
+
+    def _layout(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for title, widgets in (
+            ("Accounts", [self.accounts]),
+            ("Tenants", [self.tenants, self.tenant_edit, self.tenant_error]),
+            ("MSA passthrough", [self._row(self.passthrough_off, self.passthrough_on)]),
+            ("Scope sets", [self.scopes, self.scope_edit, self.scope_error]),
+            ("Request options", [self.force_refresh, self.cp1, self.pop, self.claims,
+                                 self.options_error]),
+        ):  # fmt: skip
+            group = QGroupBox(title)
+            inner = QVBoxLayout(group)
+            for widget in widgets:
+                inner.addWidget(widget)
+            layout.addWidget(group, 0 if title in ("MSA passthrough", "Request options") else 1)
+
+    @staticmethod
+    def _row(*widgets: QWidget) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in widgets:
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        return row
+
+    def add_tenant(self) -> None:
+        text = self.tenant_edit.text()
+        error = validate({"tenant": text}).get("tenant")
+        if error:  # keep what was typed, say what is wrong
+            self.tenant_error.setText(error)
+            self.tenant_error.show()
+            return
+        tenant = parse_profile({"tenant": text}).tenant
+        self.tenants.add(tenant, tenant)
+        self.tenant_edit.clear()
+        self.tenant_error.hide()
+
+    def add_scopes(self) -> None:
+        text = self.scope_edit.text()
+        error = validate({"scopes": text}).get("scopes")
+        if error:
+            self.scope_error.setText(error)
+            self.scope_error.show()
+            return
+        scopes = parse_profile({"scopes": text}).scopes
+        name = " ".join(scopes)
+        self.scopes.add(name, (name, scopes))
+        self.scope_edit.clear()
+        self.scope_error.hide()
+
+    def spec(self) -> MatrixSpec | None:
+        """The matrix chosen, or None when an axis has nothing chosen; OptionError (shown
+        beside the options) for a request option that is wrong."""
+        passthrough = tuple(
+            value
+            for value, box in ((False, self.passthrough_off), (True, self.passthrough_on))
+            if box.isChecked()
+        )
+        accounts = self.chosen_accounts()
+        tenants = self.tenants.checked()
+        scope_sets = self.scopes.checked()
+        if not (accounts and tenants and passthrough and scope_sets):
+            return None
+        self.options_error.hide()
+        try:
+            method, _, rest = self.pop.text().strip().partition(" ")
+            url, _, nonce = rest.strip().partition(" ")
+            pop = parse_pop(method, url, nonce.strip())
+            claims = parse_claims(self.claims.text())
+        except OptionError as exc:
+            self.options_error.setText(str(exc))
+            self.options_error.show()
+            raise
+        return MatrixSpec(
+            self.profile.client_id,
+            self.profile.authority_host,
+            tuple(tenants),
+            passthrough,
+            tuple(scope_sets),
+            tuple(a.username for a in accounts),
+            pop,
+            self.force_refresh.isChecked(),
+            claims,
+            ("cp1",) if self.cp1.isChecked() else (),
+        )
+
+    def chosen_accounts(self) -> list[Account]:
+        return list(self.accounts.checked())

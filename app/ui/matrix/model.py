@@ -1,0 +1,168 @@
+"""The matrix grid: one row per configuration (tenant · passthrough · scope set), one column
+per account; each cell the outcome's short word in its colour, why and what to do on hover."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from app.core.broker.records import Account
+from app.core.configurations.configuration import Configuration
+from app.core.matrix.export import short_names
+from app.core.matrix.spec import Cell, MatrixSpec
+from app.core.outcomes.outcome import NOT_ASKED, NOT_CHECKED, Outcome
+from app.ui.accounts.model import KIND_COLOURS
+
+Index = QModelIndex | QPersistentModelIndex
+_ROLE = Qt.ItemDataRole
+_CENTER = Qt.AlignmentFlag.AlignCenter
+
+
+class MatrixModel(QAbstractTableModel):
+    CellRole = Qt.ItemDataRole.UserRole + 1  # the Cell
+    OutcomeRole = Qt.ItemDataRole.UserRole + 2  # its Outcome, or None
+
+    def __init__(self, names: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.names = names or {}
+        self.spec: MatrixSpec | None = None
+        self.configs: list[Configuration] = []
+        self.accounts: list[Account] = []
+        self.outcomes: dict[tuple[str, Configuration], Outcome] = {}
+        # The same outcomes by [row][column], for data(): a paint asks ~7 roles of every cell,
+        # and building a Cell and hashing its Configuration for each took half of it (measured).
+        self._grid: list[list[Outcome | None]] = []
+        self._rows: dict[Configuration, int] = {}
+        self._columns: dict[str, int] = {}
+
+    def set_grid(
+        self,
+        spec: MatrixSpec,
+        accounts: Sequence[Account],
+        known: Mapping[tuple[str, Configuration], Outcome] | None = None,
+    ) -> None:
+        """A new grid; cells already known (from the outcome book) show at once."""
+        self.beginResetModel()
+        self.spec = spec
+        self.configs = spec.configurations()
+        self.accounts = list(accounts)
+        self.outcomes = dict(known or {})
+        self._rows = {c: i for i, c in enumerate(self.configs)}
+        self._columns = {a.home_account_id: j for j, a in enumerate(self.accounts)}
+        self._grid = [
+            [self.outcomes.get((a.home_account_id, c)) for a in self.accounts] for c in self.configs
+        ]
+        self.endResetModel()
+
+    def _put(self, cell: Cell, outcome: Outcome) -> tuple[int, int] | None:
+        """Keep the answer; its (row, column), or None when it is not in this grid (the grid
+        changed meanwhile)."""
+        self.outcomes[(cell.account.home_account_id, cell.config)] = outcome
+        row = self._rows.get(cell.config)
+        column = self._columns.get(cell.account.home_account_id)
+        if row is None or column is None:
+            return None
+        self._grid[row][column] = outcome
+        return row, column
+
+    def set_outcomes(self, answers: Sequence[tuple[Cell, Outcome]]) -> None:
+        """Many answers at once: one change signal for the rows they are in."""
+        rows = [at[0] for cell, outcome in answers if (at := self._put(cell, outcome))]
+        if rows:
+            last = self.columnCount() - 1
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), last))
+
+    def set_outcome(self, cell: Cell, outcome: Outcome) -> None:
+        at = self._put(cell, outcome)
+        if at is not None:
+            index = self.index(*at)
+            self.dataChanged.emit(index, index)
+
+    def cell(self, index: Index) -> Cell | None:
+        if not index.isValid():
+            return None
+        return Cell(self.accounts[index.column()], self.configs[index.row()])
+
+    def outcome(self, index: Index) -> Outcome | None:
+        return self._grid[index.row()][index.column()] if index.isValid() else None
+
+    def answered(self) -> list[tuple[Cell, Outcome]]:
+        """Every answered cell, in grid order (for export)."""
+        found = []
+        for config in self.configs:
+            for account in self.accounts:
+                outcome = self.outcomes.get((account.home_account_id, config))
+                if outcome is not None:
+                    found.append((Cell(account, config), outcome))
+        return found
+
+    # ---- Qt model API ----------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.configs)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.accounts)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self.accounts):
+                account = self.accounts[section]
+                if role == Qt.ItemDataRole.DisplayRole:
+                    return self.short_names[section]
+                return f"{account.username} ({account.kind.lower()})"
+            return None
+        if 0 <= section < len(self.configs) and self.spec is not None:
+            config = self.configs[section]
+            tenant = self.names.get(config.tenant, config.tenant)
+            passthrough = "on" if config.msa_passthrough else "off"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return (f"Tenant {config.tenant}, MSA passthrough {passthrough}, scopes "
+                        f"{' '.join(config.scopes)}")  # fmt: skip
+            return f"{tenant} · {passthrough} · {self.spec.scope_set_name(config)}"
+        return None
+
+    @property
+    def short_names(self) -> list[str]:
+        return short_names([a.username for a in self.accounts])
+
+    def data(self, index: Index, role: int = _ROLE.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if not (0 <= row < len(self._grid) and 0 <= column < len(self.accounts)):
+            return None
+        if role == _ROLE.TextAlignmentRole:
+            return _CENTER
+        if role == self.CellRole:
+            return self.cell(index)
+        outcome = self._grid[row][column]
+        if role == self.OutcomeRole:
+            return outcome
+        if role == _ROLE.DisplayRole:
+            return outcome.kind.word if outcome else NOT_ASKED
+        if role == _ROLE.AccessibleTextRole:
+            return outcome.label if outcome else NOT_CHECKED
+        if role == _ROLE.ToolTipRole:
+            if outcome is None:
+                return "Not asked yet: Run asks the broker silently."
+            asked = "" if outcome.asked else " (Entra ID's rules; the broker was not asked)"
+            return f"{outcome.title}{asked}\n{outcome.reason}\nWhat to do: {outcome.fix}"
+        if role == _ROLE.ForegroundRole and outcome is not None:
+            return KIND_COLOURS[outcome.kind]
+        if role == _ROLE.BackgroundRole and outcome is not None:
+            return _TINTS[outcome.kind]
+        return None
+
+
+def _tint(colour: QColor) -> QColor:
+    tint = QColor(colour)
+    tint.setAlpha(40)  # readable on light and dark palettes alike
+    return tint
+
+
+_TINTS = {kind: _tint(colour) for kind, colour in KIND_COLOURS.items()}

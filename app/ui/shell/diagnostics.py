@@ -1,0 +1,395 @@
+"""The Diagnostics dock: live, redacted log lines from the app, msal, the broker runtime and the
+Azure SDK; the PII switch; the versions that matter; "Save diagnostics…".
+
+Log records arrive on any thread (native callback threads, the worker pool). `QtLogHandler`
+formats and redacts them there and queues them under its lock; it never touches a widget or
+any Qt object. A timer on the GUI thread takes the queued lines in batches. (No Signal.emit
+from the logging thread: PySide6 6.12.0 on Python 3.11 loses a reference to True on every
+Python-side emit, which aborts the process once the count runs out.)
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import PySide6
+from PySide6.QtCore import QDir, QPoint, Qt, QTimer, qVersion
+from PySide6.QtGui import QFontDatabase, QShowEvent, QTextCursor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.files.atomic import atomic_file
+from app.core.tokens.redact import redact
+from app.ui.common.widgets import ask_warning
+
+logger = logging.getLogger(__name__)
+
+MAX_LINES = 5000
+POLL_MS = 100  # how often the GUI thread takes queued lines
+LOGGERS = ("app", "msal", "msalruntime", "azure")
+SOURCES = (
+    ("All", ""),
+    ("App", "app"),
+    ("msal", "msal"),
+    ("MSALRuntime", "msalruntime"),
+    ("Azure SDK", "azure"),
+)
+DEFAULT_SOURCE, DEFAULT_LEVEL = "App", "Info"
+DOCKED_HEIGHT = 240  # at most, when docked under a window with room to spare
+LEVELS = (
+    ("Debug", logging.DEBUG),
+    ("Info", logging.INFO),
+    ("Warning", logging.WARNING),
+    ("Error", logging.ERROR),
+)
+PACKAGES = (
+    "msal",
+    "pymsalruntime",
+    "azure-identity",
+    "azure-identity-broker",
+    "azure-storage-blob",
+)
+NOT_INSTALLED = "not installed"
+PII_WARNING = (
+    "Usernames, account ids and tenant ids will appear in log lines and in saved diagnostics "
+    "files. Tokens are still redacted.\n\nInclude personal data in the logs?"
+)
+
+
+def versions() -> dict[str, str]:
+    """Versions of the libraries the app depends on, Qt, Python and the OS (for About too)."""
+    return dict(_read_versions())
+
+
+@functools.cache
+def _read_versions() -> dict[str, str]:
+    """Read once, when first needed: importlib.metadata costs ~13 ms of start-up."""
+    import platform
+    from importlib import metadata
+
+    found: dict[str, str] = {}
+    for name in PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = NOT_INSTALLED
+    found["PySide6"] = PySide6.__version__
+    found["Qt"] = qVersion()
+    found["Python"] = platform.python_version()
+    found["Platform"] = platform.platform()
+    return found
+
+
+def ask_pii(parent: QWidget, text: str) -> bool:
+    return ask_warning(parent, "Include personal data?", text)
+
+
+def ask_path(parent: QWidget, suggested: str) -> str:
+    path, _ = QFileDialog.getSaveFileName(
+        parent, "Save diagnostics", suggested, "Text files (*.txt);;All files (*)"
+    )
+    return path
+
+
+class QtLogHandler(logging.Handler):
+    """Thread-safe: formats and redacts on the logging thread; the GUI thread calls take().
+
+    Entries are (level, source, text): source is the top-level logger name ("msal" for
+    "msal.application"), text the formatted, redacted record.
+    """
+
+    def __init__(self, max_lines: int = MAX_LINES) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(
+            logging.Formatter(
+                "%(asctime)s.%(msecs)03d %(levelname)-8s %(name)s: %(message)s",
+                "%Y-%m-%d %H:%M:%S",
+            )
+        )
+        self.buffer: deque[str] = deque(maxlen=max_lines)  # for saving
+        self.pending: deque[tuple[int, str, str]] = deque(maxlen=max_lines)  # not yet shown
+        self._levels: dict[str, int] = {}
+        self._attach_lock = threading.Lock()
+
+    def emit(self, record: logging.LogRecord) -> None:  # called under self.lock
+        try:
+            text = redact(self.format(record))
+            self.buffer.append(text)
+            self.pending.append((record.levelno, record.name.partition(".")[0], text))
+        except Exception:
+            self.handleError(record)
+
+    def lines(self) -> list[str]:
+        """A snapshot of the buffered lines, oldest first (safe while others log)."""
+        with self.lock:  # type: ignore[union-attr]
+            return list(self.buffer)
+
+    def take(self) -> list[tuple[int, str, str]]:
+        """The entries logged since the last call, oldest first."""
+        with self.lock:  # type: ignore[union-attr]
+            taken = list(self.pending)
+            self.pending.clear()
+        return taken
+
+    def clear(self) -> None:
+        with self.lock:  # type: ignore[union-attr]
+            self.buffer.clear()
+            self.pending.clear()
+
+    def attach(self, names: tuple[str, ...] = LOGGERS) -> None:
+        with self._attach_lock:
+            for name in names:
+                target = logging.getLogger(name)
+                if self not in target.handlers:
+                    self._levels[name] = target.level
+                    target.addHandler(self)
+                    target.setLevel(logging.DEBUG)
+
+    def detach(self) -> None:
+        with self._attach_lock:
+            for name, level in self._levels.items():
+                target = logging.getLogger(name)
+                target.removeHandler(self)
+                target.setLevel(level)
+            self._levels.clear()
+
+
+class DiagnosticsDock(QDockWidget):
+    def __init__(
+        self,
+        *,
+        set_pii: Callable[[bool], None],
+        confirm: Callable[[QWidget, str], bool] = ask_pii,
+        choose_path: Callable[[QWidget, str], str] = ask_path,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Diagnostics", parent)
+        self.setObjectName("diagnosticsDock")
+        self._set_pii = set_pii
+        self._confirm = confirm
+        self._choose_path = choose_path
+        self.entries: deque[tuple[int, str, str]] = deque(maxlen=MAX_LINES)
+        self.floated_for_room = False  # made a window because the main window had no room
+        self.handler = QtLogHandler()
+        self.timer = QTimer(self)
+        self.timer.setInterval(POLL_MS)
+        self.timer.timeout.connect(self.drain)
+
+        self.level = QComboBox()
+        self.level.setAccessibleName("Minimum log level")
+        self.source = QComboBox()
+        self.source.setAccessibleName("Log source")
+        for label, level in LEVELS:
+            self.level.addItem(label, level)
+        for label, name in SOURCES:
+            self.source.addItem(label, name)
+        # The app's own events by default: at Debug, ~98% of the lines are the runtime's
+        # telemetry. Everything is kept (and saved); the filter only decides what is shown.
+        self.level.setCurrentIndex(self.level.findText(DEFAULT_LEVEL))
+        self.source.setCurrentIndex(self.source.findText(DEFAULT_SOURCE))
+        self.count = QLabel()
+        self.count.setAccessibleName("Lines shown")
+        self.shown_lines = 0
+        self.level.currentIndexChanged.connect(self._refilter)
+        self.source.currentIndexChanged.connect(self._refilter)
+        self.pii = QCheckBox("Include personal data (PII) in logs")
+        self.pii.setAccessibleName("Include personal data (PII) in logs")
+        self.pii.toggled.connect(self._pii_toggled)
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setAccessibleName("Clear the log")
+        self.clear_button.clicked.connect(self.clear)
+        self.save_button = QPushButton("Save diagnostics…")
+        self.save_button.setAccessibleName("Save diagnostics to a file")
+        self.save_button.clicked.connect(self.save_diagnostics)
+
+        self.view = QPlainTextEdit()
+        self.view.setReadOnly(True)
+        self.view.setMaximumBlockCount(MAX_LINES)
+        self.view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.view.setAccessibleName("Log lines")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Diagnostics status")
+        self.status.hide()
+        self.versions_label = QLineEdit()  # one line, scrolled and selected; filled when shown
+        self.versions_label.setReadOnly(True)
+        self.versions_label.setFrame(False)
+        self.versions_label.setAccessibleName("Versions")
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Level:"))
+        bar.addWidget(self.level)
+        bar.addWidget(QLabel("Source:"))
+        bar.addWidget(self.source)
+        bar.addWidget(self.count)
+        bar.addStretch(1)
+        bar.addWidget(self.pii)
+        bar.addWidget(self.clear_button)
+        bar.addWidget(self.save_button)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(self.versions_label)
+        self.setWidget(body)
+
+    # ---- logging -------------------------------------------------------------------------------
+    def install(self) -> None:
+        """Attach the handler to the app, msal, msalruntime and azure loggers (level DEBUG)."""
+        self.handler.attach()
+        self.timer.start()
+
+    def uninstall(self) -> None:
+        """Remove the handler from those loggers and restore their levels."""
+        self.handler.detach()
+        self.timer.stop()
+        self.drain()
+
+    def _shown(self, level: int, source: str) -> bool:
+        wanted = self.source.currentData()
+        return level >= self.level.currentData() and (not wanted or source == wanted)
+
+    def drain(self) -> None:
+        """Show the lines logged since the last call (GUI thread; the timer calls it)."""
+        shown = []
+        taken = self.handler.take()
+        for level, source, text in taken:
+            self.entries.append((level, source, text))
+            if self._shown(level, source):
+                shown.append(text)
+        if shown:
+            self.view.appendPlainText("\n".join(shown))
+        if taken:
+            self._count(min(self.shown_lines + len(shown), len(self.entries)))
+
+    def _refilter(self) -> None:
+        shown = [text for level, source, text in self.entries if self._shown(level, source)]
+        self.view.setPlainText("\n".join(shown))
+        self.view.moveCursor(QTextCursor.MoveOperation.End)
+        self._count(len(shown))
+
+    def _count(self, shown: int) -> None:
+        self.shown_lines = shown
+        self.count.setText(f"{shown:,} of {len(self.entries):,} lines")
+
+    def clear(self) -> None:
+        """Forget every line so far, shown and buffered for saving."""
+        self.entries.clear()
+        self.handler.clear()
+        self.view.clear()
+        self._count(0)
+
+    # ---- PII -------------------------------------------------------------------------------
+    def _pii_toggled(self, on: bool) -> None:
+        if on and not self._confirm(self, PII_WARNING):
+            self._set_checked(False)
+            return
+        try:
+            self._set_pii(on)
+        except Exception as exc:  # the app stays usable; say why instead of a traceback
+            self._set_checked(not on)
+            self._show_status(f"Could not change the PII setting: {exc}", error=True)
+            return
+        logger.info("personal data in logs turned %s", "on" if on else "off")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self.versions_label.text():
+            self.versions_label.setText(" · ".join(f"{k} {v}" for k, v in versions().items()))
+            self.versions_label.setCursorPosition(0)
+        super().showEvent(event)
+
+    def setVisible(self, visible: bool) -> None:
+        """Docked under the window only where it leaves the window its own minimum height:
+        at the default size it crushed the accounts list to one row and made the blob pane's
+        controls overlap. Where there is no room, it opens as a window of its own (a dock the
+        user made a window stays one)."""
+        window = self.parentWidget()
+        placing = visible and not self.isVisible() and isinstance(window, QMainWindow)
+        if not placing or (self.isFloating() and not self.floated_for_room):
+            super().setVisible(visible)
+            return
+        assert isinstance(window, QMainWindow)
+        spare = _spare_height(window.centralWidget())
+        needed = self.minimumSizeHint().height()
+        self.floated_for_room = spare < needed
+        self.setFloating(self.floated_for_room)
+        super().setVisible(True)
+        if self.floated_for_room:
+            height = max(needed, DOCKED_HEIGHT)
+            self.resize(window.width(), height)
+            self.move(window.mapToGlobal(window.rect().bottomLeft()) - QPoint(0, height))
+        else:
+            window.resizeDocks([self], [min(spare, DOCKED_HEIGHT)], Qt.Orientation.Vertical)
+
+    def _set_checked(self, on: bool) -> None:
+        blocked = self.pii.blockSignals(True)
+        self.pii.setChecked(on)
+        self.pii.blockSignals(blocked)
+
+    # ---- saving ----------------------------------------------------------------------------
+    def diagnostics_text(self) -> str:
+        now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        lines = self.handler.lines()
+        parts = [f"Broker Account Manager diagnostics, saved {now}", "", "Versions"]
+        parts += [f"  {name}: {value}" for name, value in versions().items()]
+        pii = "on" if self.pii.isChecked() else "off"
+        parts += ["", f"Include personal data (PII) in logs: {pii}"]
+        parts += ["", f"Log ({len(lines)} lines, oldest first)", *lines, ""]
+        return "\n".join(redact(part) for part in parts)
+
+    def save_diagnostics(self) -> bool:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        suggested = QDir(QDir.homePath()).filePath(f"diagnostics-{stamp}.txt")
+        path = self._choose_path(self, suggested)
+        if not path:
+            return False
+        try:
+            write_atomically(path, self.diagnostics_text())
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            self._show_status(f"Could not save diagnostics to {path}: {reason}", error=True)
+            return False
+        self._show_status(f"Diagnostics saved to {path}", error=False)
+        return True
+
+    def _show_status(self, text: str, error: bool) -> None:
+        self.status.setStyleSheet("color:#c62828;" if error else "")
+        self.status.setText(redact(text))
+        self.status.show()
+
+
+def _spare_height(central: QWidget | None) -> int:
+    """How much of its height central can give up: its minimum counts wrapped text (banners)
+    at its width, which a plain minimumSizeHint() takes for one line."""
+    layout = central.layout() if central is not None else None
+    if central is None or layout is None:
+        return 0
+    if layout.hasHeightForWidth():
+        return central.height() - layout.minimumHeightForWidth(central.width())
+    return central.height() - layout.minimumSize().height()
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write text to path all at once (app.core.files.atomic)."""
+    with atomic_file(Path(path)) as file:
+        file.write(text.encode("utf-8", errors="replace"))

@@ -1,0 +1,391 @@
+"""The main window: broker accounts, sign-in, silent tokens, the active account, the profile
+being tried, and what went wrong with what to do about it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.broker.errors import BrokerUnavailable
+from app.core.broker.records import Account
+from app.core.broker.runtime import Broker, set_pii_logging
+from app.core.configurations.profile import Profile
+from app.core.guidance.advice import Guidance
+from app.core.guidance.statuses import for_unavailable
+from app.core.outcomes.outcome import Outcome
+from app.core.settings.store import Store
+from app.ui.accounts.banner import WindowBanner
+from app.ui.accounts.broker_note import waiting_note
+from app.ui.accounts.model import AccountsModel, display_tenant_names
+from app.ui.accounts.session import AccountActions
+from app.ui.accounts.view import AccountsView
+from app.ui.common.icons import icon
+from app.ui.common.tasks import Task, TaskRunner
+from app.ui.common.widgets import Banner
+from app.ui.configurations.profile_bar import ProfileBar
+from app.ui.shell.diagnostics import DiagnosticsDock, versions
+from app.ui.storage.tab import StorageTab
+from app.ui.tokens.inspector import TokenInspector
+
+if TYPE_CHECKING:
+    from app.ui.matrix.window import MatrixWindow
+    from app.ui.shell.sandbox import SandboxDetails
+    from app.ui.storage.pane import BlobPane
+
+logger = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        broker: Broker,
+        runner: TaskRunner,
+        store: Store,
+        settings: QSettings,
+        sandbox: SandboxDetails | None = None,
+    ) -> None:
+        super().__init__()
+        self.sandbox = sandbox
+        self.broker = broker
+        self.runner = runner
+        self.store = store
+        self.settings = settings
+        loaded = store.load()
+        self.data = loaded.data
+        self.offer_sandbox: Callable[[], None] | None = None  # restart with --sandbox
+        self.matrix: MatrixWindow | None = None
+        self.setWindowTitle("Broker Account Manager")
+        self.setMinimumSize(900, 560)
+        names = display_tenant_names(sandbox.tenant_names if sandbox else None)
+        self.model = AccountsModel(names)
+        self.accounts = AccountActions(broker, runner, self.data, self.save, self.model, names)
+        self.active_changed = self.accounts.active_changed
+        self._build(sandbox.note if sandbox else None, names)
+        self._connect()
+        if loaded.warning:
+            self.notice.show_text(loaded.title, loaded.warning)
+        self.host_banner.show_if("Custom authority host", self.profile.custom_host_warning)
+        self._restore_geometry()
+        self._update_actions()
+
+    @property
+    def profile(self) -> Profile:
+        return self.data.profile()
+
+    @profile.setter
+    def profile(self, profile: Profile) -> None:
+        """Replace the current profile (tests and the profile bar use this)."""
+        self.profile_bar.replace(self.profile, profile)
+
+    def save(self) -> None:
+        problem = self.store.try_save(self.data)
+        if problem:
+            self.notice.show_text("Could not save settings", problem)
+
+    @property
+    def current(self) -> Task | None:
+        return self.accounts.current
+
+    @property
+    def active(self) -> Account | None:
+        return self.accounts.active
+
+    # ---- layout ----------------------------------------------------------------------------
+    def _build(self, sandbox_note: str | None, names: Mapping[str, str]) -> None:
+        self.toolbar = QToolBar("Actions")
+        self.toolbar.setObjectName("actionsToolbar")
+        self.toolbar.setMovable(False)
+        self.addToolBar(self.toolbar)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setIconSize(QSize(20, 20))
+        menu = self.menuBar().addMenu("&Account")
+        self._menu = menu
+        self.act_add = self._action("add-account", "&Add account…", "Ctrl+N", self.add_account)
+        self.act_default = self._action(
+            "default-account", "Use &OS account", "Ctrl+D", self.accounts.use_default_account
+        )
+        self.act_token = self._action("token", "Get &token", "Ctrl+T", self.get_token)
+        self.act_active = self._action("active", "Make &active", "Ctrl+Return", self.make_active)
+        self.act_again = self._action(
+            "sign-in-again", "Sign in a&gain…", "Ctrl+I", self.sign_in_again
+        )
+        self.act_out = self._action("sign-out", "Sign &out", "Ctrl+Shift+O", self.sign_out)
+        self.act_copy = self._action(
+            "copy", "&Copy username", "Ctrl+Shift+C", self.copy_username, toolbar=False
+        )
+        self.act_refresh = self._action(
+            "refresh", "&Refresh", QKeySequence.StandardKey.Refresh, self.accounts.refresh
+        )
+
+        self.sandbox_banner = Banner("sandbox")
+        if sandbox_note:
+            self.sandbox_banner.show_text("Sandbox mode", sandbox_note, closable=False)
+        self.banner = WindowBanner(self._sign_in)
+
+        self.notice = Banner("info")
+        self.host_banner = Banner("warning")  # while the profile's authority host is custom
+        self.profile_bar = ProfileBar(self.data, self.save)
+
+        self.accounts_view = AccountsView(self.model)
+        self.table, self.proxy = self.accounts_view.table, self.accounts_view.proxy
+
+        self.inspector = TokenInspector(tenant_names=names)
+        storage = self.sandbox
+        self.storage_tab = StorageTab(
+            self.runner,
+            lambda: self.data.recent_urls.get(self.profile.name, []),
+            self._remember_url,
+            self._sign_in_active_again,
+            lambda error, scopes: self.accounts.token_failed(self.active, scopes, error),
+            storage.storage_url if storage else None,
+            storage.storage_ca if storage else None,
+        )
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Token and storage")
+        self.tabs.addTab(self.inspector, icon("token"), "Token")
+        self.tabs.addTab(self.storage_tab, icon("storage"), "Blob storage")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.accounts_view)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setSizes([620, 280])
+        self.splitter.setCollapsible(0, False)  # the accounts list keeps its State column
+        self.splitter.setStretchFactor(1, 1)  # a wider window widens the token and storage tabs
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.sandbox_banner)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.profile_bar)
+        layout.addWidget(self.host_banner)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.busy_label = QLabel()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel the running broker call")
+        self.cancel_button.clicked.connect(self.accounts.cancel)
+        self.statusBar().addWidget(self.busy_label, 1)
+        self.statusBar().addPermanentWidget(self.cancel_button)
+        self.cancel_button.hide()
+        self._build_menus()
+
+    def _action(
+        self,
+        icon_name: str,
+        text: str,
+        shortcut: Any,
+        slot: Callable[[], None],
+        toolbar: bool = True,
+    ) -> QAction:
+        action = QAction(icon(icon_name), text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({action.shortcut().toString()})")
+        action.triggered.connect(slot)
+        self._menu.addAction(action)
+        if toolbar:
+            self.toolbar.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        self.diagnostics = DiagnosticsDock(set_pii=set_pii_logging, parent=self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.diagnostics)
+        self.diagnostics.install()
+        self.diagnostics.hide()
+        view = self.menuBar().addMenu("&View")
+        toggle = self.diagnostics.toggleViewAction()
+        toggle.setIcon(icon("diagnostics"))
+        toggle.setShortcut(QKeySequence("Ctrl+L"))
+        view.addAction(toggle)
+        matrix = QAction(icon("token"), "Configuration &matrix…", self)
+        matrix.setShortcut(QKeySequence("Ctrl+M"))
+        matrix.triggered.connect(self.open_matrix)
+        view.addAction(matrix)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction(icon("about"), "&About Broker Account Manager", self)
+        about.triggered.connect(self._show_about)
+        help_menu.addAction(about)
+
+    def open_matrix(self) -> MatrixWindow:
+        """The configuration matrix for the accounts listed now (one window, reused)."""
+        from app.ui.matrix.window import MatrixWindow  # not needed at start-up
+
+        if self.matrix is None:
+            accounts = [r.account for r in self.model.rows]
+            self.matrix = MatrixWindow(self.accounts, accounts, self.model.tenant_names, self)
+        self.matrix.show()
+        self.matrix.raise_()
+        return self.matrix
+
+    def _show_about(self) -> None:
+        from app.ui.shell.about import show_about  # not needed at start-up
+
+        show_about(self, versions())
+
+    def _connect(self) -> None:
+        a = self.accounts
+        a.busy.connect(self._busy)
+        a.active_changed.connect(self._active_for_storage)
+        a.active_changed.connect(self.banner.active_changed)
+        a.outcome_shown.connect(self._outcome_shown)
+        a.failed.connect(self._failed)
+        a.listed.connect(self.accounts_view.note.listing)
+        a.unavailable.connect(self._explain_unavailable)
+        self.profile_bar.changed.connect(self._profile_changed)
+        self.accounts_view.selection_changed.connect(self._selection_changed)
+        self.accounts_view.activated.connect(self.make_active)
+
+    # ---- state -----------------------------------------------------------------------------
+    def selected(self) -> Account | None:
+        return self.accounts_view.selected()
+
+    def _selection_changed(self) -> None:
+        outcome = self.accounts.outcome(self.selected())
+        self.inspector.show_result(outcome.token if outcome else None)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        idle = self.current is None
+        unavailable = self.broker.known_unavailable is not None
+        has = self.selected() is not None
+        for action in (self.act_add, self.act_default, self.act_refresh):
+            action.setEnabled(idle and not unavailable)
+        for action in (self.act_token, self.act_again, self.act_out, self.act_active):
+            action.setEnabled(idle and has and not unavailable)
+        self.act_copy.setEnabled(has)
+
+    def _busy(self, label: str) -> None:
+        if label:
+            self.banner.hide()
+        self.busy_label.setText(f"{label}…{waiting_note(self.broker)}" if label else "")
+        self.cancel_button.setVisible(bool(label))
+        self._update_actions()
+
+    @property
+    def blobs(self) -> BlobPane:
+        """The blob storage pane, built on first use (opening its tab)."""
+        return self.storage_tab.pane
+
+    def _tab_changed(self) -> None:
+        if self.tabs.currentWidget() is self.storage_tab:
+            self.storage_tab.pane  # noqa: B018 - built when its tab first opens
+
+    def _active_for_storage(self, account: Account | None) -> None:
+        """The blob pane browses with the active account's credential and nothing else."""
+        if account is None:
+            self.storage_tab.use(None, None)
+            return
+        # azure-identity is imported on first use, not at start-up (warm_up() preloads it).
+        from app.core.credentials.account import BrokerAccountCredential
+
+        credential = BrokerAccountCredential(self.broker, account, self.profile)
+        self.storage_tab.use(credential, account.username)
+
+    def _remember_url(self, url: str) -> None:
+        self.data.add_recent_url(url, self.profile.name)
+        self.save()
+
+    def _sign_in_active_again(self) -> None:
+        if self.active is not None:
+            self._sign_in(self.active)
+
+    def _profile_changed(self, profile: Profile) -> None:
+        self.host_banner.show_if("Custom authority host", self.profile.custom_host_warning)
+        self.storage_tab.show_recent()
+        self.banner.configuration_changed(self.accounts.configuration)
+        self.accounts.configuration_changed()
+        self._selection_changed()
+
+    # ---- what happened -------------------------------------------------------------------------
+    def _explain_unavailable(self, unavailable: BrokerUnavailable) -> None:
+        self.banner.show_unavailable(for_unavailable(unavailable))
+        if unavailable.kind == "no-broker" and self.offer_sandbox is not None:
+            self.banner.offer("Restart with simulated accounts", self.offer_sandbox)
+        self._update_actions()
+
+    def _failed(self, advice: Guidance, account: Account | None) -> None:
+        self.banner.show_failure(advice, account, self.accounts.configuration)
+        self.accounts_view.note.failed(advice.code)
+
+    def _outcome_shown(self, account: Account, outcome: Outcome) -> None:
+        if self.selected() is None:
+            self.accounts_view.select(account)
+        self._selection_changed()  # the selected account's token under this configuration
+        self.banner.show_account_outcome(account, outcome, self.accounts.configuration)
+        self.accounts_view.note.failed(outcome.code)
+
+    def _sign_in(self, account: Account | None) -> None:
+        """Sign this account in again; with none, the broker's account picker."""
+        if account is None:
+            self.add_account()
+            return
+        self.accounts_view.select(account)
+        self.sign_in_again()
+
+    def _window_handle(self) -> int | None:
+        """The native handle of our shown top-level window (HWND on Windows), read on the GUI
+        thread. None until the window is shown: the broker's dialog needs a real parent."""
+        if not self.isVisible():
+            return None
+        return int(self.winId())
+
+    # ---- actions -----------------------------------------------------------------------------
+    def add_account(self) -> None:
+        handle = self._window_handle()
+        if handle is not None:
+            self.accounts.add_account(handle, self)
+
+    def get_token(self) -> None:
+        self.accounts.get_token(self.selected())
+
+    def sign_in_again(self) -> None:
+        handle = self._window_handle()
+        if handle is not None:
+            self.accounts.sign_in_again(self.selected(), handle, self)
+
+    def sign_out(self) -> None:
+        self.accounts.sign_out(self.selected())
+
+    def make_active(self) -> None:
+        account = self.selected()
+        if account is not None:
+            self.accounts.set_active(account)
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+        splitter = self.settings.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)  # type: ignore[arg-type]
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)  # type: ignore[arg-type]
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/state", self.saveState())
+        self.accounts.cancel()
+        self.diagnostics.uninstall()
+        super().closeEvent(event)
+
+    def copy_username(self) -> None:
+        account = self.selected()
+        if account is not None:
+            QGuiApplication.clipboard().setText(account.username)

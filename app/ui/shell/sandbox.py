@@ -1,0 +1,147 @@
+"""Sandbox mode in the window: what it tells the window (a note, the simulated tenants' names,
+the storage emulator's URL and CA), and the broker's account picker as a dialog over the
+window whose handle the interactive call carried, listing the simulated users the request may
+use."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.sandbox.broker.control import SandboxControl
+from app.ui.common.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from app.sandbox.launcher import Sandbox
+
+logger = logging.getLogger(__name__)
+
+
+SANDBOX_NOTE = (
+    "The accounts are simulated by the offline sandbox broker; nothing leaves this machine. "
+    "Try adele (work), megan (MFA for Key Vault), carl (blocked by Conditional Access), "
+    "diego (another tenant), lee (guest: reads storage), alex (personal: needs MSA passthrough) "
+    "and nestor (subscription Owner without a storage data role)."
+)
+
+
+@dataclass(frozen=True)
+class SandboxDetails:
+    """What sandbox mode tells the window: a note for the banner, the simulated tenants'
+    names, and the storage emulator's account URL and CA (None without the emulator)."""
+
+    note: str
+    tenant_names: Mapping[str, str]
+    storage_url: str | None = None
+    storage_ca: str | None = None
+
+
+def sandbox_details(sandbox: Sandbox) -> SandboxDetails:
+    from app.sandbox.entra.directory import tenant_names
+
+    storage = sandbox.storage
+    return SandboxDetails(
+        note=SANDBOX_NOTE,
+        tenant_names=tenant_names(),
+        storage_url=storage.account_url if storage else None,
+        storage_ca=str(storage.ca_path) if storage else None,
+    )
+
+
+class PickerDialog(QDialog):
+    def __init__(self, request: dict[str, Any], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Pick an account — sandbox broker")
+        self.setMinimumWidth(420)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Accounts the broker offers")
+        for user in request["offered"]:
+            kind = "personal" if user["personal"] else "work or school"
+            item = QListWidgetItem(f"{user['name']}\n{user['username']} · {kind}")
+            item.setData(0x0100, user["username"])
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        self.list.itemDoubleClicked.connect(lambda _: self.accept())
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Continue")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"Sign in to <b>{request.get('authority', '')}</b>"))
+        layout.addWidget(self.list)
+        layout.addWidget(buttons)
+
+    def username(self) -> str | None:
+        item = self.list.currentItem()
+        return str(item.data(0x0100)) if item and self.result() else None
+
+
+class SandboxPicker:
+    """Watches the sandbox broker (off the GUI thread) for a picker request carrying our
+    window handle and answers it with what the user chose."""
+
+    def __init__(self, control: SandboxControl, runner: TaskRunner, parent: QWidget) -> None:
+        self.control = control
+        self.runner = runner
+        self.parent = parent
+        self.handle = 0
+        self.over = parent
+        self.dialog: PickerDialog | None = None
+        self.timer = QTimer(parent)
+        self.timer.setInterval(150)
+        self.timer.timeout.connect(self._poll)
+
+    def watch(self, handle: int, over: QWidget | None = None) -> None:
+        """Answer the next picker request carrying this handle, with a dialog over `over`."""
+        self.handle = handle
+        self.over = over or self.parent
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def _poll(self) -> None:
+        if self.dialog is not None:
+            return
+        self.runner.run("sandbox picker", self.control.state, self._seen, self._lost)
+
+    def _lost(self, error: BaseException) -> None:
+        logger.warning("sandbox control failed: %s", type(error).__name__)
+        self.stop()
+
+    def _seen(self, state: dict[str, Any]) -> None:
+        pending = [p for p in state["pending"] if p.get("parentWindow") == self.handle]
+        if not pending or self.dialog is not None:
+            return
+        self.timer.stop()
+        request = pending[0]
+        self.dialog = PickerDialog(request, self.over)
+        self.dialog.finished.connect(lambda _: self._answer(request["id"]))
+        self.dialog.open()
+
+    def _answer(self, request_id: int) -> None:
+        assert self.dialog is not None
+        username = self.dialog.username()
+        self.dialog.deleteLater()
+        self.dialog = None
+        self.runner.run(
+            "sandbox picker answer",
+            lambda: self.control.answer(request_id, username),
+            lambda _: None,
+            self._lost,
+        )

@@ -1,0 +1,139 @@
+"""What the blob pane is made of besides the pane itself: the questions it asks (tests pass
+their own answers), a transfer's shared progress and how it reads, and the tree that takes
+dropped files."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QResizeEvent
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QTreeView, QWidget
+
+from app.core.storage.details import BlobDetails
+from app.ui.storage.model import BlobModel, human_size
+
+
+class Asker:
+    """The questions the pane asks; tests pass their own answers."""
+
+    def __init__(self, parent: QWidget) -> None:
+        self.parent = parent
+
+    def confirm(self, text: str) -> bool:
+        answer = QMessageBox.question(self.parent, "Please confirm", text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def text(self, prompt: str) -> str | None:
+        value, ok = QInputDialog.getText(self.parent, "Broker Account Manager", prompt)
+        return value if ok else None
+
+    def save_path(self, suggested: str) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(self.parent, "Download to", suggested)
+        return Path(path) if path else None
+
+    def open_paths(self) -> list[Path]:
+        paths, _ = QFileDialog.getOpenFileNames(self.parent, "Upload files")
+        return [Path(p) for p in paths]
+
+    def show_properties(self, details: BlobDetails) -> None:
+        from app.ui.storage.properties import PropertiesDialog
+
+        PropertiesDialog(details, self.parent).open()
+
+
+def progress_text(label: str, done: int, total: int, seconds: float) -> str:
+    """ "Downloading a.bin — 1.2 MB of 3.0 MB · 24.0 MB/s · 2 s left" (speed and time left
+    once there is something to measure)."""
+    text = f"{label} — {human_size(done)} of {human_size(total)}"
+    if done > 0 and seconds > 0:
+        speed = done / seconds
+        text += f" · {human_size(int(speed))}/s"
+        if total > done:
+            text += f" · {_duration((total - done) / speed)} left"
+    return text
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(1, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+class Transfer:
+    """Shared between the worker (writes progress, reads cancelled) and the GUI timer."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.done = 0
+        self.total = 0
+        self.started = time.monotonic()
+        self.cancel_event = threading.Event()
+        self.cancelled_text = "Cancelled: nothing was left behind."  # what a cancel leaves
+
+    def progress(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+    def text(self) -> str:
+        return progress_text(self.label, self.done, self.total, time.monotonic() - self.started)
+
+
+NAME_WIDTH = 180
+
+
+class BlobTree(QTreeView):
+    """Accepts files dropped from the desktop: they are uploaded where they land."""
+
+    def __init__(self, on_drop: Callable[[list[Path], QModelIndex], None]) -> None:
+        super().__init__()
+        self.on_drop = on_drop
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_name_column()
+
+    def fit_name_column(self) -> None:
+        """Name takes the width the other columns leave, but never less than NAME_WIDTH:
+        stretched, it was squeezed to "…" by a wide Content type in a narrow pane."""
+        header = self.header()
+        others = sum(header.sectionSize(c) for c in range(1, header.count()))
+        header.resizeSection(0, max(NAME_WIDTH, self.viewport().width() - others))
+
+    def fit_type_column(self, parent: QModelIndex, first: int, last: int) -> None:
+        """A page arrived: Content type widens to its widest type (never measured over every
+        row of a 100,000-row level, as ResizeToContents would)."""
+        model = self.model()
+        types = model.content_types(parent, first, last) if isinstance(model, BlobModel) else ()
+        if types:
+            wanted = max(self.fontMetrics().horizontalAdvance(t) for t in types) + 16
+            if wanted > self.header().sectionSize(BlobModel.TYPE):
+                self.header().resizeSection(BlobModel.TYPE, wanted)
+                self.fit_name_column()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: Any) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            self.on_drop(paths, self.indexAt(event.position().toPoint()))
+            event.acceptProposedAction()
