@@ -47,7 +47,7 @@ def main() -> None:
         )
         window.show()
         settle_heap()  # as the app does once its window is up
-        window.accounts.refresh()
+        window.session.refresh()
         while window.current is not None or window.model.rowCount() == 0:
             QTest.qWait(20)
 

@@ -39,7 +39,7 @@ def raw_calls(client_id: str, cells: list[tuple[str, Any]]) -> float:
     """The same silent calls straight through pymsalruntime; returns the wall time."""
     import pymsalruntime as rt
 
-    from app.core.broker.runtime import REDIRECT_URI
+    from app.core.broker import platform
 
     def wait(start: Any) -> Any:
         done = threading.Event()
@@ -59,7 +59,7 @@ def raw_calls(client_id: str, cells: list[tuple[str, Any]]) -> float:
     for username, config in cells:
         params = rt.MSALRuntimeAuthParameters(client_id, f"{config.authority_host}/{config.tenant}")
         params.set_requested_scopes(list(config.scopes))
-        params.set_redirect_uri(REDIRECT_URI)
+        params.set_redirect_uri(platform.current().redirect_uri)
         if config.msa_passthrough:
             params.set_additional_parameter("msal_request_type", "consumer_passthrough")
         native = natives[username]

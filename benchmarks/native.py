@@ -15,7 +15,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.core.broker.runtime import REDIRECT_URI
+from app.core.broker import platform
 from app.core.configurations.profile import Profile
 from app.sandbox.launcher import Sandbox
 
@@ -50,7 +50,7 @@ def wait(start: Callable[[Callable[[Any], None]], Any], timeout: float = 60.0) -
 def auth_parameters(rt: Any, profile: Profile) -> Any:
     params = rt.MSALRuntimeAuthParameters(profile.client_id, profile.authority)
     params.set_requested_scopes(list(profile.scopes))
-    params.set_redirect_uri(REDIRECT_URI)
+    params.set_redirect_uri(platform.current().redirect_uri)
     return params
 
 

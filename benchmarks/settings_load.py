@@ -23,7 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.core.configurations.profile import Profile
-from app.core.settings.document import MAX_ACCOUNTS, MAX_FORGOTTEN, MAX_PROFILES, MAX_RECENT_URLS
+from app.core.settings.data import MAX_RECENT_URLS
+from app.core.settings.document import MAX_ACCOUNTS, MAX_FORGOTTEN, MAX_PROFILES
 from app.core.settings.records import AccountRecord
 from app.core.settings.store import Store
 

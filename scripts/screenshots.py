@@ -90,7 +90,7 @@ def main(dark: bool) -> None:
             matrix.close()
 
         if dark:
-            window.accounts.refresh()
+            window.session.refresh()
             settle(lambda: idle() and window.model.rowCount() > 0)
             select("megan@contoso.example")
             window.get_token()
@@ -102,7 +102,7 @@ def main(dark: bool) -> None:
             return
         settle()
         shot("empty")
-        window.accounts.refresh()
+        window.session.refresh()
         settle(lambda: idle() and window.model.rowCount() > 0)
         shot("accounts")
         select("megan@contoso.example")

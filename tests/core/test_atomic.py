@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from app.core.files.atomic import TAG, atomic_file, sweep_stale
-from app.core.settings.store import Store, StoreData
+from app.core.settings.data import StoreData
+from app.core.settings.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_SUCH_PID = 2**22  # above Linux's largest pid_max: no process can have it
@@ -20,7 +21,8 @@ NO_SUCH_PID = 2**22  # above Linux's largest pid_max: no process can have it
 STALLED_SAVE = """
 import os, sys, time
 from pathlib import Path
-from app.core.settings.store import Store, StoreData
+from app.core.settings.data import StoreData
+from app.core.settings.store import Store
 
 def stall(fd):
     print("writing", flush=True)

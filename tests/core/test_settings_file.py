@@ -12,9 +12,10 @@ import pytest
 
 from app.core.configurations.profile import Profile
 from app.core.settings import document as settings_file
-from app.core.settings.document import MAX_ACCOUNTS, MAX_FORGOTTEN, MAX_PROFILES, MAX_RECENT_URLS
+from app.core.settings.data import MAX_RECENT_URLS, StoreData
+from app.core.settings.document import MAX_ACCOUNTS, MAX_FORGOTTEN, MAX_PROFILES
 from app.core.settings.records import AccountRecord
-from app.core.settings.store import LEFT_OUT, RESET, Store, StoreData
+from app.core.settings.store import LEFT_OUT, RESET, Store
 
 JWT = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"

@@ -15,16 +15,9 @@ from hypothesis import strategies as st
 
 from app.core.configurations.profile import Profile, parse_profile
 from app.core.settings import store as store_module
+from app.core.settings.data import MAX_RECENT_URLS, StoreData
 from app.core.settings.records import AccountRecord
-from app.core.settings.store import (
-    LEFT_OUT,
-    MAX_RECENT_URLS,
-    RESET,
-    LoadResult,
-    Store,
-    StoreData,
-    default_path,
-)
+from app.core.settings.store import LEFT_OUT, RESET, LoadResult, Store, default_path
 from app.core.tokens.redact import looks_like_jwt
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"

@@ -94,11 +94,11 @@ def window(sandbox: Sandbox, workdir: Path) -> dict[str, Any]:
         return [shown.isVisible(), shown.title.text(), shown.body.text()]
 
     win.show()
-    win.accounts.refresh()
+    win.session.refresh()
     settle()
     before = note()
     kill_broker(sandbox)
-    win.accounts.refresh()
+    win.session.refresh()
     settle()
     listed = [*note(), win.model.rowCount()]
     win.profile = Profile(scopes=(unique_scope(),))  # a token the runtime has not cached

@@ -140,7 +140,7 @@ tmp = Path(tempfile.mkdtemp())
 window = build_window(Broker(), TaskRunner(), None, Store(tmp / "s.json"),
                       QSettings(str(tmp / "w.ini"), QSettings.Format.IniFormat))
 window.show()
-window.accounts.refresh()
+window.session.refresh()
 def listed():
     if window.current is None and window.model.rowCount():
         print(window.model.rowCount(), loaded_on)

@@ -14,4 +14,4 @@ def fresh_window(qtbot, sandbox, control, tmp_path, fresh_profile):  # type: ign
     use_profile(window, qtbot, fresh_profile)
     yield window
     window.sandbox_picker.stop()
-    window.accounts.cancel()
+    window.session.cancel()

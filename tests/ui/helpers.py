@@ -28,7 +28,7 @@ def open_window(qtbot, sandbox, tmp_path):  # type: ignore[no-untyped-def]
     window = new_window(qtbot, sandbox, tmp_path)
     window.show()
     qtbot.waitExposed(window)
-    window.accounts.refresh()
+    window.session.refresh()
     qtbot.waitUntil(lambda: window.current is None and window.model.rowCount() > 0)
     return window
 

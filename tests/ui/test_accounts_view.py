@@ -28,11 +28,11 @@ def window(qtbot, sandbox, control, tmp_path):  # type: ignore[no-untyped-def]
     qtbot.waitExposed(window)
     yield window
     window.sandbox_picker.stop()
-    window.accounts.cancel()
+    window.session.cancel()
 
 
 def listed(window, qtbot) -> None:  # type: ignore[no-untyped-def]
-    window.accounts.refresh()
+    window.session.refresh()
     qtbot.waitUntil(lambda: idle(window) and window.model.rowCount() > 0, timeout=15000)
 
 
@@ -84,7 +84,7 @@ class OfflineBroker(Broker):
 def test_a_failed_first_listing_stops_saying_it_is_asking(qtbot, sandbox, tmp_path):
     window = new_window(qtbot, sandbox, tmp_path, OfflineBroker())
     window.show()
-    window.accounts.refresh()
+    window.session.refresh()
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
     assert window.model.rowCount() == 0
     assert "did not list its accounts" in window.table.placeholder

@@ -65,7 +65,7 @@ def test_sign_in_again_is_offered_wherever_the_banner_says_to_choose_it(window, 
     """A failure outside an account's own outcome (here the OS account's silent sign-in)
     told the user to choose "Sign in again" and offered only Dismiss."""
     control.fail("acquireTokenSilently", "InteractionRequired")
-    window.accounts.use_default_account()
+    window.session.use_default_account()
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
     banner = window.banner
     assert "Sign in again" in banner.body.text()
@@ -86,7 +86,7 @@ def test_a_cancelled_picker_is_said_neutrally_not_in_red(window, qtbot):
     assert banner.tone == "info"
     painted = background(banner)
     assert painted.red() < painted.blue()  # the info banner's blue, not the error banner's red
-    banner.show_failure(for_status("NoNetwork"), None, window.accounts.configuration)
+    banner.show_failure(for_status("NoNetwork"), None, window.session.configuration)
     assert banner.tone == "error"  # the next failure is red again
 
 
@@ -106,7 +106,7 @@ def test_the_start_up_token_keeps_the_row_selected_meanwhile(window, qtbot, cont
     control.delay("acquireTokenSilently", 2.0)
     again = new_window(qtbot, sandbox, tmp_path)
     again.show()
-    again.accounts.refresh()  # lists, restores lee and asks for a token (held 2 s)
+    again.session.refresh()  # lists, restores lee and asks for a token (held 2 s)
     try:
         qtbot.waitUntil(
             lambda: again.current is not None and again.current.label == "Getting a token",

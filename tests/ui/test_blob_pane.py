@@ -264,7 +264,7 @@ def test_the_pane_reloads_with_the_new_credential_after_a_configuration_change(
 def test_without_an_active_account_the_pane_says_why_it_is_not_connected(pane_window, qtbot):
     window, _ = pane_window
     pane = window.blobs
-    window.accounts.set_active(None)
+    window.session.set_active(None)
     assert pane.browser is None and not pane.buttons["reload"].isEnabled()
     assert pane.status.isVisible() and "no account is active" in pane.status.text()
     select(window, "lee@fabrikam.example")

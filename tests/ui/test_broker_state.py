@@ -44,7 +44,7 @@ def test_a_listing_the_broker_answered_shows_no_note(qtbot, sandbox, control, tm
     window = new_window(qtbot, sandbox, tmp_path)
     window.show()
     window.accounts_view.note.show_text("stale", "from before")
-    window.accounts.refresh()
+    window.session.refresh()
     qtbot.waitUntil(lambda: idle(window) and window.model.rowCount() > 0, timeout=15000)
     assert not window.accounts_view.note.isVisible()
     window.sandbox_picker.stop()

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyleFactory, QStyleOptionButton
 
-from app.core.settings.store import StoreData
+from app.core.settings.data import StoreData
 from app.ui.accounts.model import AccountsModel
 from app.ui.accounts.view import AccountsView
 from app.ui.common.contrast import ContrastStyle

@@ -25,7 +25,7 @@ def window(qtbot, sandbox, control, tmp_path):  # type: ignore[no-untyped-def]
     yield window
     window.sandbox_picker.stop()
     if window.current is not None:
-        window.current.cancel()
+        window.session.cancel()
 
 
 def test_model_passes_the_model_tester(window, qtmodeltester):
@@ -73,7 +73,7 @@ def test_silent_then_switch_active(window, qtbot):
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
     assert row(window, "megan@contoso.example").kind is Kind.TOKEN
     select(window, "diego@fabrikam.example")
-    with qtbot.waitSignal(window.active_changed) as changed:
+    with qtbot.waitSignal(window.signals.active_account) as changed:
         window.act_active.trigger()
     assert changed.args[0].username == "diego@fabrikam.example"
     assert row(window, "diego@fabrikam.example").active
@@ -126,7 +126,7 @@ def test_cancel_drops_the_late_answer(window, control, qtbot):
     select(window, "megan@contoso.example")
     window.act_token.trigger()
     assert window.cancel_button.isVisible() and not window.act_token.isEnabled()
-    window.accounts.cancel()
+    window.session.cancel()
     assert idle(window) and window.act_token.isEnabled()
     qtbot.wait(2500)
     assert row(window, "megan@contoso.example").kind is not Kind.TOKEN
@@ -238,7 +238,7 @@ def test_sign_out_forgets_the_account_across_refresh(window, qtbot, fresh_profil
     select(window, "diego@fabrikam.example")
     window.act_out.trigger()
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
-    window.accounts.refresh()
+    window.session.refresh()
     qtbot.waitUntil(lambda: idle(window), timeout=15000)
     assert all(r.account.username != "diego@fabrikam.example" for r in window.model.rows)
     assert window.model.rowCount() == 6  # the 7 known accounts less diego
@@ -281,10 +281,10 @@ class UnavailableBroker(Broker):
 def test_no_broker_is_explained_and_sandbox_mode_is_offered(qtbot, tmp_path):
     window = new_window(qtbot, None, tmp_path, UnavailableBroker())
     offered: list[bool] = []
-    window.offer_sandbox = lambda: offered.append(True)
+    window.sandbox_wanted.connect(lambda: offered.append(True))
     window.show()
     assert window.act_refresh.isEnabled()  # not known yet: the first call loads the runtime
-    window.accounts.refresh()
+    window.session.refresh()
     qtbot.waitUntil(lambda: idle(window), timeout=5000)
     assert window.banner.isVisible() and "Broker cannot be initialized" in window.banner.body.text()
     assert not window.act_add.isEnabled() and not window.act_refresh.isEnabled()
@@ -292,7 +292,7 @@ def test_no_broker_is_explained_and_sandbox_mode_is_offered(qtbot, tmp_path):
     window.banner.action.click()
     assert offered == [True]
     window.banner.hide()
-    window.accounts.refresh()  # known now: explained at once, no call started
+    window.session.refresh()  # known now: explained at once, no call started
     assert window.current is None and window.banner.isVisible()
 
 

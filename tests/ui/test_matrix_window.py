@@ -162,7 +162,7 @@ def test_two_cells_compare_side_by_side(matrix, qtbot):
 
 def test_export_writes_json_csv_and_markdown_without_tokens(matrix, qtbot, tmp_path):
     run_all(matrix, qtbot)
-    matrix.save_path = lambda _parent, name: tmp_path / name
+    matrix.ask_path = lambda _parent, name: tmp_path / name
     for kind in ("JSON", "CSV", "Markdown"):
         matrix.export(kind)
     files = {p.suffix: p.read_text() for p in tmp_path.glob("configuration-matrix.*")}

@@ -16,13 +16,12 @@ and ~19 kB of native memory the runtime never returns, measured with 0.20.7).
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any, TypeVar
 
-from app.core.broker import calls, unavailable
+from app.core.broker import calls, platform, unavailable
 from app.core.broker.errors import (
     BrokerError,
     BrokerUnavailable,
@@ -38,14 +37,6 @@ from app.core.configurations.request_options import merged_claims
 logger = logging.getLogger(__name__)
 native_logger = logging.getLogger("msalruntime")
 T = TypeVar("T")
-
-# The redirect URI msal gives the broker: WAM ignores it but MSALRuntime needs one; the Linux
-# broker requires a valid one.
-REDIRECT_URI = (
-    "msauth.com.msauth.unsignedapp://auth"
-    if sys.platform == "darwin"
-    else "https://login.microsoftonline.com/common/oauth2/nativeclient"
-)
 
 _runtime: ModuleType | BrokerUnavailable | None = None
 _runtime_lock = threading.Lock()
@@ -135,8 +126,13 @@ class Broker:
     ~300 s by itself)."""
 
     def __init__(
-        self, timeout: float = 30.0, interactive_timeout: float = 600.0, busy_timeout: float = 300.0
+        self,
+        timeout: float = 30.0,
+        interactive_timeout: float = 600.0,
+        busy_timeout: float = 300.0,
+        here: platform.Platform | None = None,
     ) -> None:
+        self.platform = here or platform.current()
         self.timeout = timeout
         self.interactive_timeout = interactive_timeout
         self.busy_timeout = busy_timeout
@@ -189,7 +185,7 @@ class Broker:
         # threads at once.
         params = self._rt().MSALRuntimeAuthParameters(profile.client_id, profile.authority)
         params.set_requested_scopes(list(scopes or profile.scopes))
-        params.set_redirect_uri(REDIRECT_URI)
+        params.set_redirect_uri(self.platform.redirect_uri)
         if profile.msa_passthrough:  # exactly what msal sends for enable_msa_passthrough
             params.set_additional_parameter("msal_request_type", "consumer_passthrough")
         # The request options, as msal passes them (claims with cp1 merged in as xms_cc).
@@ -323,7 +319,7 @@ class Broker:
         rt = self._rt()
         params = self._params(profile, scopes)
         handle = _require_handle(parent_window_handle)
-        _refuse_unbrokered(profile, "sign in")
+        self._refuse_unbrokered(profile, "sign in")
         hint = profile.login_hint or None
         return self._call(
             "sign in",
@@ -344,11 +340,10 @@ class Broker:
         rt = self._rt()
         params = self._params(profile, scopes)
         handle = _require_handle(parent_window_handle)
-        _refuse_unbrokered(profile, "sign in again")
-        if account.personal and sys.platform.startswith("linux"):
-            # On Linux the runtime keeps personal accounts away from the broker: for this
-            # account, or with its username as a hint, it starts its own web flow and blocks
-            # (measured with 0.20.7). The account picker does reach the broker.
+        self._refuse_unbrokered(profile, "sign in again")
+        if account.personal and not self.platform.brokers_personal_accounts:
+            # The runtime keeps this account's request from the broker (platform.py): the
+            # account picker does reach it.
             return self.sign_in_interactively(handle, profile, scopes)
         native = self._native_account(account.account_id, profile)
         return self._call(
@@ -358,6 +353,12 @@ class Broker:
             self.interactive_timeout,
             keep=(native, params),
         )
+
+    def _refuse_unbrokered(self, profile: Profile, operation: str) -> None:
+        """An interactive call the runtime would keep from the broker here and block on in a
+        web flow of its own (platform.py) is refused at once."""
+        if profile.tenant == "consumers" and not self.platform.brokers_consumers_sign_in:
+            raise NotBrokered(operation)
 
     def sign_out(self, account: Account, profile: Profile) -> None:
         """Sign the account out of this client. The broker may still list it afterwards."""
@@ -376,13 +377,6 @@ def _cid() -> str:
     import uuid  # here, not at start-up: it imports `platform` (~2 ms)
 
     return str(uuid.uuid4())
-
-
-def _refuse_unbrokered(profile: Profile, operation: str) -> None:
-    """On Linux the runtime keeps an interactive call under the consumers tenant from the
-    broker, for any account, and blocks in a web flow of its own (measured with 0.20.7)."""
-    if sys.platform.startswith("linux") and profile.tenant == "consumers":
-        raise NotBrokered(operation)
 
 
 def _require_handle(handle: int) -> int:

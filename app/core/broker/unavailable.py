@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import sys
 
+from app.core.broker import platform
 from app.core.broker.errors import BrokerUnavailable
-
-LINUX_LIBRARIES = (
-    "libwebkit2gtk-4.1-0 libjavascriptcoregtk-4.1-0 libgtk-3-0 libsoup-3.0-0 libsecret-1-0 "
-    "libcurl4 libfido2-1 libdbus-1-3 libuuid1 libx11-6 libubsan1"
-)
 
 
 def wheel_missing(exc: BaseException) -> BrokerUnavailable:
@@ -22,11 +18,10 @@ def wheel_missing(exc: BaseException) -> BrokerUnavailable:
     )
 
 
-def missing_libraries(exc: BaseException) -> BrokerUnavailable:
-    if sys.platform.startswith("linux"):
-        remedy = f"Install the system libraries it needs: sudo apt-get install {LINUX_LIBRARIES}"
-    else:
-        remedy = "Reinstall the app: its broker runtime library (msalruntime) is missing."
+def missing_libraries(
+    exc: BaseException, here: platform.Platform | None = None
+) -> BrokerUnavailable:
+    remedy = (here or platform.current()).missing_libraries_remedy
     if getattr(sys, "frozen", False):
         remedy += " This build may not have collected the msalruntime library."
     return BrokerUnavailable(
@@ -34,16 +29,6 @@ def missing_libraries(exc: BaseException) -> BrokerUnavailable:
     )
 
 
-def no_broker(exc: BaseException) -> BrokerUnavailable:
-    if sys.platform.startswith("linux"):
-        remedy = (
-            "Install and sign in to the Microsoft Identity Broker (package "
-            "microsoft-identity-broker, with Intune Company Portal), make sure a D-Bus session "
-            "bus and a Secret Service (gnome-keyring) are running, then restart the app. Or "
-            "start the app with --sandbox to try it with simulated accounts."
-        )
-    elif sys.platform == "darwin":
-        remedy = "Install Company Portal (version 5.2404.0 or later) and restart the app."
-    else:
-        remedy = "Web Account Manager needs Windows 10 or later; restart the app or Windows."
+def no_broker(exc: BaseException, here: platform.Platform | None = None) -> BrokerUnavailable:
+    remedy = (here or platform.current()).no_broker_remedy
     return BrokerUnavailable("no-broker", f"No broker answered: {exc}", remedy)

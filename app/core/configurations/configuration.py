@@ -39,34 +39,18 @@ class Configuration:
 
     @classmethod
     def of(cls, profile: Profile) -> Configuration:
-        return cls(
-            profile.client_id,
-            profile.authority_host,
-            profile.tenant,
-            profile.msa_passthrough,
-            profile.scopes,
-            profile.pop,
-            profile.force_refresh,
-            profile.claims,
-            profile.client_capabilities,
-        )
+        return cls(**{f.name: getattr(profile, _PROFILE_FIELD.get(f.name, f.name)) for f in FIELDS})
 
     def profile(self, base: Profile | None = None) -> Profile:
         """A profile that asks exactly this (the broker takes profiles)."""
-        pop = self.pop
+        values = {_PROFILE_FIELD.get(f.name, f.name): getattr(self, f.name) for f in FIELDS}
+        pop = values.pop("pop")
         return dataclasses.replace(
             base or Profile(name="Configuration"),
-            client_id=self.client_id,
-            authority_host=self.authority_host,
-            tenant=self.tenant,
-            msa_passthrough=self.msa_passthrough,
-            scopes=self.scopes,
+            **values,
             pop_method=pop.method if pop else "",
             pop_url=pop.url if pop else "",
             pop_nonce=pop.nonce if pop else "",
-            force_refresh=self.force_refresh,
-            claims=self.claims,
-            client_capabilities=self.capabilities,
         )
 
     @property
@@ -96,3 +80,11 @@ class Configuration:
         passthrough = "passthrough on" if self.msa_passthrough else "passthrough off"
         options = f" · {self.options}" if self.options else ""
         return f"{tenant} · {passthrough} · {' '.join(self.scopes)}{options}"
+
+
+FIELDS = dataclasses.fields(Configuration)
+"""What decides a token, declared once: everything that builds or reads a configuration field
+by field (a profile, a matrix spec, exports) goes through these."""
+# The profile's name for a configuration field, where the two differ (a profile keeps PoP as
+# three fields, read together as its `pop`).
+_PROFILE_FIELD = {"capabilities": "client_capabilities"}

@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.core.broker.records import Account
-from app.core.configurations.configuration import Configuration
+from app.core.configurations.configuration import FIELDS, Configuration
 from app.core.configurations.request_options import Pop
 from app.core.outcomes.outcome import Outcome
 
 ScopeSet = tuple[str, tuple[str, ...]]  # (name, scopes)
+_AXES = ("tenant", "msa_passthrough", "scopes")  # the configuration fields a matrix varies
 
 
 @dataclass(frozen=True)
@@ -35,19 +36,11 @@ class MatrixSpec:
     capabilities: tuple[str, ...] = ()
 
     def configurations(self) -> list[Configuration]:
-        """In grid order: tenant, then passthrough, then scope set."""
+        """In grid order: tenant, then passthrough, then scope set; every other field of a
+        configuration is the spec's own (the same names)."""
+        common = {f.name: getattr(self, f.name) for f in FIELDS if f.name not in _AXES}
         return [
-            Configuration(
-                self.client_id,
-                self.authority_host,
-                tenant,
-                passthrough,
-                scopes,
-                self.pop,
-                self.force_refresh,
-                self.claims,
-                self.capabilities,
-            )
+            Configuration(**common, tenant=tenant, msa_passthrough=passthrough, scopes=scopes)
             for tenant, passthrough, (_, scopes) in itertools.product(
                 self.tenants, self.passthrough, self.scope_sets
             )

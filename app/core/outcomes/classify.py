@@ -11,12 +11,13 @@ Plain Python: no Qt; the broker is reached through `app.core.broker.runtime.Brok
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from app.core.broker import platform
 from app.core.broker.errors import BrokerError
+from app.core.broker.platform import Platform
 from app.core.broker.records import Account, TokenResult
 from app.core.configurations.configuration import Configuration
 from app.core.guidance.broker import NOT_BROKERED
@@ -92,9 +93,14 @@ def of_token(
 
 
 def of_error(
-    account: Account, config: Configuration, error: BaseException, names: Mapping[str, str]
+    account: Account,
+    config: Configuration,
+    error: BaseException,
+    names: Mapping[str, str],
+    here: Platform | None = None,
 ) -> Outcome:
-    """The outcome of a failed broker call; the rules for the account's kind come first."""
+    """The outcome of a failed broker call; the rules for the account's kind come first, then
+    what the runtime does on its own on this platform (platform.py)."""
     ruled = by_rules(account, config, names)
     if ruled is not None:
         return ruled
@@ -116,8 +122,14 @@ def of_error(
         return Outcome(Kind.NOT_USABLE, advice.code, advice.title, reason, advice.fix)
     if code in _BLOCKED or status in _BLOCKED_STATUSES:
         return Outcome(Kind.BLOCKED, advice.code, advice.title, advice.explanation, advice.fix)
-    linux_personal = account.personal and code is None and sys.platform.startswith("linux")
-    if linux_personal and advice.needs_interaction and config.tenant == "consumers":
+    here = here or platform.current()
+    unbrokered = account.personal and code is None and not here.brokers_personal_accounts
+    if (
+        unbrokered
+        and advice.needs_interaction
+        and not here.brokers_consumers_sign_in
+        and (config.tenant == "consumers")
+    ):
         nb = NOT_BROKERED  # and the picker cannot help either: the app refuses that call
         return Outcome(Kind.NOT_USABLE, nb.code, nb.title, nb.explanation, nb.fix)
     if advice.needs_interaction or (status == "AccountUnusable" and code is None):
@@ -127,10 +139,10 @@ def of_error(
                 f"Nobody has consented to this app using {' '.join(config.scopes)} for "
                 f"{account.username}."
             )
-        elif linux_personal:
+        elif unbrokered:
             reason = (
-                "On Linux the broker runtime never gets a personal account's token silently; "
-                "the account picker can (“Sign in again”, or “Sign in for this cell”)."
+                f"On {here.name} the broker runtime never gets a personal account's token "
+                "silently; the account picker can (“Sign in again”, or “Sign in for this cell”)."
             )
         elif status == "AccountUnusable":
             reason = f"{account.username} was signed out of this app (client id) or its session "
@@ -154,5 +166,5 @@ def check(
     try:
         result = broker.acquire_token_silently(account, config.profile())
     except Exception as exc:
-        return of_error(account, config, exc, names)
+        return of_error(account, config, exc, names, broker.platform)
     return of_token(account, config, result, names)

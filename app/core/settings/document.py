@@ -22,6 +22,7 @@ from app.core.configurations.profile import (
     known_authority_host,
     parse_profile,
 )
+from app.core.settings.data import MAX_RECENT_URLS, StoreData
 from app.core.settings.records import AccountRecord
 from app.core.tokens.redact import looks_like_jwt
 
@@ -31,37 +32,8 @@ VERSION = 1
 MAX_PROFILES = 200
 MAX_ACCOUNTS = 100  # remembered accounts per profile: the newest are kept
 MAX_FORGOTTEN = 200  # signed-out account ids per profile: the newest are kept
-MAX_RECENT_URLS = 10
 MAX_NOTES = 5  # left-out values named in the warning; the rest are counted
 _T = TypeVar("_T")
-
-
-@dataclass
-class StoreData:
-    """Everything the settings file holds. Per-profile maps are keyed by profile name;
-    entries for names that are not a profile are dropped on save (deleting a profile
-    forgets its accounts)."""
-
-    profiles: list[Profile] = field(default_factory=lambda: [Profile()])
-    selected: str = Profile().name
-    records: dict[str, list[AccountRecord]] = field(default_factory=dict)
-    active: dict[str, str] = field(default_factory=dict)  # profile -> home_account_id
-    forgotten: dict[str, list[str]] = field(default_factory=dict)  # home_account_ids
-    recent_urls: dict[str, list[str]] = field(default_factory=dict)  # most recent first
-
-    def profile(self, name: str | None = None) -> Profile:
-        """The named profile, the selected one by default; KeyError if there is none."""
-        wanted = self.selected if name is None else name
-        for profile in self.profiles:
-            if profile.name == wanted:
-                return profile
-        raise KeyError(wanted)
-
-    def add_recent_url(self, url: str, profile: str | None = None) -> None:
-        """Put url first in the profile's recent list, without repeats, keeping at most 10."""
-        name = self.selected if profile is None else profile
-        older = [u for u in self.recent_urls.get(name, []) if u != url]
-        self.recent_urls[name] = [url, *older][:MAX_RECENT_URLS]
 
 
 class Corrupt(Exception):

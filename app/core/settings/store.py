@@ -28,18 +28,15 @@ from pathlib import Path
 import platformdirs
 
 from app.core.files.atomic import atomic_file, sweep_stale
+from app.core.settings.data import StoreData
 from app.core.settings.document import (
-    MAX_RECENT_URLS,
     Corrupt,
-    StoreData,
     count,
     document,
     left_out_warning,
     parse,
     refuse_tokens,
 )
-
-__all__ = ["MAX_RECENT_URLS", "LoadResult", "Store", "StoreData", "default_path"]
 
 APP_NAME = "broker-account-manager"
 FILE_NAME = "settings.json"

@@ -145,10 +145,17 @@ class AccountsModel(QAbstractTableModel):
         return icon
 
     # ---- updates ---------------------------------------------------------------------------
-    def set_accounts(self, accounts: list[Account], active_home_id: str | None) -> None:
+    def set_accounts(
+        self, accounts: list[Account], active_home_id: str | None, listing: str = "listed"
+    ) -> None:
+        """The session's accounts, its active one and its listing state ("asking", "listed",
+        "failed"). The same accounts as shown only update in place (the selection stays)."""
+        if listing == self.listing and [r.account for r in self.rows] == accounts:
+            self.set_active(active_home_id)
+            return
         old = {r.account.home_account_id: r for r in self.rows}
         self.beginResetModel()
-        self.listing = "listed"
+        self.listing = listing
         self.rows = [
             replace(
                 old.get(a.home_account_id, Row(a)),
@@ -158,13 +165,6 @@ class AccountsModel(QAbstractTableModel):
             for a in accounts
         ]
         self.endResetModel()
-
-    def listing_failed(self) -> None:
-        """No listing arrived: the table stops saying it is asking the broker."""
-        if self.listing == "asking":
-            self.beginResetModel()
-            self.listing = "failed"
-            self.endResetModel()
 
     def show_outcomes(self, outcome_of: Callable[[Account], Outcome | None]) -> None:
         """Every row's outcome under the configuration now being tried."""

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.configurations.profile import Profile, ProfileError, parse_profile
-from app.core.settings.store import StoreData
+from app.core.settings.data import StoreData
 from app.ui.common.widgets import error_style
 from app.ui.configurations.profile_editor import ProfileEditor
 
@@ -152,37 +152,21 @@ class ProfileBar(QWidget):
     def replace(self, old: Profile, new: Profile) -> None:
         if new == old:
             return
-        index = self.data.profiles.index(old)
-        self.data.profiles[index] = new
-        if new.name != old.name:  # carry the profile's accounts over to its new name
-            for per_profile in (
-                self.data.records,
-                self.data.active,
-                self.data.forgotten,
-                self.data.recent_urls,
-            ):
-                if old.name in per_profile:
-                    per_profile[new.name] = per_profile.pop(old.name)  # type: ignore[assignment]
-            self.data.selected = new.name
+        self.data.replace_profile(old.name, new)  # its accounts go with a new name
         self.save()
         self._fill()
         self.changed.emit(new)
 
-    def _names(self) -> set[str]:
-        return {p.name for p in self.data.profiles}
-
     def edit(self) -> None:
-        dialog = ProfileEditor(self.profile, self._names(), self.window())
+        dialog = ProfileEditor(self.profile, self.data.names(), self.window())
         if dialog.exec() and dialog.result_profile is not None:
             self.replace(self.profile, dialog.result_profile)
 
     def new(self) -> None:
-        names = self._names()
-        name = next(f"Profile {i}" for i in range(2, 1000) if f"Profile {i}" not in names)
-        dialog = ProfileEditor(dataclasses.replace(self.profile, name=name), names, self.window())
+        start = dataclasses.replace(self.profile, name=self.data.new_name())
+        dialog = ProfileEditor(start, self.data.names(), self.window())
         if dialog.exec() and dialog.result_profile is not None:
-            self.data.profiles.append(dialog.result_profile)
-            self.data.selected = dialog.result_profile.name
+            self.data.add_profile(dialog.result_profile)  # it starts with no accounts
             self.save()
             self._fill()
             self.changed.emit(self.profile)
@@ -190,8 +174,7 @@ class ProfileBar(QWidget):
     def delete(self) -> None:
         if len(self.data.profiles) < 2:
             return
-        self.data.profiles.remove(self.profile)
-        self.data.selected = self.data.profiles[0].name
+        self.data.delete_profile(self.profile.name)  # and everything kept under its name
         self.save()
         self._fill()
         self.changed.emit(self.profile)

@@ -57,6 +57,10 @@ class MatrixModel(QAbstractTableModel):
         ]
         self.endResetModel()
 
+    def holds(self, cell: Cell) -> bool:
+        """Whether the cell is one of this grid's."""
+        return cell.config in self._rows and cell.account.home_account_id in self._columns
+
     def _put(self, cell: Cell, outcome: Outcome) -> tuple[int, int] | None:
         """Keep the answer; its (row, column), or None when it is not in this grid (the grid
         changed meanwhile)."""

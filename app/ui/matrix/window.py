@@ -7,7 +7,7 @@ compare side by side; the grid exports without a token."""
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -29,16 +29,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.broker.errors import BrokerError
-from app.core.broker.records import Account, TokenResult
+from app.core.accounts.session import AccountsSession
+from app.core.broker.records import Account
+from app.core.configurations.configuration import Configuration
 from app.core.configurations.request_options import OptionError
 from app.core.files.atomic import atomic_file
+from app.core.guidance.advice import Guidance
 from app.core.matrix.export import to_csv, to_json, to_markdown
 from app.core.matrix.run import MatrixRun
 from app.core.matrix.spec import Cell, MatrixSpec, cells
-from app.core.outcomes.classify import of_error, of_token
 from app.core.outcomes.outcome import Kind, Outcome
-from app.ui.accounts.session import AccountActions
+from app.ui.accounts.signals import SessionSignals
 from app.ui.matrix.axes import AxesPanel
 from app.ui.matrix.compare import CompareDialog
 from app.ui.matrix.model import MatrixModel
@@ -55,27 +56,30 @@ def ask_save_path(parent: QWidget, suggested: str) -> Path | None:
 class MatrixWindow(QMainWindow):
     def __init__(
         self,
-        actions: AccountActions,
-        accounts: list[Account],
+        session: AccountsSession,
+        signals: SessionSignals,
         names: Mapping[str, str],
         parent: QWidget | None = None,
+        ask_path: Callable[[QWidget, str], Path | None] = ask_save_path,
     ) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
         self.setWindowTitle("Configuration matrix — Broker Account Manager")
         self.resize(1280, 720)
-        self.actions = actions
+        self.session = session
         self.names = names
-        self.save_path = ask_save_path  # tests answer for the file dialog
+        self.ask_path = ask_path  # tests answer for the file dialog
         self.spec: MatrixSpec | None = None
         self.run: MatrixRun | None = None
         self.started = 0.0
-        self.axes = AxesPanel(actions.profile, accounts, names)
+        self.axes = AxesPanel(session.profile, list(session.accounts), names)
         self.model = MatrixModel(names)
         self.timer = QTimer(self)
         self.timer.setInterval(100)
         self.timer.timeout.connect(self._drain)
         self._build()
+        signals.outcome_shown.connect(self._answered)
+        signals.call_failed.connect(self._not_answered)
 
     # ---- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -158,7 +162,7 @@ class MatrixWindow(QMainWindow):
             return
         accounts = self.axes.chosen_accounts()
         configs = spec.configurations()
-        book = self.actions.book
+        book = self.session.book
         known = {
             (a.home_account_id, c): o
             for c in configs
@@ -166,11 +170,11 @@ class MatrixWindow(QMainWindow):
             if (o := book.get(a, c)) is not None
         }
         run = MatrixRun(cells(accounts, configs), dict(self.names))
-        broker = self.actions.broker
-        task = self.actions.start(
+        broker = self.session.broker
+        started = self.session.run(
             "Running the configuration matrix", lambda: run.run(broker), self._done, self._failed
         )
-        if task is None:
+        if not started:
             self.asking.setText("Another broker call is running: wait for it, or cancel it.")
             return
         self.spec, self.run, self.started = spec, run, time.monotonic()
@@ -199,20 +203,13 @@ class MatrixWindow(QMainWindow):
         if run is None:
             return
         answers = run.take()
-        for cell, outcome in answers:
-            self.actions.book.put(cell.account, cell.config, outcome)
         if answers:
+            self.session.record_answers((c.account, c.config, o) for c, o in answers)
             self.model.set_outcomes(answers)
-            self.actions.show_outcomes()  # the accounts list shows the current configuration's
         self.progress.setValue(run.done)
         cell = run.current
         if cell is not None:
             self.asking.setText(f"Asking {run.done + 1} of {run.total}: {self._title(cell)}")
-
-    def _record(self, cell: Cell, outcome: Outcome) -> None:
-        self.actions.book.put(cell.account, cell.config, outcome)
-        self.model.set_outcome(cell, outcome)
-        self.actions.show_outcomes()  # the accounts list shows the current configuration's
 
     def _title(self, cell: Cell) -> str:
         row = self.model.configs.index(cell.config) if cell.config in self.model.configs else -1
@@ -233,7 +230,7 @@ class MatrixWindow(QMainWindow):
         if run is None:
             return
         run.cancel()
-        self.actions.cancel()
+        self.session.cancel()
         self._drain()
         self._stop(
             f"Cancelled: {run.done} of {run.total} cells answered and kept; the rest are not "
@@ -287,27 +284,24 @@ class MatrixWindow(QMainWindow):
         if len(chosen) != 1 or not self.isVisible():
             return
         cell = chosen[0][0]
-        handle = int(self.winId())
-        broker = self.actions.broker
-        task = self.actions.start(
-            "Signing in for a matrix cell",
-            lambda: broker.acquire_token_interactively(handle, cell.account, cell.config.profile()),
-            lambda result: self._signed_in(cell, result),
-            lambda error: self._not_signed_in(cell, error),
-        )
-        if task is not None and self.actions.interactive_started:
-            self.actions.interactive_started(handle, self)
+        if not self.session.sign_in_again(cell.account, int(self.winId()), cell.config):
+            self.asking.setText("Another broker call is running: wait for it, or cancel it.")
 
-    def _signed_in(self, cell: Cell, result: TokenResult) -> None:
-        self._record(cell, of_token(cell.account, cell.config, result, self.names))
-        self._selected()
+    def _answered(self, account: Account, config: Configuration, outcome: Outcome) -> None:
+        """An answer the session recorded: this grid shows it where it has the cell."""
+        cell = Cell(account, config)
+        if self.model.holds(cell):
+            self.model.set_outcome(cell, outcome)
+            self._selected()
 
-    def _not_signed_in(self, cell: Cell, error: BaseException) -> None:
-        if isinstance(error, BrokerError) and error.status == "UserCanceled":
-            self.asking.setText("Sign-in cancelled: the cell is unchanged.")
-            return
-        self._record(cell, of_error(cell.account, cell.config, error, self.names))
-        self._selected()
+    def _not_answered(
+        self, advice: Guidance, account: Account | None, config: Configuration
+    ) -> None:
+        if account is not None and self.model.holds(Cell(account, config)):
+            if advice.code == "UserCanceled":
+                self.asking.setText("Sign-in cancelled: the cell is unchanged.")
+            else:
+                self.asking.setText(f"{advice.title}: {advice.fix}")
 
     def compare(self) -> None:
         chosen = [(c, o) for c, o in self.selected_cells() if o is not None]
@@ -320,7 +314,7 @@ class MatrixWindow(QMainWindow):
         spec = self.spec
         if spec is None:
             return
-        path = self.save_path(self, f"configuration-matrix.{EXPORTS[kind]}")
+        path = self.ask_path(self, f"configuration-matrix.{EXPORTS[kind]}")
         if path is None:
             return
         answers = self.model.answered()

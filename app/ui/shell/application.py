@@ -16,6 +16,7 @@ from PySide6.QtCore import QProcess, QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QProxyStyle
 
+from app.core.broker import platform
 from app.core.broker.runtime import Broker
 from app.core.settings.store import Store
 from app.ui.common.contrast import ContrastStyle
@@ -43,20 +44,16 @@ def build_window(
         from app.ui.shell.sandbox import sandbox_details  # sandbox mode only
 
         details = sandbox_details(sandbox)
-    window = MainWindow(
+    return MainWindow(
         broker,
         runner,
         store or Store(),
         settings or QSettings("broker-account-manager", "broker-account-manager"),
         details,
+        # The runtime decides at import whether a broker answers: sandbox mode needs a new
+        # process, which only Linux can run.
+        can_offer_sandbox=sandbox is None and platform.current() is platform.LINUX,
     )
-    if sandbox is not None and sandbox.control is not None:
-        from app.ui.shell.sandbox import SandboxPicker
-
-        picker = SandboxPicker(sandbox.control, runner, window)
-        window.accounts.interactive_started = picker.watch
-        window.sandbox_picker = picker  # type: ignore[attr-defined]
-    return window
 
 
 def restart_in_sandbox() -> None:
@@ -150,12 +147,11 @@ def run(sandbox: Sandbox | None = None, startup_probe: Path | None = None) -> in
     follow_colour_scheme(app)
     runner = TaskRunner()
     window = build_window(Broker(), runner, sandbox)
-    if sandbox is None and sys.platform.startswith("linux"):
-        window.offer_sandbox = restart_in_sandbox
+    window.sandbox_wanted.connect(restart_in_sandbox)
     window.show()
     if startup_probe is not None:
         probe_startup(app, startup_probe)
-    QTimer.singleShot(0, window.accounts.refresh)
+    QTimer.singleShot(0, window.session.refresh)
     # Once the SDK is loaded, out of the garbage collector's way with the rest of start-up.
     runner.run("Loading libraries", warm_up, lambda _: settle_heap(), _warm_up_failed)
     # SIGTERM/Ctrl-C: leave the event loop so the sandbox is torn down on the way out. Python

@@ -3,11 +3,12 @@ being tried, and what went wrong with what to do about it."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -20,9 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.accounts.session import AccountsSession, Call
 from app.core.broker.errors import BrokerUnavailable
 from app.core.broker.records import Account
 from app.core.broker.runtime import Broker, set_pii_logging
+from app.core.configurations.configuration import Configuration
 from app.core.configurations.profile import Profile
 from app.core.guidance.advice import Guidance
 from app.core.guidance.statuses import for_unavailable
@@ -31,10 +34,10 @@ from app.core.settings.store import Store
 from app.ui.accounts.banner import WindowBanner
 from app.ui.accounts.broker_note import waiting_note
 from app.ui.accounts.model import AccountsModel, display_tenant_names
-from app.ui.accounts.session import AccountActions
+from app.ui.accounts.signals import SessionSignals
 from app.ui.accounts.view import AccountsView
 from app.ui.common.icons import icon
-from app.ui.common.tasks import Task, TaskRunner
+from app.ui.common.tasks import TaskRunner
 from app.ui.common.widgets import Banner
 from app.ui.configurations.profile_bar import ProfileBar
 from app.ui.shell.diagnostics import DiagnosticsDock, versions
@@ -43,13 +46,15 @@ from app.ui.tokens.inspector import TokenInspector
 
 if TYPE_CHECKING:
     from app.ui.matrix.window import MatrixWindow
-    from app.ui.shell.sandbox import SandboxDetails
+    from app.ui.shell.sandbox import SandboxDetails, SandboxPicker
     from app.ui.storage.pane import BlobPane
 
 logger = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
+    sandbox_wanted = Signal()  # the user chose to restart with simulated accounts
+
     def __init__(
         self,
         broker: Broker,
@@ -57,6 +62,7 @@ class MainWindow(QMainWindow):
         store: Store,
         settings: QSettings,
         sandbox: SandboxDetails | None = None,
+        can_offer_sandbox: bool = False,
     ) -> None:
         super().__init__()
         self.sandbox = sandbox
@@ -64,17 +70,23 @@ class MainWindow(QMainWindow):
         self.runner = runner
         self.store = store
         self.settings = settings
+        self.can_offer_sandbox = can_offer_sandbox  # no broker here: sandbox mode would run
         loaded = store.load()
         self.data = loaded.data
-        self.offer_sandbox: Callable[[], None] | None = None  # restart with --sandbox
         self.matrix: MatrixWindow | None = None
         self.setWindowTitle("Broker Account Manager")
         self.setMinimumSize(900, 560)
         names = display_tenant_names(sandbox.tenant_names if sandbox else None)
         self.model = AccountsModel(names)
-        self.accounts = AccountActions(broker, runner, self.data, self.save, self.model, names)
-        self.active_changed = self.accounts.active_changed
+        self.signals = SessionSignals()
+        self.session = AccountsSession(broker, runner, self.data, self.save, names, self.signals)
         self._build(sandbox.note if sandbox else None, names)
+        self.sandbox_picker: SandboxPicker | None = None
+        if sandbox is not None and sandbox.control is not None:
+            from app.ui.shell.sandbox import SandboxPicker
+
+            self.sandbox_picker = SandboxPicker(sandbox.control, runner, self)
+            self.signals.interactive.connect(self.sandbox_picker.watch)
         self._connect()
         if loaded.warning:
             self.notice.show_text(loaded.title, loaded.warning)
@@ -97,12 +109,12 @@ class MainWindow(QMainWindow):
             self.notice.show_text("Could not save settings", problem)
 
     @property
-    def current(self) -> Task | None:
-        return self.accounts.current
+    def current(self) -> Call | None:
+        return self.session.current
 
     @property
     def active(self) -> Account | None:
-        return self.accounts.active
+        return self.session.active
 
     # ---- layout ----------------------------------------------------------------------------
     def _build(self, sandbox_note: str | None, names: Mapping[str, str]) -> None:
@@ -116,7 +128,7 @@ class MainWindow(QMainWindow):
         self._menu = menu
         self.act_add = self._action("add-account", "&Add account…", "Ctrl+N", self.add_account)
         self.act_default = self._action(
-            "default-account", "Use &OS account", "Ctrl+D", self.accounts.use_default_account
+            "default-account", "Use &OS account", "Ctrl+D", self.session.use_default_account
         )
         self.act_token = self._action("token", "Get &token", "Ctrl+T", self.get_token)
         self.act_active = self._action("active", "Make &active", "Ctrl+Return", self.make_active)
@@ -128,7 +140,7 @@ class MainWindow(QMainWindow):
             "copy", "&Copy username", "Ctrl+Shift+C", self.copy_username, toolbar=False
         )
         self.act_refresh = self._action(
-            "refresh", "&Refresh", QKeySequence.StandardKey.Refresh, self.accounts.refresh
+            "refresh", "&Refresh", QKeySequence.StandardKey.Refresh, self.session.refresh
         )
 
         self.sandbox_banner = Banner("sandbox")
@@ -148,9 +160,6 @@ class MainWindow(QMainWindow):
         self.storage_tab = StorageTab(
             self.runner,
             lambda: self.data.recent_urls.get(self.profile.name, []),
-            self._remember_url,
-            self._sign_in_active_again,
-            lambda error, scopes: self.accounts.token_failed(self.active, scopes, error),
             storage.storage_url if storage else None,
             storage.storage_ca if storage else None,
         )
@@ -179,7 +188,7 @@ class MainWindow(QMainWindow):
         self.busy_label = QLabel()
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setAccessibleName("Cancel the running broker call")
-        self.cancel_button.clicked.connect(self.accounts.cancel)
+        self.cancel_button.clicked.connect(self.session.cancel)
         self.statusBar().addWidget(self.busy_label, 1)
         self.statusBar().addPermanentWidget(self.cancel_button)
         self.cancel_button.hide()
@@ -226,8 +235,7 @@ class MainWindow(QMainWindow):
         from app.ui.matrix.window import MatrixWindow  # not needed at start-up
 
         if self.matrix is None:
-            accounts = [r.account for r in self.model.rows]
-            self.matrix = MatrixWindow(self.accounts, accounts, self.model.tenant_names, self)
+            self.matrix = MatrixWindow(self.session, self.signals, self.model.tenant_names, self)
         self.matrix.show()
         self.matrix.raise_()
         return self.matrix
@@ -238,24 +246,37 @@ class MainWindow(QMainWindow):
         show_about(self, versions())
 
     def _connect(self) -> None:
-        a = self.accounts
-        a.busy.connect(self._busy)
-        a.active_changed.connect(self._active_for_storage)
-        a.active_changed.connect(self.banner.active_changed)
-        a.outcome_shown.connect(self._outcome_shown)
-        a.failed.connect(self._failed)
-        a.listed.connect(self.accounts_view.note.listing)
-        a.unavailable.connect(self._explain_unavailable)
+        s = self.signals
+        s.busy_changed.connect(self._busy)
+        s.accounts_updated.connect(self._accounts_updated)
+        s.outcomes_updated.connect(lambda: self.model.show_outcomes(self.session.outcome))
+        s.active_account.connect(self._active_for_storage)
+        s.active_account.connect(self.banner.active_changed)
+        s.outcome_shown.connect(self._outcome_shown)
+        s.call_failed.connect(self._failed)
+        s.call_refused.connect(self.busy_label.setText)
+        s.listing_arrived.connect(self.accounts_view.note.listing)
+        s.broker_unavailable.connect(self._explain_unavailable)
         self.profile_bar.changed.connect(self._profile_changed)
         self.accounts_view.selection_changed.connect(self._selection_changed)
         self.accounts_view.activated.connect(self.make_active)
+        tab = self.storage_tab
+        tab.url_connected.connect(self._remember_url)
+        tab.sign_in_wanted.connect(self._sign_in_active_again)
+        tab.token_refused.connect(
+            lambda error, scopes: self.session.token_failed(self.active, scopes, error)
+        )
+
+    def _accounts_updated(self) -> None:
+        session = self.session
+        self.model.set_accounts(session.accounts, session.active_id, session.listing)
 
     # ---- state -----------------------------------------------------------------------------
     def selected(self) -> Account | None:
         return self.accounts_view.selected()
 
     def _selection_changed(self) -> None:
-        outcome = self.accounts.outcome(self.selected())
+        outcome = self.session.outcome(self.selected())
         self.inspector.show_result(outcome.token if outcome else None)
         self._update_actions()
 
@@ -307,26 +328,31 @@ class MainWindow(QMainWindow):
     def _profile_changed(self, profile: Profile) -> None:
         self.host_banner.show_if("Custom authority host", self.profile.custom_host_warning)
         self.storage_tab.show_recent()
-        self.banner.configuration_changed(self.accounts.configuration)
-        self.accounts.configuration_changed()
+        self.banner.configuration_changed(self.session.configuration)
+        self.session.configuration_changed()
         self._selection_changed()
 
     # ---- what happened -------------------------------------------------------------------------
     def _explain_unavailable(self, unavailable: BrokerUnavailable) -> None:
         self.banner.show_unavailable(for_unavailable(unavailable))
-        if unavailable.kind == "no-broker" and self.offer_sandbox is not None:
-            self.banner.offer("Restart with simulated accounts", self.offer_sandbox)
+        if unavailable.kind == "no-broker" and self.can_offer_sandbox:
+            self.banner.offer("Restart with simulated accounts", self.sandbox_wanted.emit)
         self._update_actions()
 
-    def _failed(self, advice: Guidance, account: Account | None) -> None:
-        self.banner.show_failure(advice, account, self.accounts.configuration)
+    def _failed(self, advice: Guidance, account: Account | None, config: Configuration) -> None:
+        self.banner.show_failure(advice, account, config)
         self.accounts_view.note.failed(advice.code)
 
-    def _outcome_shown(self, account: Account, outcome: Outcome) -> None:
+    def _outcome_shown(self, account: Account, config: Configuration, outcome: Outcome) -> None:
+        """An answer under this profile's configuration, for its scopes or the storage
+        credential's, is shown here; a matrix cell's under another is the matrix's to show."""
+        current = self.session.configuration
+        if dataclasses.replace(config, scopes=current.scopes) != current:
+            return
         if self.selected() is None:
             self.accounts_view.select(account)
         self._selection_changed()  # the selected account's token under this configuration
-        self.banner.show_account_outcome(account, outcome, self.accounts.configuration)
+        self.banner.show_account_outcome(account, outcome, config)
         self.accounts_view.note.failed(outcome.code)
 
     def _sign_in(self, account: Account | None) -> None:
@@ -348,23 +374,23 @@ class MainWindow(QMainWindow):
     def add_account(self) -> None:
         handle = self._window_handle()
         if handle is not None:
-            self.accounts.add_account(handle, self)
+            self.session.add_account(handle)
 
     def get_token(self) -> None:
-        self.accounts.get_token(self.selected())
+        self.session.get_token(self.selected())
 
     def sign_in_again(self) -> None:
         handle = self._window_handle()
         if handle is not None:
-            self.accounts.sign_in_again(self.selected(), handle, self)
+            self.session.sign_in_again(self.selected(), handle)
 
     def sign_out(self) -> None:
-        self.accounts.sign_out(self.selected())
+        self.session.sign_out(self.selected())
 
     def make_active(self) -> None:
         account = self.selected()
         if account is not None:
-            self.accounts.set_active(account)
+            self.session.set_active(account)
 
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -381,7 +407,9 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("window/state", self.saveState())
-        self.accounts.cancel()
+        self.session.close()
+        if self.sandbox_picker is not None:
+            self.sandbox_picker.stop()
         self.diagnostics.uninstall()
         super().closeEvent(event)
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -41,12 +42,14 @@ SANDBOX_NOTE = (
 @dataclass(frozen=True)
 class SandboxDetails:
     """What sandbox mode tells the window: a note for the banner, the simulated tenants'
-    names, and the storage emulator's account URL and CA (None without the emulator)."""
+    names, the storage emulator's account URL and CA (None without the emulator), and the
+    sandbox broker's control channel (for the picker dialog)."""
 
     note: str
     tenant_names: Mapping[str, str]
     storage_url: str | None = None
     storage_ca: str | None = None
+    control: SandboxControl | None = None
 
 
 def sandbox_details(sandbox: Sandbox) -> SandboxDetails:
@@ -58,6 +61,7 @@ def sandbox_details(sandbox: Sandbox) -> SandboxDetails:
         tenant_names=tenant_names(),
         storage_url=storage.account_url if storage else None,
         storage_ca=str(storage.ca_path) if storage else None,
+        control=sandbox.control,
     )
 
 
@@ -106,10 +110,12 @@ class SandboxPicker:
         self.timer.setInterval(150)
         self.timer.timeout.connect(self._poll)
 
-    def watch(self, handle: int, over: QWidget | None = None) -> None:
-        """Answer the next picker request carrying this handle, with a dialog over `over`."""
+    def watch(self, handle: int) -> None:
+        """Answer the next picker request carrying this handle, with a dialog over the window
+        that has it (ours, or the matrix window)."""
         self.handle = handle
-        self.over = over or self.parent
+        windows = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        self.over = next((w for w in windows if int(w.winId()) == handle), self.parent)
         self.timer.start()
 
     def stop(self) -> None:

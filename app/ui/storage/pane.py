@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.broker.errors import BrokerError, broker_cause
+from app.core.broker.errors import broker_cause
 from app.core.guidance.explain import explain
 from app.core.guidance.storage import challenge_claims
 from app.core.storage.blobs import BlobBrowser, TransferCancelled
@@ -42,6 +42,12 @@ NOBODY = "Make an account active to browse storage with its credential."
 
 
 class BlobPane(QWidget):
+    url_connected = Signal(str)  # connected to this account URL (remembered as recent)
+    sign_in_wanted = Signal()  # storage needs the active account to sign in again
+    # The broker refused the credential a token (BrokerError, scopes): the window's banner
+    # says so, once.
+    token_refused = Signal(object, object)
+
     def __init__(
         self,
         runner: TaskRunner,
@@ -58,10 +64,6 @@ class BlobPane(QWidget):
         self.follows = False  # connected once: reconnect with every new active account
         self.transfer: Transfer | None = None
         self.task: Task | None = None
-        self.recent_changed: Callable[[str], None] = lambda url: None
-        self.sign_in_again: Callable[[], None] | None = None
-        # The broker refused the credential a token: shown once, in the window's banner.
-        self.token_failed: Callable[[BrokerError, tuple[str, ...]], None] | None = None
 
         self.url = QComboBox()
         self.url.setEditable(True)
@@ -183,7 +185,7 @@ class BlobPane(QWidget):
             self.url_error.setText(str(exc))
             self.url_error.show()
             return
-        self.recent_changed(url)
+        self.url_connected.emit(url)
         self.follows = True
         self.say("")
         self._use(BlobBrowser(url, self.credential, connection_verify=self.connection_verify))
@@ -215,8 +217,8 @@ class BlobPane(QWidget):
     # ---- what happened -----------------------------------------------------------------------
     def show_error(self, error: BaseException) -> None:
         refusal = broker_cause(error)
-        if refusal is not None and self.token_failed is not None:
-            self.token_failed(refusal, getattr(self.credential, "asked", ()))
+        if refusal is not None:
+            self.token_refused.emit(refusal, getattr(self.credential, "asked", ()))
             self.say(f"No storage token for {self.username}: the message above the accounts "
                      "says why and what to do.")  # fmt: skip
             return
@@ -225,8 +227,8 @@ class BlobPane(QWidget):
         claims = challenge_claims(error)
         if claims and self.credential is not None:
             self.banner.offer("Sign in with the requested claims", lambda: self.step_up(claims))
-        elif advice.needs_interaction and self.sign_in_again is not None:
-            self.banner.offer("Sign in again", self.sign_in_again)
+        elif advice.needs_interaction:
+            self.banner.offer("Sign in again", self.sign_in_wanted.emit)
 
     def step_up(self, claims: str) -> None:
         """Answer the storage service's claims challenge: the broker's sign-in window for the
@@ -263,13 +265,17 @@ class BlobPane(QWidget):
     def reload(self) -> None:
         self.model.refetch(QModelIndex())
 
-    def _run(self, label: str, fn: Callable[[], Any], done: Callable[[Any], None]) -> None:
+    def _run(self, label: str, fn: Callable[[], Any], done: Callable[[Any], None]) -> bool:
+        """Run one storage call at a time; False (and the user told why) while one runs."""
         if self.task is not None:
-            return
+            stop = ", or Cancel it" if self.transfer is not None else ""
+            self.say(f"Not started: “{self.task.label}” is still running. Wait for it{stop}.")
+            return False
         self.banner.hide()
         self.task = self.runner.run(label, fn, done, self._failed)
         self.task.finished.connect(self._finished)
         self._update()
+        return True
 
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, TransferCancelled):
@@ -299,7 +305,11 @@ class BlobPane(QWidget):
 
     def _start_transfer(
         self, transfer: Transfer, work: Callable[[Transfer], Any], done: Callable[[Any], str]
-    ) -> None:
+    ) -> bool:
+        """The transfer the user sees is the one Cancel stops: it becomes the pane's only if
+        it starts."""
+        if not self._run(transfer.label, lambda: work(transfer), lambda r: self.say(done(r))):
+            return False
         self.transfer = transfer
         self.say("")
         self.progress.setFormat(transfer.label.replace("%", "%%"))
@@ -307,7 +317,7 @@ class BlobPane(QWidget):
         self.progress.show()
         self.cancel_button.show()
         self.timer.start()
-        self._run(transfer.label, lambda: work(transfer), lambda result: self.say(done(result)))
+        return True
 
     def _show_progress(self) -> None:
         transfer = self.transfer
@@ -359,10 +369,10 @@ class BlobPane(QWidget):
         where = f"{container}/{prefix}"
         transfer = Transfer(f"Uploading {names}")
         transfer.cancelled_text = f"Upload cancelled: nothing was committed to {where}."
-        self._start_transfer(
-            transfer, work, lambda size: f"Uploaded {names} ({human_size(size)}) to {where}"
-        )
-        self.task.finished.connect(lambda: self._reload_level(index))  # type: ignore[union-attr]
+        uploaded = lambda size: f"Uploaded {names} ({human_size(size)}) to {where}"  # noqa: E731
+        if self._start_transfer(transfer, work, uploaded):
+            assert self.task is not None
+            self.task.finished.connect(lambda: self._reload_level(index))
 
     def _reload_level(self, index: QModelIndex | None) -> None:
         node = self.model.node(index) if index is not None and index.isValid() else self.current()

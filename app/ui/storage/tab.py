@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.core.broker.errors import BrokerError
 from app.ui.common.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -16,13 +16,15 @@ if TYPE_CHECKING:
 
 
 class StorageTab(QWidget):
+    # The pane's own signals, passed on (the pane may not exist yet when they are connected).
+    url_connected = Signal(str)  # a storage account URL connected: remember it
+    sign_in_wanted = Signal()  # storage needs the active account to sign in again
+    token_refused = Signal(object, object)  # BrokerError, scopes: no token for the pane
+
     def __init__(
         self,
         runner: TaskRunner,
         recent: Callable[[], list[str]],
-        remember_url: Callable[[str], None],
-        sign_in_again: Callable[[], None],
-        token_failed: Callable[[BrokerError, tuple[str, ...]], None],
         url: str | None = None,
         ca: str | None = None,
     ) -> None:
@@ -30,9 +32,6 @@ class StorageTab(QWidget):
         QVBoxLayout(self).setContentsMargins(0, 0, 0, 0)
         self.runner = runner
         self.recent = recent
-        self.remember_url = remember_url
-        self.sign_in_again = sign_in_again
-        self.token_failed = token_failed  # the broker refused the pane's credential a token
         self.url, self.ca = url, ca  # the sandbox emulator's account URL and CA
         self.credential: tuple[Any, str | None] = (None, None)
         self._pane: BlobPane | None = None
@@ -48,9 +47,9 @@ class StorageTab(QWidget):
             from app.ui.storage.pane import BlobPane  # imported here: not needed at start-up
 
             pane = BlobPane(self.runner, connection_verify=self.ca or True)
-            pane.recent_changed = self._remember
-            pane.sign_in_again = self.sign_in_again
-            pane.token_failed = self.token_failed
+            pane.url_connected.connect(self._connected)
+            pane.sign_in_wanted.connect(self.sign_in_wanted)
+            pane.token_refused.connect(self.token_refused)
             pane.set_recent(self.recent())
             if self.url:
                 pane.url.setCurrentText(self.url)
@@ -71,6 +70,6 @@ class StorageTab(QWidget):
         if self._pane is not None:
             self._pane.set_recent(self.recent())
 
-    def _remember(self, url: str) -> None:
-        self.remember_url(url)
+    def _connected(self, url: str) -> None:
+        self.url_connected.emit(url)
         self.show_recent()

@@ -1,0 +1,502 @@
+"""The accounts session: what the app knows about the broker's accounts, and the one place
+that asks the broker about them.
+
+One broker call at a time, app-wide. Each call captures its profile and configuration when it
+is asked for, and its answer is kept under those, whatever the user chose meanwhile (a sign-in
+started under one profile is remembered under that profile, with its client id). A call asked
+for while another runs is either queued (a listing, the silent token of the restored account)
+or refused with a reason the listener shows; it is never dropped without a word. A user's
+cancel is never an outcome: nothing was decided.
+
+The session keeps the listing, the active account per profile, the remembered and signed-out
+accounts (in the settings it is given) and the book of outcomes per (account,
+configuration). It runs each blocking broker call through the Runner it is given (the UI's
+worker helper; anything that calls back on the thread that owns the session) and reports what
+happened to its listener. Plain Python: no Qt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from app.core.broker.errors import BrokerError, BrokerUnavailable, BrokerUnavailableError
+from app.core.broker.records import Account, AccountListing, TokenResult
+from app.core.broker.runtime import Broker
+from app.core.configurations.configuration import Configuration
+from app.core.configurations.profile import Profile
+from app.core.guidance.advice import Guidance
+from app.core.guidance.explain import explain
+from app.core.outcomes.book import OutcomeBook
+from app.core.outcomes.classify import by_rules, of_error, of_token
+from app.core.outcomes.outcome import Outcome
+from app.core.settings.data import StoreData
+from app.core.settings.records import AccountRecord
+
+logger = logging.getLogger(__name__)
+
+
+class Running(Protocol):
+    def cancel(self) -> None: ...
+
+
+class Runner(Protocol):
+    """Runs fn off the caller's thread; on_success or on_failure back on the caller's thread,
+    neither once cancelled (app.ui.common.tasks.TaskRunner)."""
+
+    def run(
+        self,
+        label: str,
+        fn: Callable[[], Any],
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None],
+    ) -> Running: ...
+
+
+class Listener:
+    """What the session tells whoever shows it. Every method does nothing here: a listener
+    overrides what it shows."""
+
+    def busy(self, label: str) -> None:
+        """A call started (its label), or the session is idle again ("")."""
+
+    def accounts_changed(self) -> None:
+        """The listing, its state, or the active account's place in it changed."""
+
+    def outcomes_changed(self) -> None:
+        """What the accounts show under the current configuration may have changed."""
+
+    def outcome_recorded(self, account: Account, config: Configuration, outcome: Outcome) -> None:
+        """One answer, kept under the configuration it was asked under."""
+
+    def active_changed(self, account: Account | None) -> None:
+        """Whose credential the app uses now (None: nobody's)."""
+
+    def failed(self, advice: Guidance, account: Account | None, config: Configuration) -> None:
+        """A call failed without an outcome to keep (a listing, a cancelled sign-in)."""
+
+    def refused(self, text: str) -> None:
+        """A call was asked for while another runs and was not started: why."""
+
+    def unavailable(self, reason: BrokerUnavailable) -> None:
+        """The broker cannot be used on this machine."""
+
+    def listed(self, listing: AccountListing) -> None:
+        """A listing arrived: whether the broker itself answered it."""
+
+    def interactive_started(self, handle: int) -> None:
+        """A call that may show the broker's window over the window with this handle."""
+
+
+def is_user_cancel(error: BaseException) -> bool:
+    """The user closed the broker's window: nothing about the account was decided."""
+    return isinstance(error, BrokerError) and error.status == "UserCanceled"
+
+
+@dataclass(frozen=True)
+class Call:
+    """A broker call as it was asked for: the profile and configuration it was asked under
+    (captured then, not read when it finishes) and the account it is about, if any."""
+
+    label: str
+    profile: Profile
+    config: Configuration
+    account: Account | None = None
+    queued: bool = False  # a follow-up the session queues behind a running call
+    keeps_account: bool = True  # a token answer remembers the account (a matrix cell's: no)
+
+
+@dataclass
+class _Pending:
+    call: Call
+    fn: Callable[[], Any]
+    done: Callable[[Any], None]
+    failed: Callable[[BaseException], None]
+
+
+class AccountsSession:
+    def __init__(
+        self,
+        broker: Broker,
+        runner: Runner,
+        data: StoreData,
+        save: Callable[[], None],
+        names: Mapping[str, str],
+        listener: Listener | None = None,
+    ) -> None:
+        self.broker = broker
+        self.runner = runner
+        self.data = data
+        self.save = save
+        self.names = names
+        self.listener = listener or Listener()
+        self.book = OutcomeBook()
+        self.accounts: list[Account] = []  # listed under the current profile, shown
+        self.listing = "asking"  # then "listed", or "failed" while no listing has arrived
+        self.active: Account | None = None
+        self.current: Call | None = None
+        self._running: Running | None = None
+        self._queue: deque[_Pending] = deque()
+        self._restoring = True  # the next listing restores the profile's active account
+
+    # ---- what is in use ----------------------------------------------------------------------
+    @property
+    def profile(self) -> Profile:
+        return self.data.profile()
+
+    @property
+    def configuration(self) -> Configuration:
+        return Configuration.of(self.profile)
+
+    @property
+    def active_id(self) -> str | None:
+        return self.active.home_account_id if self.active else None
+
+    def outcome(self, account: Account | None) -> Outcome | None:
+        """The account's outcome under the configuration in use."""
+        return self.book.get(account, self.configuration) if account else None
+
+    def _call(self, label: str, account: Account | None = None, **kw: Any) -> Call:
+        return Call(label, self.profile, self.configuration, account, **kw)
+
+    def _current_profile(self, call: Call) -> bool:
+        return call.profile.name == self.data.selected
+
+    # ---- one broker call at a time -----------------------------------------------------------
+    def _start(
+        self,
+        call: Call,
+        fn: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> bool:
+        """Run fn for call unless another call runs: queued if call.queued, else refused."""
+        # The runtime loads on the first call, off the GUI thread; once it has failed to load,
+        # say why instead of starting calls that cannot work.
+        known = self.broker.known_unavailable
+        if known is not None:
+            self.listener.unavailable(known)
+            return False
+        pending = _Pending(call, fn, done, failed or (lambda e: self._failed(e, call)))
+        if self.current is not None:
+            if call.queued:
+                kept = [p for p in self._queue if p.call.label != call.label]
+                self._queue = deque([*kept, pending])  # the newest request of a kind wins
+                logger.info("%s waits for %s", call.label, self.current.label)
+                return True
+            self.listener.refused(
+                f"{call.label} was not started: the broker is busy with “{self.current.label}”. "
+                "Wait for it to finish, or Cancel it."
+            )
+            return False
+        self._run(pending)
+        return True
+
+    def _run(self, pending: _Pending) -> None:
+        call = pending.call
+
+        def finish(handler: Callable[[Any], None]) -> Callable[[Any], None]:
+            def handle(value: Any) -> None:
+                if self.current is not call:  # cancelled meanwhile: the runner dropped it
+                    return
+                self.current, self._running = None, None
+                try:
+                    handler(value)
+                finally:
+                    self._idle()
+
+            return handle
+
+        self.current = call
+        self._running = self.runner.run(
+            call.label, pending.fn, finish(pending.done), finish(pending.failed)
+        )
+        self.listener.busy(call.label)
+
+    def _idle(self) -> None:
+        if self.current is not None:
+            return
+        if self._queue:
+            self._run(self._queue.popleft())
+        else:
+            self.listener.busy("")
+
+    def cancel(self) -> None:
+        """Stop waiting for the running call (its late answer is dropped) and for a call the
+        runtime queued behind an earlier request; queued follow-ups still run."""
+        running, call = self._running, self.current
+        if running is None or call is None:
+            return
+        self.current, self._running = None, None
+        running.cancel()
+        self.broker.stop_waiting()
+        logger.info("cancelled %s", call.label)
+        self._idle()
+
+    def close(self) -> None:
+        """The app is closing: nothing more is started."""
+        self._queue.clear()
+        self.cancel()
+
+    def _failed(self, error: BaseException, call: Call) -> None:
+        if isinstance(error, BrokerUnavailableError):
+            self.listener.unavailable(error.unavailable)
+            return
+        advice = explain(error)
+        logger.info("%s failed: %s", call.label, advice.code)
+        self.listener.failed(advice, call.account, call.config)
+
+    # ---- listing -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """List the accounts under the profile in use (queued behind a running call)."""
+        call = self._call("Listing accounts", queued=True)
+        profile = call.profile
+        self._start(
+            call,
+            lambda: self.broker.list_accounts(profile),
+            lambda listing: self._listed(call, listing),
+            lambda error: self._not_listed(call, error),
+        )
+
+    def _not_listed(self, call: Call, error: BaseException) -> None:
+        if self._current_profile(call) and self.listing == "asking":
+            self.listing = "failed"
+            self.listener.accounts_changed()
+        self._failed(error, call)
+
+    def _listed(self, call: Call, listing: AccountListing) -> None:
+        if not self._current_profile(call):
+            logger.info(
+                "a listing for profile %r arrived after a switch: not shown", call.profile.name
+            )
+            return
+        self.listener.listed(listing)
+        forgotten = set(self.data.forgotten.get(call.profile.name, []))
+        self.accounts = [a for a in listing.accounts if a.home_account_id not in forgotten]
+        self.listing = "listed"
+        self.listener.accounts_changed()
+        self.book.settle_by_rules(self.accounts, self.configuration, self.names)
+        self.listener.outcomes_changed()
+        if self._restoring:
+            self._restoring = False
+            self._restore_active()
+
+    def _restore_active(self) -> None:
+        """The account that was active last time under this profile becomes active again, and
+        a silent token is asked for it (after this listing)."""
+        wanted = self.data.active.get(self.profile.name)
+        account = next((a for a in self.accounts if a.home_account_id == wanted), None)
+        if account is not None:
+            self.set_active(account)
+            self.get_token(account, queued=True)
+
+    def configuration_changed(self) -> None:
+        """Another profile, or the profile edited: its known outcomes show at once; the
+        accounts are listed again under it and its active account's token asked anew."""
+        self.book.settle_by_rules(self.accounts, self.configuration, self.names)
+        self.listener.outcomes_changed()
+        self.active = None
+        self.listener.active_changed(None)
+        self.listener.accounts_changed()
+        self._restoring = True
+        self.refresh()
+
+    # ---- outcomes ------------------------------------------------------------------------------
+    def record(self, account: Account, config: Configuration, outcome: Outcome) -> None:
+        self.book.put(account, config, outcome)
+        if config == self.configuration:
+            self.listener.outcomes_changed()
+        self.listener.outcome_recorded(account, config, outcome)
+
+    def record_answers(self, answers: Iterable[tuple[Account, Configuration, Outcome]]) -> None:
+        """Many answers at once (a matrix run): kept, and the accounts told once."""
+        for account, config, outcome in answers:
+            self.book.put(account, config, outcome)
+        self.listener.outcomes_changed()
+
+    def _refused(self, call: Call) -> Callable[[BaseException], None]:
+        account = call.account
+
+        def record(error: BaseException) -> None:
+            if isinstance(error, BrokerUnavailableError) or is_user_cancel(error):
+                self._failed(error, call)  # nothing was decided about the account
+            elif account is not None:
+                outcome = of_error(account, call.config, error, self.names, self.broker.platform)
+                self.record(account, call.config, outcome)
+            else:
+                self._failed(error, call)
+
+        return record
+
+    def _answered(self, call: Call) -> Callable[[TokenResult], None]:
+        def done(result: TokenResult) -> None:
+            self._got_token(call, result)
+
+        return done
+
+    def _got_token(self, call: Call, result: TokenResult) -> None:
+        """Recorded for the account asked about (the token's own account record may carry the
+        tenant it was issued in as its realm), else for the account the picker returned;
+        remembered under the profile the call was asked under."""
+        account = call.account or result.account
+        if call.keeps_account:
+            self._remember(account, call.profile)
+            if not self._current_profile(call):  # it becomes that profile's active account
+                self.data.active.setdefault(call.profile.name, account.home_account_id)
+                self.save()
+            else:
+                if all(a.home_account_id != account.home_account_id for a in self.accounts):
+                    self.accounts = [*self.accounts, account]
+                    self.listener.accounts_changed()
+                if self.active is None:
+                    self.set_active(account)
+        self.record(account, call.config, of_token(account, call.config, result, self.names))
+
+    def token_failed(
+        self, account: Account | None, scopes: tuple[str, ...], error: BaseException
+    ) -> None:
+        """A token asked for elsewhere (the blob pane's credential) was refused: kept and shown
+        as this account's outcome for those scopes."""
+        if account is not None:
+            config = dataclasses.replace(self.configuration, scopes=scopes or self.profile.scopes)
+            outcome = of_error(account, config, error, self.names, self.broker.platform)
+            self.record(account, config, outcome)
+
+    # ---- broker calls ----------------------------------------------------------------------------
+    def get_token(self, account: Account | None, queued: bool = False) -> bool:
+        """A silent token for the account under the configuration in use."""
+        if account is None:
+            return False
+        call = self._call("Getting a token", account, queued=queued)
+        ruled = by_rules(account, call.config, self.names)
+        if ruled is not None:  # Entra ID refuses it for this kind of account: do not ask
+            self.record(account, call.config, ruled)
+            return True
+        profile = call.profile
+        return self._start(
+            call,
+            lambda: self.broker.acquire_token_silently(account, profile),
+            self._answered(call),
+            self._refused(call),
+        )
+
+    def add_account(self, handle: int) -> bool:
+        """The broker's account picker; with the profile's "use the OS default account", the
+        OS account is tried first without UI (azure-identity-broker's
+        use_default_broker_account)."""
+        call = self._call("Signing in")
+        profile = call.profile
+
+        def sign_in() -> TokenResult:
+            if profile.use_default_account:
+                try:
+                    return self.broker.sign_in_default_account(profile)
+                except BrokerError as exc:
+                    if not exc.interaction_required:
+                        raise
+            return self.broker.sign_in_interactively(handle, profile)
+
+        started = self._start(call, sign_in, self._answered(call))
+        if started:
+            self.listener.interactive_started(handle)
+        return started
+
+    def use_default_account(self) -> bool:
+        call = self._call("Signing in with the OS account")
+        profile = call.profile
+        return self._start(
+            call, lambda: self.broker.sign_in_default_account(profile), self._answered(call)
+        )
+
+    def sign_in_again(
+        self, account: Account | None, handle: int, config: Configuration | None = None
+    ) -> bool:
+        """The broker's window for this account, under the configuration in use, or under the
+        one given (a matrix cell's: its answer is only recorded as the cell's outcome)."""
+        if account is None:
+            return False
+        call = self._call("Signing in again", account)
+        if config is not None:
+            profile = config.profile(call.profile)
+            call = dataclasses.replace(call, config=config, profile=profile, keeps_account=False)
+        profile = call.profile
+        started = self._start(
+            call,
+            lambda: self.broker.acquire_token_interactively(handle, account, profile),
+            self._answered(call),
+            self._refused(call),
+        )
+        if started:
+            self.listener.interactive_started(handle)
+        return started
+
+    def sign_out(self, account: Account | None) -> bool:
+        if account is None:
+            return False
+        call = self._call("Signing out", account)
+        profile = call.profile
+        return self._start(
+            call,
+            lambda: self.broker.sign_out(account, profile),
+            lambda _: self._signed_out(call, account),
+        )
+
+    def _signed_out(self, call: Call, account: Account) -> None:
+        """Forgotten under the profile it was signed out of (sign-out is per client id)."""
+        name, home_id = call.profile.name, account.home_account_id
+        forgotten = self.data.forgotten.setdefault(name, [])
+        if home_id not in forgotten:
+            forgotten.append(home_id)
+        self.data.records[name] = [
+            r for r in self.data.records.get(name, []) if r.home_account_id != home_id
+        ]
+        if self.data.active.get(name) == home_id:
+            self.data.active.pop(name)
+        self.save()
+        self.book.forget(account, call.profile.client_id)
+        if self._current_profile(call):
+            if self.active_id == home_id:
+                self.set_active(None)
+            self.accounts = [a for a in self.accounts if a.home_account_id != home_id]
+            self.listener.accounts_changed()
+            self.listener.outcomes_changed()
+
+    def run(
+        self,
+        label: str,
+        fn: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None],
+    ) -> bool:
+        """Any other broker work (a matrix run) as the one call at a time: refused, with the
+        reason told, while another runs."""
+        return self._start(self._call(label), fn, done, failed)
+
+    # ---- the active account ---------------------------------------------------------------------
+    def set_active(self, account: Account | None) -> None:
+        self.active = account
+        if account is None:
+            self.data.active.pop(self.profile.name, None)
+        else:
+            self.data.active[self.profile.name] = account.home_account_id
+        self.save()
+        self.listener.active_changed(account)
+        self.listener.accounts_changed()
+
+    def _remember(self, account: Account, profile: Profile) -> None:
+        """Keep the account's AuthenticationRecord (never a token) under the profile."""
+        name = profile.name
+        records = [
+            r
+            for r in self.data.records.get(name, [])
+            if r.home_account_id != account.home_account_id
+        ]
+        self.data.records[name] = [*records, AccountRecord.for_account(account, profile)]
+        forgotten = self.data.forgotten.get(name, [])
+        if account.home_account_id in forgotten:
+            forgotten.remove(account.home_account_id)
+        self.save()
