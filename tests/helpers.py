@@ -7,10 +7,12 @@ import base64
 import json
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 from app.core.broker.runtime import Broker
 
+ROOT = Path(__file__).resolve().parents[1]  # the repository
 CONTOSO = "4c5aa37b-6bdb-5753-8e91-ca41367d74b3"
 FABRIKAM = "e5ee36fe-9da9-5ff8-81da-b4d64ed573cc"
 

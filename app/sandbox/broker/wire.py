@@ -5,7 +5,7 @@ gets the answer the real broker gives a bad request (an error object with a stat
 message), never a Python exception's text. Status numbers are the ones libmsalruntime reads
 off the wire; they are not Response_Status's own integers (measured with pymsalruntime
 0.20.7, each number sent back by the sandbox and read through the real runtime; checked by
-tests/e2e/test_broker_clients.py).
+tests/integration/sandbox/test_broker_clients.py).
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from app.sandbox.launcher import Sandbox
 
 logger = logging.getLogger(__name__)
-# Imported only after the window is shown (checked by tests/e2e/test_cli.py).
+# Imported only after the window is shown (checked by tests/integration/cli/test_cli.py).
 SDK_PACKAGES = ("azure", "msal", "requests", "cryptography", "jwt")
 
 

