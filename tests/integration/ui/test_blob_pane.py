@@ -299,3 +299,27 @@ def test_gui_keeps_breathing_while_listing_and_transferring(pane_window, seeded,
     assert answers.save_to.stat().st_size == 3 * 256 * 4096
     assert probe.largest < 1000, f"event loop blocked for {probe.largest} ms"
     assert model.rowCount(QModelIndex()) > 0
+
+
+def test_files_dropped_during_a_download_are_refused_and_cancel_still_stops_the_download(
+    pane_window, seeded, qtbot, tmp_path, storage
+):  # type: ignore[no-untyped-def]
+    window, answers = pane_window
+    pane = window.blobs
+    container = container_row(window, seeded)
+    expand(qtbot, window, container)
+    pane.tree.setCurrentIndex(child(pane.model, container, "big.bin"))
+    answers.save_to = tmp_path / "big.bin"
+    dropped = tmp_path / "dropped.txt"
+    dropped.write_text("dropped while downloading")
+    pane.download()
+    download = pane.transfer
+    assert download is not None and download.label.startswith("Downloading")
+    pane.tree.on_drop([dropped], container)  # the drop arrives before the download's answer
+    assert pane.transfer is download
+    assert "Not started" in pane.status.text() and "Downloading big.bin" in pane.status.text()
+    pane.cancel_button.click()
+    assert download.cancel_event.is_set()  # Cancel stops the transfer the user sees
+    qtbot.waitUntil(lambda: pane.task is None, timeout=15000)
+    box = storage.shared_key_client().get_container_client(seeded)
+    assert not box.get_blob_client("dropped.txt").exists()  # refused, and said so: not lost
