@@ -10,6 +10,10 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.sandbox.launcher import Sandbox
 
 logger = logging.getLogger("app")
 
@@ -63,7 +67,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def start_sandbox():  # type: ignore[no-untyped-def]
+def start_sandbox() -> Sandbox | None:
     """The sandbox broker, plus the storage emulator with a demo tree when it is installed
     (without it the app still runs; the blob pane then needs a real account URL)."""
     from app.sandbox.launcher import Sandbox, SandboxError

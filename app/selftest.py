@@ -10,6 +10,7 @@ are failures. The user's settings file is only read, never moved aside or rewrit
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import sys
@@ -72,7 +73,7 @@ class Report:
 
 def check_modules(report: Report) -> None:
     for name in MODULES:
-        report.check(f"import {name}", lambda name=name: _import(name))
+        report.check(f"import {name}", functools.partial(_import, name))
 
 
 def _import(name: str) -> str:

@@ -32,7 +32,8 @@ ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 ; Upgrades close a running copy first (Restart Manager).
 CloseApplications=yes
-SetupIconFile=..\build\pyinstaller\app.ico
+; The icon the spec rendered, inside the bundle the installer installs (_internal\app.ico).
+SetupIconFile=..\dist\{#ExeName}\_internal\app.ico
 UninstallDisplayIcon={app}\{#ExeName}.exe
 UninstallDisplayName={#AppName}
 OutputDir=..\dist

@@ -215,7 +215,9 @@ class StorageFront(Handler):
                     raise
         raise AssertionError("unreachable")
 
-    def _exchange(self, upstream: http.client.HTTPSConnection, length: int) -> Any:
+    def _exchange(
+        self, upstream: http.client.HTTPSConnection, length: int
+    ) -> http.client.HTTPResponse:
         upstream.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
         for name, value in self.headers.items():
             if name.lower() not in HOP_BY_HOP:

@@ -168,7 +168,7 @@ class Sandbox:
         self.ca.cert_pem.write_to_path(str(ca_pem))
         bundle = self.workdir / "ca-bundle.pem"  # the sandbox's CA and the usual public ones
         bundle.write_bytes(ca_pem.read_bytes() + Path(certifi.where()).read_bytes())
-        config = {
+        config: dict[str, object] = {
             "journal": str(self.workdir / "gateway.jsonl"),
             "login_cert": self._issue("login", *CLOUD_HOSTS),
             "directory": str(DATA),

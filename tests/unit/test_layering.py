@@ -1,75 +1,200 @@
-"""House rules that keep the layers apart: app/core never imports Qt, and only
-app/core/broker/runtime.py imports pymsalruntime."""
+"""House rules that keep the layers and capabilities apart, read from the source: every import
+form counts (`import a.b`, `from a import b`, relative imports, `from app.core import x`,
+`importlib.import_module("…")` and `__import__("…")` with a literal name), anywhere in a
+module (lazily inside a function, or under TYPE_CHECKING), in every folder at any depth.
+"""
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from pathlib import Path
+
+import pytest
 
 from tests.helpers import ROOT
 
 APP = ROOT / "app"
+QT = {"PySide6", "shiboken6", "PyQt5", "PyQt6"}
+
+# What each capability of app/core may import of the others. Read as layers: files, tokens
+# and configurations know nothing else; the broker knows the configurations; guidance
+# explains the broker's errors; outcomes classify with all three; the rest build on those.
+CORE = {
+    "files": set(),
+    "tokens": set(),
+    "configurations": set(),
+    "broker": {"configurations"},
+    "guidance": {"broker", "configurations"},
+    "outcomes": {"broker", "configurations", "guidance", "tokens"},
+    "matrix": {"broker", "configurations", "outcomes"},
+    "storage": {"files"},
+    "credentials": {"broker", "configurations"},
+    "settings": {"broker", "configurations", "files", "tokens"},
+    "accounts": {"broker", "configurations", "guidance", "outcomes", "settings"},
+}
+# What each UI capability may import of the others (and of app/core, by capability). The
+# shell puts the window together and may use everything.
+UI = {
+    "common": ({}, {"guidance", "outcomes"}),
+    "tokens": ({"common"}, {"broker", "outcomes", "tokens"}),
+    "configurations": ({"common"}, {"configurations", "settings"}),
+    "storage": ({"common"}, {"broker", "guidance", "storage"}),
+    "accounts": ({"common"}, {"accounts", "broker", "configurations", "guidance", "outcomes"}),
+    "matrix": (
+        {"common", "accounts", "tokens"},
+        {"accounts", "broker", "configurations", "files", "guidance", "matrix", "outcomes"},
+    ),
+}
 
 
-def imported_modules(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+def module_name(path: Path) -> str:
+    name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+    return name.removesuffix(".__init__")
+
+
+MODULES = {module_name(p): p for p in APP.rglob("*.py")}
+
+
+def imports_of(source: str, module: str, is_package: bool = False) -> set[str]:
+    """Every module `source` (the text of `module`) imports, by full dotted name."""
+    package = module if is_package else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                parts = parts[: len(parts) - node.level + 1]
+                base = ".".join([*parts, *([node.module] if node.module else [])])
+            found.add(base)
+            for alias in node.names:  # `from app.core import x`: the module x
+                if f"{base}.{alias.name}" in MODULES or not base.startswith("app"):
+                    found.add(f"{base}.{alias.name}")
+        elif (
+            isinstance(node, ast.Call)
+            and (getattr(node.func, "attr", None) == "import_module"
+                 or getattr(node.func, "id", None) in ("__import__", "import_module"))
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):  # fmt: skip
+            found.add(node.args[0].value)
+    return found
 
 
-def test_core_never_imports_qt():
-    offenders = [
-        str(p.relative_to(APP))
-        for p in (APP / "core").rglob("*.py")
-        if imported_modules(p) & {"PySide6", "shiboken6", "PyQt5", "PyQt6"}
-    ]
+IMPORTS = {
+    name: imports_of(path.read_text(), name, path.name == "__init__.py")
+    for name, path in MODULES.items()
+}
+
+
+def tops(names: Iterable[str]) -> set[str]:
+    return {n.split(".")[0] for n in names}
+
+
+def capability(module: str, layer: str) -> str | None:
+    parts = module.split(".")
+    return parts[2] if parts[:2] == ["app", layer] and len(parts) > 2 else None
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("import PySide6.QtCore", "PySide6.QtCore"),
+        ("from PySide6 import QtCore", "PySide6.QtCore"),
+        ("def f():\n    from shiboken6 import isValid", "shiboken6.isValid"),
+        ("import importlib\nimportlib.import_module('PySide6.QtGui')", "PySide6.QtGui"),
+        ("__import__('PyQt6')", "PyQt6"),
+        ("from . import runtime", "app.core.broker.runtime"),
+        ("from ..guidance import explain", "app.core.guidance.explain"),
+        ("from app.core import broker", "app.core.broker"),
+        ("from app.core.broker import runtime", "app.core.broker.runtime"),
+    ],
+)
+def test_every_import_form_is_seen(source: str, expected: str) -> None:
+    assert expected in imports_of(source, "app.core.broker.calls")
+
+
+def test_core_never_imports_qt() -> None:
+    offenders = sorted(m for m, i in IMPORTS.items() if m.startswith("app.core") and tops(i) & QT)
     assert offenders == []
 
 
-def test_only_the_broker_module_imports_pymsalruntime():
-    importers = {
-        str(p.relative_to(APP)) for p in APP.rglob("*.py") if "pymsalruntime" in imported_modules(p)
-    }
-    assert importers == {"core/broker/runtime.py"}
+def test_only_the_broker_runtime_module_imports_pymsalruntime() -> None:
+    importers = {m for m, i in IMPORTS.items() if "pymsalruntime" in tops(i)}
+    assert importers == {"app.core.broker.runtime"}
 
 
-def test_core_does_not_import_the_sandbox():
-    offenders = [
-        str(p.relative_to(APP))
-        for p in (APP / "core").rglob("*.py")
-        if any(
-            isinstance(n, ast.ImportFrom) and (n.module or "").startswith("app.sandbox")
-            for n in ast.walk(ast.parse(p.read_text()))
-        )
-    ]
+@pytest.mark.parametrize(
+    "layer, never",
+    [
+        ("app.core", ("app.ui", "app.sandbox", "app.cli", "app.selftest", "app.__main__")),
+        ("app.sandbox", ("app.ui", "app.core", "app.cli", "app.selftest")),
+        ("app.ui", ("app.cli", "app.selftest", "app.__main__")),
+    ],
+)
+def test_layers_import_only_downwards(layer: str, never: tuple[str, ...]) -> None:
+    offenders = sorted(
+        f"{m} imports {i}"
+        for m, imported in IMPORTS.items()
+        if m.startswith(layer)
+        for i in imported
+        if i.startswith(never)
+    )
     assert offenders == []
 
 
-def core_imports(path: Path) -> set[str]:
-    """The app.core modules a module imports (anywhere in it, lazily or not)."""
-    return {
-        n.module
-        for n in ast.walk(ast.parse(path.read_text()))
-        if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("app.core.")
-    }
+def test_core_capabilities_import_only_what_they_build_on() -> None:
+    assert set(CORE) == {p.name for p in (APP / "core").iterdir() if (p / "__init__.py").exists()}
+    offenders = sorted(
+        f"{m} imports {i}"
+        for m, imported in IMPORTS.items()
+        if (own := capability(m, "core"))
+        for i in imported
+        if (other := capability(i, "core")) and other != own and other not in CORE[own]
+    )
+    assert offenders == []
 
 
-def test_core_modules_do_not_import_each_other_in_a_cycle():
-    graph = {
-        f"app.core.{p.stem}": core_imports(p)
-        for p in (APP / "core").glob("*.py")
-        if p.stem[0] != "_"
-    }
+def test_ui_capabilities_import_only_what_they_build_on() -> None:
+    folders = {p.name for p in (APP / "ui").iterdir() if (p / "__init__.py").exists()}
+    assert folders == {*UI, "shell"}
+    offenders = []
+    for m, imported in IMPORTS.items():
+        own = capability(m, "ui")
+        if own is None or own == "shell":
+            continue
+        ui_allowed, core_allowed = UI[own]
+        for i in imported:
+            ui, core = capability(i, "ui"), capability(i, "core")
+            if (ui and ui != own and ui not in ui_allowed) or (core and core not in core_allowed):
+                offenders.append(f"{m} imports {i}")
+    assert offenders == []
 
-    def reaches(start: str, goal: str, seen: set[str]) -> bool:
-        for nxt in graph.get(start, set()) - seen:
-            if nxt == goal or reaches(nxt, goal, seen | {nxt}):
+
+def reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
+    seen, todo = set(), [start]
+    while todo:
+        for nxt in graph.get(todo.pop(), set()) - seen:
+            if nxt == goal:
                 return True
-        return False
+            seen.add(nxt)
+            todo.append(nxt)
+    return False
 
-    cycles = sorted(m for m in graph if reaches(m, m, set()))
-    assert cycles == []
+
+def test_the_capability_tables_have_no_cycle() -> None:
+    ui = {k: set(v[0]) for k, v in UI.items()}
+    for graph in (CORE, ui):
+        assert [c for c in graph if reaches(graph, c, c)] == []
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    graph = {m: {i for i in imported if i in MODULES} for m, imported in IMPORTS.items()}
+    # A package's __init__ is imported by its modules' import: leave packages out.
+    packages = {m for m, p in MODULES.items() if p.name == "__init__.py"}
+    graph = {m: deps - packages for m, deps in graph.items() if m not in packages}
+    assert sorted(m for m in graph if reaches(graph, m, m)) == []

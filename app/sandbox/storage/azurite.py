@@ -14,9 +14,12 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.sandbox.processes import die_with_parent
+
+if TYPE_CHECKING:
+    from azure.storage.blob import BlobServiceClient
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +92,7 @@ class StorageEmulator:
                 *(["--location", str(location)] if location else ["--inMemoryPersistence"]),
                 "--disableTelemetry", "--silent",
                 "--skipApiVersionCheck", "--loose"]  # fmt: skip
-        self.proc = subprocess.Popen(  # type: ignore[call-overload]
+        self.proc = subprocess.Popen(
             args,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -131,7 +134,7 @@ class StorageEmulator:
             self.proc.wait()
         self.proc = None
 
-    def shared_key_client(self):  # type: ignore[no-untyped-def]
+    def shared_key_client(self) -> BlobServiceClient:
         """A client with the emulator's account key: for seeding and test set-up only; the
         app itself only ever uses the active account's token credential."""
         from azure.storage.blob import BlobServiceClient

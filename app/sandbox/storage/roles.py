@@ -107,7 +107,8 @@ class Roles:
         if not self.allowed(str(claims.get("oid", "")), action, scope):
             return denied()
         context = self.contexts.get("/".join(parts[:2]).lower()) if len(parts) > 1 else None
-        acrs = claims.get("acrs") if isinstance(claims.get("acrs"), list) else []
+        acrs = claims.get("acrs")
+        acrs = acrs if isinstance(acrs, list) else []
         if context is not None and context not in acrs:
             return claims_challenge(context, str(claims.get("tid", "organizations")))
         return None

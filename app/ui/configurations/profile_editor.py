@@ -111,9 +111,9 @@ class ProfileEditor(QDialog):
             edit.textChanged.connect(self._revalidate)
         self.authority.editTextChanged.connect(self._revalidate)
         self.pop_method.currentTextChanged.connect(self._revalidate)
-        for box in (self.custom_host, self.passthrough, self.default_account,
-                    self.force_refresh, self.cp1):  # fmt: skip
-            box.toggled.connect(self._revalidate)
+        for check in (self.custom_host, self.passthrough, self.default_account,
+                      self.force_refresh, self.cp1):  # fmt: skip
+            check.toggled.connect(self._revalidate)
         self._revalidate()
 
     def _options(self, profile: Profile) -> list[tuple[str, str, QWidget]]:
@@ -211,9 +211,9 @@ class ProfileEditor(QDialog):
     def _show_redirects(self, client_id: str | None) -> None:
         while self.redirect_grid.count():
             item = self.redirect_grid.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
-                widget.setParent(None)  # type: ignore[call-overload]
+                widget.setParent(None)
                 widget.deleteLater()
         if client_id is None:
             self.redirect_grid.addWidget(QLabel("Enter a valid client id to see them."), 0, 0)

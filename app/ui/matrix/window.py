@@ -142,8 +142,8 @@ class MatrixWindow(QMainWindow):
         right_layout.addLayout(buttons)
         right_layout.addWidget(self.inspector, 1)
         splitter = QSplitter()
-        for widget in (self.axes, center, right):
-            splitter.addWidget(widget)
+        for part in (self.axes, center, right):
+            splitter.addWidget(part)
         splitter.setSizes([200, 770, 310])
         self.setCentralWidget(splitter)
         self._selected()

@@ -142,6 +142,7 @@ def probe_startup(app: QApplication, path: Path) -> None:
 
 def run(sandbox: Sandbox | None = None, startup_probe: Path | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
     app.setApplicationName("Broker Account Manager")
     app.setWindowIcon(app_icon())
     follow_colour_scheme(app)

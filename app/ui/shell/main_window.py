@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
         icon_name: str,
         text: str,
         shortcut: Any,
-        slot: Callable[[], None],
+        slot: Callable[[], object],
         toolbar: bool = True,
     ) -> QAction:
         action = QAction(icon(icon_name), text, self)
@@ -395,13 +395,13 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
-            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+            self.restoreGeometry(geometry)
         splitter = self.settings.value("window/splitter")
         if splitter is not None:
-            self.splitter.restoreState(splitter)  # type: ignore[arg-type]
+            self.splitter.restoreState(splitter)
         state = self.settings.value("window/state")
         if state is not None:
-            self.restoreState(state)  # type: ignore[arg-type]
+            self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -41,7 +41,8 @@ class FolderFilter(QObject):
 
     def apply(self) -> None:
         folder, text = self._folder(), self.text
-        old = QModelIndex(self.level)
+        level = self.level
+        old = self.model.index(level.row(), level.column(), level.parent())
         if old != folder:  # another folder now: the last one shows all its rows again
             self._hide(old, 0, self.model.rowCount(old) - 1, "")
         self.level = QPersistentModelIndex(folder)

@@ -69,8 +69,10 @@ class BlobPane(QWidget):
         self.url.setEditable(True)
         self.url.setAccessibleName("Storage account URL")
         self.url.setMinimumContentsLength(12)
-        self.url.lineEdit().setPlaceholderText("https://<account>.blob.core.windows.net")
-        self.url.lineEdit().returnPressed.connect(self.connect_storage)
+        edit = self.url.lineEdit()
+        assert edit is not None  # an editable combo box has one
+        edit.setPlaceholderText("https://<account>.blob.core.windows.net")
+        edit.returnPressed.connect(self.connect_storage)
         self.connect_button = QPushButton("Connect")
         self.connect_button.clicked.connect(self.connect_storage)
         self.url_error = QLabel()
@@ -406,4 +408,4 @@ class BlobPane(QWidget):
 
     def _removed(self, index: QPersistentModelIndex) -> None:
         if index.isValid():  # the tree may have been reloaded meanwhile
-            self.model.remove(QModelIndex(index))
+            self.model.remove(self.model.index(index.row(), index.column(), index.parent()))

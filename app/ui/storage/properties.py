@@ -27,7 +27,10 @@ class ReadOnlyDelegate(QStyledItemDelegate):
     """Double-click (or F2) opens a value in a read-only field: part of it can be selected."""
 
     def createEditor(
-        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
     ) -> QWidget:
         editor = QLineEdit(parent)
         editor.setReadOnly(True)
@@ -114,8 +117,9 @@ class PropertiesDialog(QDialog):
         items = []
         for i in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(i)
-            items.append(top)
-            items.extend(top.child(j) for j in range(top.childCount()))
+            if top is not None:
+                children = (top.child(j) for j in range(top.childCount()))
+                items += [top, *(c for c in children if c is not None)]
         return items
 
     def copy_selected(self) -> None:

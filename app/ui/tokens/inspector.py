@@ -177,7 +177,9 @@ class TokenInspector(QWidget):
                 for name, value in values.items():
                     node.addChild(self._claim(name, value, header=section == "header"))
             top.setExpanded(True)
-            top.child(1).setExpanded(True)
+            claims = top.child(1)
+            if claims is not None:
+                claims.setExpanded(True)
         self._tick()
 
     def _claim(self, name: str, value: Any, header: bool) -> QTreeWidgetItem:

@@ -38,14 +38,18 @@ def test_installer_names_match_the_build(tools: ModuleType):
     assert define("Publisher") == tools.PUBLISHER
 
 
-def test_installer_takes_the_build_and_icon_where_build_py_puts_them(tools, build):
+def test_installer_takes_the_build_and_icon_where_build_py_puts_them(tools, build, bundle):
+    """The paths the .iss names, looked up in a bundle packaging/build.py really built."""
     source = re.search(r'^Source: "([^"]+)"', ISS, re.M)
     assert source
     wildcard = source.group(1).replace("{#ExeName}", tools.EXE_NAME)
-    assert from_iss(wildcard.removesuffix("\\*")) == build.DIST / tools.EXE_NAME
-    assert from_iss(setting("SetupIconFile")) == build.WORK / "app.ico"
-    spec = (ROOT / "packaging" / "broker-account-manager.spec").read_text()
-    assert 'WORK / "app.ico"' in spec
+    folder = from_iss(wildcard.removesuffix("\\*"))
+    assert folder == build.DIST / tools.EXE_NAME  # where build.py puts the bundle by default
+    icon = from_iss(setting("SetupIconFile").replace("{#ExeName}", tools.EXE_NAME))
+    inside = icon.relative_to(folder)  # the icon is part of that bundle...
+    built = bundle / inside  # ...and this build, made with another --workpath, has it
+    assert built.is_file(), f"{inside} is not in the built bundle"
+    assert built.read_bytes()[:4] == b"\x00\x00\x01\x00"  # an ICO file
 
 
 def test_installer_is_per_user_with_optional_desktop_shortcut_and_upgrades_in_place():

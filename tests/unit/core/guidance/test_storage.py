@@ -25,15 +25,12 @@ from azure.core.exceptions import (
 )
 from azure.identity import AuthenticationRequiredError
 from azure.storage.blob import StorageErrorCode
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
 
 from app.core.broker.errors import BrokerError
 from app.core.guidance.aadsts import AADSTS_GUIDANCE
 from app.core.guidance.advice import Guidance
 from app.core.guidance.explain import explain
 from app.core.guidance.storage import STORAGE_GUIDANCE, for_storage_error
-from app.core.storage.names import StorageUrlError, validate_account_url
 from tests.helpers import ROOT
 
 FAKE_JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
@@ -225,89 +222,6 @@ def test_a_broker_cause_wins_over_the_storage_answer():
 
 
 # ------------------------------------------------------------------------ account URLs
-
-VALID = [
-    ("https://acct.blob.core.windows.net", "https://acct.blob.core.windows.net"),
-    ("  HTTPS://MyAcct1.BLOB.core.windows.net:443/  ", "https://myacct1.blob.core.windows.net"),
-    ("https://gov123.blob.core.usgovcloudapi.net", "https://gov123.blob.core.usgovcloudapi.net"),
-    ("https://cn1.blob.core.chinacloudapi.cn/", "https://cn1.blob.core.chinacloudapi.cn"),
-    ("https://127.0.0.1:10000/devstoreaccount1/", "https://127.0.0.1:10000/devstoreaccount1"),
-    ("https://LOCALHOST:01000/devstoreaccount1", "https://localhost:1000/devstoreaccount1"),
-    ("https://localhost/devstoreaccount1", "https://localhost/devstoreaccount1"),
-]
-INVALID = [
-    ("", "Enter the storage account URL"),
-    ("   \t", "Enter the storage account URL"),
-    ("http://acct.blob.core.windows.net", "bearer tokens are refused over http; use https"),
-    ("HTTP://127.0.0.1:10000/devstoreaccount1", "bearer tokens are refused over http; use https"),
-    ("acct.blob.core.windows.net", "must start with https://"),
-    ("ftp://acct.blob.core.windows.net", "Only https:// URLs"),
-    ("https://acct.blob.core.windows.net/container", "without a container or blob path"),
-    ("https://acct.blob.core.windows.net?sv=2024&sig=SECRETSIG", "Remove the query"),
-    ("https://acct.blob.core.windows.net/#top", "Remove the query"),
-    ("https://acct.file.core.windows.net", "file endpoint"),
-    ("https://acct.dfs.core.windows.net", "dfs endpoint"),
-    ("https://example.com", "Not an Azure Blob Storage account URL"),
-    ("https://acct.blob.core.windows.net.evil.example", "Not an Azure Blob Storage account URL"),
-    ("https://ab.blob.core.windows.net", "3 to 24 characters"),
-    ("https://my_acct.blob.core.windows.net", "3 to 24 characters"),
-    ("https://a.b.blob.core.windows.net", "Not an Azure Blob Storage account URL"),
-    ("https://acct.blob.core.windows.net:8443", "standard https port"),
-    ("https://127.0.0.1:10000", "account name as its path"),
-    ("https://127.0.0.1:10000/devstoreaccount1/box", "account name as its path"),
-    ("https://127.0.0.1:10000/DevStoreAccount1", "3 to 24 characters"),
-    ("https://127.0.0.1:99999/devstoreaccount1", "between 1 and 65535"),
-    ("https://127.0.0.1:0/devstoreaccount1", "between 1 and 65535"),
-    ("https://127.0.0.1:abc/devstoreaccount1", "host or port is malformed"),
-    ("https://[::1]:10000/devstoreaccount1", "host or port is malformed"),
-    ("https://:10000/devstoreaccount1", "host or port is malformed"),
-    ("https://user:pw@acct.blob.core.windows.net", "user name or password"),
-    ("https://acct .blob.core.windows.net", "spaces"),
-    ("https://ácct.blob.core.windows.net", "not allowed"),
-]
-
-
-@pytest.mark.parametrize(("url", "normalised"), VALID)
-def test_valid_account_urls_are_normalised(url: str, normalised: str):
-    assert validate_account_url(url) == normalised
-    assert validate_account_url(normalised) == normalised
-
-
-@pytest.mark.parametrize(("url", "message"), INVALID)
-def test_invalid_account_urls_say_what_is_wrong(url: str, message: str):
-    with pytest.raises(StorageUrlError, match=r"^.+$") as caught:
-        validate_account_url(url)
-    assert message in str(caught.value)
-    assert "SECRETSIG" not in str(caught.value) and "pw" not in str(caught.value)
-
-
-PIECES = {
-    "scheme": ["https://", "http://", "HTTPS://", "", "ftp://", "https:/", "https:///"],
-    "host": ["acct.blob.core.windows.net", "x1.blob.core.usgovcloudapi.net", "127.0.0.1",
-             "localhost", "a.file.core.windows.net", "u@h", "[::1]", ""],
-    "port": ["", ":443", ":10000", ":0", ":99999", ":x", ":", "::1"],
-    "path": ["", "/", "/devstoreaccount1", "/devstoreaccount1/", "/a/b", "//x"],
-    "tail": ["", "?sig=s", "#f", " ", "\\x00", "é"],
-}  # fmt: skip
-url_like = st.builds(
-    lambda *parts: "".join(parts),
-    *(st.one_of(st.sampled_from(v), st.text(max_size=6)) for v in PIECES.values()),
-)
-
-
-@settings(max_examples=600, deadline=None)
-@given(st.one_of(st.text(), url_like))
-@example("http://[")
-@example("https://127.0.0.1:9999999999/devstoreaccount1")
-@example("https://\u0130.blob.core.windows.net")  # İ lower-cases to two characters
-def test_validation_only_ever_refuses_with_storage_url_error(text: str):
-    try:
-        url = validate_account_url(text)
-    except StorageUrlError as refused:
-        assert str(refused)
-        return
-    assert url.startswith("https://")
-    assert validate_account_url(url) == url
 
 
 def test_the_storage_sdk_is_imported_only_when_a_browser_first_needs_it():
