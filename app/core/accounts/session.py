@@ -11,25 +11,23 @@ cancel is never an outcome: nothing was decided.
 The session keeps the listing, the active account per profile, the remembered and signed-out
 accounts (in the settings it is given) and the book of outcomes per (account,
 configuration). It runs each blocking broker call through the Runner it is given (the UI's
-worker helper; anything that calls back on the thread that owns the session) and reports what
-happened to its listener. Plain Python: no Qt.
+worker helper; anything that calls back on the thread that owns the session), one at a time
+(calls.py), and reports what happened to its listener. Plain Python: no Qt.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-from app.core.broker.errors import BrokerError, BrokerUnavailable, BrokerUnavailableError
+from app.core.accounts.calls import Call, Listener, OneAtATime, Runner, is_user_cancel
+from app.core.broker.errors import BrokerError, BrokerUnavailableError
 from app.core.broker.records import Account, AccountListing, TokenResult
 from app.core.broker.runtime import Broker
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.profile import Profile
-from app.core.guidance.advice import Guidance
 from app.core.guidance.explain import explain
 from app.core.outcomes.book import OutcomeBook
 from app.core.outcomes.classify import by_rules, of_error, of_token
@@ -38,84 +36,6 @@ from app.core.settings.data import StoreData
 from app.core.settings.records import AccountRecord
 
 logger = logging.getLogger(__name__)
-
-
-class Running(Protocol):
-    def cancel(self) -> None: ...
-
-
-class Runner(Protocol):
-    """Runs fn off the caller's thread; on_success or on_failure back on the caller's thread,
-    neither once cancelled (app.ui.common.tasks.TaskRunner)."""
-
-    def run(
-        self,
-        label: str,
-        fn: Callable[[], Any],
-        on_success: Callable[[Any], None],
-        on_failure: Callable[[BaseException], None],
-    ) -> Running: ...
-
-
-class Listener:
-    """What the session tells whoever shows it. Every method does nothing here: a listener
-    overrides what it shows."""
-
-    def busy(self, label: str) -> None:
-        """A call started (its label), or the session is idle again ("")."""
-
-    def accounts_changed(self) -> None:
-        """The listing, its state, or the active account's place in it changed."""
-
-    def outcomes_changed(self) -> None:
-        """What the accounts show under the current configuration may have changed."""
-
-    def outcome_recorded(self, account: Account, config: Configuration, outcome: Outcome) -> None:
-        """One answer, kept under the configuration it was asked under."""
-
-    def active_changed(self, account: Account | None) -> None:
-        """Whose credential the app uses now (None: nobody's)."""
-
-    def failed(self, advice: Guidance, account: Account | None, config: Configuration) -> None:
-        """A call failed without an outcome to keep (a listing, a cancelled sign-in)."""
-
-    def refused(self, text: str) -> None:
-        """A call was asked for while another runs and was not started: why."""
-
-    def unavailable(self, reason: BrokerUnavailable) -> None:
-        """The broker cannot be used on this machine."""
-
-    def listed(self, listing: AccountListing) -> None:
-        """A listing arrived: whether the broker itself answered it."""
-
-    def interactive_started(self, handle: int) -> None:
-        """A call that may show the broker's window over the window with this handle."""
-
-
-def is_user_cancel(error: BaseException) -> bool:
-    """The user closed the broker's window: nothing about the account was decided."""
-    return isinstance(error, BrokerError) and error.status == "UserCanceled"
-
-
-@dataclass(frozen=True)
-class Call:
-    """A broker call as it was asked for: the profile and configuration it was asked under
-    (captured then, not read when it finishes) and the account it is about, if any."""
-
-    label: str
-    profile: Profile
-    config: Configuration
-    account: Account | None = None
-    queued: bool = False  # a follow-up the session queues behind a running call
-    keeps_account: bool = True  # a token answer remembers the account (a matrix cell's: no)
-
-
-@dataclass
-class _Pending:
-    call: Call
-    fn: Callable[[], Any]
-    done: Callable[[Any], None]
-    failed: Callable[[BaseException], None]
 
 
 class AccountsSession:
@@ -138,9 +58,7 @@ class AccountsSession:
         self.accounts: list[Account] = []  # listed under the current profile, shown
         self.listing = "asking"  # then "listed", or "failed" while no listing has arrived
         self.active: Account | None = None
-        self.current: Call | None = None
-        self._running: Running | None = None
-        self._queue: deque[_Pending] = deque()
+        self.calls = OneAtATime(broker, runner, self.listener)
         self._restoring = True  # the next listing restores the profile's active account
 
     # ---- what is in use ----------------------------------------------------------------------
@@ -174,73 +92,19 @@ class AccountsSession:
         done: Callable[[Any], None],
         failed: Callable[[BaseException], None] | None = None,
     ) -> bool:
-        """Run fn for call unless another call runs: queued if call.queued, else refused."""
-        # The runtime loads on the first call, off the GUI thread; once it has failed to load,
-        # say why instead of starting calls that cannot work.
-        known = self.broker.known_unavailable
-        if known is not None:
-            self.listener.unavailable(known)
-            return False
-        pending = _Pending(call, fn, done, failed or (lambda e: self._failed(e, call)))
-        if self.current is not None:
-            if call.queued:
-                kept = [p for p in self._queue if p.call.label != call.label]
-                self._queue = deque([*kept, pending])  # the newest request of a kind wins
-                logger.info("%s waits for %s", call.label, self.current.label)
-                return True
-            self.listener.refused(
-                f"{call.label} was not started: the broker is busy with “{self.current.label}”. "
-                "Wait for it to finish, or Cancel it."
-            )
-            return False
-        self._run(pending)
-        return True
+        return self.calls.start(call, fn, done, failed or (lambda e: self._failed(e, call)))
 
-    def _run(self, pending: _Pending) -> None:
-        call = pending.call
-
-        def finish(handler: Callable[[Any], None]) -> Callable[[Any], None]:
-            def handle(value: Any) -> None:
-                if self.current is not call:  # cancelled meanwhile: the runner dropped it
-                    return
-                self.current, self._running = None, None
-                try:
-                    handler(value)
-                finally:
-                    self._idle()
-
-            return handle
-
-        self.current = call
-        self._running = self.runner.run(
-            call.label, pending.fn, finish(pending.done), finish(pending.failed)
-        )
-        self.listener.busy(call.label)
-
-    def _idle(self) -> None:
-        if self.current is not None:
-            return
-        if self._queue:
-            self._run(self._queue.popleft())
-        else:
-            self.listener.busy("")
+    @property
+    def current(self) -> Call | None:
+        """The call running now, if any."""
+        return self.calls.current
 
     def cancel(self) -> None:
-        """Stop waiting for the running call (its late answer is dropped) and for a call the
-        runtime queued behind an earlier request; queued follow-ups still run."""
-        running, call = self._running, self.current
-        if running is None or call is None:
-            return
-        self.current, self._running = None, None
-        running.cancel()
-        self.broker.stop_waiting()
-        logger.info("cancelled %s", call.label)
-        self._idle()
+        self.calls.cancel()
 
     def close(self) -> None:
         """The app is closing: nothing more is started."""
-        self._queue.clear()
-        self.cancel()
+        self.calls.close()
 
     def _failed(self, error: BaseException, call: Call) -> None:
         if isinstance(error, BrokerUnavailableError):

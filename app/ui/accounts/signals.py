@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.accounts.session import Listener
+from app.core.accounts.calls import Listener
 from app.core.broker.errors import BrokerUnavailable
 from app.core.broker.records import Account, AccountListing
 from app.core.configurations.configuration import Configuration

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.core.guidance.advice import Guidance
 from app.core.outcomes.outcome import Kind, Outcome
-from app.ui.common.icons import is_dark
+from app.ui.common.icons import icon, is_dark
 
 
 class CopyingTree(QTreeWidget):
@@ -149,3 +149,16 @@ def ask_warning(parent: QWidget, title: str, text: str) -> bool:
         QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def shortcut_action(
+    parent: QWidget, icon_name: str, text: str, keys: Any, slot: Callable[[], object]
+) -> QAction:
+    """An action with its icon, shortcut and a tooltip that names the shortcut."""
+    action = QAction(icon(icon_name), text, parent)
+    action.setShortcut(QKeySequence(keys))
+    shown = text.replace("&", "").rstrip("…")
+    key = action.shortcut().toString()
+    action.setToolTip(f"{shown} ({key})" if key else shown)
+    action.triggered.connect(slot)
+    return action

@@ -23,6 +23,7 @@ from app.ui.common.contrast import ContrastStyle
 from app.ui.common.icons import app_icon
 from app.ui.common.tasks import TaskRunner
 from app.ui.shell.main_window import MainWindow
+from app.ui.shell.window_state import window_settings
 
 if TYPE_CHECKING:
     from app.sandbox.launcher import Sandbox
@@ -44,11 +45,12 @@ def build_window(
         from app.ui.shell.sandbox import sandbox_details  # sandbox mode only
 
         details = sandbox_details(sandbox)
+    store = store or Store()
     return MainWindow(
         broker,
         runner,
-        store or Store(),
-        settings or QSettings("broker-account-manager", "broker-account-manager"),
+        store,
+        settings or window_settings(store.path),
         details,
         # The runtime decides at import whether a broker answers: sandbox mode needs a new
         # process, which only Linux can run.

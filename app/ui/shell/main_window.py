@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.accounts.session import AccountsSession, Call
+from app.core.accounts.calls import Call
+from app.core.accounts.session import AccountsSession
 from app.core.broker.errors import BrokerUnavailable
 from app.core.broker.records import Account
 from app.core.broker.runtime import Broker, set_pii_logging
@@ -38,8 +39,9 @@ from app.ui.accounts.signals import SessionSignals
 from app.ui.accounts.view import AccountsView
 from app.ui.common.icons import icon
 from app.ui.common.tasks import TaskRunner
-from app.ui.common.widgets import Banner
+from app.ui.common.widgets import Banner, shortcut_action
 from app.ui.configurations.profile_bar import ProfileBar
+from app.ui.shell import window_state
 from app.ui.shell.diagnostics import DiagnosticsDock, versions
 from app.ui.storage.tab import StorageTab
 from app.ui.tokens.inspector import TokenInspector
@@ -91,7 +93,7 @@ class MainWindow(QMainWindow):
         if loaded.warning:
             self.notice.show_text(loaded.title, loaded.warning)
         self.host_banner.show_if("Custom authority host", self.profile.custom_host_warning)
-        self._restore_geometry()
+        window_state.restore(self.settings, self, self.splitter)
         self._update_actions()
 
     @property
@@ -195,17 +197,9 @@ class MainWindow(QMainWindow):
         self._build_menus()
 
     def _action(
-        self,
-        icon_name: str,
-        text: str,
-        shortcut: Any,
-        slot: Callable[[], object],
-        toolbar: bool = True,
+        self, name: str, text: str, keys: Any, slot: Callable[[], object], toolbar: bool = True
     ) -> QAction:
-        action = QAction(icon(icon_name), text, self)
-        action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({action.shortcut().toString()})")
-        action.triggered.connect(slot)
+        action = shortcut_action(self, name, text, keys, slot)
         self._menu.addAction(action)
         if toolbar:
             self.toolbar.addAction(action)
@@ -221,14 +215,12 @@ class MainWindow(QMainWindow):
         toggle.setIcon(icon("diagnostics"))
         toggle.setShortcut(QKeySequence("Ctrl+L"))
         view.addAction(toggle)
-        matrix = QAction(icon("token"), "Configuration &matrix…", self)
-        matrix.setShortcut(QKeySequence("Ctrl+M"))
-        matrix.triggered.connect(self.open_matrix)
-        view.addAction(matrix)
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction(icon("about"), "&About Broker Account Manager", self)
-        about.triggered.connect(self._show_about)
-        help_menu.addAction(about)
+        view.addAction(shortcut_action(self, "token", "Configuration &matrix…", "Ctrl+M",
+                                       self.open_matrix))  # fmt: skip
+        about = "&About Broker Account Manager"
+        self.menuBar().addMenu("&Help").addAction(
+            shortcut_action(self, "about", about, "", self._show_about)
+        )
 
     def open_matrix(self) -> MatrixWindow:
         """The configuration matrix for the accounts listed now (one window, reused)."""
@@ -392,21 +384,8 @@ class MainWindow(QMainWindow):
         if account is not None:
             self.session.set_active(account)
 
-    def _restore_geometry(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        splitter = self.settings.value("window/splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
-        state = self.settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/splitter", self.splitter.saveState())
-        self.settings.setValue("window/state", self.saveState())
+        window_state.save(self.settings, self, self.splitter)
         self.session.close()
         if self.sandbox_picker is not None:
             self.sandbox_picker.stop()

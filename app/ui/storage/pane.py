@@ -12,14 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
     QToolBar,
     QVBoxLayout,
@@ -35,7 +34,7 @@ from app.ui.common.tasks import Task, TaskRunner
 from app.ui.common.widgets import Banner, error_style
 from app.ui.storage.filter import FolderFilter
 from app.ui.storage.model import BlobModel, Node, human_size
-from app.ui.storage.parts import Asker, BlobTree, Transfer
+from app.ui.storage.parts import Asker, BlobTree, Transfer, TransferBar
 
 logger = logging.getLogger(__name__)
 NOBODY = "Make an account active to browse storage with its credential."
@@ -62,7 +61,6 @@ class BlobPane(QWidget):
         self.username: str | None = None
         self.browser: BlobBrowser | None = None
         self.follows = False  # connected once: reconnect with every new active account
-        self.transfer: Transfer | None = None
         self.task: Task | None = None
 
         self.url = QComboBox()
@@ -118,28 +116,17 @@ class BlobPane(QWidget):
             self.buttons[key] = action
         self.folder_filter = FolderFilter(self.tree, self.model, self.say)
         self.filter = self.folder_filter.edit
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName("Transfer progress")
-        self.progress.hide()
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel the transfer")
-        self.cancel_button.clicked.connect(self.cancel_transfer)
-        self.cancel_button.hide()
+        self.transfers = TransferBar()
+        self.cancel_button = self.transfers.cancel_button
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Storage status")
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.hide()
-        self.timer = QTimer(self)
-        self.timer.setInterval(100)
-        self.timer.timeout.connect(self._show_progress)
 
         top = QHBoxLayout()
         top.addWidget(self.url, 1)
         top.addWidget(self.connect_button)
-        transfer_row = QHBoxLayout()
-        transfer_row.addWidget(self.progress, 1)
-        transfer_row.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.who)
@@ -149,7 +136,7 @@ class BlobPane(QWidget):
         layout.addWidget(self.toolbar)
         layout.addWidget(self.filter)
         layout.addWidget(self.tree, 1)
-        layout.addLayout(transfer_row)
+        layout.addWidget(self.transfers)
         layout.addWidget(self.status)
         self.url_error.hide()
         self._update()
@@ -288,10 +275,7 @@ class BlobPane(QWidget):
 
     def _finished(self) -> None:
         self.task = None
-        self.transfer = None
-        self.timer.stop()
-        self.progress.hide()
-        self.cancel_button.hide()
+        self.transfers.done()
         self._update()
 
     def properties(self) -> None:
@@ -312,24 +296,17 @@ class BlobPane(QWidget):
         it starts."""
         if not self._run(transfer.label, lambda: work(transfer), lambda r: self.say(done(r))):
             return False
-        self.transfer = transfer
         self.say("")
-        self.progress.setFormat(transfer.label.replace("%", "%%"))
-        self.progress.setValue(0)
-        self.progress.show()
-        self.cancel_button.show()
-        self.timer.start()
+        self.transfers.show_transfer(transfer)
         return True
 
-    def _show_progress(self) -> None:
-        transfer = self.transfer
-        if transfer is not None and transfer.total:
-            self.progress.setValue(int(100 * transfer.done / transfer.total))
-            self.progress.setFormat(transfer.text().replace("%", "%%"))
+    @property
+    def transfer(self) -> Transfer | None:
+        """The transfer running now, the one Cancel stops."""
+        return self.transfers.transfer
 
     def cancel_transfer(self) -> None:
-        if self.transfer is not None:
-            self.transfer.cancel_event.set()  # the worker stops at the next chunk, cleans up
+        self.transfers.cancel()
 
     def download(self) -> None:
         node, browser = self.current(), self.browser

@@ -10,9 +10,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QResizeEvent
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QTreeView, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTreeView,
+    QWidget,
+)
 
 from app.core.storage.details import BlobDetails
 from app.ui.storage.model import BlobModel, human_size
@@ -88,6 +97,50 @@ class Transfer:
 
     def text(self) -> str:
         return progress_text(self.label, self.done, self.total, time.monotonic() - self.started)
+
+
+class TransferBar(QWidget):
+    """The running transfer's progress bar and its Cancel, which stops that transfer: the
+    one shown (a GUI timer reads its progress ten times a second)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.transfer: Transfer | None = None
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Transfer progress")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel the transfer")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.timer = QTimer(self)
+        self.timer.setInterval(100)
+        self.timer.timeout.connect(self._tick)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.cancel_button)
+        self.hide()
+
+    def show_transfer(self, transfer: Transfer) -> None:
+        self.transfer = transfer
+        self.progress.setFormat(transfer.label.replace("%", "%%"))
+        self.progress.setValue(0)
+        self.show()
+        self.timer.start()
+
+    def done(self) -> None:
+        self.transfer = None
+        self.timer.stop()
+        self.hide()
+
+    def cancel(self) -> None:
+        if self.transfer is not None:
+            self.transfer.cancel_event.set()  # the worker stops at the next chunk, cleans up
+
+    def _tick(self) -> None:
+        transfer = self.transfer
+        if transfer is not None and transfer.total:
+            self.progress.setValue(int(100 * transfer.done / transfer.total))
+            self.progress.setFormat(transfer.text().replace("%", "%%"))
 
 
 NAME_WIDTH = 180

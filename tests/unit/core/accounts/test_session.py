@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from app.core.accounts.session import AccountsSession, Listener
+from app.core.accounts.calls import Listener
+from app.core.accounts.session import AccountsSession
 from app.core.broker.errors import BrokerError
 from app.core.configurations.profile import Profile
 from app.core.outcomes.outcome import Kind

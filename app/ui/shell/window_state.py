@@ -1,0 +1,37 @@
+"""Where the main window was, how its splitter stood and which docks were open, kept between
+runs in `window.ini` beside settings.json, in the app's own folder (QSettings' default on
+Windows is the registry, which an uninstall would leave behind; a folder goes with the app's
+other settings). Window state only: never a token, never a profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QMainWindow, QSplitter
+
+FILE_NAME = "window.ini"
+
+
+def window_settings(settings_file: Path) -> QSettings:
+    """The window's state file, beside the settings file."""
+    return QSettings(str(settings_file.with_name(FILE_NAME)), QSettings.Format.IniFormat)
+
+
+def restore(settings: QSettings, window: QMainWindow, splitter: QSplitter) -> None:
+    """Put the window back as it was; a missing or unreadable value leaves the default."""
+    for key, apply in (
+        ("window/geometry", window.restoreGeometry),
+        ("window/splitter", splitter.restoreState),
+        ("window/state", window.restoreState),
+    ):
+        value = settings.value(key)
+        if isinstance(value, QByteArray):
+            apply(value)
+
+
+def save(settings: QSettings, window: QMainWindow, splitter: QSplitter) -> None:
+    settings.setValue("window/geometry", window.saveGeometry())
+    settings.setValue("window/splitter", splitter.saveState())
+    settings.setValue("window/state", window.saveState())
+    settings.sync()
