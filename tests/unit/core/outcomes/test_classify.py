@@ -8,6 +8,7 @@ import dataclasses
 
 import pytest
 
+from app.core.broker import platform
 from app.core.broker.errors import (
     BrokerError,
     BrokerTimeout,
@@ -16,7 +17,6 @@ from app.core.broker.errors import (
 )
 from app.core.broker.records import CONSUMERS_TENANT, Account
 from app.core.configurations.configuration import Configuration
-from app.core.outcomes.book import OutcomeBook
 from app.core.outcomes.classify import by_rules, of_error
 from app.core.outcomes.outcome import Kind
 from tests.helpers import CONTOSO, FABRIKAM
@@ -107,25 +107,18 @@ def test_reasons_name_the_account_the_tenant_and_the_scopes():
     assert "will not help" in blocked.fix
 
 
-def test_the_book_keeps_outcomes_per_account_and_configuration():
-    book = OutcomeBook()
-    contoso = dataclasses.replace(ORGS, tenant=CONTOSO)
-    first = of_error(LEE, ORGS, BrokerError("NoNetwork"), NAMES)
-    second = of_error(
-        LEE, contoso, BrokerError("IncorrectConfiguration", context="AADSTS50020"), NAMES
-    )
-    book.put(LEE, ORGS, first)
-    book.put(LEE, contoso, second)
-    assert book.get(LEE, ORGS) is first and book.get(LEE, contoso) is second
-    assert book.get(ALEX, ORGS) is None
-    assert book.get(LEE, dataclasses.replace(ORGS, scopes=("other",))) is None
+def test_a_personal_accounts_silent_refusal_says_what_the_platforms_runtime_does():
+    needs = BrokerError("InteractionRequired", context="No valid refresh tokens")
+    passthrough = dataclasses.replace(ORGS, msa_passthrough=True)
+    linux = of_error(ALEX, passthrough, needs, NAMES, platform.LINUX)
+    windows = of_error(ALEX, passthrough, needs, NAMES, platform.WINDOWS)
+    assert linux.kind is windows.kind is Kind.INTERACTION
+    assert "On Linux the broker runtime never gets a personal account's token" in linux.reason
+    assert "runtime never" not in windows.reason
 
-    book.settle_by_rules([LEE, ALEX], ORGS, NAMES)
-    assert book.get(LEE, ORGS) is first  # an answer is never replaced by the rules
-    assert book.get(ALEX, ORGS).kind is Kind.NOT_USABLE
 
-    other_client = dataclasses.replace(contoso, client_id="other")
-    book.put(LEE, other_client, first)
-    book.forget(LEE, ORGS.client_id)  # signed out of this client id only
-    assert book.get(LEE, ORGS) is None and book.get(LEE, contoso) is None
-    assert book.get(LEE, other_client) is first
+def test_under_consumers_on_linux_a_personal_account_is_not_usable_not_sign_in():
+    needs = BrokerError("InteractionRequired")
+    consumers = dataclasses.replace(ORGS, tenant="consumers")
+    assert of_error(ALEX, consumers, needs, NAMES, platform.LINUX).kind is Kind.NOT_USABLE
+    assert of_error(ALEX, consumers, needs, NAMES, platform.WINDOWS).kind is Kind.INTERACTION

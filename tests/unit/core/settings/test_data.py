@@ -1,0 +1,67 @@
+"""Profiles added, replaced (renamed) and deleted in the settings (app.core.settings.data):
+what belongs to a profile goes with it."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.configurations.profile import Profile
+from app.core.settings.data import StoreData
+from app.core.settings.records import AccountRecord
+
+RECORD = AccountRecord("login.microsoftonline.com", "c", "oid.tid", "tid", "adele@contoso.example")
+
+
+def kept_under(name: str) -> StoreData:
+    data = StoreData(profiles=[Profile(), Profile(name=name)], selected=name)
+    data.records[name] = [RECORD]
+    data.active[name] = "oid.tid"
+    data.forgotten[name] = ["other.tid"]
+    data.add_recent_url("https://a.blob.core.windows.net", name)
+    return data
+
+
+def test_deleting_a_profile_forgets_everything_under_its_name():
+    data = kept_under("Work")
+    data.delete_profile("Work")
+    assert data.names() == {"Default"} and data.selected == "Default"
+    assert (data.records, data.active, data.forgotten, data.recent_urls) == ({}, {}, {}, {})
+
+
+def test_a_new_profile_starts_clean_even_under_a_name_that_was_used():
+    data = kept_under("Profile 2")
+    data.profiles.pop()  # gone without delete_profile: what an older app left in a file
+    assert data.new_name() == "Profile 2"
+    data.add_profile(Profile(name="Profile 2"))
+    assert data.selected == "Profile 2"
+    assert "Profile 2" not in data.records and "Profile 2" not in data.active
+
+
+def test_a_rename_carries_the_profiles_accounts_over():
+    data = kept_under("Work")
+    data.replace_profile("Work", Profile(name="Job"))
+    assert data.selected == "Job" and data.names() == {"Default", "Job"}
+    assert data.records == {"Job": [RECORD]} and data.active == {"Job": "oid.tid"}
+    assert list(data.recent_urls) == ["Job"] and list(data.forgotten) == ["Job"]
+
+
+def test_names_must_stay_unique_and_the_last_profile_stays():
+    data = kept_under("Work")
+    with pytest.raises(ValueError, match="exists already"):
+        data.add_profile(Profile(name="Default"))
+    with pytest.raises(ValueError, match="exists already"):
+        data.replace_profile("Work", Profile(name="Default"))
+    with pytest.raises(KeyError):
+        data.delete_profile("Nope")
+    data.delete_profile("Work")
+    with pytest.raises(ValueError, match="last profile"):
+        data.delete_profile("Default")
+
+
+def test_recent_urls_are_most_recent_first_without_repeats_and_ten_at_most():
+    data = StoreData()
+    for n in range(12):
+        data.add_recent_url(f"https://a{n}.blob.core.windows.net")
+    data.add_recent_url("https://a5.blob.core.windows.net")
+    urls = data.recent_urls["Default"]
+    assert urls[0] == "https://a5.blob.core.windows.net" and len(urls) == 10 == len(set(urls))

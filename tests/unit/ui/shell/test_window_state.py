@@ -1,0 +1,43 @@
+"""The window's size, splitter and docks kept in window.ini beside settings.json
+(app.ui.shell.window_state)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter
+
+from app.ui.shell import window_state
+
+
+def window() -> tuple[QMainWindow, QSplitter]:
+    main, splitter = QMainWindow(), QSplitter()
+    splitter.addWidget(QLabel("a"))
+    splitter.addWidget(QLabel("b"))
+    main.setCentralWidget(splitter)
+    return main, splitter
+
+
+def test_the_window_comes_back_as_it_was_from_a_file_beside_the_settings(qtbot, tmp_path):
+    settings_file = tmp_path / "settings.json"
+    first, split = window()
+    qtbot.addWidget(first)
+    first.resize(700, 500)  # within the offscreen screen: restoring keeps it on screen
+    first.show()
+    split.setSizes([450, 250])
+    window_state.save(window_state.window_settings(settings_file), first, split)
+    assert (tmp_path / "window.ini").is_file()
+    again, split_again = window()
+    qtbot.addWidget(again)
+    window_state.restore(window_state.window_settings(settings_file), again, split_again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.size() == first.size()
+    assert split_again.sizes() == split.sizes()
+
+
+def test_a_file_that_holds_nonsense_leaves_the_defaults(qtbot, tmp_path):
+    (tmp_path / "window.ini").write_text("[window]\ngeometry=not bytes\nsplitter=1\n")
+    main, split = window()
+    qtbot.addWidget(main)
+    size = main.size()
+    window_state.restore(window_state.window_settings(tmp_path / "settings.json"), main, split)
+    assert main.size() == size
