@@ -15,6 +15,7 @@ from app.core.broker.runtime import Broker
 from app.core.configurations.profile import Profile
 from app.core.outcomes.outcome import Kind
 from app.core.settings.store import Store
+from app.ui.common.tasks import TaskRunner
 from tests.helpers import CONTOSO, claims
 from tests.integration.ui.helpers import (
     EventLoopProbe,
@@ -368,3 +369,16 @@ def test_help_about_opens_the_about_box_with_the_installed_versions(window, qtbo
     assert "Broker Account Manager" in box.text()
     assert "pymsalruntime" in box.informativeText() and "0.20.7" in box.informativeText()
     box.close()
+
+
+def test_the_window_keeps_its_state_in_window_ini_beside_the_settings(qtbot, sandbox, tmp_path):
+    from app.ui.shell.application import build_window
+
+    store = Store(tmp_path / "settings.json")
+    window = build_window(Broker(timeout=10), TaskRunner(), sandbox, store)  # no QSettings given
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.close()
+    saved = (tmp_path / "window.ini").read_text()
+    assert saved.startswith("[window]") and "geometry=@ByteArray(" in saved
