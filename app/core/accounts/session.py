@@ -24,10 +24,11 @@ from typing import Any
 
 from app.core.accounts.calls import Call, Listener, OneAtATime, Runner, is_user_cancel
 from app.core.broker.errors import BrokerError, BrokerUnavailableError
-from app.core.broker.records import Account, AccountListing, TokenResult
+from app.core.broker.records import Account, AccountListing, TokenResult, same_account
 from app.core.broker.runtime import Broker
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.profile import Profile
+from app.core.guidance.broker import for_other_account
 from app.core.guidance.explain import explain
 from app.core.outcomes.book import OutcomeBook
 from app.core.outcomes.classify import by_rules, of_error, of_token
@@ -206,7 +207,11 @@ class AccountsSession:
         """Recorded for the account asked about (the token's own account record may carry the
         tenant it was issued in as its realm), else for the account the picker returned;
         remembered under the profile the call was asked under."""
-        account = call.account or result.account
+        asked, account = call.account, result.account
+        if asked is not None and not same_account(asked, account):
+            self._answered_for_another(call, asked, result)
+            return
+        account = asked or account
         if call.keeps_account:
             self._remember(account, call.profile)
             if not self._current_profile(call):  # it becomes that profile's active account
@@ -219,6 +224,23 @@ class AccountsSession:
                 if self.active is None:
                     self.set_active(account)
         self.record(account, call.config, of_token(account, call.config, result, self.names))
+
+    def _answered_for_another(self, call: Call, asked: Account, result: TokenResult) -> None:
+        """The broker answered for another account than the one asked for (WAM can: MSAL.NET
+        issue 4945, and msal compares the answer's preferred_username with its login hint):
+        the token is kept as the answering account's, under the same configuration, and the
+        asked account's outcome stays what it was."""
+        other = result.account
+        logger.info("asked the broker for one account, it answered for another")
+        if self._current_profile(call) and call.keeps_account:
+            self._remember(other, call.profile)
+            if all(a.home_account_id != other.home_account_id for a in self.accounts):
+                self.accounts = [*self.accounts, other]
+                self.listener.accounts_changed()
+        self.record(other, call.config, of_token(other, call.config, result, self.names))
+        advice = for_other_account(asked.username, other.username)
+        advice = dataclasses.replace(advice, correlation_id=result.correlation_id, at=result.at)
+        self.listener.failed(advice, asked, call.config)
 
     def token_failed(
         self, account: Account | None, scopes: tuple[str, ...], error: BaseException
@@ -260,8 +282,11 @@ class AccountsSession:
                 try:
                     return self.broker.sign_in_default_account(profile)
                 except BrokerError as exc:
-                    if not exc.interaction_required:
-                        raise
+                    # Any failure of the silent attempt opens the picker, as
+                    # azure-identity-broker's use_default_broker_account does (its prompt=none
+                    # attempt, _browser.py); msal alone falls back on InteractionRequired and
+                    # AccountUnusable only, and a broker that is not there stays an error.
+                    logger.info("the OS default account did not sign in (%s): picker", exc.status)
             return self.broker.sign_in_interactively(handle, profile)
 
         started = self._start(call, sign_in, self._answered(call))

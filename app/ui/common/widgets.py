@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -72,6 +72,16 @@ class Banner(QFrame):
         self.body.setWordWrap(True)
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.body.setStyleSheet("border:none;")
+        # The broker call it is about: correlation id and time, selectable and copied whole.
+        self.trace = QLabel()
+        self.trace.setObjectName("bannerTrace")
+        self.trace.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.trace.setStyleSheet("border:none; font-size:small;")
+        self.copy_trace = QPushButton("Copy")
+        self.copy_trace.setAccessibleName("Copy the correlation id and time")
+        self.copy_trace.clicked.connect(
+            lambda: QGuiApplication.clipboard().setText(self.trace.text())
+        )
         self.action = QPushButton()
         self._offered: Callable[[], None] | None = None
         self.action.clicked.connect(lambda: self._offered and self._offered())
@@ -82,6 +92,10 @@ class Banner(QFrame):
         text = QVBoxLayout()
         text.addWidget(self.title)
         text.addWidget(self.body)
+        trace_row = QHBoxLayout()
+        trace_row.addWidget(self.trace, 1)
+        trace_row.addWidget(self.copy_trace)
+        text.addLayout(trace_row)
         layout = QHBoxLayout(self)
         layout.addLayout(text, 1)
         layout.addWidget(self.action, 0, Qt.AlignmentFlag.AlignTop)
@@ -96,11 +110,16 @@ class Banner(QFrame):
             style = (self.DARK_STYLES if is_dark() else self.STYLES)[tone]
             self.setStyleSheet(f"#{self.objectName()} {{{style} border-radius:4px;}}")
 
-    def show_text(self, title: str, body: str, closable: bool = True, tone: str = "") -> None:
+    def show_text(
+        self, title: str, body: str, closable: bool = True, tone: str = "", trace: str = ""
+    ) -> None:
         self._set_tone(tone or self.kind)
         self.action.hide()
         self.title.setText(title)
         self.body.setText(body)
+        self.trace.setText(trace)
+        self.trace.setVisible(bool(trace))
+        self.copy_trace.setVisible(bool(trace))
         self.close_button.setVisible(closable)
         self.show()
 
@@ -126,6 +145,7 @@ class Banner(QFrame):
         self.show_text(
             f"{who}: {outcome.title}",
             f"{outcome.reason}\n\nWhat to do: {outcome.fix}   [{outcome.code}]",
+            trace=outcome.trace,
         )
         if outcome.needs_interaction:
             self.offer("Sign in again", sign_in)
@@ -136,6 +156,7 @@ class Banner(QFrame):
             f"{prefix}{guidance.title}",
             f"{guidance.explanation}\n\nWhat to do: {guidance.fix}   [{guidance.code}]",
             tone=tone,
+            trace=guidance.trace,
         )
 
 

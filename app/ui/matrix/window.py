@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -266,9 +267,10 @@ class MatrixWindow(QMainWindow):
         self.inspector.show_result(outcome.token if outcome else None)
         if outcome is not None:
             asked = "" if outcome.asked else " — decided by Entra ID's rules, not asked"
+            trace = f"<br>{escape(outcome.trace)}" if outcome.trace else ""
             self.detail.setText(
-                f"<b>{outcome.title}</b>{asked}<br>{outcome.reason}<br><br>"
-                f"What to do: {outcome.fix}  [{outcome.code}]"
+                f"<b>{escape(outcome.title)}</b>{asked}<br>{escape(outcome.reason)}<br><br>"
+                f"What to do: {escape(outcome.fix)}  [{outcome.code}]{trace}"
             )
         elif one is not None:
             self.detail.setText("Not asked yet: Run asks the broker for every cell.")

@@ -214,3 +214,36 @@ def test_nothing_starts_once_the_broker_is_known_unavailable(session, runner, br
     assert not session.get_token(ADELE)
     session.refresh()
     assert runner.waiting == [] and len(heard.of("unavailable")) == 2
+
+
+def test_the_default_account_falls_back_to_the_picker_on_any_broker_failure(
+    session, runner, broker, data
+):
+    data.profiles[0] = dataclasses.replace(WORK, use_default_account=True)
+    broker.picked = MEGAN
+    for failure in (BrokerError("AccountUnusable"), BrokerError("Unexpected")):
+        broker.errors["sign_in_default_account"] = failure
+        session.add_account(handle=7)
+        runner.finish()
+        assert [m for m, _, _ in broker.asked[-2:]] == [
+            "sign_in_default_account",
+            "sign_in_interactively",
+        ]
+
+
+def test_an_answer_for_another_account_is_kept_as_that_accounts_and_said(
+    session, runner, broker, heard
+):
+    session.refresh()
+    runner.finish()
+    real = broker.acquire_token_interactively
+    broker.acquire_token_interactively = lambda handle, who, profile, scopes=None: real(  # type: ignore[method-assign]
+        handle, MEGAN, profile
+    )
+    session.sign_in_again(ADELE, handle=7)
+    runner.finish()
+    assert session.outcome(ADELE) is None  # never shown as Adele's
+    assert session.outcome(MEGAN).kind is Kind.TOKEN
+    advice, about, _ = heard.of("failed")[-1]
+    assert advice.code == "AnsweredForAnother" and about == ADELE
+    assert "answered for megan@contoso.example" in advice.explanation
