@@ -360,10 +360,15 @@ class AccountsSession:
         fn: Callable[[], Any],
         done: Callable[[Any], None],
         failed: Callable[[BaseException], None],
+        handle: int | None = None,
     ) -> bool:
-        """Any other broker work (a matrix run) as the one call at a time: refused, with the
-        reason told, while another runs."""
-        return self._start(self._call(label), fn, done, failed)
+        """Any other broker work (a matrix run, a request as an SDK user's code makes it) as
+        the one call at a time: refused, with the reason told, while another runs. With the
+        native handle of a window, it may show the broker's window over it."""
+        started = self._start(self._call(label), fn, done, failed)
+        if started and handle is not None:
+            self.listener.interactive_started(handle)
+        return started
 
     # ---- the active account ---------------------------------------------------------------------
     def set_active(self, account: Account | None) -> None:

@@ -26,6 +26,16 @@ from app.core.guidance.advice import RETRY, Guidance
 from app.core.guidance.statuses import TIMEOUT_GUIDANCE, for_status, for_unavailable
 from app.core.guidance.storage import for_storage_error
 
+AUTHENTICATION_REQUIRED = Guidance(
+    "AuthenticationRequired",
+    "The credential needs a sign-in",
+    "The credential has no token it can get without you: azure-identity's credentials never "
+    "show UI from inside a call once told so (disable_automatic_authentication); an SDK "
+    "user's code calls authenticate() once, and its tokens then come silently.",
+    "Choose the sign-in the message offers; the broker's window opens over this one.",
+    True,
+)
+
 _AADSTS_IN_TEXT = re.compile(r"AADSTS(\d+)")
 
 
@@ -65,6 +75,8 @@ def _explain(error: BaseException) -> Guidance:
         return for_unavailable(error.unavailable)
     if isinstance(error.__cause__, BrokerError):  # e.g. a credential's error wrapping the broker's
         return _explain(error.__cause__)
+    if type(error).__name__ == "AuthenticationRequiredError":  # azure-identity's, not imported
+        return AUTHENTICATION_REQUIRED
     storage = for_storage_error(error)
     if storage is not None:
         return storage

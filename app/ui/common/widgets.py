@@ -72,16 +72,14 @@ class Banner(QFrame):
         self.body.setWordWrap(True)
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.body.setStyleSheet("border:none;")
-        # The broker call it is about: correlation id and time, selectable and copied whole.
-        self.trace = QLabel()
-        self.trace.setObjectName("bannerTrace")
-        self.trace.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.trace.setStyleSheet("border:none; font-size:small;")
+        # The broker call it is about: its correlation id and time, the body's last line,
+        # copied whole by the Copy button.
+        self.trace = ""
         self.copy_trace = QPushButton("Copy")
         self.copy_trace.setAccessibleName("Copy the correlation id and time")
-        self.copy_trace.clicked.connect(
-            lambda: QGuiApplication.clipboard().setText(self.trace.text())
-        )
+        self.copy_trace.setToolTip("Copy the correlation id and time, for the Entra sign-in logs")
+        self.copy_trace.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.trace))
+        self.copy_trace.hide()
         self.action = QPushButton()
         self._offered: Callable[[], None] | None = None
         self.action.clicked.connect(lambda: self._offered and self._offered())
@@ -92,13 +90,10 @@ class Banner(QFrame):
         text = QVBoxLayout()
         text.addWidget(self.title)
         text.addWidget(self.body)
-        trace_row = QHBoxLayout()
-        trace_row.addWidget(self.trace, 1)
-        trace_row.addWidget(self.copy_trace)
-        text.addLayout(trace_row)
         layout = QHBoxLayout(self)
         layout.addLayout(text, 1)
         layout.addWidget(self.action, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.copy_trace, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
 
@@ -116,9 +111,8 @@ class Banner(QFrame):
         self._set_tone(tone or self.kind)
         self.action.hide()
         self.title.setText(title)
-        self.body.setText(body)
-        self.trace.setText(trace)
-        self.trace.setVisible(bool(trace))
+        self.body.setText(f"{body}\n\n{trace}" if trace else body)
+        self.trace = trace
         self.copy_trace.setVisible(bool(trace))
         self.close_button.setVisible(closable)
         self.show()

@@ -11,9 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel,
     QMainWindow,
-    QPushButton,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -25,15 +23,15 @@ from app.core.accounts.calls import Call
 from app.core.accounts.session import AccountsSession
 from app.core.broker.errors import BrokerUnavailable
 from app.core.broker.records import Account
-from app.core.broker.runtime import Broker, set_pii_logging
+from app.core.broker.runtime import Broker
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.profile import Profile
 from app.core.guidance.advice import Guidance
 from app.core.guidance.statuses import for_unavailable
 from app.core.outcomes.outcome import Outcome
+from app.core.settings.records import AccountRecord
 from app.core.settings.store import Store
 from app.ui.accounts.banner import WindowBanner
-from app.ui.accounts.broker_note import waiting_note
 from app.ui.accounts.model import AccountsModel, display_tenant_names
 from app.ui.accounts.signals import SessionSignals
 from app.ui.accounts.view import AccountsView
@@ -42,7 +40,8 @@ from app.ui.common.tasks import TaskRunner
 from app.ui.common.widgets import Banner, shortcut_action
 from app.ui.configurations.profile_bar import ProfileBar
 from app.ui.shell import window_state
-from app.ui.shell.diagnostics import DiagnosticsDock, versions
+from app.ui.shell.busy import BusyStatus
+from app.ui.shell.menus import build_menus
 from app.ui.storage.tab import StorageTab
 from app.ui.tokens.inspector import TokenInspector
 
@@ -89,6 +88,7 @@ class MainWindow(QMainWindow):
 
             self.sandbox_picker = SandboxPicker(sandbox.control, runner, self)
             self.signals.interactive.connect(self.sandbox_picker.watch)
+            self.storage_tab.interactive.connect(self.sandbox_picker.watch)
         self._connect()
         if loaded.warning:
             self.notice.show_text(loaded.title, loaded.warning)
@@ -138,8 +138,11 @@ class MainWindow(QMainWindow):
             "sign-in-again", "Sign in a&gain…", "Ctrl+I", self.sign_in_again
         )
         self.act_out = self._action("sign-out", "Sign &out", "Ctrl+Shift+O", self.sign_out)
+        self.act_sdk = self._action(
+            "token", "As your &code would…", "Ctrl+Y", self.as_your_code, toolbar=False
+        )
         self.act_copy = self._action(
-            "copy", "&Copy username", "Ctrl+Shift+C", self.copy_username, toolbar=False
+            "copy", "&Copy username", "Ctrl+Shift+C", self._copy_username, toolbar=False
         )
         self.act_refresh = self._action(
             "refresh", "&Refresh", QKeySequence.StandardKey.Refresh, self.session.refresh
@@ -169,7 +172,6 @@ class MainWindow(QMainWindow):
         self.tabs.setAccessibleName("Token and storage")
         self.tabs.addTab(self.inspector, icon("token"), "Token")
         self.tabs.addTab(self.storage_tab, icon("storage"), "Blob storage")
-        self.tabs.currentChanged.connect(self._tab_changed)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.accounts_view)
         self.splitter.addWidget(self.tabs)
@@ -187,14 +189,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
-        self.busy_label = QLabel()
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel the running broker call")
-        self.cancel_button.clicked.connect(self.session.cancel)
-        self.statusBar().addWidget(self.busy_label, 1)
-        self.statusBar().addPermanentWidget(self.cancel_button)
-        self.cancel_button.hide()
-        self._build_menus()
+        self.busy = BusyStatus(self.statusBar(), self.broker, self.session.cancel)
+        self.busy_label, self.cancel_button = self.busy.label, self.busy.cancel
+        self.diagnostics = build_menus(self, self.open_matrix)
 
     def _action(
         self, name: str, text: str, keys: Any, slot: Callable[[], object], toolbar: bool = True
@@ -205,23 +202,6 @@ class MainWindow(QMainWindow):
             self.toolbar.addAction(action)
         return action
 
-    def _build_menus(self) -> None:
-        self.diagnostics = DiagnosticsDock(set_pii=set_pii_logging, parent=self)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.diagnostics)
-        self.diagnostics.install()
-        self.diagnostics.hide()
-        view = self.menuBar().addMenu("&View")
-        toggle = self.diagnostics.toggleViewAction()
-        toggle.setIcon(icon("diagnostics"))
-        toggle.setShortcut(QKeySequence("Ctrl+L"))
-        view.addAction(toggle)
-        view.addAction(shortcut_action(self, "token", "Configuration &matrix…", "Ctrl+M",
-                                       self.open_matrix))  # fmt: skip
-        about = "&About Broker Account Manager"
-        self.menuBar().addMenu("&Help").addAction(
-            shortcut_action(self, "about", about, "", self._show_about)
-        )
-
     def open_matrix(self) -> MatrixWindow:
         """The configuration matrix for the accounts listed now (one window, reused)."""
         from app.ui.matrix.window import MatrixWindow  # not needed at start-up
@@ -231,11 +211,6 @@ class MainWindow(QMainWindow):
         self.matrix.show()
         self.matrix.raise_()
         return self.matrix
-
-    def _show_about(self) -> None:
-        from app.ui.shell.about import show_about  # not needed at start-up
-
-        show_about(self, versions())
 
     def _connect(self) -> None:
         s = self.signals
@@ -278,15 +253,14 @@ class MainWindow(QMainWindow):
         has = self.selected() is not None
         for action in (self.act_add, self.act_default, self.act_refresh):
             action.setEnabled(idle and not unavailable)
-        for action in (self.act_token, self.act_again, self.act_out, self.act_active):
+        for action in (self.act_token, self.act_again, self.act_out, self.act_active, self.act_sdk):
             action.setEnabled(idle and has and not unavailable)
         self.act_copy.setEnabled(has)
 
     def _busy(self, label: str) -> None:
         if label:
             self.banner.hide()
-        self.busy_label.setText(f"{label}…{waiting_note(self.broker)}" if label else "")
-        self.cancel_button.setVisible(bool(label))
+        self.busy.show(label)
         self._update_actions()
 
     @property
@@ -294,20 +268,17 @@ class MainWindow(QMainWindow):
         """The blob storage pane, built on first use (opening its tab)."""
         return self.storage_tab.pane
 
-    def _tab_changed(self) -> None:
-        if self.tabs.currentWidget() is self.storage_tab:
-            self.storage_tab.pane  # noqa: B018 - built when its tab first opens
-
     def _active_for_storage(self, account: Account | None) -> None:
         """The blob pane browses with the active account's credential and nothing else."""
         if account is None:
-            self.storage_tab.use(None, None)
+            self.storage_tab.use_account(None)
             return
-        # azure-identity is imported on first use, not at start-up (warm_up() preloads it).
-        from app.core.credentials.account import BrokerAccountCredential
-
-        credential = BrokerAccountCredential(self.broker, account, self.profile)
-        self.storage_tab.use(credential, account.username)
+        profile = self.profile
+        records = self.data.records.get(profile.name, [])
+        record = next((r for r in records if r.home_account_id == account.home_account_id), None)
+        record = record or AccountRecord.for_account(account, profile)
+        active = (self.broker, account, profile, record, int(self.winId()))
+        self.storage_tab.use_account(active)
 
     def _remember_url(self, url: str) -> None:
         self.data.add_recent_url(url, self.profile.name)
@@ -379,6 +350,21 @@ class MainWindow(QMainWindow):
     def sign_out(self) -> None:
         self.session.sign_out(self.selected())
 
+    def as_your_code(self) -> None:
+        """The selected account under this configuration, as azure-identity-broker would."""
+        account, handle = self.selected(), self._window_handle()
+        if account is not None and handle is not None:
+            from app.ui.accounts.as_your_code import AsYourCodeDialog  # not needed at start-up
+
+            self.sdk = AsYourCodeDialog(
+                self.session, account, self.session.configuration, handle, self
+            )
+            self.sdk.open()
+
+    def _copy_username(self) -> None:
+        if (account := self.selected()) is not None:
+            QGuiApplication.clipboard().setText(account.username)
+
     def make_active(self) -> None:
         account = self.selected()
         if account is not None:
@@ -391,8 +377,3 @@ class MainWindow(QMainWindow):
             self.sandbox_picker.stop()
         self.diagnostics.uninstall()
         super().closeEvent(event)
-
-    def copy_username(self) -> None:
-        account = self.selected()
-        if account is not None:
-            QGuiApplication.clipboard().setText(account.username)
