@@ -154,6 +154,12 @@ class Banner(QFrame):
         )
 
 
+def ask_yes(parent: QWidget, title: str, text: str) -> bool:
+    """A question that defaults to No."""
+    answer = QMessageBox.question(parent, title, text, defaultButton=QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def ask_warning(parent: QWidget, title: str, text: str) -> bool:
     """A warning that defaults to No: for actions that expose secrets or personal data."""
     answer = QMessageBox.warning(

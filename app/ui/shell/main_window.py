@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
@@ -31,13 +31,14 @@ from app.core.guidance.statuses import for_unavailable
 from app.core.outcomes.outcome import Outcome
 from app.core.settings.records import AccountRecord
 from app.core.settings.store import Store
+from app.ui.accounts.actions import AccountActions
 from app.ui.accounts.banner import WindowBanner
 from app.ui.accounts.model import AccountsModel, display_tenant_names
 from app.ui.accounts.signals import SessionSignals
 from app.ui.accounts.view import AccountsView
 from app.ui.common.icons import icon
 from app.ui.common.tasks import TaskRunner
-from app.ui.common.widgets import Banner, shortcut_action
+from app.ui.common.widgets import Banner, ask_yes
 from app.ui.configurations.profile_bar import ProfileBar
 from app.ui.shell import window_state
 from app.ui.shell.busy import BusyStatus
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.settings = settings
         self.can_offer_sandbox = can_offer_sandbox  # no broker here: sandbox mode would run
+        self.confirm = ask_yes  # tests answer for the question
         loaded = store.load()
         self.data = loaded.data
         self.matrix: MatrixWindow | None = None
@@ -126,26 +128,27 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toolbar.setIconSize(QSize(20, 20))
-        menu = self.menuBar().addMenu("&Account")
-        self._menu = menu
-        self.act_add = self._action("add-account", "&Add account…", "Ctrl+N", self.add_account)
-        self.act_default = self._action(
-            "default-account", "Use &OS account", "Ctrl+D", self.session.use_default_account
+        slots = {
+            "add": self.add_account, "default": self.session.use_default_account,
+            "token": self.get_token, "active": self.make_active, "again": self.sign_in_again,
+            "out": self.sign_out, "out_all": self.sign_out_all, "sdk": self.as_your_code,
+            "copy": self._copy_username, "refresh": self.session.refresh,
+        }  # fmt: skip
+        self.account_actions = AccountActions(
+            self, self.menuBar().addMenu("&Account"), self.toolbar, slots
         )
-        self.act_token = self._action("token", "Get &token", "Ctrl+T", self.get_token)
-        self.act_active = self._action("active", "Make &active", "Ctrl+Return", self.make_active)
-        self.act_again = self._action(
-            "sign-in-again", "Sign in a&gain…", "Ctrl+I", self.sign_in_again
+        a = self.account_actions
+        self.act_add, self.act_default, self.act_token, self.act_active = (
+            a["add"],
+            a["default"],
+            a["token"],
+            a["active"],
         )
-        self.act_out = self._action("sign-out", "Sign &out", "Ctrl+Shift+O", self.sign_out)
-        self.act_sdk = self._action(
-            "token", "As your &code would…", "Ctrl+Y", self.as_your_code, toolbar=False
-        )
-        self.act_copy = self._action(
-            "copy", "&Copy username", "Ctrl+Shift+C", self._copy_username, toolbar=False
-        )
-        self.act_refresh = self._action(
-            "refresh", "&Refresh", QKeySequence.StandardKey.Refresh, self.session.refresh
+        self.act_again, self.act_out, self.act_sdk, self.act_refresh = (
+            a["again"],
+            a["out"],
+            a["sdk"],
+            a["refresh"],
         )
 
         self.sandbox_banner = Banner("sandbox")
@@ -193,15 +196,6 @@ class MainWindow(QMainWindow):
         self.busy_label, self.cancel_button = self.busy.label, self.busy.cancel
         self.diagnostics = build_menus(self, self.open_matrix)
 
-    def _action(
-        self, name: str, text: str, keys: Any, slot: Callable[[], object], toolbar: bool = True
-    ) -> QAction:
-        action = shortcut_action(self, name, text, keys, slot)
-        self._menu.addAction(action)
-        if toolbar:
-            self.toolbar.addAction(action)
-        return action
-
     def open_matrix(self) -> MatrixWindow:
         """The configuration matrix for the accounts listed now (one window, reused)."""
         from app.ui.matrix.window import MatrixWindow  # not needed at start-up
@@ -222,6 +216,7 @@ class MainWindow(QMainWindow):
         s.outcome_shown.connect(self._outcome_shown)
         s.call_failed.connect(self._failed)
         s.call_refused.connect(self.busy_label.setText)
+        s.notice_shown.connect(lambda title, text: self.notice.show_text(title, text, tone="info"))
         s.listing_arrived.connect(self.accounts_view.note.listing)
         s.broker_unavailable.connect(self._explain_unavailable)
         self.profile_bar.changed.connect(self._profile_changed)
@@ -248,14 +243,8 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _update_actions(self) -> None:
-        idle = self.current is None
-        unavailable = self.broker.known_unavailable is not None
-        has = self.selected() is not None
-        for action in (self.act_add, self.act_default, self.act_refresh):
-            action.setEnabled(idle and not unavailable)
-        for action in (self.act_token, self.act_again, self.act_out, self.act_active, self.act_sdk):
-            action.setEnabled(idle and has and not unavailable)
-        self.act_copy.setEnabled(has)
+        usable = self.broker.known_unavailable is None
+        self.account_actions.update(self.current is None, usable, self.selected() is not None)
 
     def _busy(self, label: str) -> None:
         if label:
@@ -349,6 +338,12 @@ class MainWindow(QMainWindow):
 
     def sign_out(self) -> None:
         self.session.sign_out(self.selected())
+
+    def sign_out_all(self) -> None:
+        question = (f"Sign every account of profile “{self.profile.name}” out of this app "
+                    "(client id)? The accounts stay on this device.")  # fmt: skip
+        if self.confirm(self, "Sign out everywhere", question):
+            self.session.sign_out_all()
 
     def as_your_code(self) -> None:
         """The selected account under this configuration, as azure-identity-broker would."""

@@ -109,3 +109,18 @@ def test_the_blob_pane_can_browse_with_azure_identity_brokers_credential(
     extra = signed_in["authParameters"]["additionalQueryParametersForAuthorization"]
     assert extra["msal_client_sku"] == "MSAL.Python"  # through msal, under the credential
     window.sandbox_picker.stop()
+
+
+def test_sign_out_everywhere_says_what_it_did_and_what_it_cannot(fresh_window, qtbot, control):  # type: ignore[no-untyped-def]
+    window = fresh_window
+    asked: list[str] = []
+    window.confirm = lambda _parent, title, text: asked.append(text) or True
+    listed = window.model.rowCount()
+    window.account_actions["out_all"].trigger()
+    qtbot.waitUntil(lambda: idle(window) and window.model.rowCount() == 0, timeout=30000)
+    assert "The accounts stay on this device" in asked[0]
+    assert len(control.calls("removeAccount")) == 0  # only this app's tokens: the broker keeps it
+    assert window.notice.isVisible() and window.notice.title.text() == "Signed out"
+    body = window.notice.body.text()
+    assert "apps cannot remove it" in body and "intune-portal" in body
+    assert body.count("@") == listed  # every account named
