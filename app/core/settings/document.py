@@ -257,12 +257,10 @@ def parse(raw: bytes) -> Parsed:
     return parsed
 
 
-def left_out_warning(left_out: list[str], trimmed: bool, backup: Path | None, path: Path) -> str:
+def left_out_warning(left_out: list[str], backup: Path | None, path: Path) -> str:
     shown = "; ".join(left_out[:MAX_NOTES])
     more = len(left_out) - MAX_NOTES
     text = f"These settings were left out: {shown}{f'; and {more:,} more' if more > 0 else ''}."
     if backup is not None:
         return f"{text} The whole file was kept as {backup}."
-    if trimmed:
-        return f"{text} Copy {path} now to keep them: the next save leaves them out."
-    return f"{text} A value that looks like a token is never saved."
+    return f"{text} Copy {path} now to keep them: the next save leaves them out."

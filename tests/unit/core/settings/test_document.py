@@ -76,9 +76,10 @@ def test_a_value_that_looks_like_a_token_is_left_out_with_a_warning_naming_the_p
     path = write(tmp_path, raw)
     original = path.read_bytes()
     result = Store(path).load()
-    assert result.title == LEFT_OUT and result.backup is None
+    assert result.title == LEFT_OUT and result.backup is not None
+    assert result.backup.read_bytes() == original  # the whole file kept before a save drops it
     assert result.warning is not None and said in result.warning
-    assert "token is never saved" in result.warning
+    assert f"The whole file was kept as {result.backup}" in result.warning
     assert JWT not in result.warning and "c2lnbmF0dXJl" not in result.warning
     assert path.read_bytes() == original  # nothing is written until the app saves
     assert JWT not in repr(result.data)
@@ -157,7 +158,7 @@ def test_profiles_past_the_limit_are_left_out_read_once_and_the_file_copied(
     assert result.data.selected == "p5" and result.title == LEFT_OUT
     assert result.warning is not None
     assert f"profiles after the first {MAX_PROFILES} of 16,000 (the most kept)" in result.warning
-    assert result.backup is not None and result.backup.name.startswith("settings.json.full-")
+    assert result.backup is not None and result.backup.name.startswith("settings.json.left-out-")
     assert result.backup.read_bytes() == original == path.read_bytes()
     assert f"The whole file was kept as {result.backup}." in result.warning
 
@@ -277,7 +278,7 @@ def test_an_older_profile_with_another_host_loads_as_custom(tmp_path: Path) -> N
 def test_an_older_profile_with_an_address_keeps_all_but_the_address(tmp_path: Path) -> None:
     path = write(tmp_path, old_profile("Default", "https://127.0.0.1:8443"))
     result = Store(path).load()
-    assert result.title == LEFT_OUT and result.backup is None
+    assert result.title == LEFT_OUT and result.backup is not None and result.backup.is_file()
     (profile,) = result.data.profiles
     assert profile.authority_host == "https://login.microsoftonline.com"
     assert profile.tenant == "contoso.com" and result.data.recent_urls["Default"]
