@@ -108,9 +108,16 @@ class MainWindow(QMainWindow):
         self.profile_bar.replace(self.profile, profile)
 
     def save(self) -> None:
+        """Save; what another window saved meanwhile is merged into self.data (Store.save),
+        and shown: the profile list, and the profile in use if its fields changed."""
+        before = (self.data.names(), self.profile)
         problem = self.store.try_save(self.data)
         if problem:
             self.notice.show_text("Could not save settings", problem)
+        elif (self.data.names(), self.profile) != before:
+            self.profile_bar.show_data()
+            if self.profile != before[1]:
+                self.profile_bar.changed.emit(self.profile)
 
     @property
     def current(self) -> Call | None:
