@@ -25,7 +25,7 @@ CORE = {
     "tokens": set(),
     "configurations": set(),
     "broker": {"configurations"},
-    "guidance": {"broker", "configurations"},
+    "guidance": {"broker", "configurations", "storage"},
     "outcomes": {"broker", "configurations", "guidance", "tokens"},
     "matrix": {"broker", "configurations", "outcomes"},
     "storage": {"files"},

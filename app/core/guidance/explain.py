@@ -25,6 +25,7 @@ from app.core.guidance.aadsts import for_aadsts, unknown_aadsts
 from app.core.guidance.advice import RETRY, Guidance
 from app.core.guidance.statuses import TIMEOUT_GUIDANCE, for_status, for_unavailable
 from app.core.guidance.storage import for_storage_error
+from app.core.storage.names import StorageNameError
 
 AUTHENTICATION_REQUIRED = Guidance(
     "AuthenticationRequired",
@@ -75,6 +76,13 @@ def _explain(error: BaseException) -> Guidance:
         return for_unavailable(error.unavailable)
     if isinstance(error.__cause__, BrokerError):  # e.g. a credential's error wrapping the broker's
         return _explain(error.__cause__)
+    if isinstance(error, StorageNameError):  # our own rule's words, never the service's text
+        return Guidance(
+            "InvalidName",
+            "Not a name storage accepts",
+            f"{error}.",
+            "Choose another name; nothing was sent to storage.",
+        )
     if type(error).__name__ == "AuthenticationRequiredError":  # azure-identity's, not imported
         return AUTHENTICATION_REQUIRED
     storage = for_storage_error(error)

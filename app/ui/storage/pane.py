@@ -28,13 +28,14 @@ from PySide6.QtWidgets import (
 from app.core.broker.errors import broker_cause
 from app.core.guidance.explain import explain
 from app.core.guidance.storage import challenge_claims
+from app.core.storage import names as rules
 from app.core.storage.blobs import BlobBrowser, TransferCancelled
 from app.core.storage.names import StorageUrlError, validate_account_url
 from app.ui.common.tasks import Task, TaskRunner
 from app.ui.common.widgets import Banner, error_style
 from app.ui.storage.filter import FolderFilter
 from app.ui.storage.model import BlobModel, Node, human_size
-from app.ui.storage.parts import Asker, BlobTree, Transfer, TransferBar, seed_action
+from app.ui.storage.parts import Asker, BlobTree, Transfer, TransferBar, refused, seed_action
 
 logger = logging.getLogger(__name__)
 NOBODY = "Make an account active to browse storage with its credential."
@@ -341,6 +342,8 @@ class BlobPane(QWidget):
             self.banner.show_text("Choose where to upload", "Select a container or a folder.")
             return
         container, prefix = target
+        if any(refused(self.banner, rules.validate_blob_name, prefix + p.name) for p in paths):
+            return
 
         def work(transfer: Transfer) -> int:
             total = 0
@@ -369,7 +372,7 @@ class BlobPane(QWidget):
     def new_container(self) -> None:
         browser = self.browser
         name = self.asker.text("Name of the new container (lower-case letters, digits, -):")
-        if browser is None or not name:
+        if browser is None or not name or refused(self.banner, rules.validate_container_name, name):
             return
         self._run("creating a container", lambda: browser.create_container(name),
                   lambda _: self.reload())  # fmt: skip
