@@ -22,7 +22,6 @@ import copy
 import dataclasses
 import json
 import os
-import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +38,7 @@ from app.core.settings.document import (
     left_out_warning,
     parse,
     refuse_tokens,
+    without_tokens,
 )
 from app.core.settings.merge import merge
 
@@ -102,7 +102,7 @@ class Store:
             return self._set_aside(str(exc))
         if not parsed.left_out:
             return LoadResult(parsed.data)
-        backup = self._keep_copy()  # before the next save leaves anything out
+        backup = self._keep_copy(raw)  # before the next save leaves anything out
         warning = left_out_warning(parsed.left_out, backup, self.path)
         return LoadResult(parsed.data, warning, backup, LEFT_OUT)
 
@@ -154,12 +154,14 @@ class Store:
             n += 1
         return candidate
 
-    def _keep_copy(self) -> Path | None:
-        """Copy the file whole before the next save rewrites it without what the load left out
-        (a value past a limit, a token-like value, a host this version refuses)."""
+    def _keep_copy(self, raw: bytes) -> Path | None:
+        """Keep the file before the next save rewrites it without what the load left out (a
+        value past a limit, a field this version refuses): byte for byte, except that a value
+        looking like a token is left out of the copy too (no settings file ever holds one)."""
         backup = self._backup_path("left-out")
         try:
-            shutil.copy2(self.path, backup)
+            with atomic_file(backup) as file:  # 0600, as the settings file
+                file.write(without_tokens(raw) or raw)
         except OSError:
             return None
         return backup

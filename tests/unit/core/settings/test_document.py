@@ -13,7 +13,12 @@ import pytest
 from app.core.configurations.profile import Profile
 from app.core.settings import document as settings_file
 from app.core.settings.data import MAX_RECENT_URLS, StoreData
-from app.core.settings.document import MAX_ACCOUNTS, MAX_FORGOTTEN, MAX_PROFILES
+from app.core.settings.document import (
+    MAX_ACCOUNTS,
+    MAX_FORGOTTEN,
+    MAX_PROFILES,
+    TOKEN_LEFT_OUT,
+)
 from app.core.settings.records import AccountRecord
 from app.core.settings.store import LEFT_OUT, RESET, Store
 
@@ -77,9 +82,14 @@ def test_a_value_that_looks_like_a_token_is_left_out_with_a_warning_naming_the_p
     original = path.read_bytes()
     result = Store(path).load()
     assert result.title == LEFT_OUT and result.backup is not None
-    assert result.backup.read_bytes() == original  # the whole file kept before a save drops it
+    kept = result.backup.read_text()  # the file kept before a save drops what was left out,
+    assert JWT not in kept and "c2lnbmF0dXJl" not in kept  # but never the token-like value
+    assert (
+        TOKEN_LEFT_OUT in kept and json.loads(kept)["profiles"][0]["profile"]["name"] == "Default"
+    )
+    assert result.backup.stat().st_mode & 0o077 == 0
     assert result.warning is not None and said in result.warning
-    assert f"The whole file was kept as {result.backup}" in result.warning
+    assert f"kept as {result.backup}, without what looked like a token" in result.warning
     assert JWT not in result.warning and "c2lnbmF0dXJl" not in result.warning
     assert path.read_bytes() == original  # nothing is written until the app saves
     assert JWT not in repr(result.data)
