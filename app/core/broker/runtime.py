@@ -28,8 +28,10 @@ from app.core.broker.errors import (
     BrokerUnavailableError,
     DBusErrors,
     NotBrokered,
+    UnavailableHere,
 )
 from app.core.broker.held import Held, HeldAccounts
+from app.core.broker.limits import Probed, Probes
 from app.core.broker.records import Account, AccountListing, TokenResult
 from app.core.configurations.profile import Profile
 from app.core.configurations.request_options import merged_claims
@@ -44,6 +46,7 @@ _pii_logging = False
 
 
 _dbus_errors = DBusErrors()
+_cid, _require_handle = calls.correlation_id, calls.require_handle
 
 
 def load_runtime() -> ModuleType | BrokerUnavailable:
@@ -123,7 +126,8 @@ class Broker:
 
     `busy_timeout`: how much longer a call whose deadline passed waits for the broker to answer
     an earlier request it is queued behind (the runtime gives up on a held request after
-    ~300 s by itself)."""
+    ~300 s by itself). `probes`: where the broker cannot work in this session (limits.py;
+    the platform's own unless given): a call they rule out is refused with UnavailableHere."""
 
     def __init__(
         self,
@@ -131,12 +135,15 @@ class Broker:
         interactive_timeout: float = 600.0,
         busy_timeout: float = 300.0,
         here: platform.Platform | None = None,
+        probes: Probes | None = None,
     ) -> None:
         self.platform = here or platform.current()
         self.timeout = timeout
         self.interactive_timeout = interactive_timeout
         self.busy_timeout = busy_timeout
         self._held = HeldAccounts()
+        made = self.platform.probes  # `limits.known` never probes: the GUI thread asks it
+        self.limits = Probed(probes if probes is not None else made() if made else None)
 
     @property
     def unavailable(self) -> BrokerUnavailable | None:
@@ -162,7 +169,16 @@ class Broker:
         """Calls waiting for the broker to finish an earlier request give up (BrokerBusy)."""
         calls.stop_waiting()
 
-    def _rt(self) -> ModuleType:
+    def _rt(self, operation: str = "", interactive: bool | None = None) -> ModuleType:
+        """The runtime, for an operation this session can do (interactive: it shows the
+        broker's window; None: asked whatever the limits, a listing or a read). Refused with
+        UnavailableHere before anything loads when the limits rule it out."""
+        limits = self.limits.get()
+        blocking = limits.blocking(interactive) if interactive is not None else ()
+        if blocking:
+            refused = UnavailableHere(operation, blocking)
+            refused.interactive, refused.limits = interactive, limits
+            raise refused
         loaded = load_runtime()
         if isinstance(loaded, BrokerUnavailable):
             raise BrokerUnavailableError(loaded)
@@ -175,9 +191,14 @@ class Broker:
         extract: Callable[[Any], T],
         timeout: float | None = None,
         keep: tuple[Any, ...] = (),
+        interactive: bool = False,
     ) -> T:
         timeout = self.timeout if timeout is None else timeout
-        return calls.call_native(operation, start, extract, timeout, self.busy_timeout, keep)
+        try:
+            return calls.call_native(operation, start, extract, timeout, self.busy_timeout, keep)
+        except BrokerError as exc:  # what explains it (a UserCanceled nobody could have caused)
+            exc.interactive, exc.limits = interactive, self.limits.get()
+            raise
 
     def _params(self, profile: Profile, scopes: Sequence[str] | None, renew: str = "") -> Any:
         # A new object per call: measured, reusing one saves no native memory (nor does a
@@ -256,9 +277,8 @@ class Broker:
             self._held.hold(account_id, native)
             return native
 
-        return self._call(
-            "read account", lambda cb: rt.read_account_by_id(account_id, _cid(), cb), extract
-        )
+        read = lambda cb: rt.read_account_by_id(account_id, _cid(), cb)  # noqa: E731
+        return self._call("read account", read, extract)
 
     def _native_account(self, account_id: str, profile: Profile | None = None) -> Held:
         """The native account held, else read through the runtime's cache. The cache is
@@ -281,7 +301,7 @@ class Broker:
         """A token without UI. With force refresh, an answer from the runtime's cache is asked
         again with that token to renew, so the broker itself answers (one more call only when
         the cache had one; the runtime offers no "skip the cache" flag)."""
-        rt = self._rt()
+        rt = self._rt("get a token silently", interactive=False)
         native = self._native_account(account.account_id, profile)
 
         def silently(renew: str) -> TokenResult:
@@ -302,7 +322,7 @@ class Broker:
         self, profile: Profile, scopes: Sequence[str] | None = None
     ) -> TokenResult:
         """The OS default account (Windows: the account signed in to Windows), no UI."""
-        rt = self._rt()
+        rt = self._rt("sign in with the default account", interactive=False)
         params = self._params(profile, scopes)
         return self._call(
             "sign in with the default account",
@@ -316,7 +336,7 @@ class Broker:
     ) -> TokenResult:
         """The broker's account picker, parented to our window (the profile's login hint,
         if any, fills in the user name)."""
-        rt = self._rt()
+        rt = self._rt("sign in", interactive=True)
         params = self._params(profile, scopes)
         handle = _require_handle(parent_window_handle)
         self._refuse_unbrokered(profile, "sign in")
@@ -327,6 +347,7 @@ class Broker:
             self._token_result,
             self.interactive_timeout,
             keep=(params,),
+            interactive=True,
         )
 
     def acquire_token_interactively(
@@ -337,7 +358,7 @@ class Broker:
         scopes: Sequence[str] | None = None,
     ) -> TokenResult:
         """Interaction for one known account: consent, MFA, claims, password."""
-        rt = self._rt()
+        rt = self._rt("sign in again", interactive=True)
         params = self._params(profile, scopes)
         handle = _require_handle(parent_window_handle)
         self._refuse_unbrokered(profile, "sign in again")
@@ -352,6 +373,7 @@ class Broker:
             self._token_result,
             self.interactive_timeout,
             keep=(native, params),
+            interactive=True,
         )
 
     def _refuse_unbrokered(self, profile: Profile, operation: str) -> None:
@@ -362,7 +384,7 @@ class Broker:
 
     def sign_out(self, account: Account, profile: Profile) -> None:
         """Sign the account out of this client. The broker may still list it afterwards."""
-        rt = self._rt()
+        rt = self._rt("sign out", interactive=False)
         native = self._native_account(account.account_id, profile)
         self._call(
             "sign out",
@@ -371,15 +393,3 @@ class Broker:
             keep=(native,),
         )
         self._held.drop(account.account_id)
-
-
-def _cid() -> str:
-    import uuid  # here, not at start-up: it imports `platform` (~2 ms)
-
-    return str(uuid.uuid4())
-
-
-def _require_handle(handle: int) -> int:
-    if not isinstance(handle, int) or handle <= 0:
-        raise ValueError("Interactive broker calls need the parent window's native handle")
-    return handle

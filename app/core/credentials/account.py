@@ -35,6 +35,12 @@ class BrokerAccountCredential:
         self.last_result: TokenResult | None = None
         self.asked: tuple[str, ...] = ()  # the scopes of the last request, answered or not
 
+    @property
+    def can_step_up(self) -> bool:
+        """Whether step_up's window can work in this session (app/core/broker/limits.py)."""
+        known = self.broker.limits.known
+        return known is None or known.interactive
+
     def step_up(self, parent_window_handle: int, claims: str) -> TokenResult:
         """A resource's claims challenge: the broker's sign-in window for this account asking
         for exactly these claims; later tokens are asked with them (blocking: a worker's)."""

@@ -29,8 +29,10 @@ if TYPE_CHECKING:
 
 # AADSTS codes that say this account cannot use this configuration at all (no sign-in helps).
 _NOT_USABLE = frozenset({50020, 50034, 90072, 90002, 700016, 500011, 50194})
-# ... that say a policy or an administrator stands in the way.
-_BLOCKED = frozenset({53003, 50005, 530003, 50057, 50053, 50105})
+# ... that say a policy or an administrator stands in the way (device and token protection
+# included: signing in again on this device does not help).
+_BLOCKED = frozenset({53003, 50005, 530003, 50057, 50053, 50105,
+                      530084, 50097, 50129, 50155, 50187, 53000, 53001, 135011})  # fmt: skip
 _NOT_USABLE_STATUSES = frozenset({"IncorrectConfiguration", "AuthorityUntrusted", "NotBrokered"})
 _BLOCKED_STATUSES = frozenset({"DeviceNotRegistered"})
 
@@ -132,7 +134,11 @@ def of_error(
     ):
         nb = NOT_BROKERED  # and the picker cannot help either: the app refuses that call
         return Outcome(Kind.NOT_USABLE, nb.code, nb.title, nb.explanation, nb.fix)
-    if advice.needs_interaction or (status == "AccountUnusable" and code is None):
+    if (
+        advice.needs_interaction
+        or advice.blocked_here
+        or (status == "AccountUnusable" and code is None)
+    ):
         reason = advice.explanation
         if code == 65001:
             reason = (
@@ -147,7 +153,10 @@ def of_error(
         elif status == "AccountUnusable":
             reason = f"{account.username} was signed out of this app (client id) or its session "
             reason += "can no longer be used."
-        return Outcome(Kind.INTERACTION, advice.code, advice.title, reason, advice.fix)
+        return Outcome(
+            Kind.INTERACTION, advice.code, advice.title, reason, advice.fix,
+            can_sign_in=not advice.blocked_here,
+        )  # fmt: skip
     return Outcome(Kind.FAILED, advice.code, advice.title, advice.explanation, advice.fix)
 
 

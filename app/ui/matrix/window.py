@@ -272,9 +272,7 @@ class MatrixWindow(QMainWindow):
             )
         elif one is not None:
             self.detail.setText("Not asked yet: Run asks the broker for every cell.")
-        self.sign_in_button.setEnabled(
-            idle and outcome is not None and outcome.kind is Kind.INTERACTION
-        )
+        self.sign_in_button.setEnabled(idle and outcome is not None and outcome.needs_interaction)
         self.compare_button.setEnabled(len(chosen) == 2 and all(o for _, o in chosen))
         self.export_button.setEnabled(idle and bool(self.model.outcomes) and self.spec is not None)
 

@@ -33,7 +33,7 @@ from app.core.guidance.statuses import for_unavailable
 from app.core.outcomes.outcome import Outcome
 from app.core.settings.store import Store
 from app.ui.accounts.banner import WindowBanner
-from app.ui.accounts.broker_note import waiting_note
+from app.ui.accounts.broker_note import LimitsNote, waiting_note
 from app.ui.accounts.model import AccountsModel, display_tenant_names
 from app.ui.accounts.signals import SessionSignals
 from app.ui.accounts.view import AccountsView
@@ -106,8 +106,7 @@ class MainWindow(QMainWindow):
         self.profile_bar.replace(self.profile, profile)
 
     def save(self) -> None:
-        problem = self.store.try_save(self.data)
-        if problem:
+        if problem := self.store.try_save(self.data):
             self.notice.show_text("Could not save settings", problem)
 
     @property
@@ -151,6 +150,7 @@ class MainWindow(QMainWindow):
         self.banner = WindowBanner(self._sign_in)
 
         self.notice = Banner("info")
+        self.limits_note = LimitsNote()  # where the broker cannot work in this session
         self.host_banner = Banner("warning")  # while the profile's authority host is custom
         self.profile_bar = ProfileBar(self.data, self.save)
 
@@ -181,6 +181,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.addWidget(self.sandbox_banner)
         layout.addWidget(self.notice)
+        layout.addWidget(self.limits_note)
         layout.addWidget(self.profile_bar)
         layout.addWidget(self.host_banner)
         layout.addWidget(self.banner)
@@ -273,13 +274,16 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _update_actions(self) -> None:
-        idle = self.current is None
-        unavailable = self.broker.known_unavailable is not None
+        idle = self.current is None and self.broker.known_unavailable is None
         has = self.selected() is not None
-        for action in (self.act_add, self.act_default, self.act_refresh):
-            action.setEnabled(idle and not unavailable)
-        for action in (self.act_token, self.act_again, self.act_out, self.act_active):
-            action.setEnabled(idle and has and not unavailable)
+        self.limits_note.show_limits(self.broker.limits.known)  # found by the first call
+        self.act_refresh.setEnabled(idle)  # a listing is always asked: it explains itself
+        for action, selected, window in (
+            (self.act_add, False, True), (self.act_default, False, False),
+            (self.act_token, True, False), (self.act_again, True, True),
+            (self.act_out, True, False), (self.act_active, True, False),
+        ):  # fmt: skip
+            self.limits_note.allow(action, idle and (has or not selected), window)
         self.act_copy.setEnabled(has)
 
     def _busy(self, label: str) -> None:
@@ -364,8 +368,7 @@ class MainWindow(QMainWindow):
 
     # ---- actions -----------------------------------------------------------------------------
     def add_account(self) -> None:
-        handle = self._window_handle()
-        if handle is not None:
+        if (handle := self._window_handle()) is not None:
             self.session.add_account(handle)
 
     def get_token(self) -> None:
@@ -380,8 +383,7 @@ class MainWindow(QMainWindow):
         self.session.sign_out(self.selected())
 
     def make_active(self) -> None:
-        account = self.selected()
-        if account is not None:
+        if (account := self.selected()) is not None:
             self.session.set_active(account)
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -393,6 +395,5 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def copy_username(self) -> None:
-        account = self.selected()
-        if account is not None:
+        if (account := self.selected()) is not None:
             QGuiApplication.clipboard().setText(account.username)

@@ -215,7 +215,10 @@ class BlobPane(QWidget):
         self.banner.show_guidance(advice, self.username or "")
         claims = challenge_claims(error)
         if claims and self.credential is not None:
-            self.banner.offer("Sign in with the requested claims", lambda: self.step_up(claims))
+            if self.credential.can_step_up:
+                self.banner.offer("Sign in with the requested claims", lambda: self.step_up(claims))
+            else:  # the broker's window cannot work in this session: the window's note says why
+                self.say("Storage asks for a new sign-in, which the broker cannot show here.")
         elif advice.needs_interaction:
             self.banner.offer("Sign in again", self.sign_in_wanted.emit)
 

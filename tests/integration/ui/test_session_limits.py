@@ -1,0 +1,103 @@
+"""The window where the broker cannot work in this session (app/core/broker/limits.py): it says
+why above the list and offers nothing that cannot work. The session's conditions are injected
+probe answers (tests/stubs.SessionProbes: Linux has no elevation or run-as to probe; the real
+Windows probes run in the workflow's Windows job); everything else is real: the runtime, the
+sandbox broker, Qt."""
+
+from __future__ import annotations
+
+import uuid
+
+from app.core.broker.runtime import Broker
+from app.core.configurations.profile import Profile
+from app.core.guidance.limits import KNOWN_CAUSES
+from app.core.outcomes.outcome import Kind
+from tests.integration.ui.helpers import idle, new_window, row, select, use_profile
+from tests.stubs import SessionProbes
+
+
+def window_in(qtbot, sandbox, tmp_path, profile: Profile, probes: SessionProbes):  # type: ignore[no-untyped-def]
+    broker = Broker(timeout=10, interactive_timeout=20, probes=probes)
+    window = new_window(qtbot, sandbox, tmp_path, broker)
+    window.show()
+    qtbot.waitExposed(window)
+    use_profile(window, qtbot, profile)
+    return window
+
+
+def answered(window, username: str) -> bool:  # type: ignore[no-untyped-def]
+    return row(window, username).outcome is not None
+
+
+def test_elevated_no_sign_in_window_is_offered_and_the_note_says_why(
+    qtbot, sandbox, tmp_path, fresh_profile
+):
+    scope = f"api://consent-{uuid.uuid4().hex[:8]}/Mail.Read"  # needs consent: a sign-in
+    profile = Profile(client_id=fresh_profile.client_id, scopes=(scope,))
+    window = window_in(qtbot, sandbox, tmp_path, profile, SessionProbes(is_elevated=True))
+    note = window.limits_note
+    assert note.isVisible()
+    assert note.title.text() == "Running as administrator: sign-in windows are off"
+    assert "without Run as administrator" in note.body.text()
+    assert not window.act_add.isEnabled()
+    assert window.act_add.toolTip() == (
+        "Add account (Ctrl+N): not in this session (Running as administrator)"
+    )
+    select(window, "lee@fabrikam.example")
+    assert window.act_token.isEnabled() and not window.act_again.isEnabled()
+    window.get_token()  # silent calls still work elevated: asked, and the consent is missing
+    qtbot.waitUntil(lambda: idle(window) and answered(window, "lee@fabrikam.example"))
+    outcome = row(window, "lee@fabrikam.example").outcome
+    assert outcome.kind is Kind.INTERACTION and not outcome.can_sign_in
+    banner = window.banner
+    assert banner.isVisible() and banner.action.isHidden()  # no "Sign in again" to press
+    assert "not in this session" in banner.body.text()
+    window.grab().save(str(tmp_path / "elevated.png"))
+
+
+def test_as_another_user_only_the_listing_is_asked(qtbot, sandbox, tmp_path, fresh_profile):
+    probes = SessionProbes(desktop="CONTOSO\\megan")
+    window = window_in(qtbot, sandbox, tmp_path, fresh_profile, probes)
+    assert window.limits_note.title.text() == (
+        "Running as another user: calls to the broker are off"
+    )
+    assert window.model.rowCount() > 0 and window.act_refresh.isEnabled()
+    select(window, "adele@contoso.example")
+    for action in (window.act_add, window.act_default, window.act_token, window.act_again,
+                   window.act_out, window.act_active):  # fmt: skip
+        assert not action.isEnabled(), action.text()
+    window.session.get_token(row(window, "adele@contoso.example").account)  # asked anyway
+    qtbot.waitUntil(lambda: idle(window) and answered(window, "adele@contoso.example"))
+    outcome = row(window, "adele@contoso.example").outcome
+    assert (outcome.kind, outcome.code) == (Kind.FAILED, "UnavailableHere")
+    assert outcome.title == "Running as another user"
+
+
+def test_a_cancel_from_a_call_without_a_window_is_not_said_as_a_cancel(
+    qtbot, sandbox, tmp_path, fresh_profile, control
+):
+    """WAM reports its own failures as UserCanceled; from a silent call nobody cancelled."""
+    window = window_in(qtbot, sandbox, tmp_path, fresh_profile, SessionProbes())
+    assert window.limits_note.isHidden()  # nothing found in this session
+    control.fail("acquireTokenSilently", "UserCanceled")
+    select(window, "adele@contoso.example")
+    window.get_token()
+    qtbot.waitUntil(lambda: idle(window) and answered(window, "adele@contoso.example"))
+    outcome = row(window, "adele@contoso.example").outcome
+    assert (outcome.kind, outcome.code) == (Kind.FAILED, "CanceledWithoutWindow")
+    assert "nobody cancelled" in outcome.reason and KNOWN_CAUSES in outcome.reason
+    assert window.banner.tone == "error"
+
+
+def test_a_cancelled_picker_where_wam_is_probed_names_its_own_causes(
+    qtbot, sandbox, tmp_path, fresh_profile
+):
+    window = window_in(qtbot, sandbox, tmp_path, fresh_profile, SessionProbes())
+    window.act_add.trigger()
+    qtbot.waitUntil(lambda: window.sandbox_picker.dialog is not None, timeout=10000)
+    window.sandbox_picker.dialog.reject()
+    qtbot.waitUntil(lambda: idle(window), timeout=15000)
+    banner = window.banner
+    assert banner.title.text() == "Sign-in cancelled" and banner.tone == "info"
+    assert KNOWN_CAUSES in banner.body.text() and "nothing is wrong" not in banner.body.text()
+    window.sandbox_picker.stop()
