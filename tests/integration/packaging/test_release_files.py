@@ -62,6 +62,15 @@ def test_installer_is_per_user_with_optional_desktop_shortcut_and_upgrades_in_pl
     assert 'Type: filesandordirs; Name: "{app}\\_internal"' in ISS  # no stale libraries
 
 
+def test_the_installer_writes_only_the_app_folder_and_its_shortcuts():
+    """README: no registry key of the app's own, no service; settings.json and window.ini (in
+    %LOCALAPPDATA%\\broker-account-manager, the app's, not the installer's) are left."""
+    sections = re.findall(r"^\[(\w+)\]", ISS, re.M)
+    assert sections == ["Setup", "Tasks", "InstallDelete", "Files", "Icons", "Run"]
+    assert "broker-account-manager" not in ISS  # the settings folder is never touched
+    assert setting("PrivilegesRequired") == "lowest"
+
+
 def test_workflow_builds_with_the_same_command_and_self_test():
     build_sh = (ROOT / "scripts" / "build.sh").read_text()
     assert ".venv/bin/python packaging/build.py" in build_sh

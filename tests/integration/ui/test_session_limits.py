@@ -13,6 +13,7 @@ from app.core.configurations.profile import Profile
 from app.core.guidance.limits import KNOWN_CAUSES
 from app.core.outcomes.outcome import Kind
 from tests.integration.ui.helpers import idle, new_window, row, select, use_profile
+from tests.integration.ui.test_blob_pane import container_row
 from tests.stubs import SessionProbes
 
 
@@ -101,3 +102,36 @@ def test_a_cancelled_picker_where_wam_is_probed_names_its_own_causes(
     assert banner.title.text() == "Sign-in cancelled" and banner.tone == "info"
     assert KNOWN_CAUSES in banner.body.text() and "nothing is wrong" not in banner.body.text()
     window.sandbox_picker.stop()
+
+
+def test_a_claims_challenge_offers_no_step_up_where_the_window_cannot_work(
+    qtbot, sandbox, tmp_path, storage
+):
+    """The sandbox's storage answers the container `sensitive` with a claims challenge
+    (test_blob_roles.py steps it up); elevated, the step-up's window cannot work."""
+    box = storage.shared_key_client().get_container_client("sensitive")
+    if not box.exists():
+        box.create_container()
+        box.upload_blob("payroll/2026-11.csv", b"month,total\n", overwrite=True)
+    window = new_window(qtbot, sandbox, tmp_path, Broker(probes=SessionProbes(is_elevated=True)))
+    window.show()
+    qtbot.waitExposed(window)
+    window.session.refresh()
+    qtbot.waitUntil(lambda: idle(window) and window.model.rowCount() > 0)
+    try:
+        pane = window.blobs
+        pane.url.setCurrentText(storage.account_url)
+        select(window, "adele@contoso.example")
+        window.act_active.trigger()
+        window.tabs.setCurrentWidget(window.storage_tab)
+        pane.connect_storage()
+        qtbot.waitUntil(lambda: container_row(window, "sensitive") is not None, timeout=20000)
+        pane.model.fetchMore(container_row(window, "sensitive"))
+        qtbot.waitUntil(pane.banner.isVisible, timeout=20000)
+        assert "[ClaimsChallenge]" in pane.banner.body.text()
+        assert pane.banner.action.isHidden()
+        assert pane.status.text() == (
+            "Storage asks for a new sign-in, which the broker cannot show here."
+        )
+    finally:
+        window.sandbox_picker.stop()
