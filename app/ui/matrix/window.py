@@ -78,6 +78,7 @@ class MatrixWindow(QMainWindow):
         self.timer.setInterval(100)
         self.timer.timeout.connect(self._drain)
         self._build()
+        self._running(False)
         signals.outcome_shown.connect(self._answered)
         signals.call_failed.connect(self._not_answered)
 
@@ -193,7 +194,11 @@ class MatrixWindow(QMainWindow):
             header.resizeSection(column, max(words, header.sectionSizeHint(column)))
 
     def _running(self, running: bool) -> None:
-        self.run_button.setEnabled(not running)
+        known = self.session.broker.limits.known  # silent calls cannot work here (run-as…)
+        stop = known.blocking(interactive=False) if known is not None else ()
+        self.run_button.setEnabled(not running and not stop)
+        if stop:
+            self.run_button.setToolTip(f"Not in this session: {stop[0].title}")
         self.cancel_button.setEnabled(running)
         self.axes.setEnabled(not running)
         self._selected()

@@ -67,6 +67,10 @@ def test_as_another_user_only_the_listing_is_asked(qtbot, sandbox, tmp_path, fre
     for action in (window.act_add, window.act_default, window.act_token, window.act_again,
                    window.act_out, window.act_active):  # fmt: skip
         assert not action.isEnabled(), action.text()
+    matrix = window.open_matrix()
+    assert not matrix.run_button.isEnabled()
+    assert matrix.run_button.toolTip() == "Not in this session: Running as another user"
+    matrix.close()
     window.session.get_token(row(window, "adele@contoso.example").account)  # asked anyway
     qtbot.waitUntil(lambda: idle(window) and answered(window, "adele@contoso.example"))
     outcome = row(window, "adele@contoso.example").outcome
