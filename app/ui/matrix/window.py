@@ -94,6 +94,7 @@ class MatrixWindow(QMainWindow):
         self.progress.setAccessibleName("Matrix progress")
         self.asking = QLabel("Choose what to try, then Run.")
         self.asking.setAccessibleName("Cell being asked")
+        self.asking.setWordWrap(True)  # a fix can be long: it never widens the window
         self.grid = QTableView()
         self.grid.setAccessibleName("Configuration matrix")
         self.grid.setModel(self.model)
@@ -301,8 +302,8 @@ class MatrixWindow(QMainWindow):
         self, advice: Guidance, account: Account | None, config: Configuration
     ) -> None:
         if account is not None and self.model.holds(Cell(account, config)):
-            if advice.code == "UserCanceled":
-                self.asking.setText("Sign-in cancelled: the cell is unchanged.")
+            if advice.code == "UserCanceled":  # its fix names where WAM cancels by itself
+                self.asking.setText(f"Sign-in cancelled: the cell is unchanged. {advice.fix}")
             else:
                 self.asking.setText(f"{advice.title}: {advice.fix}")
 

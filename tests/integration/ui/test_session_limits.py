@@ -139,3 +139,34 @@ def test_a_claims_challenge_offers_no_step_up_where_the_window_cannot_work(
         )
     finally:
         window.sandbox_picker.stop()
+
+
+def test_a_cancelled_sign_in_for_a_cell_says_where_wam_cancels_by_itself(
+    qtbot, sandbox, tmp_path, fresh_profile, control
+):
+    """The matrix's own line for a cancel carries the fix, which on Windows names the causes.
+    The account's own sign-in shows no picker in the sandbox: its broker answers the cancel."""
+    from tests.integration.ui.test_matrix_window import index_of, only
+    from tests.integration.ui.test_matrix_window import select as select_cells
+
+    window = window_in(qtbot, sandbox, tmp_path, fresh_profile, SessionProbes())
+    matrix = window.open_matrix()
+    qtbot.waitExposed(matrix)
+    try:
+        only(matrix.axes.tenants, {"organizations"})
+        only(matrix.axes.scopes, {"vault"})
+        matrix.run_button.click()
+        qtbot.waitUntil(lambda: matrix.run is None, timeout=60000)
+        megan = index_of(matrix, "megan@contoso.example", "organizations", False, "vault")
+        select_cells(matrix, megan)
+        assert matrix.sign_in_button.isEnabled()  # nothing found here: the window can work
+        control.fail("acquireTokenInteractively", "UserCanceled")
+        matrix.sign_in_button.click()
+        qtbot.waitUntil(lambda: matrix.asking.text().startswith("Sign-in cancelled"), timeout=15000)
+        text = matrix.asking.text()
+        assert text.startswith("Sign-in cancelled: the cell is unchanged. Start the sign-in again")
+        assert "not as administrator" in text and "nothing is wrong" not in text.lower()
+        assert matrix.model.outcome(megan).kind is Kind.INTERACTION  # unchanged
+    finally:
+        matrix.close()
+        window.sandbox_picker.stop()
