@@ -139,6 +139,20 @@ _AADSTS_ROWS: tuple[tuple[int, str, str, str, bool], ...] = (
     (53001, "Domain-joined device required",
      "A Conditional Access policy requires a device joined to your organisation's domain.",
      f"Use a domain-joined device, or {ASK_ADMIN_LC} whether this one can be joined.", False),
+    (53002, "Approved client app required",
+     "A Conditional Access policy lets only the apps your organisation approved reach this "
+     "resource, and this app is not one of them.",
+     f"Use one of the approved apps for this resource, or {ASK_ADMIN_LC} whether this app can "
+     "be approved.", False),
+    (53005, "App protection policy required",
+     "A Conditional Access policy lets only apps that enforce Intune app protection policies "
+     "reach this resource, and this app does not.",
+     f"Use an app that supports Intune app protection, or {ASK_ADMIN_LC} for an exception.",
+     False),
+    (135010, "Device key not found",
+     "The device's registration key could not be found, so the device cannot prove who it is.",
+     "Register the device again (Windows: Access work or school ▸ Disconnect, then Connect); "
+     f"if it still fails, {ASK_ADMIN_LC} to check the device in Entra ID.", False),
     (135011, "Device disabled",
      "The device used for this sign-in is disabled in your organisation's directory.",
      f"{ASK_ADMIN} to enable the device in Entra ID, or register it again.", False),

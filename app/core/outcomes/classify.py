@@ -32,7 +32,8 @@ _NOT_USABLE = frozenset({50020, 50034, 90072, 90002, 700016, 500011, 50194})
 # ... that say a policy or an administrator stands in the way (device and token protection
 # included: signing in again on this device does not help).
 _BLOCKED = frozenset({53003, 50005, 530003, 50057, 50053, 50105,
-                      530084, 50097, 50129, 50155, 50187, 53000, 53001, 135011})  # fmt: skip
+                      530084, 50097, 50129, 50155, 50187, 53000, 53001, 53002, 53005,
+                      135010, 135011})  # fmt: skip
 _NOT_USABLE_STATUSES = frozenset({"IncorrectConfiguration", "AuthorityUntrusted", "NotBrokered"})
 _BLOCKED_STATUSES = frozenset({"DeviceNotRegistered"})
 

@@ -93,6 +93,17 @@ def test_each_broker_answer_has_its_kind(error: BaseException, kind: Kind, code:
     assert outcome.title and outcome.reason and outcome.fix and outcome.asked
 
 
+def test_what_the_device_or_the_app_must_be_is_blocked_never_a_sign_in():
+    """Token protection, registration, compliance, approved apps: a sign-in on this device
+    cannot help, so none offers it (tests/unit/core/guidance/test_aadsts.py: each explained)."""
+    from tests.unit.core.guidance.test_aadsts import DEVICE_AADSTS
+
+    for code in DEVICE_AADSTS:
+        outcome = of_error(LEE, ORGS, refusal("InteractionRequired", code), NAMES)
+        assert (outcome.kind, outcome.code) == (Kind.BLOCKED, f"AADSTS{code}")
+        assert not outcome.needs_interaction
+
+
 def test_reasons_name_the_account_the_tenant_and_the_scopes():
     contoso = dataclasses.replace(ORGS, tenant=CONTOSO, scopes=("api://x/Mail.Read",))
     mismatch = of_error(
