@@ -58,6 +58,8 @@ class BrokerError(Exception):
         self.error_code = error_code
         self.tag = tag
         self.context = context
+        self.correlation_id = ""  # the id the call was sent with, once the broker module knows
+        self.at = 0.0  # when the call was asked (epoch seconds)
         # Set by the Broker that raised it: whether the call could show the broker's window
         # (None: not known), and where the broker cannot work in this session.
         self.interactive: bool | None = None
@@ -75,6 +77,13 @@ class BrokerError(Exception):
         """The AADSTS code the broker relayed from Entra ID, if any."""
         match = _AADSTS.search(self.context)
         return int(match.group(1)) if match else None
+
+    @property
+    def reason_hidden(self) -> bool:
+        """The broker did not say why: no Entra ID code in what it sent, and its text is
+        empty or redacted (the broker 2.5 sends "(pii)" unless PII logging is on)."""
+        text = self.context.strip()
+        return self.aadsts is None and (not text or "(pii)" in text)
 
     @property
     def interaction_required(self) -> bool:

@@ -37,6 +37,9 @@ class Platform:
     brokers_consumers_sign_in: bool
     missing_libraries_remedy: str
     no_broker_remedy: str
+    # Where the user removes an account from the device for real: apps cannot (MSAL.NET:
+    # an OS account cannot be removed by an app; signing out only drops its tokens).
+    remove_account: str = ""
     # What tells, before any call, where the broker cannot work in this session (limits.py);
     # None: nothing known to check on this platform.
     probes: Callable[[], Probes] | None = None
@@ -63,6 +66,8 @@ LINUX = Platform(
         "bus and a Secret Service (gnome-keyring) are running, then restart the app. Or "
         "start the app with --sandbox to try it with simulated accounts."
     ),
+    remove_account="in the Intune app (intune-portal) that registered this device with the "
+    "Microsoft Identity Broker",
 )
 # Windows and macOS: no such limits are known (not measured here: these machines run Linux).
 # Where WAM cannot work in a session (elevated, run-as, ...) is probed instead (limits.py).
@@ -75,6 +80,8 @@ WINDOWS = Platform(
     missing_libraries_remedy="Reinstall the app: its broker runtime library (msalruntime) is "
     "missing.",
     no_broker_remedy="Web Account Manager needs Windows 10 or later; restart the app or Windows.",
+    remove_account="in Windows Settings ▸ Accounts ▸ Access work or school (a work or school "
+    "account) or ▸ Email & accounts (a personal Microsoft account)",
     probes=_windows_probes,
 )
 MACOS = Platform(
@@ -87,6 +94,7 @@ MACOS = Platform(
     # msal (application.py) uses the macOS broker on Apple Silicon (arm64) only.
     no_broker_remedy="Install Company Portal (version 5.2404.0 or later) and restart the app; "
     "the broker works on Apple Silicon Macs only.",
+    remove_account="in Company Portal (its account menu: Sign Out)",
 )
 
 

@@ -94,6 +94,20 @@ class Store:
         warning = left_out_warning(parsed.left_out, parsed.trimmed, backup, self.path)
         return LoadResult(parsed.data, warning, backup, LEFT_OUT)
 
+    def read(self) -> tuple[StoreData, str | None]:
+        """The settings as they are, for the command line: only reads (no sweep, nothing
+        moved aside); defaults and what is wrong when the file cannot be used."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return StoreData(), None
+        except OSError as exc:
+            return StoreData(), f"{self.path} cannot be read ({exc.strerror or exc})"
+        try:
+            return parse(raw).data, None
+        except Corrupt as exc:
+            return StoreData(), f"{self.path} cannot be used: {exc}"
+
     def check(self) -> tuple[bool, str]:
         """Whether the file loads as it is, and what is wrong if not. Only reads: --self-test
         reports on the user's file and must not move it aside."""

@@ -5,8 +5,6 @@ this session (elevated, another user, no desktop...: the actions that cannot wor
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction
-
 from app.core.broker.limits import NO_LIMITS, Limits
 from app.core.broker.records import AccountListing
 from app.core.broker.runtime import Broker
@@ -50,13 +48,13 @@ def waiting_note(broker: Broker) -> str:
 
 class LimitsNote(Banner):
     """Above the accounts list, from the first broker call on: why the broker cannot work
-    here, and what to do. `allow` turns off what cannot work and says why on hover."""
+    here, and what to do (accounts/actions.py turns off what cannot work, saying why on
+    hover)."""
 
     def __init__(self) -> None:
         super().__init__("warning")
         self.setAccessibleName("What the broker cannot do in this session")
         self.limits = NO_LIMITS
-        self._tips: dict[QAction, str] = {}
 
     def show_limits(self, limits: Limits | None) -> None:
         if limits is None or limits == self.limits:
@@ -70,10 +68,3 @@ class LimitsNote(Banner):
         title = found[0].title if len(found) == 1 else "The broker cannot work fully here"
         why, fix = limits.summary()
         self.show_text(f"{title}: {off} are off", f"{why}\n\nWhat to do: {fix}", closable=False)
-
-    def allow(self, action: QAction, enabled: bool, interactive: bool) -> None:
-        """Enable the action if it may run now and can work in this session."""
-        tip = self._tips.setdefault(action, action.toolTip())
-        blocking = self.limits.blocking(interactive)
-        action.setEnabled(enabled and not blocking)
-        action.setToolTip(f"{tip}: not in this session ({blocking[0].title})" if blocking else tip)
