@@ -170,3 +170,40 @@ def test_a_cancelled_sign_in_for_a_cell_says_where_wam_cancels_by_itself(
     finally:
         matrix.close()
         window.sandbox_picker.stop()
+
+
+def test_elevated_nothing_from_azure_identity_broker_offers_the_brokers_window(
+    qtbot, sandbox, tmp_path, storage, control
+):
+    """As your code would: its Ask (the broker's window, through msal) is off and says why;
+    the blob pane browsing with that credential offers no "Sign in as your code would"."""
+    from app.ui.accounts.as_your_code import AsYourCodeDialog
+
+    window = new_window(qtbot, sandbox, tmp_path, Broker(probes=SessionProbes(is_elevated=True)))
+    window.show()
+    qtbot.waitExposed(window)
+    window.session.refresh()
+    qtbot.waitUntil(lambda: idle(window) and window.model.rowCount() > 0)
+    try:
+        select(window, "adele@contoso.example")
+        assert window.act_sdk.isEnabled()  # the dialog's copied code works anywhere
+        window.act_sdk.trigger()
+        dialog = window.findChild(AsYourCodeDialog)
+        assert not dialog.ask_button.isEnabled()
+        assert dialog.theirs.text().startswith("Not asked: not in this session. This app runs")
+        dialog.close()
+        window.act_active.trigger()  # silent: works elevated
+        qtbot.waitUntil(lambda: idle(window))
+        window.tabs.setCurrentWidget(window.storage_tab)
+        pane = window.blobs
+        pane.url.setCurrentText(storage.account_url)
+        pane.seed_action.setChecked(True)  # as your code would
+        pane.connect_storage()
+        # A new credential has no token yet: it needs a sign-in, which cannot happen here.
+        qtbot.waitUntil(pane.banner.isVisible, timeout=20000)
+        assert "The credential needs a sign-in" in pane.banner.title.text()
+        assert pane.banner.action.isHidden()
+        assert "Signing in again would fix this, but not in this session" in pane.banner.body.text()
+        assert not control.calls("acquireTokenInteractively")
+    finally:
+        window.sandbox_picker.stop()
