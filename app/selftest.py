@@ -47,6 +47,7 @@ MODULES = (
     "azure.storage.blob",
     "certifi",
     "cryptography.hazmat.bindings._rust",
+    "app.core.broker.winprobes",  # imported on Windows only, when the first call probes
     "app.core.credentials.account",
     "app.core.storage.blobs",
     "app.ui.shell.application",
