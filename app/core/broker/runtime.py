@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any, TypeVar
 
-from app.core.broker import calls, platform, unavailable
+from app.core.broker import calls, platform, request, unavailable
 from app.core.broker.errors import (
     BrokerError,
     BrokerUnavailable,
@@ -36,7 +36,6 @@ from app.core.broker.held import Held, HeldAccounts
 from app.core.broker.limits import Probed, Probes
 from app.core.broker.records import Account, AccountListing, TokenResult
 from app.core.configurations.profile import Profile
-from app.core.configurations.request_options import merged_claims
 
 logger = logging.getLogger(__name__)
 native_logger = logging.getLogger("msalruntime")
@@ -49,6 +48,7 @@ _pii_logging = False
 
 _dbus_errors = DBusErrors()
 _cid, _require_handle = calls.correlation_id, calls.require_handle
+_check = request.check
 
 
 def load_runtime() -> ModuleType | BrokerUnavailable:
@@ -107,18 +107,6 @@ def set_pii_logging(enabled: bool) -> None:
     loaded = _runtime
     if loaded is not None and not isinstance(loaded, BrokerUnavailable):
         loaded.set_is_pii_enabled(1 if enabled else 0)
-
-
-def _check(result: Any) -> None:
-    error = result.get_error()
-    if error:
-        status = error.get_status()
-        raise BrokerError(
-            getattr(status, "name", str(status)),
-            int(error.get_error_code()),
-            int(error.get_tag()),
-            str(error.get_context()),
-        )
 
 
 class Broker:
@@ -219,64 +207,15 @@ class Broker:
         renew: str = "",
         signin: bool = False,
     ) -> Any:
-        """What the broker is asked, as Microsoft's own clients ask it (the conformance test,
-        tests/integration/broker/test_msal_conformance.py, compares each field with msal's
-        request for the same configuration). Where we differ, the reason is said here:
-
-        - MSA passthrough goes with every call, silent ones included: MSAL.NET's runtime
-          broker puts `msal_request_type=consumer_passthrough` in the common parameters of
-          every call (WamAdapters.GetCommonAuthParameters), and so does azure-identity for
-          JavaScript's broker path (msalClient getTokenSilent); msal for Python sends it to
-          signin_silently and signin_interactively only. A personal account's silent call
-          under organizations is what passthrough is for.
-        - `validateAuthority=no` for a custom authority host, on sign-in calls: msal sends it
-          for an authority the developer vouches for (`_is_known_to_developer`), on
-          signin_silently and signin_interactively, not on acquire_token_silently.
-        - Not sent: msal's `msal_client_sku` / `msal_client_ver`, which name msal's own
-          build in Microsoft's telemetry; this app is not msal.
-        """
-        # A new object per call: measured, reusing one saves no native memory (nor does a
-        # fixed correlation id, or no log callback), and a shared one would be used by two
-        # threads at once.
-        params = self._rt().MSALRuntimeAuthParameters(profile.client_id, profile.authority)
-        params.set_requested_scopes(list(scopes or profile.scopes))
-        params.set_redirect_uri(self.platform.redirect_uri)
-        if profile.msa_passthrough:
-            params.set_additional_parameter("msal_request_type", "consumer_passthrough")
-        if signin and profile.custom_authority_host:
-            params.set_additional_parameter("validateAuthority", "no")
-        # The request options, as msal passes them (claims with cp1 merged in as xms_cc).
-        claims = merged_claims(profile.claims, profile.client_capabilities)
-        if claims:
-            params.set_decoded_claims(claims)
-        pop = profile.pop
-        if pop:
-            params.set_pop_params(pop.method, pop.host, pop.path, pop.nonce)
-        if renew:  # the cached token the broker must replace (force refresh)
-            params.set_access_token_to_renew(renew)
-        return params
+        """What the broker is asked, as Microsoft's own clients ask it (request.py)."""
+        rt = self._rt()
+        return request.auth_parameters(rt, profile, self.platform, scopes, renew, signin)
 
     def _token_result(self, result: Any) -> TokenResult:
-        """Copied out in the callback; the account's native object is kept for later calls
-        unless one is already held (a listing's: no need to keep the token's result alive)."""
-        _check(result)
-        native = result.get_account()
-        telemetry = result.get_telemetry_data() or {}
-        pop = bool(result.is_pop_authorization())
-        token = TokenResult(
-            account=Account.from_native(native),
-            # A PoP answer's token is the one in its authorization header ("pop <SHR>"), as
-            # msal (broker._convert_result) and MSAL.NET (WamAdapters.ParseRuntimeResponse)
-            # read it; the access token field is only the bearer answer's.
-            access_token=result.get_authorization_header().split()[1]
-            if pop
-            else result.get_access_token(),
-            id_token=result.get_raw_id_token(),
-            expires_on=int(result.get_access_token_expiry_time()),
-            granted_scopes=tuple(result.get_granted_scopes() or ()),
-            pop=pop,
-            from_cache=telemetry.get("broker_app_used") == "false",  # measured with 0.20.7
-        )
+        """Copied out in the callback (request.py); the account's native object is kept for
+        later calls unless one is already held (a listing's: no need to keep the token's
+        result alive)."""
+        token, native = request.token_result(result)
         self._held.hold(token.account.account_id, Held(result, native), replace=False)
         return token
 
