@@ -17,10 +17,12 @@ from app.core.broker.errors import (
     BrokerTimeout,
     BrokerUnavailableError,
     NotBrokered,
+    UnavailableHere,
     broker_cause,
 )
 from app.core.configurations.profile import ProfileError
 from app.core.guidance import broker as broker_guidance
+from app.core.guidance import limits
 from app.core.guidance.aadsts import for_aadsts, unknown_aadsts
 from app.core.guidance.advice import RETRY, Guidance
 from app.core.guidance.statuses import TIMEOUT_GUIDANCE, for_status, for_unavailable
@@ -65,13 +67,17 @@ def _explain(error: BaseException) -> Guidance:
         return TIMEOUT_GUIDANCE
     if isinstance(error, NotBrokered):
         return broker_guidance.NOT_BROKERED
+    if isinstance(error, UnavailableHere):
+        return limits.for_unavailable_here(error)
     if isinstance(error, BrokerError):
         unreachable = broker_guidance.for_dbus_error(error.dbus_error or "")
         if unreachable is not None:
             return unreachable
         code = error.aadsts
         known = for_aadsts(code) if code is not None else None
-        return known if known is not None else for_status(error.status)
+        if known is None and error.status == "UserCanceled":
+            known = limits.for_cancel(error)
+        return limits.where(known or for_status(error.status), error.limits)
     if isinstance(error, BrokerUnavailableError):
         return for_unavailable(error.unavailable)
     if isinstance(error.__cause__, BrokerError):  # e.g. a credential's error wrapping the broker's

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.core.broker.errors import broker_cause
 from app.core.guidance.explain import explain
+from app.core.guidance.limits import where
 from app.core.guidance.storage import challenge_claims
 from app.core.storage import names as rules
 from app.core.storage.blobs import BlobBrowser, TransferCancelled
@@ -214,13 +215,17 @@ class BlobPane(QWidget):
             self.say(f"No storage token for {self.username}: the message above the accounts "
                      "says why and what to do.")  # fmt: skip
             return
-        advice = explain(error)
+        # A sign-in the broker cannot show in this session is not offered: the fix says why.
+        advice = where(explain(error), getattr(self.credential, "limits", None))
         self.banner.show_guidance(advice, self.username or "")
         claims = challenge_claims(error)
         itself = getattr(self.credential, "signs_in_itself", False)
         if claims and self.credential is not None:
-            self.banner.offer("Sign in with the requested claims", lambda: self.step_up(claims))
-        elif itself and advice.code == "AuthenticationRequired":
+            if not advice.blocked_here:
+                self.banner.offer("Sign in with the requested claims", lambda: self.step_up(claims))
+            else:  # the window's note above the accounts says why, too
+                self.say("Storage asks for a new sign-in, which the broker cannot show here.")
+        elif itself and advice.code == "AuthenticationRequired" and not advice.blocked_here:
             self.banner.offer("Sign in as your code would", lambda: self.step_up(""))
         elif advice.needs_interaction:
             self.banner.offer("Sign in again", self.sign_in_wanted.emit)
