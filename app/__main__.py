@@ -19,9 +19,13 @@ logger = logging.getLogger("app")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    from app.cli import EXIT_STATUSES
+
     parser = argparse.ArgumentParser(
         prog="broker-account-manager",
-        description="Accounts, sign-in and tokens through the OS authentication broker.",
+        description="Accounts, sign-in and tokens through the OS authentication broker. "
+        "`broker-account-manager token --help`: a token for scripts.",
+        epilog=f"--list-accounts, --matrix and token: {EXIT_STATUSES}",
     )
     parser.add_argument(
         "--sandbox",
@@ -45,6 +49,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=None,
         help="tenant for --list-accounts: each account's usability under it, with the reason",
     )
+    parser.add_argument("--profile", metavar="NAME", help="--list-accounts, --matrix: a profile")
+    parser.add_argument("--client-id", metavar="ID", help="--list-accounts, --matrix: a client")
+    parser.add_argument("--json", action="store_true", help="--list-accounts: JSON")
     parser.add_argument(
         "--matrix",
         type=Path,
@@ -55,6 +62,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--out", type=Path, default=None, metavar="REPORT", help="--matrix: also write JSON here"
+    )
+    parser.add_argument(
+        "--junit", type=Path, default=None, metavar="REPORT", help="--matrix: a JUnit report"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     parser.add_argument(
@@ -101,6 +111,11 @@ def start_sandbox(broker_version: str | None = None) -> Sandbox | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["token"]:  # a command of its own: its options are not the window's
+        from app.cli.token import main as token
+
+        return token(argv[1:], start_sandbox)
     args = parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
@@ -122,6 +137,13 @@ def main(argv: list[str] | None = None) -> int:
         from app.sandbox.gateway import main as sandbox_gateway
 
         return sandbox_gateway([args.sandbox_gateway])
+    one = None
+    if args.self_test is None and not (args.list_accounts or args.matrix):
+        from app.ui.shell.one_window import claim  # the window: one per user and settings
+
+        one = claim(argv, args.sandbox)
+        if one is None:
+            return 0  # the running window took this launch
     sandbox = None
     if args.broker_version and not args.sandbox:
         print("error: --broker-version chooses the sandbox broker's: use it with --sandbox",
@@ -137,19 +159,21 @@ def main(argv: list[str] | None = None) -> int:
 
             return selftest.run(Path(args.self_test) if args.self_test else None)
         if args.list_accounts or args.matrix:
-            from app import cli
-
             names = {}
             if sandbox is not None:
                 from app.sandbox.entra.directory import tenant_names
 
                 names = tenant_names()
             if args.matrix:
-                return cli.run_matrix(args.matrix, args.out, names)
-            return cli.list_accounts(args.tenant, names)
+                from app.cli.matrix import run_matrix
+
+                return run_matrix(args, names)
+            from app.cli.accounts import list_accounts
+
+            return list_accounts(args, names)
         from app.ui.shell.application import run
 
-        return run(sandbox=sandbox, startup_probe=args.startup_probe)
+        return run(sandbox=sandbox, startup_probe=args.startup_probe, one=one)
     finally:
         if sandbox is not None:
             sandbox.stop()

@@ -64,12 +64,14 @@ class Sandbox:
         pick: str | None = None,
         broker_version: str | None = None,
         activation: bool = True,
+        directory: Path | None = None,
     ) -> None:
         if broker_version is not None and broker_version not in GENERATIONS:
             raise SandboxError(
                 f"Unknown broker version {broker_version!r}: the sandbox answers as "
                 + " or ".join(GENERATIONS)
             )
+        self.directory = directory or DATA  # the users, tenants and roles (directory.json)
         self._own_dir = workdir is None
         self.want_storage = storage
         self.pick = pick  # the picker's standing answer (a username or <cancel>)
@@ -144,6 +146,7 @@ class Sandbox:
                 "pick": self.pick or "",
                 "state": str(self.workdir / "broker-state.json"),
                 "log": str(self.workdir / "broker.log"),
+                "directory": str(self.directory),
             },
         )
         config = ["--session"]
@@ -209,7 +212,7 @@ class Sandbox:
         config: dict[str, object] = {
             "journal": str(self.workdir / "gateway.jsonl"),
             "login_cert": self._issue("login", *CLOUD_HOSTS),
-            "directory": str(DATA),
+            "directory": str(self.directory),
         }
         if self.storage is not None:
             config.update(

@@ -25,11 +25,11 @@ CORE = {
     "tokens": set(),
     "configurations": set(),
     "broker": {"configurations"},
-    "guidance": {"broker", "configurations"},
+    "guidance": {"broker", "configurations", "storage"},
     "outcomes": {"broker", "configurations", "guidance", "tokens"},
     "matrix": {"broker", "configurations", "outcomes"},
     "storage": {"files"},
-    "credentials": {"broker", "configurations"},
+    "credentials": {"broker", "configurations", "settings", "tokens"},
     "settings": {"broker", "configurations", "files", "tokens"},
     "accounts": {"broker", "configurations", "guidance", "outcomes", "settings"},
 }
@@ -39,8 +39,15 @@ UI = {
     "common": ({}, {"guidance", "outcomes"}),
     "tokens": ({"common"}, {"broker", "outcomes", "tokens"}),
     "configurations": ({"common"}, {"configurations", "settings"}),
-    "storage": ({"common"}, {"broker", "guidance", "storage"}),
-    "accounts": ({"common"}, {"accounts", "broker", "configurations", "guidance", "outcomes"}),
+    # The tab builds the pane's credential for the active account (the app's or the seed's).
+    "storage": (
+        {"common"},
+        {"broker", "configurations", "credentials", "guidance", "settings", "storage"},
+    ),
+    "accounts": (
+        {"common"},
+        {"accounts", "broker", "configurations", "credentials", "guidance", "outcomes"},
+    ),
     "matrix": (
         {"common", "accounts", "tokens"},
         {"accounts", "broker", "configurations", "files", "guidance", "matrix", "outcomes"},
@@ -86,7 +93,7 @@ def imports_of(source: str, module: str, is_package: bool = False) -> set[str]:
 
 
 IMPORTS = {
-    name: imports_of(path.read_text(), name, path.name == "__init__.py")
+    name: imports_of(path.read_text(encoding="utf-8"), name, path.name == "__init__.py")
     for name, path in MODULES.items()
 }
 

@@ -73,13 +73,17 @@ class Listener:
     def listed(self, listing: AccountListing) -> None:
         """A listing arrived: whether the broker itself answered it."""
 
+    def notice(self, title: str, text: str) -> None:
+        """News about what a call did (a sign-out, and what it cannot do)."""
+
     def interactive_started(self, handle: int) -> None:
         """A call that may show the broker's window over the window with this handle."""
 
 
 def is_user_cancel(error: BaseException) -> bool:
-    """The user closed the broker's window: nothing about the account was decided."""
-    return isinstance(error, BrokerError) and error.status == "UserCanceled"
+    """The user closed the broker's window: nothing about the account was decided (a call
+    that shows no window was not cancelled by anyone: BrokerError.user_canceled)."""
+    return isinstance(error, BrokerError) and error.user_canceled
 
 
 @dataclass(frozen=True)

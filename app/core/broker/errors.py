@@ -10,6 +10,8 @@ import re
 import threading
 from dataclasses import dataclass
 
+from app.core.broker.limits import Condition, Limits
+
 _AADSTS = re.compile(r"AADSTS(\d{5,8})")
 _DBUS_ERROR = re.compile(r"org\.freedesktop\.DBus\.Error\.(\w+)")
 
@@ -56,13 +58,32 @@ class BrokerError(Exception):
         self.error_code = error_code
         self.tag = tag
         self.context = context
+        self.correlation_id = ""  # the id the call was sent with, once the broker module knows
+        self.at = 0.0  # when the call was asked (epoch seconds)
+        # Set by the Broker that raised it: whether the call could show the broker's window
+        # (None: not known), and where the broker cannot work in this session.
+        self.interactive: bool | None = None
+        self.limits: Limits | None = None
         super().__init__(f"{self.status} (error code {error_code}, tag {tag})")
+
+    @property
+    def user_canceled(self) -> bool:
+        """The broker says the user cancelled. A call that shows no window cannot have been
+        cancelled by anyone: WAM reports its own failures so (limits.py)."""
+        return self.status == "UserCanceled" and self.interactive is not False
 
     @property
     def aadsts(self) -> int | None:
         """The AADSTS code the broker relayed from Entra ID, if any."""
         match = _AADSTS.search(self.context)
         return int(match.group(1)) if match else None
+
+    @property
+    def reason_hidden(self) -> bool:
+        """The broker did not say why: no Entra ID code in what it sent, and its text is
+        empty or redacted (the broker 2.5 sends "(pii)" unless PII logging is on)."""
+        text = self.context.strip()
+        return self.aadsts is None and (not text or "(pii)" in text)
 
     @property
     def interaction_required(self) -> bool:
@@ -118,6 +139,16 @@ class NotBrokered(BrokerError):
 
     def __init__(self, operation: str) -> None:
         super().__init__("NotBrokered", context=f"{operation} under the consumers tenant")
+
+
+class UnavailableHere(BrokerError):
+    """Refused before the call: in this session the broker cannot do it (limits.py: elevated,
+    another user, an old Windows, the WAM service off, no desktop)."""
+
+    def __init__(self, operation: str, conditions: tuple[Condition, ...]) -> None:
+        codes = ", ".join(c.code for c in conditions)
+        super().__init__("UnavailableHere", context=f"{operation}: {codes}")
+        self.conditions = conditions
 
 
 @dataclass(frozen=True)

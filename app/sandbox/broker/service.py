@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["BUS_NAME", "CONTROL_INTERFACE", "INTERFACE", "OBJECT_PATH", "SandboxBroker"]
 PICKER_WAIT_S = 120.0
+_SECRET_FIELDS = frozenset({"accessTokenToRenew", "password"})
 PICK_ENV = "SANDBOX_PICK"  # a standing picker answer (a username or <cancel>) set at start
 STATUS_NAMES = {number: name for name, number in WIRE_STATUS.items()}
 
@@ -247,6 +248,10 @@ class SandboxBroker:
                     "claims": params.get("decodedClaims"),
                     "renew": bool(params.get("accessTokenToRenew")),
                     "loginHint": params.get("username"),
+                    # The whole request as sent, but a token or password in it.
+                    "authParameters": {
+                        k: ("<set>" if k in _SECRET_FIELDS and v else v) for k, v in params.items()
+                    },
                 }
             )
 
@@ -367,6 +372,8 @@ def main(argv: list[str] | None = None) -> None:
     the standing picker answer, the state file and the log file."""
     from jeepney.io.blocking import open_dbus_connection
 
+    from app.sandbox.entra.directory import DIRECTORY_ENV
+
     args = sys.argv[1:] if argv is None else argv
     config = json.loads(Path(args[0]).read_text()) if args else {}
     if config.get("log"):  # an activated service's output would go to the bus's own log
@@ -376,6 +383,8 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="sandbox-broker %(levelname)s %(message)s")
     if config.get("pick"):
         os.environ[PICK_ENV] = config["pick"]
+    if config.get("directory"):  # Sandbox(directory=...): users of its own
+        os.environ[DIRECTORY_ENV] = config["directory"]
     state = Path(config["state"]) if config.get("state") else None
     broker = SandboxBroker(config.get("generation"), state)
     logger.info("sandbox broker %s (pid %d)", broker.generation.version, os.getpid())

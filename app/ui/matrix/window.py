@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -78,6 +79,7 @@ class MatrixWindow(QMainWindow):
         self.timer.setInterval(100)
         self.timer.timeout.connect(self._drain)
         self._build()
+        self._running(False)
         signals.outcome_shown.connect(self._answered)
         signals.call_failed.connect(self._not_answered)
 
@@ -93,6 +95,7 @@ class MatrixWindow(QMainWindow):
         self.progress.setAccessibleName("Matrix progress")
         self.asking = QLabel("Choose what to try, then Run.")
         self.asking.setAccessibleName("Cell being asked")
+        self.asking.setWordWrap(True)  # a fix can be long: it never widens the window
         self.grid = QTableView()
         self.grid.setAccessibleName("Configuration matrix")
         self.grid.setModel(self.model)
@@ -109,6 +112,12 @@ class MatrixWindow(QMainWindow):
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.sign_in_button = QPushButton("Sign in for this cell…")
         self.sign_in_button.clicked.connect(self.sign_in_cell)
+        self.sdk_button = QPushButton("As your code would…")
+        self.sdk_button.setToolTip(
+            "This cell's request through azure-identity-broker's credential, as an SDK user's "
+            "code makes it, beside the broker's answer; and that code, copied"
+        )
+        self.sdk_button.clicked.connect(self.as_your_code)
         self.compare_button = QPushButton("Compare")
         self.compare_button.setToolTip("Select two cells to see their claims side by side")
         self.compare_button.clicked.connect(self.compare)
@@ -138,6 +147,7 @@ class MatrixWindow(QMainWindow):
         right_layout.addWidget(self.detail)
         buttons = QHBoxLayout()
         buttons.addWidget(self.sign_in_button)
+        buttons.addWidget(self.sdk_button)
         buttons.addWidget(self.compare_button)
         right_layout.addLayout(buttons)
         right_layout.addWidget(self.inspector, 1)
@@ -193,7 +203,11 @@ class MatrixWindow(QMainWindow):
             header.resizeSection(column, max(words, header.sectionSizeHint(column)))
 
     def _running(self, running: bool) -> None:
-        self.run_button.setEnabled(not running)
+        known = self.session.broker.limits.known  # silent calls cannot work here (run-as…)
+        stop = known.blocking(interactive=False) if known is not None else ()
+        self.run_button.setEnabled(not running and not stop)
+        if stop:
+            self.run_button.setToolTip(f"Not in this session: {stop[0].title}")
         self.cancel_button.setEnabled(running)
         self.axes.setEnabled(not running)
         self._selected()
@@ -266,15 +280,15 @@ class MatrixWindow(QMainWindow):
         self.inspector.show_result(outcome.token if outcome else None)
         if outcome is not None:
             asked = "" if outcome.asked else " — decided by Entra ID's rules, not asked"
+            trace = f"<br>{escape(outcome.trace)}" if outcome.trace else ""
             self.detail.setText(
-                f"<b>{outcome.title}</b>{asked}<br>{outcome.reason}<br><br>"
-                f"What to do: {outcome.fix}  [{outcome.code}]"
+                f"<b>{escape(outcome.title)}</b>{asked}<br>{escape(outcome.reason)}<br><br>"
+                f"What to do: {escape(outcome.fix)}  [{outcome.code}]{trace}"
             )
         elif one is not None:
             self.detail.setText("Not asked yet: Run asks the broker for every cell.")
-        self.sign_in_button.setEnabled(
-            idle and outcome is not None and outcome.kind is Kind.INTERACTION
-        )
+        self.sign_in_button.setEnabled(idle and outcome is not None and outcome.needs_interaction)
+        self.sdk_button.setEnabled(idle and one is not None)
         self.compare_button.setEnabled(len(chosen) == 2 and all(o for _, o in chosen))
         self.export_button.setEnabled(idle and bool(self.model.outcomes) and self.spec is not None)
 
@@ -287,6 +301,14 @@ class MatrixWindow(QMainWindow):
         if not self.session.sign_in_again(cell.account, int(self.winId()), cell.config):
             self.asking.setText("Another broker call is running: wait for it, or cancel it.")
 
+    def as_your_code(self) -> None:
+        chosen = self.selected_cells()
+        if len(chosen) == 1 and self.isVisible():
+            from app.ui.accounts.as_your_code import show  # not needed before it is asked for
+
+            cell = chosen[0][0]
+            show(self.session, cell.account, cell.config, int(self.winId()), self)
+
     def _answered(self, account: Account, config: Configuration, outcome: Outcome) -> None:
         """An answer the session recorded: this grid shows it where it has the cell."""
         cell = Cell(account, config)
@@ -298,8 +320,8 @@ class MatrixWindow(QMainWindow):
         self, advice: Guidance, account: Account | None, config: Configuration
     ) -> None:
         if account is not None and self.model.holds(Cell(account, config)):
-            if advice.code == "UserCanceled":
-                self.asking.setText("Sign-in cancelled: the cell is unchanged.")
+            if advice.code == "UserCanceled":  # its fix names where WAM cancels by itself
+                self.asking.setText(f"Sign-in cancelled: the cell is unchanged. {advice.fix}")
             else:
                 self.asking.setText(f"{advice.title}: {advice.fix}")
 

@@ -71,6 +71,9 @@ def refusal(status: str, aadsts: int | None = None) -> BrokerError:
         (BrokerError("AuthorityUntrusted"), Kind.NOT_USABLE, "AuthorityUntrusted"),
         (refusal("AccountUnusable", 53003), Kind.BLOCKED, "AADSTS53003"),
         (BrokerError("DeviceNotRegistered"), Kind.BLOCKED, "DeviceNotRegistered"),
+        (refusal("InteractionRequired", 530084), Kind.BLOCKED, "AADSTS530084"),
+        (refusal("Unexpected", 53000), Kind.BLOCKED, "AADSTS53000"),
+        (refusal("InteractionRequired", 50097), Kind.BLOCKED, "AADSTS50097"),
         (refusal("InteractionRequired", 50076), Kind.INTERACTION, "AADSTS50076"),
         (refusal("InteractionRequired", 65001), Kind.INTERACTION, "AADSTS65001"),
         (refusal("AccountUnusable"), Kind.INTERACTION, "AccountUnusable"),
@@ -88,6 +91,17 @@ def test_each_broker_answer_has_its_kind(error: BaseException, kind: Kind, code:
     outcome = of_error(LEE, ORGS, error, NAMES)
     assert (outcome.kind, outcome.code) == (kind, code)
     assert outcome.title and outcome.reason and outcome.fix and outcome.asked
+
+
+def test_what_the_device_or_the_app_must_be_is_blocked_never_a_sign_in():
+    """Token protection, registration, compliance, approved apps: a sign-in on this device
+    cannot help, so none offers it (tests/unit/core/guidance/test_aadsts.py: each explained)."""
+    from tests.unit.core.guidance.test_aadsts import DEVICE_AADSTS
+
+    for code in DEVICE_AADSTS:
+        outcome = of_error(LEE, ORGS, refusal("InteractionRequired", code), NAMES)
+        assert (outcome.kind, outcome.code) == (Kind.BLOCKED, f"AADSTS{code}")
+        assert not outcome.needs_interaction
 
 
 def test_reasons_name_the_account_the_tenant_and_the_scopes():
@@ -122,3 +136,16 @@ def test_under_consumers_on_linux_a_personal_account_is_not_usable_not_sign_in()
     consumers = dataclasses.replace(ORGS, tenant="consumers")
     assert of_error(ALEX, consumers, needs, NAMES, platform.LINUX).kind is Kind.NOT_USABLE
     assert of_error(ALEX, consumers, needs, NAMES, platform.WINDOWS).kind is Kind.INTERACTION
+
+
+def test_when_the_broker_hides_the_reason_the_status_decides_and_the_outcome_says_so():
+    hidden = BrokerError("InteractionRequired", context="(pii)")
+    hidden.correlation_id, hidden.at = "1234abcd-0000-0000-0000-000000000000", 1_800_000_000
+    outcome = of_error(LEE, ORGS, hidden, NAMES)
+    assert outcome.kind is Kind.INTERACTION and outcome.code == "InteractionRequired"
+    assert "The broker did not say why" in outcome.reason and "PII" in outcome.reason
+    assert outcome.trace == (
+        "Correlation ID: 1234abcd-0000-0000-0000-000000000000 Timestamp: 2027-01-15 08:00:00Z"
+    )
+    told = of_error(LEE, ORGS, BrokerError("InteractionRequired", context="AADSTS50076"), NAMES)
+    assert "did not say why" not in told.reason and told.code == "AADSTS50076"

@@ -65,3 +65,16 @@ def test_recent_urls_are_most_recent_first_without_repeats_and_ten_at_most():
     data.add_recent_url("https://a5.blob.core.windows.net")
     urls = data.recent_urls["Default"]
     assert urls[0] == "https://a5.blob.core.windows.net" and len(urls) == 10 == len(set(urls))
+
+
+def test_remember_and_forget_keep_one_record_and_the_hidden_list_in_step():
+    data = StoreData()
+    data.remember("Default", RECORD)
+    data.remember("Default", RECORD)
+    assert data.records["Default"] == [RECORD]
+    data.active["Default"] = RECORD.home_account_id
+    data.forget("Default", RECORD.home_account_id)
+    assert data.records["Default"] == [] and "Default" not in data.active
+    assert data.forgotten["Default"] == [RECORD.home_account_id]
+    data.remember("Default", RECORD)  # added again: no longer hidden
+    assert data.forgotten["Default"] == []
