@@ -94,6 +94,13 @@ REASON_HIDDEN = (
     "on “Include personal data (PII) in logs” in View ▸ Diagnostics and try again, or look up "
     "the correlation id below in the Entra admin center's sign-in logs."
 )
+# Where the reason is hidden, a status that asks for a sign-in may stand for a block: broker
+# 2.5 answers a Conditional Access block with AccountUnusable and no code (recorded reply
+# shapes, app/sandbox/BEHAVIOUR.md), so the app cannot tell them apart and says both.
+MAYBE_BLOCKED = (
+    "Entra ID may also be blocking the sign-in (Conditional Access, a device or location "
+    "policy): the sign-in window then says so, and signing in again will not get past it."
+)
 
 
 def for_other_account(asked: str, answered: str) -> Guidance:

@@ -21,7 +21,7 @@ from app.core.broker.platform import Platform
 from app.core.broker.records import Account, TokenResult
 from app.core.configurations.configuration import Configuration
 from app.core.guidance.advice import Guidance
-from app.core.guidance.broker import NOT_BROKERED, REASON_HIDDEN
+from app.core.guidance.broker import MAYBE_BLOCKED, NOT_BROKERED, REASON_HIDDEN
 from app.core.guidance.explain import explain
 from app.core.outcomes.outcome import Kind, Outcome, token_facts
 
@@ -172,6 +172,8 @@ def of_error(
         elif status == "AccountUnusable":
             reason = f"{account.username} was signed out of this app (client id) or its session "
             reason += "can no longer be used."
+        if hidden and code is None and not unbrokered:
+            reason = f"{reason} {MAYBE_BLOCKED}"
         return outcome(Kind.INTERACTION, reason)
     return outcome(Kind.FAILED, advice.explanation)
 

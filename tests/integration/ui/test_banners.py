@@ -62,6 +62,20 @@ def test_a_blocked_accounts_banner_goes_when_the_tenant_changes(window, qtbot):
     assert banner.isHidden()
 
 
+@pytest.mark.broker_generation("2.5")
+def test_a_block_the_broker_does_not_name_is_said_as_possible_never_as_a_sign_out(window, qtbot):
+    """Broker 2.5 redacts Entra ID's reason: carl's Conditional Access block arrives as a bare
+    AccountUnusable. The banner must say that the reason is hidden and that a block is one of
+    the possibilities, and keep the call's correlation id to look it up."""
+    token_for(window, qtbot, "carl@contoso.example")
+    banner = window.banner
+    body = banner.body.text()
+    assert banner.title.text().startswith("carl@contoso.example: ")
+    assert "did not say why" in body and "Conditional Access" in body
+    assert "Correlation ID: " in banner.trace and banner.trace in body
+    assert row(window, "carl@contoso.example").outcome.correlation_id in banner.trace
+
+
 def test_sign_in_again_is_offered_wherever_the_banner_says_to_choose_it(window, qtbot, control):
     """A failure outside an account's own outcome (here the OS account's silent sign-in)
     told the user to choose "Sign in again" and offered only Dismiss."""

@@ -149,3 +149,15 @@ def test_when_the_broker_hides_the_reason_the_status_decides_and_the_outcome_say
     )
     told = of_error(LEE, ORGS, BrokerError("InteractionRequired", context="AADSTS50076"), NAMES)
     assert "did not say why" not in told.reason and told.code == "AADSTS50076"
+
+
+def test_a_hidden_reason_behind_a_sign_in_status_may_be_a_block_and_the_outcome_says_both():
+    """Broker 2.5 answers a Conditional Access block with AccountUnusable and "(pii)": the
+    app cannot tell it from a signed-out session, so it must not claim either alone."""
+    for status in ("AccountUnusable", "InteractionRequired"):
+        outcome = of_error(LEE, ORGS, BrokerError(status, context="(pii)"), NAMES)
+        assert outcome.kind is Kind.INTERACTION
+        assert "did not say why" in outcome.reason
+        assert "Conditional Access" in outcome.reason and "will not get past it" in outcome.reason
+    said = BrokerError("InteractionRequired", context="AADSTS50076 multi-factor required")
+    assert "will not get past it" not in of_error(LEE, ORGS, said, NAMES).reason  # it was told
