@@ -325,21 +325,45 @@ class BlobModel(QAbstractItemModel):
             return False
         else:
             shown = matched + [item for item in node.children[of[0] :] if match(item)]
-        self.layoutAboutToBeChanged.emit()  # (PySide takes no parents here)
-        old = node.rows
-        node.shown, node.match = shown, match
+        self._change_rows(index, node, shown)
+        node.match = match
+        return True
+
+    def _change_rows(self, index: Index, node: Node, shown: list[Any] | None) -> None:
+        """From the rows shown to `shown` (None: all), as removals and insertions of runs of
+        rows: a layout change made the view lay out every row of the level again, even the
+        ones the filter drops (266 ms at 50,000 rows here); runs cost ~8 ms."""
+        new = shown if shown is not None else node.children
+        keep = {id(item) for item in new}
+        if node.shown is None:
+            node.shown = list(node.children)  # the same rows: the view sees no change yet
+        view, row = node.shown, len(node.shown) - 1
+        while row >= 0:  # drop the runs of rows the new list does not have, from the end
+            if id(view[row]) in keep:
+                row -= 1
+                continue
+            last = row
+            while row >= 0 and id(view[row]) not in keep:
+                row -= 1
+            self.beginRemoveRows(index, row + 1, last)
+            del view[row + 1 : last + 1]
+            self.endRemoveRows()
+        had, row = {id(item) for item in view}, 0
+        while row < len(new):  # then put in the runs it has that are not shown
+            if id(new[row]) in had:
+                row += 1
+                continue
+            end = row
+            while end < len(new) and id(new[end]) not in had:
+                end += 1
+            self.beginInsertRows(index, row, end - 1)
+            view[row:row] = new[row:end]
+            self.endInsertRows()
+            row = end
+        node.shown = shown if shown is None else view
         for position, item in enumerate(node.rows):
             if isinstance(item, Node):
                 item.position = position
-        moved = [i for i in self.persistentIndexList() if i.internalPointer() is node]
-        if moved:  # the view's current row, its selection, expanded folders
-            rows = {id(item): row for row, item in enumerate(node.rows)}
-            for before in moved:
-                row = rows.get(id(old[before.row()]), -1) if before.row() < len(old) else -1
-                after = QModelIndex() if row < 0 else self.createIndex(row, before.column(), node)
-                self.changePersistentIndex(before, after)
-        self.layoutChanged.emit()
-        return True
 
     def counts(self, index: Index) -> tuple[int, int]:
         """(rows shown, rows loaded) of the level."""
