@@ -127,6 +127,13 @@ def main(argv: list[str] | None = None) -> int:
         from app.sandbox.gateway import main as sandbox_gateway
 
         return sandbox_gateway([args.sandbox_gateway])
+    one = None
+    if args.self_test is None and not (args.list_accounts or args.matrix):
+        from app.ui.shell.one_window import claim  # the window: one per user and settings
+
+        one = claim(argv, args.sandbox)
+        if one is None:
+            return 0  # the running window took this launch
     sandbox = None
     if args.sandbox:
         sandbox = start_sandbox()
@@ -152,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
             return list_accounts(args, names)
         from app.ui.shell.application import run
 
-        return run(sandbox=sandbox, startup_probe=args.startup_probe)
+        return run(sandbox=sandbox, startup_probe=args.startup_probe, one=one)
     finally:
         if sandbox is not None:
             sandbox.stop()

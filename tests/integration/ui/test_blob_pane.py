@@ -377,3 +377,24 @@ def test_a_filter_keeps_the_current_row_when_it_matches(pane_window, seeded, qtb
     qtbot.waitUntil(lambda: pane.status.text().startswith("1 of"), timeout=5000)
     assert model.node(pane.tree.currentIndex()).name == "top.txt"  # its row moved to 0
     assert pane.tree.currentIndex().row() == 0
+
+
+def test_names_storage_would_refuse_are_refused_before_sending_with_the_rule(
+    pane_window, seeded, qtbot, tmp_path, storage
+):  # type: ignore[no-untyped-def]
+    window, answers = pane_window
+    pane = window.blobs
+    answers.name = "Bad_Name!"
+    pane.new_container()
+    assert pane.task is None  # nothing was sent
+    assert pane.banner.isVisible()
+    assert pane.banner.title.text() == "Not a name storage accepts"
+    assert "lowercase letters, digits and single hyphens" in pane.banner.body.text()
+    assert "nothing was sent" in pane.banner.body.text()
+    dotted = tmp_path / "report."
+    dotted.write_text("a name ending with a dot")
+    pane.tree.on_drop([dotted], container_row(window, seeded))
+    assert pane.task is None
+    assert "cannot end with a dot" in pane.banner.body.text()
+    names = [c.name for c in storage.shared_key_client().list_containers()]
+    assert "Bad_Name!" not in names and "bad_name!" not in names

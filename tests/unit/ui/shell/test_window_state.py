@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter
 
 from app.ui.shell import window_state
+from tests.helpers import ROOT
 
 
 def window() -> tuple[QMainWindow, QSplitter]:
@@ -41,3 +44,14 @@ def test_a_file_that_holds_nonsense_leaves_the_defaults(qtbot, tmp_path):
     size = main.size()
     window_state.restore(window_state.window_settings(tmp_path / "settings.json"), main, split)
     assert main.size() == size
+
+
+def test_nothing_in_the_app_keeps_settings_in_the_registry():
+    """QSettings without a file is the registry on Windows, which an uninstall leaves: every
+    QSettings the app makes names its ini file (README, Install on Windows)."""
+    made = [
+        (path.name, call)
+        for path in (ROOT / "app").rglob("*.py")
+        for call in re.findall(r"QSettings\((.*)\)", path.read_text(encoding="utf-8"))
+    ]
+    assert made and all("QSettings.Format.IniFormat" in call for _, call in made), made
