@@ -212,23 +212,50 @@ def test_the_filter_hides_the_loaded_rows_of_the_folder_that_do_not_match(
     expand(qtbot, window, many)
     pane.tree.setCurrentIndex(model.index(0, 0, many))  # a file: its folder is filtered
     qtbot.waitUntil(lambda: not model.canFetchMore(many) and not model.node(many).loading)
+    box_rows = model.rowCount(box)
 
-    def matching() -> list[str]:
-        rows = range(model.rowCount(many))
-        return [model.index(r, 0, many).data() for r in rows if not pane.tree.isRowHidden(r, many)]
+    def shown() -> list[str]:
+        return [model.index(r, 0, many).data() for r in range(model.rowCount(many))]
 
     pane.filter.setText("0001")
-    qtbot.waitUntil(lambda: pane.status.isVisible(), timeout=5000)
-    assert sorted(matching()) == ["00001.txt", *(f"{i:05d}.txt" for i in range(10, 20))]
+    qtbot.waitUntil(lambda: "match" in pane.status.text(), timeout=5000)
+    assert sorted(shown()) == ["00001.txt", *(f"{i:05d}.txt" for i in range(10, 20))]
     assert pane.status.text() == f"11 of {BIG:,} loaded rows of many/ match “0001”."
-    assert not any(pane.tree.isRowHidden(r, box) for r in range(model.rowCount(box)))  # not there
+    assert model.rowCount(box) == box_rows  # the folder above is not filtered
 
+    pane.filter.setText("00015")  # the current row was filtered out: still the same folder
+    qtbot.waitUntil(lambda: "00015" in pane.status.text() and "match" in pane.status.text())
+    assert shown() == ["00015.txt"]
+
+    pane.filter.setText("0001")
+    qtbot.waitUntil(lambda: pane.status.text().startswith("11 of"), timeout=5000)
     model.refetch(many)  # pages that arrive later are filtered as they come
-    qtbot.waitUntil(lambda: model.rowCount(many) == BIG and not model.node(many).loading)
-    assert len(matching()) == 11
+    qtbot.waitUntil(lambda: not model.node(many).loading)
+    while model.canFetchMore(many):  # as the user scrolls on
+        expand(qtbot, window, many)
+    assert model.counts(many) == (11, BIG)
+    assert pane.status.text() == f"11 of {BIG:,} loaded rows of many/ match “0001”."
     pane.filter.clear()
     qtbot.waitUntil(lambda: pane.status.isHidden(), timeout=5000)
-    assert len(matching()) == BIG
+    assert len(shown()) == BIG
+
+
+def test_the_filter_says_it_is_matching_while_the_worker_matches(pane_window, seeded, qtbot):
+    """The match runs off the GUI thread: the line says so until the rows are shown."""
+    window, _ = pane_window
+    pane, model = window.blobs, window.blobs.model
+    box = container_row(window, seeded)
+    expand(qtbot, window, box)
+    pane.tree.setCurrentIndex(child(model, box, "top.txt"))
+    pane.filter.setText("top")
+    pane.folder_filter.apply()  # now, not once typing pauses
+    assert pane.status.text().startswith("Filtering ") and "for “top”…" in pane.status.text()
+    assert pane.folder_filter.task is not None
+    qtbot.waitUntil(lambda: pane.folder_filter.task is None, timeout=5000)
+    assert [model.index(r, 0, box).data() for r in range(model.rowCount(box))] == ["top.txt"]
+    assert (
+        pane.status.text() == f"1 of {model.counts(box)[1]:,} loaded rows of {seeded} match “top”."
+    )
 
 
 def test_switching_the_active_account_reloads_with_its_credential(pane_window, seeded, qtbot):
@@ -323,6 +350,33 @@ def test_files_dropped_during_a_download_are_refused_and_cancel_still_stops_the_
     qtbot.waitUntil(lambda: pane.task is None, timeout=15000)
     box = storage.shared_key_client().get_container_client(seeded)
     assert not box.get_blob_client("dropped.txt").exists()  # refused, and said so: not lost
+
+
+def test_the_next_page_is_read_ahead_and_comes_in_at_once(pane_window, seeded, qtbot):
+    window, _ = pane_window
+    model = window.blobs.model
+    box = container_row(window, seeded)
+    expand(qtbot, window, box)
+    many = child(model, box, "many/")
+    expand(qtbot, window, many)
+    first = model.rowCount(many)
+    node = model.node(many)
+    qtbot.waitUntil(lambda: node.ahead is not None, timeout=15000)  # read while looked at
+    assert model.rowCount(many) == first  # read, not shown until asked for
+    model.fetchMore(many)
+    assert model.rowCount(many) == 2 * first and not node.loading  # no round trip waited for
+
+
+def test_a_filter_keeps_the_current_row_when_it_matches(pane_window, seeded, qtbot):
+    window, _ = pane_window
+    pane, model = window.blobs, window.blobs.model
+    box = container_row(window, seeded)
+    expand(qtbot, window, box)
+    pane.tree.setCurrentIndex(child(model, box, "top.txt"))
+    pane.filter.setText("top")
+    qtbot.waitUntil(lambda: pane.status.text().startswith("1 of"), timeout=5000)
+    assert model.node(pane.tree.currentIndex()).name == "top.txt"  # its row moved to 0
+    assert pane.tree.currentIndex().row() == 0
 
 
 def test_names_storage_would_refuse_are_refused_before_sending_with_the_rule(
