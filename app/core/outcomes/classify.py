@@ -11,6 +11,7 @@ Plain Python: no Qt; the broker is reached through `app.core.broker.runtime.Brok
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -129,6 +130,8 @@ def of_error(
     code = error.aadsts if isinstance(error, BrokerError) else None
     status = error.status if isinstance(error, BrokerError) else ""
     tenant = _tenant(config.tenant, names)
+    if status == "IncorrectConfiguration" and code is None and hidden:
+        return outcome(Kind.NOT_USABLE, *_refused_unsaid(account, tenant, names, advice))
     if code in _NOT_USABLE or status in _NOT_USABLE_STATUSES:
         reason = advice.explanation
         if code == 50020:
@@ -195,3 +198,24 @@ def check(
     except Exception as exc:
         return of_error(account, config, exc, names, broker.platform)
     return of_token(account, config, result, names)
+
+
+def _refused_unsaid(
+    account: Account, tenant: str, names: Mapping[str, str], advice: Guidance
+) -> tuple[str, Guidance]:
+    """IncorrectConfiguration with Entra ID's reason redacted (broker 2.5): a tenant the
+    account does not belong to (AADSTS50020) is far the most common cause, and the broker
+    answers it so; the app cannot tell it from a wrong registration, so it names both."""
+    home = _tenant(account.home_tenant, names)
+    reason = (
+        f"The broker refused {account.username} under tenant “{tenant}”. Most often the account "
+        f"is neither a member nor a guest of “{tenant}” (its home tenant is {home}); otherwise "
+        "the tenant does not exist, the client id is not an app it knows, or the app "
+        "registration lacks the broker redirect URI."
+    )
+    fix = (
+        f"Try the home tenant ({home}) or organizations, or ask “{tenant}” for a guest "
+        "invitation. If the account should work there, check the profile's client id and the "
+        "app registration's broker redirect URI."
+    )
+    return reason, dataclasses.replace(advice, title="Not usable under this configuration", fix=fix)

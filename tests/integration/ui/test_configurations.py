@@ -82,6 +82,21 @@ def test_a_guest_token_says_where_it_was_issued(window, qtbot):
     assert "Tenant: Contoso — guest here (home tenant Fabrikam)" in window.inspector.summary.text()
 
 
+@pytest.mark.broker_generation("2.5")
+def test_a_tenant_the_account_is_not_in_is_named_even_when_the_broker_hides_why(window, qtbot):
+    """2.5 answers AADSTS50020 as a bare IncorrectConfiguration, "(pii)"."""
+    set_tenant(window, CONTOSO)
+    settled(window, qtbot)
+    token_for(window, qtbot, "diego@fabrikam.example")
+    outcome = row(window, "diego@fabrikam.example").outcome
+    assert outcome.kind is Kind.NOT_USABLE and outcome.code == "IncorrectConfiguration"
+    assert "neither a member nor a guest of “Contoso” (its home tenant is Fabrikam)" in (
+        outcome.reason
+    )
+    assert "did not say why" in outcome.reason and outcome.correlation_id
+    assert "App registration or profile misconfigured" not in window.banner.title.text()
+
+
 @pytest.mark.broker_generation("2.0.1")  # needs Entra's AADSTS code: 2.5 redacts it
 def test_switching_tenant_keeps_each_configurations_answers(window, qtbot):
     token_for(window, qtbot, "diego@fabrikam.example")

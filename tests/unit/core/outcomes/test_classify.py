@@ -161,3 +161,20 @@ def test_a_hidden_reason_behind_a_sign_in_status_may_be_a_block_and_the_outcome_
         assert "Conditional Access" in outcome.reason and "will not get past it" in outcome.reason
     said = BrokerError("InteractionRequired", context="AADSTS50076 multi-factor required")
     assert "will not get past it" not in of_error(LEE, ORGS, said, NAMES).reason  # it was told
+
+
+def test_a_refusal_the_broker_does_not_explain_names_the_likely_tenant_cause_first():
+    """Broker 2.5 answers AADSTS50020 (not a member of the tenant) as a bare
+    IncorrectConfiguration: "does not match the app registration" alone was wrong advice."""
+    contoso = dataclasses.replace(ORGS, tenant=CONTOSO)
+    outcome = of_error(LEE, contoso, BrokerError("IncorrectConfiguration", context="(pii)"), NAMES)
+    assert (
+        outcome.kind is Kind.NOT_USABLE and outcome.title == "Not usable under this configuration"
+    )
+    assert (
+        "neither a member nor a guest of “Contoso” (its home tenant is Fabrikam)" in outcome.reason
+    )
+    assert "did not say why" in outcome.reason
+    assert outcome.fix.startswith("Try the home tenant (Fabrikam) or organizations")
+    told = BrokerError("IncorrectConfiguration", context="AADSTS50020: not in tenant")
+    assert of_error(LEE, contoso, told, NAMES).code == "AADSTS50020"  # 2.0.1: said, and used
