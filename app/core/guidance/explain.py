@@ -50,8 +50,10 @@ def explain(error: BaseException) -> Guidance:
     if cause is None or not cause.correlation_id:
         return advice
     if advice.code not in _KNOWS_WHY and cause.reason_hidden:
+        # A sign-in status with its reason hidden may stand for a block (broker 2.5).
+        maybe = f" {broker_guidance.MAYBE_BLOCKED}" if advice.needs_interaction else ""
         advice = dataclasses.replace(
-            advice, explanation=f"{advice.explanation} {broker_guidance.REASON_HIDDEN}"
+            advice, explanation=f"{advice.explanation} {broker_guidance.REASON_HIDDEN}{maybe}"
         )
     return dataclasses.replace(advice, correlation_id=cause.correlation_id, at=cause.at)
 

@@ -175,7 +175,7 @@ def of_error(
         elif status == "AccountUnusable":
             reason = f"{account.username} was signed out of this app (client id) or its session "
             reason += "can no longer be used."
-        if hidden and code is None and not unbrokered:
+        if hidden and code is None and not unbrokered and MAYBE_BLOCKED not in reason:
             reason = f"{reason} {MAYBE_BLOCKED}"
         return outcome(Kind.INTERACTION, reason)
     return outcome(Kind.FAILED, advice.explanation)

@@ -96,3 +96,13 @@ def test_explain_a_refused_storage_name_says_the_rule_and_that_nothing_was_sent(
     assert guidance.code == "InvalidName"
     assert guidance.explanation == "Blob names cannot end with a dot, a slash or a backslash."
     assert "nothing was sent" in guidance.fix
+
+
+def test_explain_a_hidden_reason_behind_a_sign_in_status_says_a_block_is_possible() -> None:
+    hidden = BrokerError("AccountUnusable", context="(pii)")
+    hidden.correlation_id = "1234abcd-0000-0000-0000-000000000000"
+    said = explain(hidden).explanation
+    assert "did not say why" in said and "Conditional Access" in said
+    offline = BrokerError("NoNetwork", context="(pii)")
+    offline.correlation_id = hidden.correlation_id
+    assert "Conditional Access" not in explain(offline).explanation  # not a sign-in status
