@@ -262,6 +262,7 @@ class MainWindow(QMainWindow):
     def _accounts_updated(self) -> None:
         session = self.session
         self.model.set_accounts(session.accounts, session.active_id, session.listing)
+        self.diagnostics.handler.know(i for a in session.accounts for i in a.object_ids)
 
     # ---- state -----------------------------------------------------------------------------
     def selected(self) -> Account | None:
