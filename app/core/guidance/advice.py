@@ -16,6 +16,8 @@ class Guidance:
     explanation: str  # plain language: what happened
     fix: str  # what the user should do, concretely
     needs_interaction: bool = False  # True when "Sign in again" (interactive) is the fix
+    # About this computer (its disks and files), not the account: shown without its name.
+    local: bool = False
 
 
 BROKER_REDIRECT = "ms-appx-web://Microsoft.AAD.BrokerPlugin/{client id}"
