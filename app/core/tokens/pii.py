@@ -60,10 +60,12 @@ def scrub_pii(text: str, object_ids: Set[str] = frozenset(), home: str = "") -> 
     """text without the personal data listed above. object_ids: the accounts' object ids the
     caller knows, lower case; home: the user's home folder ("" or "/" to keep paths).
     Idempotent, and linear in the length of the text."""
+    # Ids first: one replaced can put a key at a word's start ("<object id>username=…"),
+    # which a later scrub would then find; nothing the later passes put in makes a GUID.
+    text = _GUIDS.sub(lambda m: _object_id(m, object_ids), text)
     text = _scrub_keys(text)
     if "@" in text or "%40" in text:  # most lines have neither: skip the pattern
         text = _EMAIL.sub(USERNAME, text)
-    text = _GUIDS.sub(lambda m: _object_id(m, object_ids), text)
     home = home.rstrip("/\\")
     if home:  # the folder itself or a path in it, not /home/adele2
         text = re.sub(re.escape(home) + r"(?![\w.-])", "~", text)

@@ -127,3 +127,11 @@ def test_scrubbing_takes_linear_time_on_adversarial_text(unit: str) -> None:
     text = unit * (2**20 // len(unit))
     once = scrub_pii(text, frozenset({OID}), "/home/adele")
     assert scrub_pii(once, frozenset({OID}), "/home/adele") == once
+
+
+def test_a_key_right_after_an_object_id_is_scrubbed_in_one_pass() -> None:
+    """The runtime glues fields together: "<oid>username=adele". Ids go first, or the key
+    would only start a word once the id was replaced, and a second pass would change it."""
+    once = scrub_pii(f"{OID}username=adele", frozenset({OID}))
+    assert once == "<object id>username=<username>"
+    assert scrub_pii(once, frozenset({OID})) == once
