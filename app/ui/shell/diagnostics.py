@@ -42,7 +42,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.files.atomic import atomic_file
+from app.core.files.private import write_private
+from app.core.guidance.files import for_file_error, one_line
 from app.core.tokens.redact import redact
 from app.ui.common.widgets import ask_warning
 from app.ui.shell.log_handler import LOGGERS, MAX_LINES, QtLogHandler
@@ -316,9 +317,10 @@ class DiagnosticsDock(QDockWidget):
         if not path:
             return False
         try:
-            write_atomically(path, self.diagnostics_text())
+            write_private(Path(path), self.diagnostics_text().encode("utf-8", errors="replace"))
         except OSError as exc:
-            reason = exc.strerror or str(exc)
+            advice = for_file_error(exc)
+            reason = one_line(advice) if advice else exc.strerror or "the disk refused"
             self._show_status(f"Could not save diagnostics to {path}: {reason}", error=True)
             return False
         self._show_status(f"Diagnostics saved to {path}", error=False)
@@ -339,9 +341,3 @@ def _spare_height(central: QWidget | None) -> int:
     if layout.hasHeightForWidth():
         return central.height() - layout.minimumHeightForWidth(central.width())
     return central.height() - layout.minimumSize().height()
-
-
-def write_atomically(path: str, text: str) -> None:
-    """Write text to path all at once (app.core.files.atomic)."""
-    with atomic_file(Path(path)) as file:
-        file.write(text.encode("utf-8", errors="replace"))

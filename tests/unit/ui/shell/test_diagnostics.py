@@ -4,6 +4,8 @@ PII switch, saving, versions, and clean removal of its log handler."""
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import threading
 import uuid
 from collections import deque
@@ -244,6 +246,8 @@ def test_save_diagnostics_writes_versions_and_lines(dock, qtbot, harness, tmp_pa
         assert f"{name}: {value}" in saved
     assert [p.name for p in tmp_path.iterdir()] == ["diag.txt"]  # no temp file left
     assert "saved" in dock.status.text()
+    if os.name == "posix":  # private to the user, whatever the umask
+        assert stat.S_IMODE((tmp_path / "diag.txt").stat().st_mode) == 0o600
 
 
 def test_save_error_is_shown_without_raising(dock, harness, tmp_path: Path):
@@ -251,6 +255,7 @@ def test_save_error_is_shown_without_raising(dock, harness, tmp_path: Path):
     assert dock.save_diagnostics() is False
     assert not dock.status.isHidden()
     assert "Could not save" in dock.status.text()
+    assert "The folder is gone: choose another folder, then try again." in dock.status.text()
     assert not (tmp_path / "missing").exists()
 
 
