@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QApplication, QProxyStyle
 
 from app.core.broker import platform
 from app.core.broker.runtime import Broker
+from app.core.files.atomic import sweep_stale
+from app.core.files.private import write_private
 from app.core.settings.store import Store
 from app.ui.common.contrast import ContrastStyle
 from app.ui.common.icons import app_icon
@@ -46,7 +48,7 @@ def build_window(
 
         details = sandbox_details(sandbox)
     store = store or Store()
-    return MainWindow(
+    window = MainWindow(
         broker,
         runner,
         store,
@@ -55,6 +57,21 @@ def build_window(
         # The runtime decides at import whether a broker answers: sandbox mode needs a new
         # process, which only Linux can run.
         can_offer_sandbox=sandbox is None and platform.current() is platform.LINUX,
+    )
+    sweep_download_folders(runner, window.data.download_folders)
+    return window
+
+
+def sweep_download_folders(runner: TaskRunner, folders: list[str]) -> None:
+    """Remove the temporaries killed downloads left in the folders downloads went to (the
+    settings folder is swept as the settings load). Off the GUI thread: a folder can be on a
+    network share that does not answer."""
+    chosen = [Path(folder) for folder in folders]
+    runner.run(
+        "Removing what killed downloads left",
+        lambda: [sweep_stale(folder) for folder in chosen],
+        lambda _: None,
+        lambda _: None,  # sweep_stale never raises
     )
 
 
@@ -136,7 +153,7 @@ def probe_startup(app: QApplication, path: Path) -> None:
     loaded = sorted(m for m in sys.modules if m.split(".")[0] in SDK_PACKAGES)
 
     def write() -> None:
-        path.write_text(json.dumps({"shown": time.time(), "sdk_modules": loaded}))
+        write_private(path, json.dumps({"shown": time.time(), "sdk_modules": loaded}).encode())
         app.quit()
 
     QTimer.singleShot(0, write)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -120,6 +120,8 @@ class MainWindow(QMainWindow):
 
     # ---- layout ----------------------------------------------------------------------------
     def _build(self, sandbox_note: str | None, names: Mapping[str, str]) -> None:
+        self.accounts_view = AccountsView(self.model)
+        self.table, self.proxy = self.accounts_view.table, self.accounts_view.proxy
         self.toolbar = QToolBar("Actions")
         self.toolbar.setObjectName("actionsToolbar")
         self.toolbar.setMovable(False)
@@ -138,9 +140,8 @@ class MainWindow(QMainWindow):
             "sign-in-again", "Sign in a&gain…", "Ctrl+I", self.sign_in_again
         )
         self.act_out = self._action("sign-out", "Sign &out", "Ctrl+Shift+O", self.sign_out)
-        self.act_copy = self._action(
-            "copy", "&Copy username", "Ctrl+Shift+C", self.copy_username, toolbar=False
-        )
+        copy = self.accounts_view.copy_username
+        self.act_copy = self._action("copy", "&Copy username", "Ctrl+Shift+C", copy, toolbar=False)
         self.act_refresh = self._action(
             "refresh", "&Refresh", QKeySequence.StandardKey.Refresh, self.session.refresh
         )
@@ -153,9 +154,6 @@ class MainWindow(QMainWindow):
         self.notice = Banner("info")
         self.host_banner = Banner("warning")  # while the profile's authority host is custom
         self.profile_bar = ProfileBar(self.data, self.save)
-
-        self.accounts_view = AccountsView(self.model)
-        self.table, self.proxy = self.accounts_view.table, self.accounts_view.proxy
 
         self.inspector = TokenInspector(tenant_names=names)
         storage = self.sandbox
@@ -253,7 +251,8 @@ class MainWindow(QMainWindow):
         self.accounts_view.selection_changed.connect(self._selection_changed)
         self.accounts_view.activated.connect(self.make_active)
         tab = self.storage_tab
-        tab.url_connected.connect(self._remember_url)
+        tab.url_connected.connect(lambda url: self._remember(url=url))
+        tab.download_folder.connect(lambda folder: self._remember(folder=folder))
         tab.sign_in_wanted.connect(self._sign_in_active_again)
         tab.token_refused.connect(
             lambda error, scopes: self.session.token_failed(self.active, scopes, error)
@@ -310,8 +309,12 @@ class MainWindow(QMainWindow):
         credential = BrokerAccountCredential(self.broker, account, self.profile)
         self.storage_tab.use(credential, account.username)
 
-    def _remember_url(self, url: str) -> None:
-        self.data.add_recent_url(url, self.profile.name)
+    def _remember(self, url: str = "", folder: str = "") -> None:
+        """A storage URL connected (remembered per profile) or a download folder used."""
+        if url:
+            self.data.add_recent_url(url, self.profile.name)
+        if folder:
+            self.data.add_download_folder(folder)
         self.save()
 
     def _sign_in_active_again(self) -> None:
@@ -392,8 +395,3 @@ class MainWindow(QMainWindow):
             self.sandbox_picker.stop()
         self.diagnostics.uninstall()
         super().closeEvent(event)
-
-    def copy_username(self) -> None:
-        account = self.selected()
-        if account is not None:
-            QGuiApplication.clipboard().setText(account.username)

@@ -42,6 +42,7 @@ NOBODY = "Make an account active to browse storage with its credential."
 
 class BlobPane(QWidget):
     url_connected = Signal(str)  # connected to this account URL (remembered as recent)
+    download_folder = Signal(str)  # a download goes into this folder: remember it (swept)
     sign_in_wanted = Signal()  # storage needs the active account to sign in again
     # The broker refused the credential a token (BrokerError, scopes): the window's banner
     # says so, once.
@@ -212,7 +213,8 @@ class BlobPane(QWidget):
                      "says why and what to do.")  # fmt: skip
             return
         advice = explain(error)
-        self.banner.show_guidance(advice, self.username or "")
+        # A full disk is this computer's, not the account's: no name in front of it.
+        self.banner.show_guidance(advice, "" if advice.local else self.username or "")
         claims = challenge_claims(error)
         if claims and self.credential is not None:
             self.banner.offer("Sign in with the requested claims", lambda: self.step_up(claims))
@@ -316,6 +318,9 @@ class BlobPane(QWidget):
         if target is None:
             return
         container, name = node.container, node.name
+        # Remembered before anything is written: a download killed mid-way leaves its
+        # temporary in this folder, and the next start sweeps the folders remembered.
+        self.download_folder.emit(str(target.parent))
         transfer = Transfer(f"Downloading {name}")
         transfer.cancelled_text = f"Download cancelled: nothing was written to {target}."
         self._start_transfer(
