@@ -2,12 +2,17 @@
 
 On Linux with no broker, `--sandbox` starts the offline sandbox first: it must be up before
 anything imports pymsalruntime (the runtime decides at import whether a broker answers).
+
+SIGTERM, SIGINT (Ctrl-C) and SIGHUP end every mode through the same `finally`, so the sandbox
+(its processes, and its folder with the keyring and TLS keys) is torn down however the run
+ends; the window, once shown, quits its event loop on them instead (app.ui.shell.application).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +21,28 @@ if TYPE_CHECKING:
     from app.sandbox.launcher import Sandbox
 
 logger = logging.getLogger("app")
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def _stop(signum: int, frame: object) -> None:
+    """Leave whatever runs (a broker call, a matrix, the self-test) as an exit, by the
+    `finally` that stops the sandbox: the default action of SIGTERM ends the process on the
+    spot and leaves /tmp/broker-sandbox-* behind. Exit status 128 + the signal's number, as a
+    shell reports a process the signal ended."""
+    raise SystemExit(128 + signum)
+
+
+def stop_on_signals() -> None:
+    for number in STOP_SIGNALS:
+        signal.signal(number, _stop)
+
+
+def _ignore_signals() -> None:
+    """While the sandbox is torn down: a second Ctrl-C must not cut that short."""
+    for number in STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -84,8 +111,13 @@ def start_sandbox() -> Sandbox | None:
         except SandboxError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return None
-        if sandbox.storage is not None:
-            seed_demo(sandbox.storage)
+        try:
+            if sandbox.storage is not None:
+                seed_demo(sandbox.storage)
+        except BaseException:  # a signal while seeding: nothing left behind
+            _ignore_signals()
+            sandbox.stop()
+            raise
         return sandbox
     return None
 
@@ -112,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         from app.sandbox.gateway import main as sandbox_gateway
 
         return sandbox_gateway([args.sandbox_gateway])
+    stop_on_signals()
     sandbox = None
     if args.sandbox:
         sandbox = start_sandbox()
@@ -138,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         return run(sandbox=sandbox, startup_probe=args.startup_probe)
     finally:
         if sandbox is not None:
+            _ignore_signals()
             sandbox.stop()
 
 

@@ -13,7 +13,9 @@ from pathlib import Path
 from app.core.broker.runtime import Broker
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.profile import Profile, ProfileError, parse_profile
+from app.core.files.private import write_private
 from app.core.guidance.explain import explain
+from app.core.guidance.files import for_file_error, one_line
 from app.core.guidance.statuses import for_unavailable
 from app.core.matrix.export import LEGEND, grid, to_json, to_text
 from app.core.matrix.file import MatrixFileError, load_matrix
@@ -22,8 +24,8 @@ from app.core.matrix.spec import MatrixSpec, cells, misses
 from app.core.outcomes.outcome import Kind
 
 # Exit statuses: 0 all well, 1 an expectation failed (or a listed account was missing),
-# 2 bad input, 3 no broker here.
-OK, FAILED, BAD_INPUT, NO_BROKER = 0, 1, 2, 3
+# 2 bad input, 3 no broker here, 4 the report could not be written.
+OK, FAILED, BAD_INPUT, NO_BROKER, NOT_WRITTEN = 0, 1, 2, 3, 4
 
 
 def _broker() -> Broker | None:
@@ -108,7 +110,21 @@ def run_matrix(path: Path, out: Path | None, names: Mapping[str, str] | None = N
         status = FAILED
     checked = sum(1 for e in matrix.expectations for c, _ in answers if e.matches(c, spec))
     print(f"{checked} expected outcomes checked, {len(missed)} not met")
-    if out is not None:
-        out.write_text(to_json(spec, answers, missed), encoding="utf-8")
-        print(f"wrote {out}")
+    if out is not None and not write_report(out, to_json(spec, answers, missed)):
+        return NOT_WRITTEN
     return status
+
+
+def write_report(out: Path, text: str) -> bool:
+    """The report, private to the user (it names accounts, object ids and claims), or what
+    kept it from being written, on stderr. A pipe or device named on purpose (/dev/stdout) is
+    written to as it is."""
+    try:
+        write_private(out, text.encode("utf-8"), streams=True)
+    except OSError as exc:
+        advice = for_file_error(exc)
+        reason = one_line(advice) if advice else exc.strerror or "the disk refused"
+        print(f"error: could not write {out}: {reason}", file=sys.stderr)
+        return False
+    print(f"wrote {out}")
+    return True

@@ -196,6 +196,22 @@ def check_window(report: Report) -> None:
     report.check("main window", window)
 
 
+def write_report(path: Path, text: str) -> bool:
+    """The report, private to the user (it lists the broker's accounts), or why it could not
+    be written, on stderr. A pipe or device named on purpose is written to as it is."""
+    from app.core.files.private import write_private
+    from app.core.guidance.files import for_file_error, one_line
+
+    try:
+        write_private(path, text.encode("utf-8"), streams=True)
+    except OSError as exc:
+        advice = for_file_error(exc)
+        reason = one_line(advice) if advice else exc.strerror or "the disk refused"
+        print(f"error: could not write the report to {path}: {reason}", file=sys.stderr)
+        return False
+    return True
+
+
 def run(report_path: Path | None = None, out: TextIO | None = None) -> int:
     report = Report(out if out is not None else sys.stdout)
     frozen = "frozen bundle" if getattr(sys, "frozen", False) else "source"
@@ -209,6 +225,6 @@ def run(report_path: Path | None = None, out: TextIO | None = None) -> int:
     count = report.failures
     verdict = f"failed: {count} problem{'s' * (count != 1)}" if count else "passed"
     report.note(f"self-test {verdict}")
-    if report_path is not None:
-        report_path.write_text("\n".join(report.lines) + "\n", encoding="utf-8")
+    if report_path is not None and not write_report(report_path, "\n".join(report.lines) + "\n"):
+        return 1
     return 0 if not report.failures else 1

@@ -174,10 +174,11 @@ def run(sandbox: Sandbox | None = None, startup_probe: Path | None = None) -> in
     QTimer.singleShot(0, window.session.refresh)
     # Once the SDK is loaded, out of the garbage collector's way with the rest of start-up.
     runner.run("Loading libraries", warm_up, lambda _: settle_heap(), _warm_up_failed)
-    # SIGTERM/Ctrl-C: leave the event loop so the sandbox is torn down on the way out. Python
-    # runs signal handlers only between bytecodes, hence the idle timer.
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    # SIGTERM, Ctrl-C, SIGHUP: leave the event loop so the sandbox is torn down on the way
+    # out. Python runs signal handlers only between bytecodes, hence the idle timer.
+    for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: app.quit())
     wake = QTimer()
     wake.timeout.connect(lambda: None)
     wake.start(300)
