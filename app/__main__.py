@@ -45,10 +45,20 @@ def _ignore_signals() -> None:
         signal.signal(number, signal.SIG_IGN)
 
 
+def stop_sandbox(sandbox: Sandbox) -> None:
+    """Tear the sandbox down, its processes and its folder, whatever signal comes meanwhile."""
+    _ignore_signals()
+    sandbox.stop()
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    from app.cli import EXIT_STATUSES
+
     parser = argparse.ArgumentParser(
         prog="broker-account-manager",
-        description="Accounts, sign-in and tokens through the OS authentication broker.",
+        description="Accounts, sign-in and tokens through the OS authentication broker. "
+        "`broker-account-manager token --help`: a token for scripts.",
+        epilog=f"--list-accounts, --matrix and token: {EXIT_STATUSES}",
     )
     parser.add_argument(
         "--sandbox",
@@ -65,6 +75,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=None,
         help="tenant for --list-accounts: each account's usability under it, with the reason",
     )
+    parser.add_argument("--profile", metavar="NAME", help="--list-accounts, --matrix: a profile")
+    parser.add_argument("--client-id", metavar="ID", help="--list-accounts, --matrix: a client")
+    parser.add_argument("--json", action="store_true", help="--list-accounts: JSON")
     parser.add_argument(
         "--matrix",
         type=Path,
@@ -75,6 +88,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--out", type=Path, default=None, metavar="REPORT", help="--matrix: also write JSON here"
+    )
+    parser.add_argument(
+        "--junit", type=Path, default=None, metavar="REPORT", help="--matrix: a JUnit report"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     parser.add_argument(
@@ -115,14 +131,19 @@ def start_sandbox() -> Sandbox | None:
             if sandbox.storage is not None:
                 seed_demo(sandbox.storage)
         except BaseException:  # a signal while seeding: nothing left behind
-            _ignore_signals()
-            sandbox.stop()
+            stop_sandbox(sandbox)
             raise
         return sandbox
     return None
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["token"]:  # a command of its own: its options are not the window's
+        from app.cli.token import main as token
+
+        stop_on_signals()
+        return token(argv[1:], start_sandbox, stop_sandbox)
     args = parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
@@ -156,23 +177,24 @@ def main(argv: list[str] | None = None) -> int:
 
             return selftest.run(Path(args.self_test) if args.self_test else None)
         if args.list_accounts or args.matrix:
-            from app import cli
-
             names = {}
             if sandbox is not None:
                 from app.sandbox.entra.directory import tenant_names
 
                 names = tenant_names()
             if args.matrix:
-                return cli.run_matrix(args.matrix, args.out, names)
-            return cli.list_accounts(args.tenant, names)
+                from app.cli.matrix import run_matrix
+
+                return run_matrix(args, names)
+            from app.cli.accounts import list_accounts
+
+            return list_accounts(args, names)
         from app.ui.shell.application import run
 
         return run(sandbox=sandbox, startup_probe=args.startup_probe)
     finally:
         if sandbox is not None:
-            _ignore_signals()
-            sandbox.stop()
+            stop_sandbox(sandbox)
 
 
 if __name__ == "__main__":

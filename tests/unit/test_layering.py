@@ -30,7 +30,7 @@ CORE = {
     "outcomes": {"broker", "configurations", "guidance", "tokens"},
     "matrix": {"broker", "configurations", "outcomes"},
     "storage": {"files"},
-    "credentials": {"broker", "configurations"},
+    "credentials": {"broker", "configurations", "settings", "tokens"},
     "settings": {"broker", "configurations", "files", "guidance", "tokens"},
     "accounts": {"broker", "configurations", "guidance", "outcomes", "settings"},
 }
@@ -40,8 +40,15 @@ UI = {
     "common": ({}, {"guidance", "outcomes"}),
     "tokens": ({"common"}, {"broker", "outcomes", "tokens"}),
     "configurations": ({"common"}, {"configurations", "settings"}),
-    "storage": ({"common"}, {"broker", "guidance", "storage"}),
-    "accounts": ({"common"}, {"accounts", "broker", "configurations", "guidance", "outcomes"}),
+    # The tab builds the pane's credential for the active account (the app's or the seed's).
+    "storage": (
+        {"common"},
+        {"broker", "configurations", "credentials", "guidance", "settings", "storage"},
+    ),
+    "accounts": (
+        {"common"},
+        {"accounts", "broker", "configurations", "credentials", "guidance", "outcomes"},
+    ),
     "matrix": (
         {"common", "accounts", "tokens"},
         {"accounts", "broker", "configurations", "files", "guidance", "matrix", "outcomes"},

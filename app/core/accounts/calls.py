@@ -73,6 +73,9 @@ class Listener:
     def listed(self, listing: AccountListing) -> None:
         """A listing arrived: whether the broker itself answered it."""
 
+    def notice(self, title: str, text: str) -> None:
+        """News about what a call did (a sign-out, and what it cannot do)."""
+
     def interactive_started(self, handle: int) -> None:
         """A call that may show the broker's window over the window with this handle."""
 

@@ -1,18 +1,13 @@
 """The accounts session: what the app knows about the broker's accounts, and the one place
 that asks the broker about them.
 
-One broker call at a time, app-wide. Each call captures its profile and configuration when it
-is asked for, and its answer is kept under those, whatever the user chose meanwhile (a sign-in
-started under one profile is remembered under that profile, with its client id). A call asked
-for while another runs is either queued (a listing, the silent token of the restored account)
-or refused with a reason the listener shows; it is never dropped without a word. A user's
-cancel is never an outcome: nothing was decided.
-
-The session keeps the listing, the active account per profile, the remembered and signed-out
-accounts (in the settings it is given) and the book of outcomes per (account,
-configuration). It runs each blocking broker call through the Runner it is given (the UI's
-worker helper; anything that calls back on the thread that owns the session), one at a time
-(calls.py), and reports what happened to its listener. Plain Python: no Qt.
+Each call captures its profile and configuration when it is asked for, and its answer is kept
+under those, whatever the user chose meanwhile (a sign-in started under one profile is
+remembered under it, with its client id). Calls run one at a time (calls.py): a follow-up is
+queued, another refused with the reason said, none dropped. A user's cancel is never an
+outcome: nothing was decided. The session keeps the listing, the active account per profile,
+the remembered and signed-out accounts (in the settings it is given) and the book of outcomes
+per (account, configuration), and tells its listener what happened. Plain Python: no Qt.
 """
 
 from __future__ import annotations
@@ -23,11 +18,13 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from app.core.accounts.calls import Call, Listener, OneAtATime, Runner, is_user_cancel
+from app.core.accounts.signout import sign_out_each, signed_out_text
 from app.core.broker.errors import BrokerError, BrokerUnavailableError
-from app.core.broker.records import Account, AccountListing, TokenResult
+from app.core.broker.records import Account, AccountListing, TokenResult, same_account
 from app.core.broker.runtime import Broker
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.profile import Profile
+from app.core.guidance.broker import for_other_account
 from app.core.guidance.explain import explain
 from app.core.outcomes.book import OutcomeBook
 from app.core.outcomes.classify import by_rules, of_error, of_token
@@ -206,7 +203,11 @@ class AccountsSession:
         """Recorded for the account asked about (the token's own account record may carry the
         tenant it was issued in as its realm), else for the account the picker returned;
         remembered under the profile the call was asked under."""
-        account = call.account or result.account
+        asked, account = call.account, result.account
+        if asked is not None and not same_account(asked, account):
+            self._answered_for_another(call, asked, result)
+            return
+        account = asked or account
         if call.keeps_account:
             self._remember(account, call.profile)
             if not self._current_profile(call):  # it becomes that profile's active account
@@ -219,6 +220,22 @@ class AccountsSession:
                 if self.active is None:
                     self.set_active(account)
         self.record(account, call.config, of_token(account, call.config, result, self.names))
+
+    def _answered_for_another(self, call: Call, asked: Account, result: TokenResult) -> None:
+        """The broker answered for another account (WAM can: MSAL.NET issue 4945; msal checks
+        preferred_username against its hint): kept as that account's, the asked one's
+        outcome unchanged."""
+        other = result.account
+        logger.info("asked the broker for one account, it answered for another")
+        if self._current_profile(call) and call.keeps_account:
+            self._remember(other, call.profile)
+            if all(a.home_account_id != other.home_account_id for a in self.accounts):
+                self.accounts = [*self.accounts, other]
+                self.listener.accounts_changed()
+        self.record(other, call.config, of_token(other, call.config, result, self.names))
+        advice = for_other_account(asked.username, other.username)
+        advice = dataclasses.replace(advice, correlation_id=result.correlation_id, at=result.at)
+        self.listener.failed(advice, asked, call.config)
 
     def token_failed(
         self, account: Account | None, scopes: tuple[str, ...], error: BaseException
@@ -260,8 +277,11 @@ class AccountsSession:
                 try:
                     return self.broker.sign_in_default_account(profile)
                 except BrokerError as exc:
-                    if not exc.interaction_required:
-                        raise
+                    # Any failure of the silent attempt opens the picker, as
+                    # azure-identity-broker's use_default_broker_account does (its prompt=none
+                    # attempt, _browser.py); msal alone falls back on InteractionRequired and
+                    # AccountUnusable only, and a broker that is not there stays an error.
+                    logger.info("the OS default account did not sign in (%s): picker", exc.status)
             return self.broker.sign_in_interactively(handle, profile)
 
         started = self._start(call, sign_in, self._answered(call))
@@ -309,17 +329,31 @@ class AccountsSession:
             lambda _: self._signed_out(call, account),
         )
 
-    def _signed_out(self, call: Call, account: Account) -> None:
+    def sign_out_all(self) -> bool:
+        """Every account listed under this profile signed out of this app in one call; one
+        that fails is said, the others still go."""
+        call = self._call("Signing out everywhere in this profile")
+        profile, accounts = call.profile, list(self.accounts)
+
+        def signed_out(done: list[tuple[Account, BaseException | None]]) -> None:
+            for account, error in done:
+                if error is None:
+                    self._signed_out(call, account, quiet=True)
+                else:
+                    self._failed(error, dataclasses.replace(call, account=account))
+            gone = [a.username for a, error in done if error is None]
+            if gone:
+                self.listener.notice("Signed out", self._signed_out_text(", ".join(gone), call))
+
+        return self._start(call, lambda: sign_out_each(self.broker, accounts, profile), signed_out)
+
+    def _signed_out_text(self, who: str, call: Call) -> str:
+        return signed_out_text(who, call.profile.client_id, self.broker.platform)
+
+    def _signed_out(self, call: Call, account: Account, quiet: bool = False) -> None:
         """Forgotten under the profile it was signed out of (sign-out is per client id)."""
-        name, home_id = call.profile.name, account.home_account_id
-        forgotten = self.data.forgotten.setdefault(name, [])
-        if home_id not in forgotten:
-            forgotten.append(home_id)
-        self.data.records[name] = [
-            r for r in self.data.records.get(name, []) if r.home_account_id != home_id
-        ]
-        if self.data.active.get(name) == home_id:
-            self.data.active.pop(name)
+        home_id = account.home_account_id
+        self.data.forget(call.profile.name, home_id)
         self.save()
         self.book.forget(account, call.profile.client_id)
         if self._current_profile(call):
@@ -328,6 +362,8 @@ class AccountsSession:
             self.accounts = [a for a in self.accounts if a.home_account_id != home_id]
             self.listener.accounts_changed()
             self.listener.outcomes_changed()
+        if not quiet:
+            self.listener.notice("Signed out", self._signed_out_text(account.username, call))
 
     def run(
         self,
@@ -335,10 +371,15 @@ class AccountsSession:
         fn: Callable[[], Any],
         done: Callable[[Any], None],
         failed: Callable[[BaseException], None],
+        handle: int | None = None,
     ) -> bool:
-        """Any other broker work (a matrix run) as the one call at a time: refused, with the
-        reason told, while another runs."""
-        return self._start(self._call(label), fn, done, failed)
+        """Any other broker work (a matrix run, a request as an SDK user's code makes it) as
+        the one call at a time: refused, with the reason told, while another runs. With the
+        native handle of a window, it may show the broker's window over it."""
+        started = self._start(self._call(label), fn, done, failed)
+        if started and handle is not None:
+            self.listener.interactive_started(handle)
+        return started
 
     # ---- the active account ---------------------------------------------------------------------
     def set_active(self, account: Account | None) -> None:
@@ -353,14 +394,5 @@ class AccountsSession:
 
     def _remember(self, account: Account, profile: Profile) -> None:
         """Keep the account's AuthenticationRecord (never a token) under the profile."""
-        name = profile.name
-        records = [
-            r
-            for r in self.data.records.get(name, [])
-            if r.home_account_id != account.home_account_id
-        ]
-        self.data.records[name] = [*records, AccountRecord.for_account(account, profile)]
-        forgotten = self.data.forgotten.get(name, [])
-        if account.home_account_id in forgotten:
-            forgotten.remove(account.home_account_id)
+        self.data.remember(profile.name, AccountRecord.for_account(account, profile))
         self.save()

@@ -56,6 +56,8 @@ class BrokerError(Exception):
         self.error_code = error_code
         self.tag = tag
         self.context = context
+        self.correlation_id = ""  # the id the call was sent with, once the broker module knows
+        self.at = 0.0  # when the call was asked (epoch seconds)
         super().__init__(f"{self.status} (error code {error_code}, tag {tag})")
 
     @property
@@ -63,6 +65,13 @@ class BrokerError(Exception):
         """The AADSTS code the broker relayed from Entra ID, if any."""
         match = _AADSTS.search(self.context)
         return int(match.group(1)) if match else None
+
+    @property
+    def reason_hidden(self) -> bool:
+        """The broker did not say why: no Entra ID code in what it sent, and its text is
+        empty or redacted (the broker 2.5 sends "(pii)" unless PII logging is on)."""
+        text = self.context.strip()
+        return self.aadsts is None and (not text or "(pii)" in text)
 
     @property
     def interaction_required(self) -> bool:

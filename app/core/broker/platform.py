@@ -34,6 +34,9 @@ class Platform:
     brokers_consumers_sign_in: bool
     missing_libraries_remedy: str
     no_broker_remedy: str
+    # Where the user removes an account from the device for real: apps cannot (MSAL.NET:
+    # an OS account cannot be removed by an app; signing out only drops its tokens).
+    remove_account: str = ""
 
 
 LINUX = Platform(
@@ -51,6 +54,8 @@ LINUX = Platform(
         "bus and a Secret Service (gnome-keyring) are running, then restart the app. Or "
         "start the app with --sandbox to try it with simulated accounts."
     ),
+    remove_account="in the Intune app (intune-portal) that registered this device with the "
+    "Microsoft Identity Broker",
 )
 # Windows and macOS: no such limits are known (not measured here: these machines run Linux).
 WINDOWS = Platform(
@@ -62,6 +67,8 @@ WINDOWS = Platform(
     missing_libraries_remedy="Reinstall the app: its broker runtime library (msalruntime) is "
     "missing.",
     no_broker_remedy="Web Account Manager needs Windows 10 or later; restart the app or Windows.",
+    remove_account="in Windows Settings ▸ Accounts ▸ Access work or school (a work or school "
+    "account) or ▸ Email & accounts (a personal Microsoft account)",
 )
 MACOS = Platform(
     name="macOS",
@@ -71,6 +78,7 @@ MACOS = Platform(
     brokers_consumers_sign_in=True,
     missing_libraries_remedy=WINDOWS.missing_libraries_remedy,
     no_broker_remedy="Install Company Portal (version 5.2404.0 or later) and restart the app.",
+    remove_account="in Company Portal (its account menu: Sign Out)",
 )
 
 

@@ -72,6 +72,15 @@ class Account:
         )
 
 
+def same_account(a: Account, b: Account) -> bool:
+    """Whether two records are one account: by home account id, or by username where either
+    has no id (a broker answer can carry the tenant it was issued in as its realm, so the
+    realm is not compared)."""
+    if a.home_account_id and b.home_account_id:
+        return a.home_account_id == b.home_account_id
+    return a.username.casefold() == b.username.casefold()
+
+
 @dataclass(frozen=True)
 class AccountListing:
     """The accounts a listing returned, and whether they came from the broker.
@@ -100,6 +109,8 @@ class TokenResult:
     granted_scopes: tuple[str, ...]
     pop: bool = False  # a proof-of-possession token: sent as "pop <SHR>"
     from_cache: bool = False  # the runtime's own cache answered, not the broker
+    correlation_id: str = ""  # the id the call was sent with (Entra ID's sign-in logs show it)
+    at: float = 0.0  # when it was asked (epoch seconds)
 
     @property
     def source(self) -> str:

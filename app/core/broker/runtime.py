@@ -15,8 +15,10 @@ and ~19 kB of native memory the runtime never returns, measured with 0.20.7).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any, TypeVar
@@ -171,23 +173,60 @@ class Broker:
     def _call(
         self,
         operation: str,
-        start: Callable[[Callable[[Any], None]], Any],
+        start: Callable[[Callable[[Any], None], str], Any],
         extract: Callable[[Any], T],
         timeout: float | None = None,
         keep: tuple[Any, ...] = (),
     ) -> T:
+        """One native call with its own correlation id, which the broker passes on to Entra
+        ID: every answer and every error carries it, with the time it was asked, so that a
+        failure can be looked up in the Entra sign-in logs (as az CLI prints it)."""
         timeout = self.timeout if timeout is None else timeout
-        return calls.call_native(operation, start, extract, timeout, self.busy_timeout, keep)
+        cid, at = _cid(), time.time()
+        try:
+            value = calls.call_native(
+                operation, lambda cb: start(cb, cid), extract, timeout, self.busy_timeout, keep
+            )
+        except BrokerError as exc:
+            exc.correlation_id, exc.at = cid, at
+            raise
+        if isinstance(value, TokenResult):
+            return dataclasses.replace(value, correlation_id=cid, at=at)
+        return value
 
-    def _params(self, profile: Profile, scopes: Sequence[str] | None, renew: str = "") -> Any:
+    def _params(
+        self,
+        profile: Profile,
+        scopes: Sequence[str] | None,
+        renew: str = "",
+        signin: bool = False,
+    ) -> Any:
+        """What the broker is asked, as Microsoft's own clients ask it (the conformance test,
+        tests/integration/broker/test_msal_conformance.py, compares each field with msal's
+        request for the same configuration). Where we differ, the reason is said here:
+
+        - MSA passthrough goes with every call, silent ones included: MSAL.NET's runtime
+          broker puts `msal_request_type=consumer_passthrough` in the common parameters of
+          every call (WamAdapters.GetCommonAuthParameters), and so does azure-identity for
+          JavaScript's broker path (msalClient getTokenSilent); msal for Python sends it to
+          signin_silently and signin_interactively only. A personal account's silent call
+          under organizations is what passthrough is for.
+        - `validateAuthority=no` for a custom authority host, on sign-in calls: msal sends it
+          for an authority the developer vouches for (`_is_known_to_developer`), on
+          signin_silently and signin_interactively, not on acquire_token_silently.
+        - Not sent: msal's `msal_client_sku` / `msal_client_ver`, which name msal's own
+          build in Microsoft's telemetry; this app is not msal.
+        """
         # A new object per call: measured, reusing one saves no native memory (nor does a
         # fixed correlation id, or no log callback), and a shared one would be used by two
         # threads at once.
         params = self._rt().MSALRuntimeAuthParameters(profile.client_id, profile.authority)
         params.set_requested_scopes(list(scopes or profile.scopes))
         params.set_redirect_uri(self.platform.redirect_uri)
-        if profile.msa_passthrough:  # exactly what msal sends for enable_msa_passthrough
+        if profile.msa_passthrough:
             params.set_additional_parameter("msal_request_type", "consumer_passthrough")
+        if signin and profile.custom_authority_host:
+            params.set_additional_parameter("validateAuthority", "no")
         # The request options, as msal passes them (claims with cp1 merged in as xms_cc).
         claims = merged_claims(profile.claims, profile.client_capabilities)
         if claims:
@@ -205,13 +244,19 @@ class Broker:
         _check(result)
         native = result.get_account()
         telemetry = result.get_telemetry_data() or {}
+        pop = bool(result.is_pop_authorization())
         token = TokenResult(
             account=Account.from_native(native),
-            access_token=result.get_access_token(),
+            # A PoP answer's token is the one in its authorization header ("pop <SHR>"), as
+            # msal (broker._convert_result) and MSAL.NET (WamAdapters.ParseRuntimeResponse)
+            # read it; the access token field is only the bearer answer's.
+            access_token=result.get_authorization_header().split()[1]
+            if pop
+            else result.get_access_token(),
             id_token=result.get_raw_id_token(),
             expires_on=int(result.get_access_token_expiry_time()),
             granted_scopes=tuple(result.get_granted_scopes() or ()),
-            pop=bool(result.is_pop_authorization()),
+            pop=pop,
             from_cache=telemetry.get("broker_app_used") == "false",  # measured with 0.20.7
         )
         self._held.hold(token.account.account_id, Held(result, native), replace=False)
@@ -234,7 +279,7 @@ class Broker:
         errors_before = _dbus_errors.count
         accounts, asked = self._call(
             "discover accounts",
-            lambda cb: rt.discover_accounts(profile.client_id, _cid(), cb),
+            lambda cb, cid: rt.discover_accounts(profile.client_id, cid, cb),
             extract,
         )
         unreachable = _dbus_errors.since(errors_before) or (
@@ -257,7 +302,7 @@ class Broker:
             return native
 
         return self._call(
-            "read account", lambda cb: rt.read_account_by_id(account_id, _cid(), cb), extract
+            "read account", lambda cb, cid: rt.read_account_by_id(account_id, cid, cb), extract
         )
 
     def _native_account(self, account_id: str, profile: Profile | None = None) -> Held:
@@ -288,7 +333,7 @@ class Broker:
             params = self._params(profile, scopes, renew)
             return self._call(
                 "get a token silently",
-                lambda cb: rt.acquire_token_silently(params, _cid(), native.account, cb),
+                lambda cb, cid: rt.acquire_token_silently(params, cid, native.account, cb),
                 self._token_result,
                 keep=(native, params),
             )
@@ -303,10 +348,10 @@ class Broker:
     ) -> TokenResult:
         """The OS default account (Windows: the account signed in to Windows), no UI."""
         rt = self._rt()
-        params = self._params(profile, scopes)
+        params = self._params(profile, scopes, signin=True)
         return self._call(
             "sign in with the default account",
-            lambda cb: rt.signin_silently(params, _cid(), cb),
+            lambda cb, cid: rt.signin_silently(params, cid, cb),
             self._token_result,
             keep=(params,),
         )
@@ -317,13 +362,13 @@ class Broker:
         """The broker's account picker, parented to our window (the profile's login hint,
         if any, fills in the user name)."""
         rt = self._rt()
-        params = self._params(profile, scopes)
+        params = self._params(profile, scopes, signin=True)
         handle = _require_handle(parent_window_handle)
         self._refuse_unbrokered(profile, "sign in")
         hint = profile.login_hint or None
         return self._call(
             "sign in",
-            lambda cb: rt.signin_interactively(handle, params, _cid(), hint, cb),
+            lambda cb, cid: rt.signin_interactively(handle, params, cid, hint, cb),
             self._token_result,
             self.interactive_timeout,
             keep=(params,),
@@ -342,13 +387,17 @@ class Broker:
         handle = _require_handle(parent_window_handle)
         self._refuse_unbrokered(profile, "sign in again")
         if account.personal and not self.platform.brokers_personal_accounts:
-            # The runtime keeps this account's request from the broker (platform.py): the
-            # account picker does reach it.
-            return self.sign_in_interactively(handle, profile, scopes)
+            # The runtime keeps a request for this account from the broker (platform.py); the
+            # account picker reaches it, with the username as its hint (measured with 0.20.7
+            # under organizations and common: the hint goes to the broker and it answers), as
+            # MSAL.NET's runtime broker signs in with Account.Username as the login hint when
+            # it cannot use the account itself (RuntimeBroker.SignInInteractivelyAsync).
+            hinted = dataclasses.replace(profile, login_hint=account.username)
+            return self.sign_in_interactively(handle, hinted, scopes)
         native = self._native_account(account.account_id, profile)
         return self._call(
             "sign in again",
-            lambda cb: rt.acquire_token_interactively(handle, params, _cid(), native.account, cb),
+            lambda cb, cid: rt.acquire_token_interactively(handle, params, cid, native.account, cb),
             self._token_result,
             self.interactive_timeout,
             keep=(native, params),
@@ -366,7 +415,7 @@ class Broker:
         native = self._native_account(account.account_id, profile)
         self._call(
             "sign out",
-            lambda cb: rt.signout_silently(profile.client_id, _cid(), native.account, cb),
+            lambda cb, cid: rt.signout_silently(profile.client_id, cid, native.account, cb),
             _check,
             keep=(native,),
         )

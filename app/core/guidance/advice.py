@@ -3,7 +3,8 @@ broker and storage tables share. Plain data: no Qt, no pymsalruntime, no Azure S
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 Row = tuple[str, str, str, str, bool]
 """(code, title, explanation, fix, needs_interaction): one row of a guidance table."""
@@ -18,6 +19,23 @@ class Guidance:
     needs_interaction: bool = False  # True when "Sign in again" (interactive) is the fix
     # About this computer (its disks and files), not the account: shown without its name.
     local: bool = False
+    # The broker call it is about, when there was one: its correlation id and when it was
+    # asked, for the Entra ID sign-in logs (not part of what the guidance says).
+    correlation_id: str = field(default="", compare=False)
+    at: float = field(default=0.0, compare=False)
+
+    @property
+    def trace(self) -> str:
+        return trace(self.correlation_id, self.at)
+
+
+def trace(correlation_id: str, at: float) -> str:
+    """ "Correlation ID: … Timestamp: 2026-12-02 13:02:11Z", as az CLI prints it for a failed
+    sign-in ("" without an id)."""
+    if not correlation_id:
+        return ""
+    stamp = time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime(at)) if at else "unknown"
+    return f"Correlation ID: {correlation_id} Timestamp: {stamp}"
 
 
 BROKER_REDIRECT = "ms-appx-web://Microsoft.AAD.BrokerPlugin/{client id}"

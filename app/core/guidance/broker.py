@@ -87,3 +87,23 @@ def stale_list(broker: Guidance) -> Guidance:
         f"{broker.title}: this list is what the broker runtime had cached.",
         broker.fix,
     )
+
+
+REASON_HIDDEN = (
+    "The broker did not say why: it redacts Entra ID's reason unless PII logging is on. Turn "
+    "on “Include personal data (PII) in logs” in View ▸ Diagnostics and try again, or look up "
+    "the correlation id below in the Entra admin center's sign-in logs."
+)
+
+
+def for_other_account(asked: str, answered: str) -> Guidance:
+    """The broker answered for another account than the one asked for (WAM can: MSAL.NET
+    checks for it, and msal compares preferred_username with the login hint)."""
+    return Guidance(
+        "AnsweredForAnother",
+        "The broker answered for another account",
+        f"You asked for {asked}; the broker answered for {answered}. That token is kept as "
+        f"{answered}'s, not shown as {asked}'s.",
+        f"Choose “Sign in again” and pick {asked} in the broker's window.",
+        True,
+    )

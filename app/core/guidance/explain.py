@@ -9,6 +9,7 @@ ProfileError field messages are used. No Qt, no pymsalruntime.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from app.core.broker.errors import (
@@ -17,6 +18,7 @@ from app.core.broker.errors import (
     BrokerTimeout,
     BrokerUnavailableError,
     NotBrokered,
+    broker_cause,
 )
 from app.core.configurations.profile import ProfileError
 from app.core.guidance import broker as broker_guidance
@@ -26,11 +28,38 @@ from app.core.guidance.files import for_file_error
 from app.core.guidance.statuses import TIMEOUT_GUIDANCE, for_status, for_unavailable
 from app.core.guidance.storage import for_storage_error
 
+AUTHENTICATION_REQUIRED = Guidance(
+    "AuthenticationRequired",
+    "The credential needs a sign-in",
+    "The credential has no token it can get without you: azure-identity's credentials never "
+    "show UI from inside a call once told so (disable_automatic_authentication); an SDK "
+    "user's code calls authenticate() once, and its tokens then come silently.",
+    "Choose the sign-in the message offers; the broker's window opens over this one.",
+    True,
+)
+
 _AADSTS_IN_TEXT = re.compile(r"AADSTS(\d+)")
 
 
 def explain(error: BaseException) -> Guidance:
-    """Guidance for an exception. Never copies arbitrary exception text (it may hold tokens)."""
+    """Guidance for an exception, with the broker call's correlation id and time when it was
+    one. Never copies arbitrary exception text (it may hold tokens)."""
+    advice = _explain(error)
+    cause = broker_cause(error)
+    if cause is None or not cause.correlation_id:
+        return advice
+    if advice.code not in _KNOWS_WHY and cause.reason_hidden:
+        advice = dataclasses.replace(
+            advice, explanation=f"{advice.explanation} {broker_guidance.REASON_HIDDEN}"
+        )
+    return dataclasses.replace(advice, correlation_id=cause.correlation_id, at=cause.at)
+
+
+# Guidance that says why by itself, whatever the broker's own text held.
+_KNOWS_WHY = frozenset({"Timeout", "Busy", "NotBrokered", "BrokerNotRunning", "BrokerNoReply"})
+
+
+def _explain(error: BaseException) -> Guidance:
     if isinstance(error, BrokerBusy):
         return broker_guidance.for_busy(error)
     if isinstance(error, BrokerTimeout):
@@ -47,7 +76,9 @@ def explain(error: BaseException) -> Guidance:
     if isinstance(error, BrokerUnavailableError):
         return for_unavailable(error.unavailable)
     if isinstance(error.__cause__, BrokerError):  # e.g. a credential's error wrapping the broker's
-        return explain(error.__cause__)
+        return _explain(error.__cause__)
+    if type(error).__name__ == "AuthenticationRequiredError":  # azure-identity's, not imported
+        return AUTHENTICATION_REQUIRED
     storage = for_storage_error(error)
     if storage is not None:
         return storage

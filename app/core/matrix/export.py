@@ -20,7 +20,7 @@ Answers = Sequence[tuple[Cell, Outcome]]
 CSV_FIELDS = (
     "account", "tenant", "passthrough", "scopes", "outcome", "code", "title", "reason", "fix",
     "asked", "options", "token_tenant", "guest", "audience", "granted", "expires_on",
-    "token_type", "source",
+    "token_type", "source", "correlation_id",
 )  # fmt: skip
 
 
@@ -38,6 +38,7 @@ def cell_record(spec: MatrixSpec, cell: Cell, outcome: Outcome) -> dict[str, Any
         "fix": outcome.fix,
         "asked": outcome.asked,
         "options": config.options,
+        "correlation_id": outcome.correlation_id,  # "" for what the rules decided
     }
     if facts is not None:
         record["token"] = {

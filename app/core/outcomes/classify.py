@@ -16,11 +16,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from app.core.broker import platform
-from app.core.broker.errors import BrokerError
+from app.core.broker.errors import BrokerError, broker_cause
 from app.core.broker.platform import Platform
 from app.core.broker.records import Account, TokenResult
 from app.core.configurations.configuration import Configuration
-from app.core.guidance.broker import NOT_BROKERED
+from app.core.guidance.advice import Guidance
+from app.core.guidance.broker import NOT_BROKERED, REASON_HIDDEN
 from app.core.guidance.explain import explain
 from app.core.outcomes.outcome import Kind, Outcome, token_facts
 
@@ -89,6 +90,8 @@ def of_token(
         "Nothing to do.",
         facts=facts,
         token=result,
+        correlation_id=result.correlation_id,
+        at=result.at or time.time(),
     )
 
 
@@ -105,6 +108,18 @@ def of_error(
     if ruled is not None:
         return ruled
     advice = explain(error)
+    cause = broker_cause(error)
+    hidden = REASON_HIDDEN if cause is not None and cause.reason_hidden else ""
+
+    def outcome(kind: Kind, reason: str, of: Guidance = advice) -> Outcome:
+        """Kept with the call's correlation id and time; a reason of our own says when the
+        broker hid Entra ID's (the advice's own explanation already does)."""
+        if hidden and hidden not in reason:
+            reason = f"{reason} {hidden}"
+        at = cause.at if cause is not None and cause.at else time.time()
+        cid = cause.correlation_id if cause is not None else ""
+        return Outcome(kind, of.code, of.title, reason, of.fix, correlation_id=cid, at=at)
+
     code = error.aadsts if isinstance(error, BrokerError) else None
     status = error.status if isinstance(error, BrokerError) else ""
     tenant = _tenant(config.tenant, names)
@@ -119,9 +134,9 @@ def of_error(
             reason = f"Tenant “{tenant}” does not exist in {config.authority_host}."
         elif code == 700016:
             reason = f"Client id {config.client_id} is not an app known to “{tenant}”."
-        return Outcome(Kind.NOT_USABLE, advice.code, advice.title, reason, advice.fix)
+        return outcome(Kind.NOT_USABLE, reason)
     if code in _BLOCKED or status in _BLOCKED_STATUSES:
-        return Outcome(Kind.BLOCKED, advice.code, advice.title, advice.explanation, advice.fix)
+        return outcome(Kind.BLOCKED, advice.explanation)
     here = here or platform.current()
     unbrokered = account.personal and code is None and not here.brokers_personal_accounts
     if (
@@ -131,7 +146,7 @@ def of_error(
         and (config.tenant == "consumers")
     ):
         nb = NOT_BROKERED  # and the picker cannot help either: the app refuses that call
-        return Outcome(Kind.NOT_USABLE, nb.code, nb.title, nb.explanation, nb.fix)
+        return outcome(Kind.NOT_USABLE, nb.explanation, nb)
     if advice.needs_interaction or (status == "AccountUnusable" and code is None):
         reason = advice.explanation
         if code == 65001:
@@ -147,8 +162,8 @@ def of_error(
         elif status == "AccountUnusable":
             reason = f"{account.username} was signed out of this app (client id) or its session "
             reason += "can no longer be used."
-        return Outcome(Kind.INTERACTION, advice.code, advice.title, reason, advice.fix)
-    return Outcome(Kind.FAILED, advice.code, advice.title, advice.explanation, advice.fix)
+        return outcome(Kind.INTERACTION, reason)
+    return outcome(Kind.FAILED, advice.explanation)
 
 
 def check(

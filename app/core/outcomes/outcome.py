@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from app.core.broker.records import CONSUMERS_TENANT, MSA_PASSTHROUGH_TENANT, Account, TokenResult
+from app.core.guidance.advice import trace
 from app.core.tokens.jwt import TokenDecodeError, decode_jwt, split_pop
 
 
@@ -119,7 +120,13 @@ class Outcome:
     asked: bool = True  # False: Entra ID's rules decided it without asking the broker
     facts: TokenFacts | None = None
     token: TokenResult | None = field(default=None, repr=False, compare=False)
-    at: float = field(default_factory=time.time, compare=False)
+    at: float = field(default_factory=time.time, compare=False)  # when it was asked
+    correlation_id: str = field(default="", compare=False)  # the broker call's, if one
+
+    @property
+    def trace(self) -> str:
+        """The call's correlation id and time, as az CLI prints them ("" when not asked)."""
+        return trace(self.correlation_id, self.at)
 
     @property
     def label(self) -> str:

@@ -103,3 +103,24 @@ class StoreData:
             per_profile.pop(name, None)
         if self.selected == name:
             self.selected = self.profiles[0].name
+
+    def remember(self, name: str, record: AccountRecord) -> None:
+        """An account signed in under a profile: its record kept (the newest), and no longer
+        hidden there."""
+        home_id = record.home_account_id
+        kept = [r for r in self.records.get(name, []) if r.home_account_id != home_id]
+        self.records[name] = [*kept, record]
+        if home_id in self.forgotten.get(name, []):
+            self.forgotten[name].remove(home_id)
+
+    def forget(self, name: str, home_account_id: str) -> None:
+        """An account signed out of a profile: hidden there until added again, its record
+        and its place as the profile's active account gone."""
+        forgotten = self.forgotten.setdefault(name, [])
+        if home_account_id not in forgotten:
+            forgotten.append(home_account_id)
+        self.records[name] = [
+            r for r in self.records.get(name, []) if r.home_account_id != home_account_id
+        ]
+        if self.active.get(name) == home_account_id:
+            self.active.pop(name)

@@ -108,6 +108,23 @@ class Store:
         warning = left_out_warning(parsed.left_out, parsed.trimmed, backup, self.path)
         return LoadResult(parsed.data, warning, backup, LEFT_OUT)
 
+    def read(self) -> tuple[StoreData, str | None]:
+        """The settings as they are, for the command line: only reads (no sweep, nothing
+        moved aside); defaults and what is wrong when the file cannot be used. Something
+        there that is not a regular file is not opened (a named pipe would block for ever)."""
+        try:
+            raw = read_regular(self.path)
+        except FileNotFoundError:
+            return StoreData(), None
+        except NotRegularFile as exc:
+            return StoreData(), f"{self.path} is {exc.what}, not a regular file (not opened)"
+        except OSError as exc:
+            return StoreData(), f"{self.path} cannot be read ({exc.strerror or exc})"
+        try:
+            return parse(raw).data, None
+        except Corrupt as exc:
+            return StoreData(), f"{self.path} cannot be used: {exc}"
+
     def check(self) -> tuple[bool, str]:
         """Whether the file loads as it is, and what is wrong if not. Only reads: --self-test
         reports on the user's file and must not move it aside."""

@@ -60,8 +60,8 @@ class DBusServer:
                     self._send(new_method_return(msg, "s", (self.broker.control(msg.body[0]),)))
             elif interface in (INTERFACE, None) and member in wire.REQUESTS:
                 if self._signature_ok(msg, signature, "sss"):
-                    _protocol, _correlation, request = msg.body
-                    answer = self.broker.handle(member, request)
+                    _protocol, correlation, request = msg.body
+                    answer = self.broker.handle(member, request, correlation)
                     self._send(new_method_return(msg, "s", (answer,)))
             else:
                 text = f"No method {member} on interface {interface} at {OBJECT_PATH}"

@@ -33,6 +33,7 @@ __all__ = ["BUS_NAME", "CONTROL_INTERFACE", "INTERFACE", "OBJECT_PATH", "Sandbox
 PICKER_WAIT_S = 120.0
 CANCEL = "<cancel>"
 BROKER_VERSION = "2.0.1-sandbox"  # the real broker's shape: its version, then what it is
+_SECRET_FIELDS = frozenset({"accessTokenToRenew", "password"})
 PICK_ENV = "SANDBOX_PICK"  # a standing picker answer (a username or <cancel>) set at start
 
 
@@ -56,7 +57,7 @@ class SandboxBroker:
         self.calls: list[dict[str, Any]] = []
 
     # ---- broker methods ------------------------------------------------------------------
-    def handle(self, method: str, request_text: str) -> str:
+    def handle(self, method: str, request_text: str, correlation_id: str = "") -> str:
         """One broker method call; every answer is a reply, an invalid request included."""
         handler = self._handlers().get(method)
         if handler is None:
@@ -64,10 +65,10 @@ class SandboxBroker:
         try:
             request = wire.parse(method, request_text)
         except wire.Invalid as exc:
-            self._record(method, {}, 0.0, invalid=str(exc))
+            self._record(method, {}, 0.0, correlation_id, invalid=str(exc))
             return json.dumps(wire.error_reply(method, "ApiContractViolation", 0, str(exc)))
         held = self._take_delay(method)
-        self._record(method, request, held)
+        self._record(method, request, held, correlation_id)
         if held:
             logger.info("holding %s for %.1f s", method, held)
             time.sleep(held)
@@ -134,7 +135,12 @@ class SandboxBroker:
         }
 
     def _record(
-        self, method: str, request: dict[str, Any], held: float, invalid: str | None = None
+        self,
+        method: str,
+        request: dict[str, Any],
+        held: float,
+        correlation_id: str = "",
+        invalid: str | None = None,
     ) -> None:
         """What was asked, for tests and the picker; fields a method does not validate may
         hold anything, so each is read only if it has the expected shape."""
@@ -160,6 +166,11 @@ class SandboxBroker:
                     "claims": params.get("decodedClaims"),
                     "renew": bool(params.get("accessTokenToRenew")),
                     "loginHint": params.get("username"),
+                    "correlationId": correlation_id,
+                    # The whole request as sent, but a token or password in it.
+                    "authParameters": {
+                        k: ("<set>" if k in _SECRET_FIELDS and v else v) for k, v in params.items()
+                    },
                 }
             )
 

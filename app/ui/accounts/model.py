@@ -50,7 +50,8 @@ class Row:
         if o is None:
             return "Not checked under this configuration yet: Get token asks the broker."
         asked = "" if o.asked else " (decided by Entra ID's rules, without asking the broker)"
-        return f"{o.title}{asked}\n{o.reason}\nWhat to do: {o.fix}"
+        trace = f"\n{o.trace}" if o.trace else ""
+        return f"{o.title}{asked}\n{o.reason}\nWhat to do: {o.fix}{trace}"
 
 
 class AccountsModel(QAbstractTableModel):

@@ -24,6 +24,7 @@ class SessionSignals(QObject, Listener):
     broker_unavailable = Signal(object)  # BrokerUnavailable
     listing_arrived = Signal(object)  # AccountListing
     interactive = Signal(int)  # the native handle the broker's window goes over
+    notice_shown = Signal(str, str)  # title, text: what a call did
 
     def busy(self, label: str) -> None:
         self.busy_changed.emit(label)
@@ -51,6 +52,9 @@ class SessionSignals(QObject, Listener):
 
     def listed(self, listing: AccountListing) -> None:
         self.listing_arrived.emit(listing)
+
+    def notice(self, title: str, text: str) -> None:
+        self.notice_shown.emit(title, text)
 
     def interactive_started(self, handle: int) -> None:
         self.interactive.emit(handle)

@@ -218,11 +218,6 @@ class AccountsView(QWidget):
     def copy_list(self) -> None:
         QGuiApplication.clipboard().setText(self.rows_text(list(range(self.proxy.rowCount()))))
 
-    def copy_username(self) -> None:
-        account = self.selected()
-        if account is not None:
-            QGuiApplication.clipboard().setText(account.username)
-
     # ---- what the table shows ------------------------------------------------------------------
     def _filter(self, text: str) -> None:
         self.proxy.setFilterFixedString(text)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -72,6 +72,14 @@ class Banner(QFrame):
         self.body.setWordWrap(True)
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.body.setStyleSheet("border:none;")
+        # The broker call it is about: its correlation id and time, the body's last line,
+        # copied whole by the Copy button.
+        self.trace = ""
+        self.copy_trace = QPushButton("Copy")
+        self.copy_trace.setAccessibleName("Copy the correlation id and time")
+        self.copy_trace.setToolTip("Copy the correlation id and time, for the Entra sign-in logs")
+        self.copy_trace.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.trace))
+        self.copy_trace.hide()
         self.action = QPushButton()
         self._offered: Callable[[], None] | None = None
         self.action.clicked.connect(lambda: self._offered and self._offered())
@@ -85,6 +93,7 @@ class Banner(QFrame):
         layout = QHBoxLayout(self)
         layout.addLayout(text, 1)
         layout.addWidget(self.action, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.copy_trace, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
 
@@ -96,11 +105,15 @@ class Banner(QFrame):
             style = (self.DARK_STYLES if is_dark() else self.STYLES)[tone]
             self.setStyleSheet(f"#{self.objectName()} {{{style} border-radius:4px;}}")
 
-    def show_text(self, title: str, body: str, closable: bool = True, tone: str = "") -> None:
+    def show_text(
+        self, title: str, body: str, closable: bool = True, tone: str = "", trace: str = ""
+    ) -> None:
         self._set_tone(tone or self.kind)
         self.action.hide()
         self.title.setText(title)
-        self.body.setText(body)
+        self.body.setText(f"{body}\n\n{trace}" if trace else body)
+        self.trace = trace
+        self.copy_trace.setVisible(bool(trace))
         self.close_button.setVisible(closable)
         self.show()
 
@@ -126,6 +139,7 @@ class Banner(QFrame):
         self.show_text(
             f"{who}: {outcome.title}",
             f"{outcome.reason}\n\nWhat to do: {outcome.fix}   [{outcome.code}]",
+            trace=outcome.trace,
         )
         if outcome.needs_interaction:
             self.offer("Sign in again", sign_in)
@@ -136,7 +150,14 @@ class Banner(QFrame):
             f"{prefix}{guidance.title}",
             f"{guidance.explanation}\n\nWhat to do: {guidance.fix}   [{guidance.code}]",
             tone=tone,
+            trace=guidance.trace,
         )
+
+
+def ask_yes(parent: QWidget, title: str, text: str) -> bool:
+    """A question that defaults to No."""
+    answer = QMessageBox.question(parent, title, text, defaultButton=QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def ask_warning(parent: QWidget, title: str, text: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -110,6 +111,12 @@ class MatrixWindow(QMainWindow):
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.sign_in_button = QPushButton("Sign in for this cell…")
         self.sign_in_button.clicked.connect(self.sign_in_cell)
+        self.sdk_button = QPushButton("As your code would…")
+        self.sdk_button.setToolTip(
+            "This cell's request through azure-identity-broker's credential, as an SDK user's "
+            "code makes it, beside the broker's answer; and that code, copied"
+        )
+        self.sdk_button.clicked.connect(self.as_your_code)
         self.compare_button = QPushButton("Compare")
         self.compare_button.setToolTip("Select two cells to see their claims side by side")
         self.compare_button.clicked.connect(self.compare)
@@ -139,6 +146,7 @@ class MatrixWindow(QMainWindow):
         right_layout.addWidget(self.detail)
         buttons = QHBoxLayout()
         buttons.addWidget(self.sign_in_button)
+        buttons.addWidget(self.sdk_button)
         buttons.addWidget(self.compare_button)
         right_layout.addLayout(buttons)
         right_layout.addWidget(self.inspector, 1)
@@ -267,15 +275,17 @@ class MatrixWindow(QMainWindow):
         self.inspector.show_result(outcome.token if outcome else None)
         if outcome is not None:
             asked = "" if outcome.asked else " — decided by Entra ID's rules, not asked"
+            trace = f"<br>{escape(outcome.trace)}" if outcome.trace else ""
             self.detail.setText(
-                f"<b>{outcome.title}</b>{asked}<br>{outcome.reason}<br><br>"
-                f"What to do: {outcome.fix}  [{outcome.code}]"
+                f"<b>{escape(outcome.title)}</b>{asked}<br>{escape(outcome.reason)}<br><br>"
+                f"What to do: {escape(outcome.fix)}  [{outcome.code}]{trace}"
             )
         elif one is not None:
             self.detail.setText("Not asked yet: Run asks the broker for every cell.")
         self.sign_in_button.setEnabled(
             idle and outcome is not None and outcome.kind is Kind.INTERACTION
         )
+        self.sdk_button.setEnabled(idle and one is not None)
         self.compare_button.setEnabled(len(chosen) == 2 and all(o for _, o in chosen))
         self.export_button.setEnabled(idle and bool(self.model.outcomes) and self.spec is not None)
 
@@ -287,6 +297,14 @@ class MatrixWindow(QMainWindow):
         cell = chosen[0][0]
         if not self.session.sign_in_again(cell.account, int(self.winId()), cell.config):
             self.asking.setText("Another broker call is running: wait for it, or cancel it.")
+
+    def as_your_code(self) -> None:
+        chosen = self.selected_cells()
+        if len(chosen) == 1 and self.isVisible():
+            from app.ui.accounts.as_your_code import show  # not needed before it is asked for
+
+            cell = chosen[0][0]
+            show(self.session, cell.account, cell.config, int(self.winId()), self)
 
     def _answered(self, account: Account, config: Configuration, outcome: Outcome) -> None:
         """An answer the session recorded: this grid shows it where it has the cell."""

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
-    QLabel,
     QMainWindow,
-    QPushButton,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -25,24 +23,26 @@ from app.core.accounts.calls import Call
 from app.core.accounts.session import AccountsSession
 from app.core.broker.errors import BrokerUnavailable
 from app.core.broker.records import Account
-from app.core.broker.runtime import Broker, set_pii_logging
+from app.core.broker.runtime import Broker
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.profile import Profile
 from app.core.guidance.advice import Guidance
 from app.core.guidance.statuses import for_unavailable
 from app.core.outcomes.outcome import Outcome
+from app.core.settings.records import AccountRecord
 from app.core.settings.store import Store
+from app.ui.accounts.actions import AccountActions
 from app.ui.accounts.banner import WindowBanner
-from app.ui.accounts.broker_note import waiting_note
 from app.ui.accounts.model import AccountsModel, display_tenant_names
 from app.ui.accounts.signals import SessionSignals
 from app.ui.accounts.view import AccountsView
 from app.ui.common.icons import icon
 from app.ui.common.tasks import TaskRunner
-from app.ui.common.widgets import Banner, shortcut_action
+from app.ui.common.widgets import Banner, ask_yes
 from app.ui.configurations.profile_bar import ProfileBar
 from app.ui.shell import window_state
-from app.ui.shell.diagnostics import DiagnosticsDock, versions
+from app.ui.shell.busy import BusyStatus
+from app.ui.shell.menus import build_menus
 from app.ui.storage.tab import StorageTab
 from app.ui.tokens.inspector import TokenInspector
 
@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.settings = settings
         self.can_offer_sandbox = can_offer_sandbox  # no broker here: sandbox mode would run
+        self.confirm = ask_yes  # tests answer for the question
         loaded = store.load()
         self.data = loaded.data
         self.matrix: MatrixWindow | None = None
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
 
             self.sandbox_picker = SandboxPicker(sandbox.control, runner, self)
             self.signals.interactive.connect(self.sandbox_picker.watch)
+            self.storage_tab.interactive.connect(self.sandbox_picker.watch)
         self._connect()
         if loaded.warning:
             self.notice.show_text(loaded.title, loaded.warning)
@@ -120,30 +122,33 @@ class MainWindow(QMainWindow):
 
     # ---- layout ----------------------------------------------------------------------------
     def _build(self, sandbox_note: str | None, names: Mapping[str, str]) -> None:
-        self.accounts_view = AccountsView(self.model)
-        self.table, self.proxy = self.accounts_view.table, self.accounts_view.proxy
         self.toolbar = QToolBar("Actions")
         self.toolbar.setObjectName("actionsToolbar")
         self.toolbar.setMovable(False)
         self.addToolBar(self.toolbar)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toolbar.setIconSize(QSize(20, 20))
-        menu = self.menuBar().addMenu("&Account")
-        self._menu = menu
-        self.act_add = self._action("add-account", "&Add account…", "Ctrl+N", self.add_account)
-        self.act_default = self._action(
-            "default-account", "Use &OS account", "Ctrl+D", self.session.use_default_account
+        slots = {
+            "add": self.add_account, "default": self.session.use_default_account,
+            "token": self.get_token, "active": self.make_active, "again": self.sign_in_again,
+            "out": self.sign_out, "out_all": self.sign_out_all, "sdk": self.as_your_code,
+            "copy": self._copy_username, "refresh": self.session.refresh,
+        }  # fmt: skip
+        self.account_actions = AccountActions(
+            self, self.menuBar().addMenu("&Account"), self.toolbar, slots
         )
-        self.act_token = self._action("token", "Get &token", "Ctrl+T", self.get_token)
-        self.act_active = self._action("active", "Make &active", "Ctrl+Return", self.make_active)
-        self.act_again = self._action(
-            "sign-in-again", "Sign in a&gain…", "Ctrl+I", self.sign_in_again
+        a = self.account_actions
+        self.act_add, self.act_default, self.act_token, self.act_active = (
+            a["add"],
+            a["default"],
+            a["token"],
+            a["active"],
         )
-        self.act_out = self._action("sign-out", "Sign &out", "Ctrl+Shift+O", self.sign_out)
-        copy = self.accounts_view.copy_username
-        self.act_copy = self._action("copy", "&Copy username", "Ctrl+Shift+C", copy, toolbar=False)
-        self.act_refresh = self._action(
-            "refresh", "&Refresh", QKeySequence.StandardKey.Refresh, self.session.refresh
+        self.act_again, self.act_out, self.act_sdk, self.act_refresh = (
+            a["again"],
+            a["out"],
+            a["sdk"],
+            a["refresh"],
         )
 
         self.sandbox_banner = Banner("sandbox")
@@ -154,6 +159,9 @@ class MainWindow(QMainWindow):
         self.notice = Banner("info")
         self.host_banner = Banner("warning")  # while the profile's authority host is custom
         self.profile_bar = ProfileBar(self.data, self.save)
+
+        self.accounts_view = AccountsView(self.model)
+        self.table, self.proxy = self.accounts_view.table, self.accounts_view.proxy
 
         self.inspector = TokenInspector(tenant_names=names)
         storage = self.sandbox
@@ -167,7 +175,6 @@ class MainWindow(QMainWindow):
         self.tabs.setAccessibleName("Token and storage")
         self.tabs.addTab(self.inspector, icon("token"), "Token")
         self.tabs.addTab(self.storage_tab, icon("storage"), "Blob storage")
-        self.tabs.currentChanged.connect(self._tab_changed)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.accounts_view)
         self.splitter.addWidget(self.tabs)
@@ -185,40 +192,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
-        self.busy_label = QLabel()
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel the running broker call")
-        self.cancel_button.clicked.connect(self.session.cancel)
-        self.statusBar().addWidget(self.busy_label, 1)
-        self.statusBar().addPermanentWidget(self.cancel_button)
-        self.cancel_button.hide()
-        self._build_menus()
-
-    def _action(
-        self, name: str, text: str, keys: Any, slot: Callable[[], object], toolbar: bool = True
-    ) -> QAction:
-        action = shortcut_action(self, name, text, keys, slot)
-        self._menu.addAction(action)
-        if toolbar:
-            self.toolbar.addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        self.diagnostics = DiagnosticsDock(set_pii=set_pii_logging, parent=self)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.diagnostics)
-        self.diagnostics.install()
-        self.diagnostics.hide()
-        view = self.menuBar().addMenu("&View")
-        toggle = self.diagnostics.toggleViewAction()
-        toggle.setIcon(icon("diagnostics"))
-        toggle.setShortcut(QKeySequence("Ctrl+L"))
-        view.addAction(toggle)
-        view.addAction(shortcut_action(self, "token", "Configuration &matrix…", "Ctrl+M",
-                                       self.open_matrix))  # fmt: skip
-        about = "&About Broker Account Manager"
-        self.menuBar().addMenu("&Help").addAction(
-            shortcut_action(self, "about", about, "", self._show_about)
-        )
+        self.busy = BusyStatus(self.statusBar(), self.broker, self.session.cancel)
+        self.busy_label, self.cancel_button = self.busy.label, self.busy.cancel
+        self.diagnostics = build_menus(self, self.open_matrix)
 
     def open_matrix(self) -> MatrixWindow:
         """The configuration matrix for the accounts listed now (one window, reused)."""
@@ -230,11 +206,6 @@ class MainWindow(QMainWindow):
         self.matrix.raise_()
         return self.matrix
 
-    def _show_about(self) -> None:
-        from app.ui.shell.about import show_about  # not needed at start-up
-
-        show_about(self, versions())
-
     def _connect(self) -> None:
         s = self.signals
         s.busy_changed.connect(self._busy)
@@ -245,6 +216,7 @@ class MainWindow(QMainWindow):
         s.outcome_shown.connect(self._outcome_shown)
         s.call_failed.connect(self._failed)
         s.call_refused.connect(self.busy_label.setText)
+        s.notice_shown.connect(lambda title, text: self.notice.show_text(title, text, tone="info"))
         s.listing_arrived.connect(self.accounts_view.note.listing)
         s.broker_unavailable.connect(self._explain_unavailable)
         self.profile_bar.changed.connect(self._profile_changed)
@@ -273,20 +245,13 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _update_actions(self) -> None:
-        idle = self.current is None
-        unavailable = self.broker.known_unavailable is not None
-        has = self.selected() is not None
-        for action in (self.act_add, self.act_default, self.act_refresh):
-            action.setEnabled(idle and not unavailable)
-        for action in (self.act_token, self.act_again, self.act_out, self.act_active):
-            action.setEnabled(idle and has and not unavailable)
-        self.act_copy.setEnabled(has)
+        usable = self.broker.known_unavailable is None
+        self.account_actions.update(self.current is None, usable, self.selected() is not None)
 
     def _busy(self, label: str) -> None:
         if label:
             self.banner.hide()
-        self.busy_label.setText(f"{label}…{waiting_note(self.broker)}" if label else "")
-        self.cancel_button.setVisible(bool(label))
+        self.busy.show(label)
         self._update_actions()
 
     @property
@@ -294,20 +259,17 @@ class MainWindow(QMainWindow):
         """The blob storage pane, built on first use (opening its tab)."""
         return self.storage_tab.pane
 
-    def _tab_changed(self) -> None:
-        if self.tabs.currentWidget() is self.storage_tab:
-            self.storage_tab.pane  # noqa: B018 - built when its tab first opens
-
     def _active_for_storage(self, account: Account | None) -> None:
         """The blob pane browses with the active account's credential and nothing else."""
         if account is None:
-            self.storage_tab.use(None, None)
+            self.storage_tab.use_account(None)
             return
-        # azure-identity is imported on first use, not at start-up (warm_up() preloads it).
-        from app.core.credentials.account import BrokerAccountCredential
-
-        credential = BrokerAccountCredential(self.broker, account, self.profile)
-        self.storage_tab.use(credential, account.username)
+        profile = self.profile
+        records = self.data.records.get(profile.name, [])
+        record = next((r for r in records if r.home_account_id == account.home_account_id), None)
+        record = record or AccountRecord.for_account(account, profile)
+        active = (self.broker, account, profile, record, int(self.winId()))
+        self.storage_tab.use_account(active)
 
     def _remember(self, url: str = "", folder: str = "") -> None:
         """A storage URL connected (remembered per profile) or a download folder used."""
@@ -382,6 +344,27 @@ class MainWindow(QMainWindow):
 
     def sign_out(self) -> None:
         self.session.sign_out(self.selected())
+
+    def sign_out_all(self) -> None:
+        question = (f"Sign every account of profile “{self.profile.name}” out of this app "
+                    "(client id)? The accounts stay on this device.")  # fmt: skip
+        if self.confirm(self, "Sign out everywhere", question):
+            self.session.sign_out_all()
+
+    def as_your_code(self) -> None:
+        """The selected account under this configuration, as azure-identity-broker would."""
+        account, handle = self.selected(), self._window_handle()
+        if account is not None and handle is not None:
+            from app.ui.accounts.as_your_code import AsYourCodeDialog  # not needed at start-up
+
+            self.sdk = AsYourCodeDialog(
+                self.session, account, self.session.configuration, handle, self
+            )
+            self.sdk.open()
+
+    def _copy_username(self) -> None:
+        if (account := self.selected()) is not None:
+            QGuiApplication.clipboard().setText(account.username)
 
     def make_active(self) -> None:
         account = self.selected()

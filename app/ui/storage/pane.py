@@ -34,7 +34,7 @@ from app.ui.common.tasks import Task, TaskRunner
 from app.ui.common.widgets import Banner, error_style
 from app.ui.storage.filter import FolderFilter
 from app.ui.storage.model import BlobModel, Node, human_size
-from app.ui.storage.parts import Asker, BlobTree, Transfer, TransferBar
+from app.ui.storage.parts import Asker, BlobTree, Transfer, TransferBar, seed_action
 
 logger = logging.getLogger(__name__)
 NOBODY = "Make an account active to browse storage with its credential."
@@ -47,6 +47,7 @@ class BlobPane(QWidget):
     # The broker refused the credential a token (BrokerError, scopes): the window's banner
     # says so, once.
     token_refused = Signal(object, object)
+    interactive = Signal(int)  # the broker's window may open over the window with this handle
 
     def __init__(
         self,
@@ -115,6 +116,7 @@ class BlobPane(QWidget):
             action = self.toolbar.addAction(text, slot)
             action.setToolTip(text.rstrip("…"))
             self.buttons[key] = action
+        self.seed_action = seed_action(self.toolbar)  # which credential browses
         self.folder_filter = FolderFilter(self.tree, self.model, self.say)
         self.filter = self.folder_filter.edit
         self.transfers = TransferBar()
@@ -216,8 +218,11 @@ class BlobPane(QWidget):
         # A full disk is this computer's, not the account's: no name in front of it.
         self.banner.show_guidance(advice, "" if advice.local else self.username or "")
         claims = challenge_claims(error)
+        itself = getattr(self.credential, "signs_in_itself", False)
         if claims and self.credential is not None:
             self.banner.offer("Sign in with the requested claims", lambda: self.step_up(claims))
+        elif itself and advice.code == "AuthenticationRequired":
+            self.banner.offer("Sign in as your code would", lambda: self.step_up(""))
         elif advice.needs_interaction:
             self.banner.offer("Sign in again", self.sign_in_wanted.emit)
 
@@ -226,8 +231,9 @@ class BlobPane(QWidget):
         active account, asking for those claims; then connect again (the SDK client keeps its
         token until it expires, so a new client asks the credential afresh)."""
         credential, handle = self.credential, int(self.window().winId())
+        self.interactive.emit(handle)
         self._run(
-            "Signing in with the requested claims",
+            "Signing in with the requested claims" if claims else "Signing in as your code would",
             lambda: credential.step_up(handle, claims),
             lambda _: self.connect_storage(),
         )

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QTimer
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QResizeEvent
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QToolBar,
     QTreeView,
     QWidget,
 )
@@ -190,3 +191,16 @@ class BlobTree(QTreeView):
         if paths:
             self.on_drop(paths, self.indexAt(event.position().toPoint()))
             event.acceptProposedAction()
+
+
+def seed_action(toolbar: QToolBar) -> QAction:
+    """On: the pane browses with azure-identity-broker's credential for the active account, as
+    an SDK user's code would; off: with the app's own (the broker account's)."""
+    action = toolbar.addAction("As your code")
+    action.setCheckable(True)
+    action.setToolTip(
+        "Browse with azure-identity-broker's InteractiveBrowserBrokerCredential for the active "
+        "account, as an SDK user's code would (it never shows UI from inside a storage call); "
+        "off: with this app's own credential for the broker account"
+    )
+    return action

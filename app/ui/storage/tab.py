@@ -7,8 +7,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from app.core.broker.records import Account
+from app.core.broker.runtime import Broker
+from app.core.configurations.profile import Profile
+from app.core.settings.records import AccountRecord
 from app.ui.common.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -21,6 +26,7 @@ class StorageTab(QWidget):
     download_folder = Signal(str)  # a download goes into this folder: remember it
     sign_in_wanted = Signal()  # storage needs the active account to sign in again
     token_refused = Signal(object, object)  # BrokerError, scopes: no token for the pane
+    interactive = Signal(int)  # the pane's own sign-in shows the broker's window over this one
 
     def __init__(
         self,
@@ -35,7 +41,13 @@ class StorageTab(QWidget):
         self.recent = recent
         self.url, self.ca = url, ca  # the sandbox emulator's account URL and CA
         self.credential: tuple[Any, str | None] = (None, None)
+        self.seed = False  # azure-identity-broker's credential ("as your code would")
+        self.active: tuple[Broker, Account, Profile, AccountRecord, int] | None = None
         self._pane: BlobPane | None = None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.pane  # noqa: B018 - built when the tab first opens
+        super().showEvent(event)
 
     @property
     def built(self) -> bool:
@@ -52,6 +64,9 @@ class StorageTab(QWidget):
             pane.download_folder.connect(self.download_folder)
             pane.sign_in_wanted.connect(self.sign_in_wanted)
             pane.token_refused.connect(self.token_refused)
+            pane.interactive.connect(self.interactive)
+            pane.seed_action.setChecked(self.seed)
+            pane.seed_action.toggled.connect(self._choose)
             pane.set_recent(self.recent())
             if self.url:
                 pane.url.setCurrentText(self.url)
@@ -61,6 +76,32 @@ class StorageTab(QWidget):
             self._pane = pane
             pane.set_credential(*self.credential)
         return self._pane
+
+    def use_account(
+        self,
+        active: tuple[Broker, Account, Profile, AccountRecord, int] | None,
+    ) -> None:
+        """Browse with the active account's credential (None: nobody is active): the app's
+        own (a broker account's, silent only) or azure-identity-broker's, as chosen."""
+        self.active = active
+        if active is None:
+            self.use(None, None)
+            return
+        broker, account, profile, record, handle = active
+        # azure-identity is imported on first use, not at start-up (warm_up() preloads it).
+        if self.seed:
+            from app.core.credentials.interactive import SeedAccountCredential
+
+            credential: Any = SeedAccountCredential(profile, record, handle)
+        else:
+            from app.core.credentials.account import BrokerAccountCredential
+
+            credential = BrokerAccountCredential(broker, account, profile)
+        self.use(credential, account.username)
+
+    def _choose(self, seed: bool) -> None:
+        self.seed = seed
+        self.use_account(self.active)
 
     def use(self, credential: Any, username: str | None) -> None:
         """Browse with this credential (None: nobody is active)."""

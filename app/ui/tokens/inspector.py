@@ -16,14 +16,17 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
+    QMenu,
     QPushButton,
+    QToolButton,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.broker.records import TokenResult
+from app.core.broker.records import Account, TokenResult
 from app.core.outcomes.outcome import token_facts
 from app.core.tokens.claims import decoded_json, describe, format_value
 from app.core.tokens.jwt import (
@@ -34,6 +37,7 @@ from app.core.tokens.jwt import (
     seconds_left,
     split_pop,
 )
+from app.core.tokens.usage import authorization_header, curl_command
 from app.ui.common.widgets import CopyingTree, ask_warning
 
 CLAIM, VALUE, MEANING = range(3)
@@ -71,6 +75,25 @@ def _parts(result: TokenResult) -> list[tuple[str, DecodedToken | None]]:
     return [("Access token", _decoded(result.access_token)), id_token]
 
 
+def pasted_token(text: str) -> TokenResult:
+    """A pasted token as a result to show: "Bearer"/"PoP" prefixes and whitespace dropped;
+    its account read from its own claims. TokenDecodeError when it is not one."""
+    words = text.split()  # a token wrapped over lines comes back whole
+    if len(words) > 1 and words[0].lower().rstrip(":") in ("authorization", "bearer", "pop"):
+        words = words[2:] if words[0].lower().startswith("authorization") else words[1:]
+    token = "".join(words)
+    decoded = decode_jwt(token)
+    pop = "at" in decoded.claims
+    claims = decode_jwt(split_pop(token)[1]).claims if pop else decoded.claims
+    oid, tid = str(claims.get("oid", "")), str(claims.get("tid", ""))
+    who = str(claims.get("upn") or claims.get("preferred_username") or "a pasted token")
+    account = Account(oid, f"{oid}.{tid}" if oid else "", who, str(claims.get("name") or who),
+                      tid, "")  # fmt: skip
+    expires = claims.get("exp")
+    expires_on = int(expires) if isinstance(expires, int | float) else 0
+    return TokenResult(account, token, "", expires_on, (), pop=pop)
+
+
 def _binding(request: DecodedToken | None) -> str:
     """ "PUT contoso.blob.core.windows.net/reports/q3.csv, nonce n-1" from a signed request."""
     if request is None:
@@ -97,6 +120,7 @@ class TokenInspector(QWidget):
         self.confirm = confirm
         self.tenant_names = tenant_names or {}
         self.result: TokenResult | None = None
+        self.pasted = False  # the token shown was pasted by the user, not acquired
         self.request: DecodedToken | None = None  # a PoP answer's signed request
         self.sections: dict[str, dict[str, dict[str, Any]] | None] = {}
         self.summary = QLabel(EMPTY)
@@ -125,27 +149,63 @@ class TokenInspector(QWidget):
         self.json_button.setAccessibleName("Copy the decoded claims as JSON")
         self.json_button.setToolTip("The decoded header and claims of both tokens: no token")
         self.json_button.clicked.connect(self.copy_json)
-        self.copy_button = QPushButton("Copy raw access token…")
+        self.copy_button = QToolButton()
+        self.copy_button.setText("Copy raw access token…")
         self.copy_button.setAccessibleName("Copy the raw access token")
-        self.copy_button.clicked.connect(self.copy_token)
+        self.copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.copy_button.clicked.connect(lambda: self.copy_token())
+        menu = QMenu(self.copy_button)
+        for text, form in (
+            ("Copy raw access token…", "token"),
+            ("Copy as Authorization header…", "header"),
+            ("Copy as curl…", "curl"),
+        ):
+            menu.addAction(text).triggered.connect(lambda _=False, f=form: self.copy_token(f))
+        self.copy_button.setMenu(menu)
+        self.paste_button = QPushButton("Decode a token…")
+        self.paste_button.setAccessibleName("Decode a pasted token")
+        self.paste_button.setToolTip("Paste any JWT: decoded here, as jwt.ms does, never sent")
+        self.paste_button.clicked.connect(self.ask_pasted)
         for button in (self.json_button, self.copy_button):
             button.setEnabled(False)
-        buttons = QHBoxLayout()
+        buttons = QHBoxLayout()  # kept narrow: the accounts list beside needs the width
         buttons.addStretch(1)
         buttons.addWidget(self.json_button)
         buttons.addWidget(self.copy_button)
+        paste = QHBoxLayout()
+        paste.addStretch(1)
+        paste.addWidget(self.paste_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
+        layout.addLayout(paste)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._tick)
         self.timer.start(1000)
 
-    def show_result(self, result: TokenResult | None) -> None:
+    def ask_pasted(self) -> None:
+        text, ok = QInputDialog.getMultiLineText(
+            self, "Decode a token", "Paste a token (JWT): it is decoded here and sent nowhere."
+        )
+        if ok:
+            self.show_pasted(text)
+
+    def show_pasted(self, text: str) -> None:
+        """Any JWT the user pastes, decoded for display (not verified, never sent)."""
+        try:
+            result = pasted_token(text)
+        except TokenDecodeError as exc:
+            self.show_result(None)
+            self.summary.setText(html.escape(f"Not a token this app can decode: {exc}"))
+            return
+        self.show_result(result, pasted=True)
+
+    def show_result(self, result: TokenResult | None, pasted: bool = False) -> None:
         if result is not None and result is self.result:
             return  # shown already: keep where the user scrolled and what they expanded
+        self.pasted = pasted
         self.result = result
         self.tree.clear()
         self.sections = {}
@@ -211,12 +271,13 @@ class TokenInspector(QWidget):
         if "scp" not in facts.claims and "roles" not in facts.claims:
             scopes = f"not in the token; as the broker reported them: {scopes}"
         kind = f"proof-of-possession for {_binding(self.request)}" if result.pop else "bearer"
+        source = "pasted here: decoded, never sent" if self.pasted else f"from {result.source}"
         self.summary.setText(
             f"<b>{html.escape(result.account.username)}</b> — "
             f"{'expires in ' + countdown if left > 0 else countdown}<br>"
             f"Audience: {html.escape(facts.audience or '?')} · Tenant: {html.escape(tenant)}<br>"
             f"Scopes granted: {html.escape(scopes)}<br>"
-            f"Token: {html.escape(kind)} · from {result.source}"
+            f"Token: {html.escape(kind)} · {source}"
         )
 
     # ---- copying -----------------------------------------------------------------------------
@@ -248,14 +309,24 @@ class TokenInspector(QWidget):
         if self.sections:
             QGuiApplication.clipboard().setText(decoded_json(self.sections))
 
-    def copy_token(self) -> None:
-        """An explicit action with a warning: the raw token is a bearer credential."""
+    def copy_token(self, form: str = "token") -> None:
+        """An explicit action with a warning: the raw token is a bearer credential, alone,
+        as an Authorization header, or in a curl line that sends it."""
         result = self.result
         if result is None:
             return
+        facts = token_facts(result.account, result)
         text = COPY_WARNING.format(
-            aud=token_facts(result.account, result).audience or "its audience",
+            aud=facts.audience or "its audience",
             left=format_countdown(seconds_left(result.expires_on)),
         )
-        if self.confirm(self, text):
-            QGuiApplication.clipboard().setText(result.access_token)
+        if not self.confirm(self, text):
+            return
+        token, pop = result.access_token, result.pop
+        claims = dict(self.request.claims) if pop and self.request else dict(facts.claims)
+        copied = {
+            "token": token,
+            "header": authorization_header(token, pop),
+            "curl": curl_command(token, pop, claims),
+        }[form]
+        QGuiApplication.clipboard().setText(copied)

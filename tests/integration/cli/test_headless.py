@@ -79,7 +79,7 @@ def test_a_report_that_cannot_be_written_says_why(control, fresh_profile, tmp_pa
     missing = tmp_path / "gone" / "report.json"
     result = app("--matrix", str(matrix_file(tmp_path, fresh_profile.client_id)),
                  "--out", str(missing))  # fmt: skip
-    assert result.returncode == 4
+    assert result.returncode == 7  # app.cli.NOT_WRITTEN
     assert f"error: could not write {missing}: The folder is gone: choose another folder" in (
         result.stderr
     )
@@ -101,6 +101,15 @@ def test_self_test_explains_a_settings_path_that_is_not_a_file_and_leaves_it(
     assert line.startswith(f"note settings: {settings} is {what}, not a regular file: the app")
     assert os.listdir(folder) == ["settings.json"]
     assert stat.S_ISFIFO(os.stat(settings).st_mode) if kind == "pipe" else settings.is_dir()
+    # The commands that read the settings without a window: the defaults, or what is there.
+    listed = app("--list-accounts", XDG_CONFIG_HOME=str(tmp_path))
+    assert listed.returncode == 0 and "adele@contoso.example" in listed.stdout, listed.stderr
+    token = app("token", "--profile", "Default", XDG_CONFIG_HOME=str(tmp_path))
+    assert token.returncode == 2  # app.cli.BAD_INPUT
+    assert f"error: --profile: {settings} is {what}, not a regular file (not opened)" in (
+        token.stderr
+    )
+    assert os.listdir(folder) == ["settings.json"]
 
 
 # ---------------------------------------------------------------------------- signals
@@ -148,6 +157,7 @@ MODES = {
     "--list-accounts": (["--list-accounts"], "getAccounts"),
     "--matrix": (["--matrix", "MATRIX"], "getAccounts"),
     "--self-test": (["--self-test"], "getAccounts"),
+    "token": (["token", "--account", "adele@contoso.example"], "getAccounts"),
 }
 
 
@@ -163,8 +173,10 @@ def test_a_signal_mid_run_tears_the_sandbox_down(tmp_path, mode_name, number):
     # socket inside it must fit in a socket address (108 bytes).
     temp = Path(tempfile.mkdtemp(prefix="bam-"))
     env = {**os.environ, "TMPDIR": str(temp), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    # `token` is a command of its own: its --sandbox comes after it.
+    command = ["token", "--sandbox", *args[1:]] if args[0] == "token" else ["--sandbox", *args]
     process = subprocess.Popen(
-        [sys.executable, "-m", "app", "--sandbox", *args], cwd=ROOT, env=env, text=True,
+        [sys.executable, "-m", "app", *command], cwd=ROOT, env=env, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:

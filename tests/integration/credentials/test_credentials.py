@@ -24,12 +24,18 @@ from app.core.broker.records import Account
 from app.core.broker.runtime import Broker
 from app.core.configurations.profile import Profile
 from app.core.credentials.account import BrokerAccountCredential
-from app.core.credentials.interactive import sign_in
+from app.core.credentials.interactive import broker_credential
 from app.core.guidance.explain import explain
 from app.core.settings.records import AccountRecord
 from tests.helpers import CONTOSO, FABRIKAM, claims, unique_scope
 
 STORAGE = ["https://storage.azure.com/.default"]
+
+
+def sign_in(profile: Profile, handle: int, scopes: list[str]) -> AuthenticationRecord:
+    """azure-identity-broker's own sign-in: the AuthenticationRecord an SDK user keeps."""
+    record: AuthenticationRecord = broker_credential(profile, handle).authenticate(scopes=scopes)
+    return record
 
 
 @pytest.fixture

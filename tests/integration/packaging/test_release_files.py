@@ -107,3 +107,18 @@ def test_actionlint_reports_findings_and_knows_only_the_configured_labels(tmp_pa
     (tmp_path / ".github" / "actionlint.yaml").unlink()
     result = actionlint(tmp_path)
     assert "build.yml:" in result.stdout and 'label "ubuntu-24.04" is unknown' in result.stdout
+
+
+def test_the_readmes_ci_example_passes_actionlint(tmp_path):  # type: ignore[no-untyped-def]
+    """README "Testing your broker code in CI" shows a workflow people copy: it must be one."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("### Testing your broker code in CI") :]
+    example = section[section.index("```yaml\n") + 8 : section.index("```\n", 9)]
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "broker-tests.yml").write_text(f"name: broker tests\non: [push]\n{example}")
+    labels = ROOT / ".github" / "actionlint.yaml"  # the runner labels this actionlint lacks
+    (tmp_path / ".github" / "actionlint.yaml").write_text(labels.read_text())
+    result = actionlint(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "--junit matrix.xml" in example and "python -m app.sandbox" in example

@@ -222,7 +222,7 @@ def test_diagnostics_at_the_default_size_leave_the_window_usable(window, qtbot):
     table = window.table
     assert table.viewport().height() >= 3 * table.rowHeight(0)
     assert overlapping(window.blobs) == []
-    assert clipped(window.blobs) == []
+    assert clipped(window.blobs) == [], "\n".join(clipped(window.blobs))
     assert inside_window(window.table) and inside_window(window.blobs.tree)
     toggle.trigger()
     window.banner.hide()

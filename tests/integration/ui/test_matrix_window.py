@@ -114,6 +114,19 @@ def test_selecting_a_cell_shows_its_token_and_why(matrix, qtbot):
     assert matrix.inspector.result is None
 
 
+def test_as_your_code_would_opens_for_the_cell_its_configuration(matrix, qtbot):  # type: ignore[no-untyped-def]
+    from app.ui.accounts.as_your_code import AsYourCodeDialog
+
+    run_all(matrix, qtbot)
+    select(matrix, index_of(matrix, "lee@fabrikam.example", CONTOSO, True, "storage"))
+    assert matrix.sdk_button.isEnabled()
+    matrix.sdk_button.click()
+    dialog = matrix.findChild(AsYourCodeDialog)
+    assert "lee@fabrikam.example" in dialog.heading.text()
+    assert "passthrough on" in dialog.heading.text() and dialog.profile.tenant == CONTOSO
+    assert "Token" in dialog.ours.text()  # the cell's own answer, beside
+
+
 def test_cancel_stops_at_once_and_keeps_the_answered_cells(main, matrix, qtbot, control, caplog):
     caplog.set_level(logging.INFO, logger="app.ui.common.tasks")
     control.delay("acquireTokenSilently", 0.5, count=100)  # a cell is in flight at Cancel

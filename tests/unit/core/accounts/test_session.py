@@ -214,3 +214,70 @@ def test_nothing_starts_once_the_broker_is_known_unavailable(session, runner, br
     assert not session.get_token(ADELE)
     session.refresh()
     assert runner.waiting == [] and len(heard.of("unavailable")) == 2
+
+
+def test_the_default_account_falls_back_to_the_picker_on_any_broker_failure(
+    session, runner, broker, data
+):
+    data.profiles[0] = dataclasses.replace(WORK, use_default_account=True)
+    broker.picked = MEGAN
+    for failure in (BrokerError("AccountUnusable"), BrokerError("Unexpected")):
+        broker.errors["sign_in_default_account"] = failure
+        session.add_account(handle=7)
+        runner.finish()
+        assert [m for m, _, _ in broker.asked[-2:]] == [
+            "sign_in_default_account",
+            "sign_in_interactively",
+        ]
+
+
+def test_an_answer_for_another_account_is_kept_as_that_accounts_and_said(
+    session, runner, broker, heard
+):
+    session.refresh()
+    runner.finish()
+    real = broker.acquire_token_interactively
+    broker.acquire_token_interactively = lambda handle, who, profile, scopes=None: real(  # type: ignore[method-assign]
+        handle, MEGAN, profile
+    )
+    session.sign_in_again(ADELE, handle=7)
+    runner.finish()
+    assert session.outcome(ADELE) is None  # never shown as Adele's
+    assert session.outcome(MEGAN).kind is Kind.TOKEN
+    advice, about, _ = heard.of("failed")[-1]
+    assert advice.code == "AnsweredForAnother" and about == ADELE
+    assert "answered for megan@contoso.example" in advice.explanation
+
+
+def test_a_sign_out_says_what_it_did_and_where_to_remove_the_account_for_real(
+    session, runner, heard
+):
+    session.refresh()
+    runner.finish()
+    session.sign_out(ADELE)
+    runner.finish()
+    ((title, text),) = heard.of("notice")
+    assert title == "Signed out" and text.startswith(f"{ADELE.username}: this app's tokens")
+    assert "apps cannot remove it" in text and session.broker.platform.remove_account in text
+
+
+def test_sign_out_everywhere_goes_on_past_an_account_that_fails(session, runner, broker, heard):
+    session.refresh()
+    runner.finish()
+    real = broker.sign_out
+
+    def fails_for_megan(who, profile):  # type: ignore[no-untyped-def]
+        if who == MEGAN:
+            raise BrokerError("Unexpected")
+        real(who, profile)
+
+    broker.sign_out = fails_for_megan  # type: ignore[method-assign]
+    assert session.sign_out_all()
+    assert runner.waiting == ["Signing out everywhere in this profile"]
+    runner.finish()
+    assert session.accounts == [MEGAN]
+    assert session.data.forgotten == {"Work": [ADELE.home_account_id]}
+    ((_, about, _),) = heard.of("failed")
+    assert about == MEGAN
+    ((_, text),) = heard.of("notice")
+    assert text.startswith(ADELE.username)

@@ -122,3 +122,16 @@ def test_under_consumers_on_linux_a_personal_account_is_not_usable_not_sign_in()
     consumers = dataclasses.replace(ORGS, tenant="consumers")
     assert of_error(ALEX, consumers, needs, NAMES, platform.LINUX).kind is Kind.NOT_USABLE
     assert of_error(ALEX, consumers, needs, NAMES, platform.WINDOWS).kind is Kind.INTERACTION
+
+
+def test_when_the_broker_hides_the_reason_the_status_decides_and_the_outcome_says_so():
+    hidden = BrokerError("InteractionRequired", context="(pii)")
+    hidden.correlation_id, hidden.at = "1234abcd-0000-0000-0000-000000000000", 1_800_000_000
+    outcome = of_error(LEE, ORGS, hidden, NAMES)
+    assert outcome.kind is Kind.INTERACTION and outcome.code == "InteractionRequired"
+    assert "The broker did not say why" in outcome.reason and "PII" in outcome.reason
+    assert outcome.trace == (
+        "Correlation ID: 1234abcd-0000-0000-0000-000000000000 Timestamp: 2027-01-15 08:00:00Z"
+    )
+    told = of_error(LEE, ORGS, BrokerError("InteractionRequired", context="AADSTS50076"), NAMES)
+    assert "did not say why" not in told.reason and told.code == "AADSTS50076"

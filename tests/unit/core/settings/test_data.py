@@ -74,3 +74,16 @@ def test_download_folders_are_most_recent_first_without_repeats_and_ten_at_most(
     data.add_download_folder("/d5")
     expected = ["/d5", *(f"/d{n}" for n in range(12, 2, -1) if n != 5)]
     assert data.download_folders == expected[:MAX_DOWNLOAD_FOLDERS]
+
+
+def test_remember_and_forget_keep_one_record_and_the_hidden_list_in_step():
+    data = StoreData()
+    data.remember("Default", RECORD)
+    data.remember("Default", RECORD)
+    assert data.records["Default"] == [RECORD]
+    data.active["Default"] = RECORD.home_account_id
+    data.forget("Default", RECORD.home_account_id)
+    assert data.records["Default"] == [] and "Default" not in data.active
+    assert data.forgotten["Default"] == [RECORD.home_account_id]
+    data.remember("Default", RECORD)  # added again: no longer hidden
+    assert data.forgotten["Default"] == []

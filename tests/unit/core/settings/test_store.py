@@ -193,6 +193,9 @@ def test_a_named_pipe_at_the_settings_path_is_explained_and_left_alone(tmp_path:
     assert f"Move {path} away or delete it." in problem
     ok, said = store.check()
     assert not ok and said.startswith(f"{path} is a named pipe (FIFO), not a regular file")
+    data, read_problem = store.read()  # the command line's read (--list-accounts, token)
+    assert data == StoreData()
+    assert read_problem == f"{path} is a named pipe (FIFO), not a regular file (not opened)"
     assert os.listdir(tmp_path) == ["settings.json"] and stat.S_ISFIFO(os.stat(path).st_mode)
 
 

@@ -19,11 +19,13 @@ SIGNAL_OF = {
     "unavailable": "broker_unavailable",
     "listed": "listing_arrived",
     "interactive_started": "interactive",
+    "notice": "notice_shown",
 }
 ARGS = {"busy": ("Signing in",), "accounts_changed": (), "outcomes_changed": (),
         "outcome_recorded": ("account", "config", "outcome"), "active_changed": ("account",),
         "failed": ("advice", None, "config"), "refused": ("why",), "unavailable": ("reason",),
-        "listed": ("listing",), "interactive_started": (42,)}  # fmt: skip
+        "listed": ("listing",), "interactive_started": (42,),
+        "notice": ("Signed out", "x")}  # fmt: skip
 
 
 def test_every_listener_method_has_its_signal():

@@ -1,0 +1,56 @@
+"""The Account menu and toolbar: each action's icon, shortcut and tooltip, and which are
+enabled for what is selected and whether a call runs. What each does is the window's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QToolBar, QWidget
+
+from app.ui.common.widgets import shortcut_action
+
+# (name, icon, text, shortcut, on the toolbar, needs a selected account)
+ACTIONS: tuple[tuple[str, str, str, Any, bool, bool], ...] = (
+    ("add", "add-account", "&Add account…", "Ctrl+N", True, False),
+    ("default", "default-account", "Use &OS account", "Ctrl+D", True, False),
+    ("token", "token", "Get &token", "Ctrl+T", True, True),
+    ("active", "active", "Make &active", "Ctrl+Return", True, True),
+    ("again", "sign-in-again", "Sign in a&gain…", "Ctrl+I", True, True),
+    ("out", "sign-out", "Sign &out", "Ctrl+Shift+O", True, True),
+    ("out_all", "sign-out", "Sign out &everywhere in this profile…", "", False, False),
+    ("sdk", "token", "As your &code would…", "Ctrl+Y", False, True),
+    ("copy", "copy", "&Copy username", "Ctrl+Shift+C", False, True),
+    ("refresh", "refresh", "&Refresh", QKeySequence.StandardKey.Refresh, True, False),
+)
+
+
+class AccountActions:
+    def __init__(
+        self,
+        parent: QWidget,
+        menu: QMenu,
+        toolbar: QToolBar,
+        slots: Mapping[str, Callable[[], object]],
+    ) -> None:
+        self.actions: dict[str, QAction] = {}
+        self.needs_account: set[str] = set()
+        for name, icon_name, text, keys, on_toolbar, needs_account in ACTIONS:
+            action = shortcut_action(parent, icon_name, text, keys, slots[name])
+            menu.addAction(action)
+            if on_toolbar:
+                toolbar.addAction(action)
+            if needs_account:
+                self.needs_account.add(name)
+            self.actions[name] = action
+
+    def __getitem__(self, name: str) -> QAction:
+        return self.actions[name]
+
+    def update(self, idle: bool, broker_usable: bool, selected: bool) -> None:
+        """Broker actions only while no call runs and the broker can be used; those about an
+        account only with one selected (copying its username needs no broker)."""
+        for name, action in self.actions.items():
+            broker_ok = name == "copy" or (idle and broker_usable)
+            action.setEnabled(broker_ok and (selected or name not in self.needs_account))

@@ -1,0 +1,40 @@
+"""The window's View and Help menus, and the diagnostics dock View ▸ Diagnostics shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMainWindow
+
+from app.core.broker.runtime import set_pii_logging
+from app.ui.common.icons import icon
+from app.ui.common.widgets import shortcut_action
+from app.ui.shell.diagnostics import DiagnosticsDock, versions
+
+
+def build_menus(window: QMainWindow, open_matrix: Callable[[], object]) -> DiagnosticsDock:
+    """View (Diagnostics, Configuration matrix) and Help (About); the dock, hidden."""
+    diagnostics = DiagnosticsDock(set_pii=set_pii_logging, parent=window)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, diagnostics)
+    diagnostics.install()
+    diagnostics.hide()
+    view = window.menuBar().addMenu("&View")
+    toggle = diagnostics.toggleViewAction()
+    toggle.setIcon(icon("diagnostics"))
+    toggle.setShortcut(QKeySequence("Ctrl+L"))
+    view.addAction(toggle)
+    view.addAction(
+        shortcut_action(window, "token", "Configuration &matrix…", "Ctrl+M", open_matrix)
+    )
+
+    def about() -> None:
+        from app.ui.shell.about import show_about  # not needed at start-up
+
+        show_about(window, versions())
+
+    window.menuBar().addMenu("&Help").addAction(
+        shortcut_action(window, "about", "&About Broker Account Manager", "", about)
+    )
+    return diagnostics
