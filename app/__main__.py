@@ -166,6 +166,13 @@ def main(argv: list[str] | None = None) -> int:
 
         return sandbox_gateway([args.sandbox_gateway])
     stop_on_signals()
+    one = None
+    if args.self_test is None and not (args.list_accounts or args.matrix):
+        from app.ui.shell.one_window import claim  # the window: one per user and settings
+
+        one = claim(argv, args.sandbox)
+        if one is None:
+            return 0  # the running window took this launch
     sandbox = None
     if args.sandbox:
         sandbox = start_sandbox()
@@ -191,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             return list_accounts(args, names)
         from app.ui.shell.application import run
 
-        return run(sandbox=sandbox, startup_probe=args.startup_probe)
+        return run(sandbox=sandbox, startup_probe=args.startup_probe, one=one)
     finally:
         if sandbox is not None:
             stop_sandbox(sandbox)

@@ -2,14 +2,23 @@
 checkout, the frozen Linux bundle and the Windows exe (packaging/build.py runs it on every
 build). Each check prints one line, "ok", "note" or "FAIL", with what is wrong and what to do.
 
-Exit status 0 when nothing failed. "No broker answered" and a settings file that does not
-load as it is are notes, not failures: the app runs and explains them; a broker runtime that
-cannot load at all, a missing module or icon, no fonts or a main window that cannot be built
-are failures. The user's settings file is only read, never moved aside or rewritten.
+Exit status 0 when nothing failed. "No broker answered", a broker that cannot work in this
+session (WAM in a session without a desktop, an elevated process: app/core/broker/limits.py)
+or that refuses to list accounts here, and a settings file that does not load as it is are
+notes, not failures: the app runs and explains them. A broker runtime that cannot load at
+all or breaks when called (anything but the broker's own answer), a missing module or icon,
+no fonts or a main window that cannot be built are failures. The user's settings file is
+only read, never moved aside or rewritten.
+
+A windowed exe has no console and shows a dialog for an exception nobody catches, which a CI
+runner never clicks: every line goes to the report file as it is found, a check that raises
+is a failure line, a native crash writes its traceback there (faulthandler), and a check that
+hangs is stopped by a watchdog that writes every thread's traceback and exits with status 1.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import functools
 import importlib
 import os
@@ -17,7 +26,12 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from app.core.broker.runtime import Broker
+
+WATCHDOG = 120.0  # s per check (the broker's listing has 30); build.py allows 300 in all
 
 # Everything the app imports at run time, lazily or not.
 MODULES = (
@@ -33,6 +47,7 @@ MODULES = (
     "azure.storage.blob",
     "certifi",
     "cryptography.hazmat.bindings._rust",
+    "app.core.broker.winprobes",  # imported on Windows only, when the first call probes
     "app.core.credentials.account",
     "app.core.storage.blobs",
     "app.ui.shell.application",
@@ -40,8 +55,12 @@ MODULES = (
 
 
 class Report:
-    def __init__(self, out: TextIO | None) -> None:
+    """Each line printed (where there is a console) and written to the report file at once:
+    what a killed or crashed self-test found is kept."""
+
+    def __init__(self, out: TextIO | None, file: IO[str] | None = None) -> None:
         self.out = out
+        self.file = file
         self.lines: list[str] = []
         self.failures = 0
 
@@ -50,6 +69,9 @@ class Report:
         self.lines.append(line)
         if self.out is not None:  # None: a windowed Windows exe has no console
             print(line, file=self.out, flush=True)
+        if self.file is not None:
+            self.file.write(line + "\n")
+            self.file.flush()
 
     def ok(self, text: str) -> None:
         self._line("ok", text)
@@ -104,12 +126,20 @@ def check_certificates(report: Report) -> None:
     report.check("CA certificates for HTTPS", bundle)
 
 
-def check_broker(report: Report) -> None:
-    from app.core.broker.errors import BrokerUnavailable
+def check_broker(report: Report, broker: Broker | None = None) -> None:
+    """The runtime loads and answers. What the broker itself answers (a status, our deadline)
+    is the session's, not the installation's: a note, with the limits found here."""
+    from app.core.broker.errors import BrokerError, BrokerUnavailable
     from app.core.broker.runtime import Broker, load_runtime
     from app.core.configurations.profile import Profile
     from app.core.guidance.explain import explain
 
+    broker = broker or Broker(timeout=30)
+    limits = broker.limits.get()
+    for condition in limits.conditions:
+        report.note(f"{broker.platform.broker} in this session: {condition.reason}")
+    if limits.unchecked:
+        report.note(f"not checked in this session: {', '.join(limits.unchecked)}")
     loaded = load_runtime()
     if isinstance(loaded, BrokerUnavailable):
         if loaded.kind == "no-broker":
@@ -119,10 +149,16 @@ def check_broker(report: Report) -> None:
         return
     report.ok(f"broker runtime loaded from {Path(loaded.__file__ or '').parent}")
     try:
-        accounts = Broker(timeout=30).discover_accounts(Profile())
-    except Exception as exc:
+        accounts = broker.discover_accounts(Profile())
+    except BrokerError as exc:  # the broker's answer: unavailable in this session
         advice = explain(exc)
-        report.fail(f"the broker did not list accounts: {advice.title}. {advice.fix}")
+        report.note(
+            f"{broker.platform.broker} unavailable in this session: it did not list accounts "
+            f"({advice.title} [{advice.code}]). {advice.fix}"
+        )
+        return
+    except Exception as exc:  # not an answer of the broker's: the runtime or the app broke
+        report.fail(f"the broker runtime is broken: listing accounts raised {type(exc).__name__}")
         return
     listed = ", ".join(sorted(a.username for a in accounts)) or "none yet"
     report.ok(f"the broker lists {len(accounts)} accounts for the default profile: {listed}")
@@ -196,35 +232,64 @@ def check_window(report: Report) -> None:
     report.check("main window", window)
 
 
-def write_report(path: Path, text: str) -> bool:
-    """The report, private to the user (it lists the broker's accounts), or why it could not
-    be written, on stderr. A pipe or device named on purpose is written to as it is."""
-    from app.core.files.private import write_private
-    from app.core.guidance.files import for_file_error, one_line
-
-    try:
-        write_private(path, text.encode("utf-8"), streams=True)
-    except OSError as exc:
-        advice = for_file_error(exc)
-        reason = one_line(advice) if advice else exc.strerror or "the disk refused"
-        print(f"error: could not write the report to {path}: {reason}", file=sys.stderr)
-        return False
-    return True
+CHECKS: tuple[Callable[[Report], None], ...] = (
+    check_modules,
+    check_versions,
+    check_certificates,
+    check_broker,
+    check_settings,
+    check_window,
+)
 
 
 def run(report_path: Path | None = None, out: TextIO | None = None) -> int:
-    report = Report(out if out is not None else sys.stdout)
-    frozen = "frozen bundle" if getattr(sys, "frozen", False) else "source"
-    report.note(f"self-test of {sys.executable} ({frozen}, Python {sys.version.split()[0]})")
-    check_modules(report)
-    check_versions(report)
-    check_certificates(report)
-    check_broker(report)
-    check_settings(report)
-    check_window(report)
-    count = report.failures
-    verdict = f"failed: {count} problem{'s' * (count != 1)}" if count else "passed"
-    report.note(f"self-test {verdict}")
-    if report_path is not None and not write_report(report_path, "\n".join(report.lines) + "\n"):
-        return 1
-    return 0 if not report.failures else 1
+    """Every check, each line written as it is found; 0 when nothing failed. The report is
+    private to the user (it lists the broker's accounts); one that cannot be opened is said
+    on stderr, as what it is (a full disk, a folder that is gone), with exit status 1."""
+    file = None
+    if report_path is not None:
+        from app.core.files.private import open_private
+        from app.core.guidance.files import for_file_error, one_line
+
+        try:
+            file = open_private(report_path)
+        except OSError as exc:
+            advice = for_file_error(exc)
+            reason = one_line(advice) if advice else exc.strerror or "the disk refused"
+            print(f"error: could not write the report to {report_path}: {reason}", file=sys.stderr)
+            return 1
+    target = file if file is not None else sys.stderr  # stderr: None in a windowed exe
+    watched = _watch(target)
+    try:
+        report = Report(out if out is not None else sys.stdout, file)
+        frozen = "frozen bundle" if getattr(sys, "frozen", False) else "source"
+        report.note(f"self-test of {sys.executable} ({frozen}, Python {sys.version.split()[0]})")
+        for check in CHECKS:
+            if watched:  # each check its own time: a hang is named by its traceback
+                faulthandler.dump_traceback_later(WATCHDOG, exit=True, file=target)
+            try:
+                check(report)
+            except Exception as exc:  # a check that breaks is a failure to report
+                report.fail(f"{check.__name__} broke: {type(exc).__name__}: {exc}")
+        count = report.failures
+        verdict = f"failed: {count} problem{'s' * (count != 1)}" if count else "passed"
+        report.note(f"self-test {verdict}")
+        return 0 if not report.failures else 1
+    finally:
+        if watched:
+            faulthandler.cancel_dump_traceback_later()
+            faulthandler.disable()
+        if file is not None:
+            file.close()
+
+
+def _watch(file: IO[str] | None) -> bool:
+    """A native crash's traceback to file (and, per check, every thread's after WATCHDOG s,
+    then exit 1); False where there is no file descriptor to write to."""
+    if file is None:
+        return False
+    try:
+        faulthandler.enable(file, all_threads=True)
+    except (AttributeError, ValueError, OSError):  # no fileno (a console-less exe, a test)
+        return False
+    return True

@@ -4,7 +4,9 @@
 
 The same on every platform: scripts/build.sh runs it on Linux, .github/workflows/build.yml on
 Windows (where the Inno Setup installer is then made from its output). Exit status: PyInstaller's,
-else the self-test's.
+else the self-test's; a self-test that has not finished within SELF_TEST_TIMEOUT seconds is
+killed and fails the build with what it had written so far (a windowed Windows exe prints
+nothing: its report file is printed here).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DIST = ROOT / "dist"  # packaging/installer.iss takes the build from here…
 WORK = ROOT / "build" / "pyinstaller"  # …and the icon the spec renders from here
+SELF_TEST_TIMEOUT = 300.0  # s; the app's own watchdog stops it at 240 s (app/selftest.py)
+TIMED_OUT = 124  # as coreutils' timeout says so
 sys.path.insert(0, str(HERE))
 import bundle_tools as tools  # noqa: E402
 
@@ -44,15 +48,27 @@ def build(dist: Path, work: Path) -> int:
     return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
 
 
-def self_test(exe: Path, report: Path) -> int:
+def self_test(
+    exe: Path, report: Path, timeout: float = SELF_TEST_TIMEOUT, console: bool | None = None
+) -> int:
     """Run the built app's --self-test; the report file works for windowed Windows exes too
-    (they have no console to print to)."""
+    (they have no console to print to: `console` False, as on Windows, prints the report)."""
     report.unlink(missing_ok=True)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run([str(exe), "--self-test", str(report)], env=env, check=False)
-    if sys.platform == "win32" and report.exists():
-        print(report.read_text(encoding="utf-8"), end="")
-    return result.returncode
+    command = [str(exe), "--self-test", str(report)]
+    try:
+        code = subprocess.run(command, env=env, check=False, timeout=timeout).returncode
+    except subprocess.TimeoutExpired:  # run() has killed it
+        code = TIMED_OUT
+    printed = console if console is not None else sys.platform != "win32"
+    if not printed:
+        text = report.read_text(encoding="utf-8") if report.exists() else "(no report written)\n"
+        print(text, end="")
+    if code == TIMED_OUT:
+        print(f"self-test did not finish within {timeout:g} s: killed", file=sys.stderr)
+    elif code:
+        print(f"self-test failed with exit status {code} (report: {report})", file=sys.stderr)
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -128,5 +128,44 @@ class ManualRunner:
             self.finish()
 
 
+@dataclasses.dataclass
+class SessionProbes:
+    """app.core.broker.limits.Probes answering as a test sets them (an OSError instance is
+    raised instead): each condition where WAM cannot work, on any OS. The real probes run on
+    Windows (tests/unit/core/broker/test_winprobes.py)."""
+
+    is_elevated: bool | OSError = False
+    user: str | OSError = "CONTOSO\\adele"
+    desktop: str | OSError | None = "contoso\\Adele"  # the same user: names ignore case
+    version: tuple[int, int, int, bool] | OSError = (10, 0, 22631, False)
+    service: str | OSError = "enabled"
+    desktop_shown: bool | OSError = True
+    asked: list[str] = dataclasses.field(default_factory=list)
+
+    def _answer(self, name: str, value: object) -> object:
+        self.asked.append(name)
+        if isinstance(value, OSError):
+            raise value
+        return value
+
+    def elevated(self) -> bool:
+        return self._answer("elevated", self.is_elevated)  # type: ignore[return-value]
+
+    def process_user(self) -> str:
+        return self._answer("process_user", self.user)  # type: ignore[return-value]
+
+    def desktop_user(self) -> str | None:
+        return self._answer("desktop_user", self.desktop)  # type: ignore[return-value]
+
+    def windows_version(self) -> tuple[int, int, int, bool]:
+        return self._answer("windows_version", self.version)  # type: ignore[return-value]
+
+    def wam_service(self) -> str:
+        return self._answer("wam_service", self.service)  # type: ignore[return-value]
+
+    def interactive_desktop(self) -> bool:
+        return self._answer("interactive_desktop", self.desktop_shown)  # type: ignore[return-value]
+
+
 def user_cancel() -> BrokerError:
     return BrokerError("Response_Status.Status_UserCanceled")

@@ -44,6 +44,12 @@ STATUS_OF = {
 }
 
 
+def status_of(outcome: Outcome) -> int:
+    """The exit status for an outcome: a call the broker cannot make in this session (run as
+    another user, its service off: broker/limits.py) is "no broker", as no broker here is."""
+    return NO_BROKER if outcome.code == "UnavailableHere" else STATUS_OF[outcome.kind]
+
+
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="broker-account-manager token",
@@ -111,7 +117,7 @@ def token(args: argparse.Namespace) -> int:
     if outcome.kind is not Kind.TOKEN:
         trace = f"\n{outcome.trace}" if outcome.trace else ""
         print(f"{outcome.title}: {outcome.reason}\n{outcome.fix}{trace}", file=sys.stderr)
-    return STATUS_OF[outcome.kind]
+    return status_of(outcome)
 
 
 def as_json(outcome: Outcome) -> dict[str, object]:

@@ -29,7 +29,7 @@ from types import TracebackType
 from typing import Any
 
 from app.sandbox.broker.control import SandboxControl
-from app.sandbox.entra.directory import DATA
+from app.sandbox.entra.directory import DATA, DIRECTORY_ENV
 from app.sandbox.entra.metadata import CLOUD_HOSTS
 from app.sandbox.processes import die_with_parent
 from app.sandbox.runtime_locks import clear_orphaned_locks
@@ -49,8 +49,13 @@ class SandboxError(RuntimeError):
 
 class Sandbox:
     def __init__(
-        self, workdir: Path | None = None, storage: bool = False, pick: str | None = None
+        self,
+        workdir: Path | None = None,
+        storage: bool = False,
+        pick: str | None = None,
+        directory: Path | None = None,
     ) -> None:
+        self.directory = directory or DATA  # the users, tenants and roles (directory.json)
         self._own_dir = workdir is None
         self.want_storage = storage
         self.pick = pick  # the picker's standing answer (a username or <cancel>)
@@ -151,7 +156,7 @@ class Sandbox:
 
         broker = self._spawn(
             [sys.executable, *command],
-            {PICK_ENV: self.pick or ""},
+            {PICK_ENV: self.pick or "", DIRECTORY_ENV: str(self.directory)},
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=str(Path(__file__).resolve().parents[2]),
@@ -171,7 +176,7 @@ class Sandbox:
         config: dict[str, object] = {
             "journal": str(self.workdir / "gateway.jsonl"),
             "login_cert": self._issue("login", *CLOUD_HOSTS),
-            "directory": str(DATA),
+            "directory": str(self.directory),
         }
         if self.storage is not None:
             config.update(

@@ -26,7 +26,7 @@ CORE = {
     "tokens": set(),
     "configurations": set(),
     "broker": {"configurations"},
-    "guidance": {"broker", "configurations", "files"},
+    "guidance": {"broker", "configurations", "files", "storage"},
     "outcomes": {"broker", "configurations", "guidance", "tokens"},
     "matrix": {"broker", "configurations", "outcomes"},
     "storage": {"files"},
@@ -94,7 +94,7 @@ def imports_of(source: str, module: str, is_package: bool = False) -> set[str]:
 
 
 IMPORTS = {
-    name: imports_of(path.read_text(), name, path.name == "__init__.py")
+    name: imports_of(path.read_text(encoding="utf-8"), name, path.name == "__init__.py")
     for name, path in MODULES.items()
 }
 

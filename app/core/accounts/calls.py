@@ -81,8 +81,9 @@ class Listener:
 
 
 def is_user_cancel(error: BaseException) -> bool:
-    """The user closed the broker's window: nothing about the account was decided."""
-    return isinstance(error, BrokerError) and error.status == "UserCanceled"
+    """The user closed the broker's window: nothing about the account was decided (a call
+    that shows no window was not cancelled by anyone: BrokerError.user_canceled)."""
+    return isinstance(error, BrokerError) and error.user_canceled
 
 
 @dataclass(frozen=True)

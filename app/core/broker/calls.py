@@ -166,3 +166,17 @@ def call_native(
     if call.error is not None:
         raise call.error
     return call.value  # type: ignore[no-any-return]
+
+
+def correlation_id() -> str:
+    """A new id for one native call (the runtime passes it to the broker and Entra ID)."""
+    import uuid  # here, not at start-up: it imports `platform` (~2 ms)
+
+    return str(uuid.uuid4())
+
+
+def require_handle(handle: int) -> int:
+    """The parent window's native handle an interactive call needs (HWND on Windows)."""
+    if not isinstance(handle, int) or handle <= 0:
+        raise ValueError("Interactive broker calls need the parent window's native handle")
+    return handle

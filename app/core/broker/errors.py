@@ -10,6 +10,8 @@ import re
 import threading
 from dataclasses import dataclass
 
+from app.core.broker.limits import Condition, Limits
+
 _AADSTS = re.compile(r"AADSTS(\d{5,8})")
 _DBUS_ERROR = re.compile(r"org\.freedesktop\.DBus\.Error\.(\w+)")
 
@@ -58,7 +60,17 @@ class BrokerError(Exception):
         self.context = context
         self.correlation_id = ""  # the id the call was sent with, once the broker module knows
         self.at = 0.0  # when the call was asked (epoch seconds)
+        # Set by the Broker that raised it: whether the call could show the broker's window
+        # (None: not known), and where the broker cannot work in this session.
+        self.interactive: bool | None = None
+        self.limits: Limits | None = None
         super().__init__(f"{self.status} (error code {error_code}, tag {tag})")
+
+    @property
+    def user_canceled(self) -> bool:
+        """The broker says the user cancelled. A call that shows no window cannot have been
+        cancelled by anyone: WAM reports its own failures so (limits.py)."""
+        return self.status == "UserCanceled" and self.interactive is not False
 
     @property
     def aadsts(self) -> int | None:
@@ -127,6 +139,16 @@ class NotBrokered(BrokerError):
 
     def __init__(self, operation: str) -> None:
         super().__init__("NotBrokered", context=f"{operation} under the consumers tenant")
+
+
+class UnavailableHere(BrokerError):
+    """Refused before the call: in this session the broker cannot do it (limits.py: elevated,
+    another user, an old Windows, the WAM service off, no desktop)."""
+
+    def __init__(self, operation: str, conditions: tuple[Condition, ...]) -> None:
+        codes = ", ".join(c.code for c in conditions)
+        super().__init__("UnavailableHere", context=f"{operation}: {codes}")
+        self.conditions = conditions
 
 
 @dataclass(frozen=True)

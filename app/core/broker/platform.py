@@ -9,7 +9,10 @@ unit tests try each platform's rules on any machine) instead of testing `sys.pla
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from app.core.broker.limits import Probes
 
 _LINUX_LIBRARIES = (
     "libwebkit2gtk-4.1-0 libjavascriptcoregtk-4.1-0 libgtk-3-0 libsoup-3.0-0 libsecret-1-0 "
@@ -37,6 +40,15 @@ class Platform:
     # Where the user removes an account from the device for real: apps cannot (MSAL.NET:
     # an OS account cannot be removed by an app; signing out only drops its tokens).
     remove_account: str = ""
+    # What tells, before any call, where the broker cannot work in this session (limits.py);
+    # None: nothing known to check on this platform.
+    probes: Callable[[], Probes] | None = None
+
+
+def _windows_probes() -> Probes:
+    from app.core.broker.winprobes import WindowsProbes  # ctypes: only where it is used
+
+    return WindowsProbes()
 
 
 LINUX = Platform(
@@ -58,6 +70,7 @@ LINUX = Platform(
     "Microsoft Identity Broker",
 )
 # Windows and macOS: no such limits are known (not measured here: these machines run Linux).
+# Where WAM cannot work in a session (elevated, run-as, ...) is probed instead (limits.py).
 WINDOWS = Platform(
     name="Windows",
     broker="Web Account Manager (WAM)",
@@ -69,6 +82,7 @@ WINDOWS = Platform(
     no_broker_remedy="Web Account Manager needs Windows 10 or later; restart the app or Windows.",
     remove_account="in Windows Settings ▸ Accounts ▸ Access work or school (a work or school "
     "account) or ▸ Email & accounts (a personal Microsoft account)",
+    probes=_windows_probes,
 )
 MACOS = Platform(
     name="macOS",
@@ -77,7 +91,9 @@ MACOS = Platform(
     brokers_personal_accounts=True,
     brokers_consumers_sign_in=True,
     missing_libraries_remedy=WINDOWS.missing_libraries_remedy,
-    no_broker_remedy="Install Company Portal (version 5.2404.0 or later) and restart the app.",
+    # msal (application.py) uses the macOS broker on Apple Silicon (arm64) only.
+    no_broker_remedy="Install Company Portal (version 5.2404.0 or later) and restart the app; "
+    "the broker works on Apple Silicon Macs only.",
     remove_account="in Company Portal (its account menu: Sign Out)",
 )
 

@@ -23,18 +23,19 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any, TypeVar
 
-from app.core.broker import calls, platform, unavailable
+from app.core.broker import calls, platform, request, unavailable
 from app.core.broker.errors import (
     BrokerError,
     BrokerUnavailable,
     BrokerUnavailableError,
     DBusErrors,
     NotBrokered,
+    UnavailableHere,
 )
 from app.core.broker.held import Held, HeldAccounts
+from app.core.broker.limits import Probed, Probes
 from app.core.broker.records import Account, AccountListing, TokenResult
 from app.core.configurations.profile import Profile
-from app.core.configurations.request_options import merged_claims
 
 logger = logging.getLogger(__name__)
 native_logger = logging.getLogger("msalruntime")
@@ -46,6 +47,8 @@ _pii_logging = False
 
 
 _dbus_errors = DBusErrors()
+_cid, _require_handle = calls.correlation_id, calls.require_handle
+_check = request.check
 
 
 def load_runtime() -> ModuleType | BrokerUnavailable:
@@ -106,18 +109,6 @@ def set_pii_logging(enabled: bool) -> None:
         loaded.set_is_pii_enabled(1 if enabled else 0)
 
 
-def _check(result: Any) -> None:
-    error = result.get_error()
-    if error:
-        status = error.get_status()
-        raise BrokerError(
-            getattr(status, "name", str(status)),
-            int(error.get_error_code()),
-            int(error.get_tag()),
-            str(error.get_context()),
-        )
-
-
 class Broker:
     """Synchronous, deadline-bound calls to the broker. Raises BrokerError (typed with the
     native status), BrokerTimeout (BrokerBusy when an earlier request still held the broker),
@@ -125,7 +116,8 @@ class Broker:
 
     `busy_timeout`: how much longer a call whose deadline passed waits for the broker to answer
     an earlier request it is queued behind (the runtime gives up on a held request after
-    ~300 s by itself)."""
+    ~300 s by itself). `probes`: where the broker cannot work in this session (limits.py;
+    the platform's own unless given): a call they rule out is refused with UnavailableHere."""
 
     def __init__(
         self,
@@ -133,12 +125,15 @@ class Broker:
         interactive_timeout: float = 600.0,
         busy_timeout: float = 300.0,
         here: platform.Platform | None = None,
+        probes: Probes | None = None,
     ) -> None:
         self.platform = here or platform.current()
         self.timeout = timeout
         self.interactive_timeout = interactive_timeout
         self.busy_timeout = busy_timeout
         self._held = HeldAccounts()
+        made = self.platform.probes  # `limits.known` never probes: the GUI thread asks it
+        self.limits = Probed(probes if probes is not None else made() if made else None)
 
     @property
     def unavailable(self) -> BrokerUnavailable | None:
@@ -164,7 +159,16 @@ class Broker:
         """Calls waiting for the broker to finish an earlier request give up (BrokerBusy)."""
         calls.stop_waiting()
 
-    def _rt(self) -> ModuleType:
+    def _rt(self, operation: str = "", interactive: bool | None = None) -> ModuleType:
+        """The runtime, for an operation this session can do (interactive: it shows the
+        broker's window; None: asked whatever the limits, a listing or a read). Refused with
+        UnavailableHere before anything loads when the limits rule it out."""
+        limits = self.limits.get()
+        blocking = limits.blocking(interactive) if interactive is not None else ()
+        if blocking:
+            refused = UnavailableHere(operation, blocking)
+            refused.interactive, refused.limits = interactive, limits
+            raise refused
         loaded = load_runtime()
         if isinstance(loaded, BrokerUnavailable):
             raise BrokerUnavailableError(loaded)
@@ -177,6 +181,7 @@ class Broker:
         extract: Callable[[Any], T],
         timeout: float | None = None,
         keep: tuple[Any, ...] = (),
+        interactive: bool = False,
     ) -> T:
         """One native call with its own correlation id, which the broker passes on to Entra
         ID: every answer and every error carries it, with the time it was asked, so that a
@@ -187,8 +192,9 @@ class Broker:
             value = calls.call_native(
                 operation, lambda cb: start(cb, cid), extract, timeout, self.busy_timeout, keep
             )
-        except BrokerError as exc:
+        except BrokerError as exc:  # and what explains it (a UserCanceled nobody could cause)
             exc.correlation_id, exc.at = cid, at
+            exc.interactive, exc.limits = interactive, self.limits.get()
             raise
         if isinstance(value, TokenResult):
             return dataclasses.replace(value, correlation_id=cid, at=at)
@@ -201,64 +207,15 @@ class Broker:
         renew: str = "",
         signin: bool = False,
     ) -> Any:
-        """What the broker is asked, as Microsoft's own clients ask it (the conformance test,
-        tests/integration/broker/test_msal_conformance.py, compares each field with msal's
-        request for the same configuration). Where we differ, the reason is said here:
-
-        - MSA passthrough goes with every call, silent ones included: MSAL.NET's runtime
-          broker puts `msal_request_type=consumer_passthrough` in the common parameters of
-          every call (WamAdapters.GetCommonAuthParameters), and so does azure-identity for
-          JavaScript's broker path (msalClient getTokenSilent); msal for Python sends it to
-          signin_silently and signin_interactively only. A personal account's silent call
-          under organizations is what passthrough is for.
-        - `validateAuthority=no` for a custom authority host, on sign-in calls: msal sends it
-          for an authority the developer vouches for (`_is_known_to_developer`), on
-          signin_silently and signin_interactively, not on acquire_token_silently.
-        - Not sent: msal's `msal_client_sku` / `msal_client_ver`, which name msal's own
-          build in Microsoft's telemetry; this app is not msal.
-        """
-        # A new object per call: measured, reusing one saves no native memory (nor does a
-        # fixed correlation id, or no log callback), and a shared one would be used by two
-        # threads at once.
-        params = self._rt().MSALRuntimeAuthParameters(profile.client_id, profile.authority)
-        params.set_requested_scopes(list(scopes or profile.scopes))
-        params.set_redirect_uri(self.platform.redirect_uri)
-        if profile.msa_passthrough:
-            params.set_additional_parameter("msal_request_type", "consumer_passthrough")
-        if signin and profile.custom_authority_host:
-            params.set_additional_parameter("validateAuthority", "no")
-        # The request options, as msal passes them (claims with cp1 merged in as xms_cc).
-        claims = merged_claims(profile.claims, profile.client_capabilities)
-        if claims:
-            params.set_decoded_claims(claims)
-        pop = profile.pop
-        if pop:
-            params.set_pop_params(pop.method, pop.host, pop.path, pop.nonce)
-        if renew:  # the cached token the broker must replace (force refresh)
-            params.set_access_token_to_renew(renew)
-        return params
+        """What the broker is asked, as Microsoft's own clients ask it (request.py)."""
+        rt = self._rt()
+        return request.auth_parameters(rt, profile, self.platform, scopes, renew, signin)
 
     def _token_result(self, result: Any) -> TokenResult:
-        """Copied out in the callback; the account's native object is kept for later calls
-        unless one is already held (a listing's: no need to keep the token's result alive)."""
-        _check(result)
-        native = result.get_account()
-        telemetry = result.get_telemetry_data() or {}
-        pop = bool(result.is_pop_authorization())
-        token = TokenResult(
-            account=Account.from_native(native),
-            # A PoP answer's token is the one in its authorization header ("pop <SHR>"), as
-            # msal (broker._convert_result) and MSAL.NET (WamAdapters.ParseRuntimeResponse)
-            # read it; the access token field is only the bearer answer's.
-            access_token=result.get_authorization_header().split()[1]
-            if pop
-            else result.get_access_token(),
-            id_token=result.get_raw_id_token(),
-            expires_on=int(result.get_access_token_expiry_time()),
-            granted_scopes=tuple(result.get_granted_scopes() or ()),
-            pop=pop,
-            from_cache=telemetry.get("broker_app_used") == "false",  # measured with 0.20.7
-        )
+        """Copied out in the callback (request.py); the account's native object is kept for
+        later calls unless one is already held (a listing's: no need to keep the token's
+        result alive)."""
+        token, native = request.token_result(result)
         self._held.hold(token.account.account_id, Held(result, native), replace=False)
         return token
 
@@ -326,7 +283,7 @@ class Broker:
         """A token without UI. With force refresh, an answer from the runtime's cache is asked
         again with that token to renew, so the broker itself answers (one more call only when
         the cache had one; the runtime offers no "skip the cache" flag)."""
-        rt = self._rt()
+        rt = self._rt("get a token silently", interactive=False)
         native = self._native_account(account.account_id, profile)
 
         def silently(renew: str) -> TokenResult:
@@ -347,7 +304,7 @@ class Broker:
         self, profile: Profile, scopes: Sequence[str] | None = None
     ) -> TokenResult:
         """The OS default account (Windows: the account signed in to Windows), no UI."""
-        rt = self._rt()
+        rt = self._rt("sign in with the default account", interactive=False)
         params = self._params(profile, scopes, signin=True)
         return self._call(
             "sign in with the default account",
@@ -361,7 +318,7 @@ class Broker:
     ) -> TokenResult:
         """The broker's account picker, parented to our window (the profile's login hint,
         if any, fills in the user name)."""
-        rt = self._rt()
+        rt = self._rt("sign in", interactive=True)
         params = self._params(profile, scopes, signin=True)
         handle = _require_handle(parent_window_handle)
         self._refuse_unbrokered(profile, "sign in")
@@ -372,6 +329,7 @@ class Broker:
             self._token_result,
             self.interactive_timeout,
             keep=(params,),
+            interactive=True,
         )
 
     def acquire_token_interactively(
@@ -382,7 +340,7 @@ class Broker:
         scopes: Sequence[str] | None = None,
     ) -> TokenResult:
         """Interaction for one known account: consent, MFA, claims, password."""
-        rt = self._rt()
+        rt = self._rt("sign in again", interactive=True)
         params = self._params(profile, scopes)
         handle = _require_handle(parent_window_handle)
         self._refuse_unbrokered(profile, "sign in again")
@@ -401,6 +359,7 @@ class Broker:
             self._token_result,
             self.interactive_timeout,
             keep=(native, params),
+            interactive=True,
         )
 
     def _refuse_unbrokered(self, profile: Profile, operation: str) -> None:
@@ -411,7 +370,7 @@ class Broker:
 
     def sign_out(self, account: Account, profile: Profile) -> None:
         """Sign the account out of this client. The broker may still list it afterwards."""
-        rt = self._rt()
+        rt = self._rt("sign out", interactive=False)
         native = self._native_account(account.account_id, profile)
         self._call(
             "sign out",
@@ -420,15 +379,3 @@ class Broker:
             keep=(native,),
         )
         self._held.drop(account.account_id)
-
-
-def _cid() -> str:
-    import uuid  # here, not at start-up: it imports `platform` (~2 ms)
-
-    return str(uuid.uuid4())
-
-
-def _require_handle(handle: int) -> int:
-    if not isinstance(handle, int) or handle <= 0:
-        raise ValueError("Interactive broker calls need the parent window's native handle")
-    return handle

@@ -16,6 +16,7 @@ from azure.core.exceptions import ClientAuthenticationError
 from azure.identity import AuthenticationRequiredError
 
 from app.core.broker.errors import BrokerError
+from app.core.broker.limits import Limits
 from app.core.broker.records import Account, TokenResult
 from app.core.broker.runtime import Broker
 from app.core.configurations.profile import Profile
@@ -34,6 +35,12 @@ class BrokerAccountCredential:
         self.profile = profile
         self.last_result: TokenResult | None = None
         self.asked: tuple[str, ...] = ()  # the scopes of the last request, answered or not
+
+    @property
+    def limits(self) -> Limits | None:
+        """Where the broker cannot work in this session (app/core/broker/limits.py): whether
+        step_up's window can work here (None: not probed yet)."""
+        return self.broker.limits.known
 
     def step_up(self, parent_window_handle: int, claims: str) -> TokenResult:
         """A resource's claims challenge: the broker's sign-in window for this account asking

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.core.broker.errors import UnavailableHere
+from app.core.broker.limits import Limits, Probed
 from app.core.configurations.profile import Profile
 from app.core.settings.records import AccountRecord
 
@@ -70,25 +72,50 @@ class SeedAccountCredential:
     signs_in_itself = True  # the pane offers its own authenticate() when it needs the user
 
     def __init__(
-        self, profile: Profile, record: AccountRecord, parent_window_handle: int, **kwargs: Any
+        self,
+        profile: Profile,
+        record: AccountRecord,
+        parent_window_handle: int,
+        probed: Probed | None = None,
+        **kwargs: Any,
     ) -> None:
         self.credential = account_credential(profile, record, parent_window_handle, **kwargs)
         self.profile = profile
         self.record = record
         self.asked: tuple[str, ...] = ()  # the scopes of the last request, answered or not
+        # The app's Broker's limits (broker/limits.py): this credential reaches the same
+        # broker through msal, so what cannot work for the app cannot work for it either.
+        self.probed = probed
+
+    @property
+    def limits(self) -> Limits | None:
+        """Where the broker cannot work in this session (None: not probed yet)."""
+        return self.probed.known if self.probed is not None else None
+
+    def _refuse(self, operation: str, interactive: bool) -> None:
+        """Refused before msal asks the broker, as the app's own calls are (runtime.Broker)."""
+        limits = self.probed.get() if self.probed is not None else None
+        blocking = limits.blocking(interactive) if limits is not None else ()
+        if blocking:
+            refused = UnavailableHere(operation, blocking)
+            refused.interactive, refused.limits = interactive, limits
+            raise refused
 
     def get_token(self, *scopes: str, **kwargs: Any) -> Any:
         self.asked = tuple(scopes)
+        self._refuse("get a token as your code would", interactive=False)
         return self.credential.get_token(*scopes, **kwargs)
 
     def get_token_info(self, *scopes: str, options: Any = None) -> Any:
         self.asked = tuple(scopes)
+        self._refuse("get a token as your code would", interactive=False)
         return self.credential.get_token_info(*scopes, options=options)
 
     def step_up(self, parent_window_handle: int, claims: str = "") -> Any:
         """authenticate(), as an SDK user's code calls it once: the broker's window (with
         exactly these claims, for a claims challenge). Blocking: a worker's. An account
         other than this one chosen there is refused: the pane browses as the active one."""
+        self._refuse("sign in as your code would", interactive=True)
         got = self.credential.authenticate(
             scopes=list(self.asked or self.profile.scopes), claims=claims or None
         )

@@ -10,6 +10,10 @@ running (or it is this process's id, reused, and this process is not writing it)
 POSIX nobody holds the lock every writer keeps on its temporary (a writer in another pid
 namespace, or on another host over a network share, still holds that lock). On Windows a
 file another process has open cannot be deleted at all. Anything else is left alone.
+
+A temporary is hidden while it is written: on POSIX by its leading dot, on Windows (where a
+dot hides nothing) by FILE_ATTRIBUTE_HIDDEN, cleared before the rename so that the file it
+becomes is not hidden.
 """
 
 from __future__ import annotations
@@ -59,12 +63,15 @@ def atomic_file(target: Path, needed: int | None = None) -> Iterator[BinaryIO]:
     except OSError as error:
         raise as_disk_error(error, target, needed) from None
     try:
-        if sys.platform != "win32":
-            fcntl.flock(fd, fcntl.LOCK_EX)  # released on close, or by the kernel on a kill
         with os.fdopen(fd, "wb") as out:
+            if sys.platform != "win32":
+                fcntl.flock(fd, fcntl.LOCK_EX)  # released on close, or by the kernel on a kill
+            with contextlib.suppress(OSError):  # a share that keeps no attributes: not hidden
+                _set_hidden(temp, True)
             yield out
             out.flush()
             os.fsync(out.fileno())
+        _set_hidden(temp, False)  # the attribute travels with the rename
         os.replace(temp, target)
     except BaseException as error:
         with contextlib.suppress(OSError):
@@ -111,30 +118,58 @@ def _remove_unlocked(path: str) -> bool:
     try:
         if sys.platform == "win32":
             os.unlink(path)  # a sharing violation while any process has it open
-            return True
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            os.unlink(path)
-            return True
-        finally:
-            os.close(fd)
+        else:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                os.unlink(path)
+            finally:
+                os.close(fd)
     except OSError:  # held by a writer, already gone, or not ours to remove
         return False
+    return True
+
+
+def _set_hidden(path: str, hidden: bool) -> None:
+    """Windows: set or clear FILE_ATTRIBUTE_HIDDEN (POSIX: the leading dot hides it)."""
+    if sys.platform == "win32":
+        import ctypes
+        import stat
+        from ctypes import wintypes
+
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        kernel32.SetFileAttributesW.argtypes = (wintypes.LPCWSTR, wintypes.DWORD)
+        kernel32.SetFileAttributesW.restype = wintypes.BOOL
+        attributes = os.stat(path).st_file_attributes
+        if hidden:
+            attributes |= stat.FILE_ATTRIBUTE_HIDDEN
+        else:
+            attributes &= ~stat.FILE_ATTRIBUTE_HIDDEN
+        if not kernel32.SetFileAttributesW(path, attributes or stat.FILE_ATTRIBUTE_NORMAL):
+            raise ctypes.WinError(ctypes.get_last_error())
 
 
 def _running(pid: int) -> bool:
     """Whether a process with this id exists (a reused id counts: the file is then kept)."""
     if sys.platform == "win32":
         import ctypes
+        from ctypes import wintypes
 
         kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        kernel32.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
+        kernel32.OpenProcess.restype = wintypes.HANDLE
+        kernel32.GetExitCodeProcess.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
+        kernel32.GetExitCodeProcess.restype = wintypes.BOOL
+        kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
+        if not 0 <= pid <= 0xFFFFFFFF:
+            return False  # not an id any process can have
         handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
         if not handle:
             return ctypes.get_last_error() == 5  # ERROR_ACCESS_DENIED: it exists
         try:
-            code = ctypes.c_ulong()
-            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+            code = wintypes.DWORD()
+            if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+                return True  # cannot tell: keep the file
             return code.value == 259  # STILL_ACTIVE
         finally:
             kernel32.CloseHandle(handle)

@@ -4,7 +4,8 @@ What the app writes holds usernames, object ids, tenant ids and claims (settings
 exports and reports, diagnostics) or data fetched with the user's token (downloads), so none
 of it may be readable by other users because of a umask. The one way to write a file is
 `write_private` (or app.core.files.atomic.atomic_file for a stream, such as a download: both
-create the file 0600 and replace the target at once). The app's own folder (beside
+create the file 0600 and replace the target at once), or `open_private` for a report written
+as it goes. The app's own folder (beside
 settings.json) is made 0700 by `own_folder`, and a file another library writes there
 (window.ini, written by Qt's QSettings, which keeps an existing file's mode) is created 0600
 first by `private_file`.
@@ -20,9 +21,10 @@ import contextlib
 import os
 import stat
 from pathlib import Path
+from typing import TextIO
 
 from app.core.files.atomic import atomic_file
-from app.core.files.disk import as_disk_error
+from app.core.files.disk import as_disk_error, refuse_if_not_regular
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
@@ -42,6 +44,26 @@ def write_private(target: Path, data: bytes, *, streams: bool = False) -> None:
         return
     with atomic_file(target, needed=len(data)) as out:
         out.write(data)
+
+
+def open_private(target: Path) -> TextIO:
+    """target opened for text written as it goes (the self-test report, line by line, so that
+    a hang or a crash still leaves what was found): a new file 0600, an existing one of the
+    user's emptied and made 0600; a pipe or device opened as it is. Not atomic: what was
+    written stays, by design. A full disk and its kin raise a DiskError."""
+    try:
+        if _is_stream(target):
+            return open(target, "w", encoding="utf-8")
+        refuse_if_not_regular(target)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        if POSIX:
+            mode = stat.S_IMODE(os.fstat(fd).st_mode)
+            if mode & 0o077:  # an earlier, world-readable report of the user's
+                with contextlib.suppress(OSError):  # not the user's own: left as it is
+                    os.fchmod(fd, mode & ~0o077)
+        return os.fdopen(fd, "w", encoding="utf-8")
+    except OSError as error:
+        raise as_disk_error(error, target) from None
 
 
 def _is_stream(path: Path) -> bool:

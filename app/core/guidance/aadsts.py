@@ -17,6 +17,11 @@ from app.core.guidance.advice import (
     Guidance,
 )
 
+REGISTER = (
+    "Register the device with your organisation (Windows: Settings ▸ Accounts ▸ Access work or "
+    "school ▸ Connect; macOS: Company Portal; Linux: the Intune app)"
+)
+
 # The table is kept one row per entry by hand (fmt: off) so that it reads as a table.
 # fmt: off
 # (AADSTS number, title, explanation, fix, needs_interaction)
@@ -102,6 +107,55 @@ _AADSTS_ROWS: tuple[tuple[int, str, str, str, bool], ...] = (
      "resource.",
      "Enroll the device in Intune (Company Portal on Windows/macOS, the Intune app on Linux) "
      "and make it compliant, then try again.", False),
+    # Device and token protection: Entra ID's error code reference; 530084 is Conditional
+    # Access "Require token protection for sign-in sessions" (Entra's token protection docs).
+    (530084, "Token protection required",
+     "A Conditional Access policy accepts only sign-in sessions bound to a registered device "
+     "for this resource (token protection), and this sign-in was not bound to one.",
+     f"{REGISTER} and sign in through the broker, as this app does. If the device is "
+     f"registered and it still fails, {ASK_ADMIN_LC} which devices and apps the token "
+     "protection policy accepts (the sign-in log shows why the session was not bound).",
+     False),
+    (50097, "Device authentication required",
+     "Entra ID needs this device to prove who it is (its registration), and it did not.",
+     f"{REGISTER}, then sign in again through the broker.", False),
+    (50129, "Device not registered (workplace join required)",
+     "Your organisation requires the device to be registered with Microsoft Entra ID.",
+     f"{REGISTER}, then try again.", False),
+    (50155, "Device authentication failed",
+     "The device presented its registration, but Entra ID did not accept it for this user: "
+     "it may have been removed or have gone stale.",
+     "Register the device again (Windows: Access work or school ▸ Disconnect, then Connect); "
+     f"if it still fails, {ASK_ADMIN_LC} to check the device in Entra ID.", False),
+    (50187, "Device information not provided",
+     "The sign-in service could not authenticate the device: its identity was not presented "
+     "with the sign-in.",
+     f"{REGISTER}, and sign in through the broker on that device.", False),
+    (53000, "Compliant device required",
+     "A Conditional Access policy requires a device your organisation marks compliant (for "
+     "example enrolled in Intune), and this one is not.",
+     "Enroll the device (Company Portal on Windows and macOS, the Intune app on Linux), fix "
+     "what it reports as not compliant, then try again.", False),
+    (53001, "Domain-joined device required",
+     "A Conditional Access policy requires a device joined to your organisation's domain.",
+     f"Use a domain-joined device, or {ASK_ADMIN_LC} whether this one can be joined.", False),
+    (53002, "Approved client app required",
+     "A Conditional Access policy lets only the apps your organisation approved reach this "
+     "resource, and this app is not one of them.",
+     f"Use one of the approved apps for this resource, or {ASK_ADMIN_LC} whether this app can "
+     "be approved.", False),
+    (53005, "App protection policy required",
+     "A Conditional Access policy lets only apps that enforce Intune app protection policies "
+     "reach this resource, and this app does not.",
+     f"Use an app that supports Intune app protection, or {ASK_ADMIN_LC} for an exception.",
+     False),
+    (135010, "Device key not found",
+     "The device's registration key could not be found, so the device cannot prove who it is.",
+     "Register the device again (Windows: Access work or school ▸ Disconnect, then Connect); "
+     f"if it still fails, {ASK_ADMIN_LC} to check the device in Entra ID.", False),
+    (135011, "Device disabled",
+     "The device used for this sign-in is disabled in your organisation's directory.",
+     f"{ASK_ADMIN} to enable the device in Entra ID, or register it again.", False),
     (500011, "Resource not found in tenant",
      "The API requested in the scopes is not available in this tenant.",
      "Check the scopes in the profile; the resource's owner may need to consent to or "

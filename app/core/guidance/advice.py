@@ -19,6 +19,9 @@ class Guidance:
     needs_interaction: bool = False  # True when "Sign in again" (interactive) is the fix
     # About this computer (its disks and files), not the account: shown without its name.
     local: bool = False
+    # True when signing in again would be the fix but the broker cannot show its window in
+    # this session (app/core/broker/limits.py): nothing offers it, the fix says why.
+    blocked_here: bool = False
     # The broker call it is about, when there was one: its correlation id and when it was
     # asked, for the Entra ID sign-in logs (not part of what the guidance says).
     correlation_id: str = field(default="", compare=False)

@@ -18,15 +18,18 @@ from app.core.broker.errors import (
     BrokerTimeout,
     BrokerUnavailableError,
     NotBrokered,
+    UnavailableHere,
     broker_cause,
 )
 from app.core.configurations.profile import ProfileError
 from app.core.guidance import broker as broker_guidance
+from app.core.guidance import limits
 from app.core.guidance.aadsts import for_aadsts, unknown_aadsts
 from app.core.guidance.advice import RETRY, Guidance
 from app.core.guidance.files import for_file_error
 from app.core.guidance.statuses import TIMEOUT_GUIDANCE, for_status, for_unavailable
 from app.core.guidance.storage import for_storage_error
+from app.core.storage.names import StorageNameError
 
 AUTHENTICATION_REQUIRED = Guidance(
     "AuthenticationRequired",
@@ -66,17 +69,28 @@ def _explain(error: BaseException) -> Guidance:
         return TIMEOUT_GUIDANCE
     if isinstance(error, NotBrokered):
         return broker_guidance.NOT_BROKERED
+    if isinstance(error, UnavailableHere):
+        return limits.for_unavailable_here(error)
     if isinstance(error, BrokerError):
         unreachable = broker_guidance.for_dbus_error(error.dbus_error or "")
         if unreachable is not None:
             return unreachable
         code = error.aadsts
         known = for_aadsts(code) if code is not None else None
-        return known if known is not None else for_status(error.status)
+        if known is None and error.status == "UserCanceled":
+            known = limits.for_cancel(error)
+        return limits.where(known or for_status(error.status), error.limits)
     if isinstance(error, BrokerUnavailableError):
         return for_unavailable(error.unavailable)
     if isinstance(error.__cause__, BrokerError):  # e.g. a credential's error wrapping the broker's
         return _explain(error.__cause__)
+    if isinstance(error, StorageNameError):  # our own rule's words, never the service's text
+        return Guidance(
+            "InvalidName",
+            "Not a name storage accepts",
+            f"{error}.",
+            "Choose another name; nothing was sent to storage.",
+        )
     if type(error).__name__ == "AuthenticationRequiredError":  # azure-identity's, not imported
         return AUTHENTICATION_REQUIRED
     storage = for_storage_error(error)

@@ -53,8 +53,8 @@ _STATUS_ROWS: tuple[Row, ...] = (
      "Restart this app. On Linux check that the microsoft-identity-broker service is running "
      "on your session bus. If it persists, report it as a bug in this app.", False),
     ("UserCanceled", "Sign-in cancelled",
-     "The sign-in window was closed or cancelled before it finished.",
-     "Nothing is wrong. Start the sign-in again when you are ready.", False),
+     "The sign-in window was closed before the sign-in finished.",
+     "Start the sign-in again when you are ready.", False),  # in context: guidance/limits.py
     ("ApplicationCanceled", "Request cancelled by the app",
      "This app cancelled the broker request, for example because the window was closed or a "
      "newer request replaced it.",

@@ -45,6 +45,7 @@ TOP_KEYS = ("client_id", "authority_host", "accounts", "tenants", "passthrough",
 EXPECT_KEYS = ("account", "tenant", "passthrough", "scopes", "outcome")
 _CODE = re.compile(r"AADSTS\d{4,8}|[A-Z][A-Za-z]{2,40}")
 MAX_CELLS = 20_000
+MAX_DEPTH = 32  # brackets within brackets: far past what a matrix file needs
 
 
 class MatrixFileError(ValueError):
@@ -95,8 +96,16 @@ def load_matrix(path: Path) -> MatrixFile:
         raise MatrixFileError(f"{path}: cannot read the matrix file ({exc.strerror})") from None
     except UnicodeDecodeError:
         raise MatrixFileError(f"{path}: the matrix file is not UTF-8 text") from None
+    deep = _too_deep(text)
+    if deep is not None:
+        raise MatrixFileError(
+            f"{path}:{deep}: arrays or tables nested more than {MAX_DEPTH} deep: a matrix file "
+            'needs at most 3 (scopes = {{ name = ["scope"] }})'
+        )
     try:
         raw = tomllib.loads(text)
+    except RecursionError:  # nesting the scan above cannot see (it is only a guard)
+        raise MatrixFileError(f"{path}:1: nested too deeply to be a matrix file") from None
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+)", str(exc))
         line = found.group(1) if found else len(text.splitlines()) or 1  # "end of document"
@@ -110,6 +119,35 @@ def load_matrix(path: Path) -> MatrixFile:
     spec = _spec(raw, lines)
     expectations = tuple(_expectations(raw.get("expect", []), spec, lines))
     return MatrixFile(spec, expectations)
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where brackets first nest past MAX_DEPTH, strings and comments aside; None
+    when they never do (tomllib recurses per level: a deep enough file is a RecursionError)."""
+    depth, line, quote, i = 0, 1, "", 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\n":
+            line += 1
+        if quote:
+            if ch == "\\" and quote == '"':
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return None
 
 
 def _checked(lines: _Lines, key: str, field: str, value: object, line: int | None = None) -> str:

@@ -30,8 +30,11 @@ if TYPE_CHECKING:
 
 # AADSTS codes that say this account cannot use this configuration at all (no sign-in helps).
 _NOT_USABLE = frozenset({50020, 50034, 90072, 90002, 700016, 500011, 50194})
-# ... that say a policy or an administrator stands in the way.
-_BLOCKED = frozenset({53003, 50005, 530003, 50057, 50053, 50105})
+# ... that say a policy or an administrator stands in the way (device and token protection
+# included: signing in again on this device does not help).
+_BLOCKED = frozenset({53003, 50005, 530003, 50057, 50053, 50105,
+                      530084, 50097, 50129, 50155, 50187, 53000, 53001, 53002, 53005,
+                      135010, 135011})  # fmt: skip
 _NOT_USABLE_STATUSES = frozenset({"IncorrectConfiguration", "AuthorityUntrusted", "NotBrokered"})
 _BLOCKED_STATUSES = frozenset({"DeviceNotRegistered"})
 
@@ -118,7 +121,10 @@ def of_error(
             reason = f"{reason} {hidden}"
         at = cause.at if cause is not None and cause.at else time.time()
         cid = cause.correlation_id if cause is not None else ""
-        return Outcome(kind, of.code, of.title, reason, of.fix, correlation_id=cid, at=at)
+        return Outcome(
+            kind, of.code, of.title, reason, of.fix, correlation_id=cid, at=at,
+            can_sign_in=not of.blocked_here,  # the sign-in it needs cannot happen here
+        )  # fmt: skip
 
     code = error.aadsts if isinstance(error, BrokerError) else None
     status = error.status if isinstance(error, BrokerError) else ""
@@ -147,7 +153,11 @@ def of_error(
     ):
         nb = NOT_BROKERED  # and the picker cannot help either: the app refuses that call
         return outcome(Kind.NOT_USABLE, nb.explanation, nb)
-    if advice.needs_interaction or (status == "AccountUnusable" and code is None):
+    if (
+        advice.needs_interaction
+        or advice.blocked_here
+        or (status == "AccountUnusable" and code is None)
+    ):
         reason = advice.explanation
         if code == 65001:
             reason = (

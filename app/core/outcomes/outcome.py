@@ -119,6 +119,8 @@ class Outcome:
     fix: str  # what to do
     asked: bool = True  # False: Entra ID's rules decided it without asking the broker
     facts: TokenFacts | None = None
+    # False: it needs a sign-in the broker cannot show in this session (broker/limits.py)
+    can_sign_in: bool = True
     token: TokenResult | None = field(default=None, repr=False, compare=False)
     at: float = field(default_factory=time.time, compare=False)  # when it was asked
     correlation_id: str = field(default="", compare=False)  # the broker call's, if one
@@ -134,4 +136,5 @@ class Outcome:
 
     @property
     def needs_interaction(self) -> bool:
-        return self.kind is Kind.INTERACTION
+        """Whether "Sign in again" is the fix, and can be offered here."""
+        return self.kind is Kind.INTERACTION and self.can_sign_in

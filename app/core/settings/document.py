@@ -265,12 +265,38 @@ def parse(raw: bytes) -> Parsed:
     return parsed
 
 
-def left_out_warning(left_out: list[str], trimmed: bool, backup: Path | None, path: Path) -> str:
+def left_out_warning(left_out: list[str], backup: Path | None, path: Path) -> str:
     shown = "; ".join(left_out[:MAX_NOTES])
     more = len(left_out) - MAX_NOTES
     text = f"These settings were left out: {shown}{f'; and {more:,} more' if more > 0 else ''}."
+    if backup is not None and any("looked like a token" in note for note in left_out):
+        return f"{text} The file was kept as {backup}, without what looked like a token."
     if backup is not None:
         return f"{text} The whole file was kept as {backup}."
-    if trimmed:
-        return f"{text} Copy {path} now to keep them: the next save leaves them out."
-    return f"{text} A value that looks like a token is never saved."
+    return f"{text} Copy {path} now to keep them: the next save leaves them out."
+
+
+TOKEN_LEFT_OUT = "<left out: looked like a token>"
+
+
+def without_tokens(raw: bytes) -> bytes | None:
+    """The settings file with every key or value that looks like a token replaced by a
+    marker, for the copy a load keeps; None when it holds none (copy it as it is)."""
+    found = False
+
+    def clean(value: object) -> object:
+        nonlocal found
+        if isinstance(value, str) and looks_like_jwt(value):
+            found = True
+            return TOKEN_LEFT_OUT
+        if isinstance(value, dict):
+            return {str(clean(k)): clean(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    try:
+        cleaned = clean(json.loads(raw))
+    except (ValueError, RecursionError):  # parse() read it; this cannot happen, but never raise
+        return None
+    return (json.dumps(cleaned, indent=2) + "\n").encode() if found else None

@@ -22,6 +22,8 @@ This module is plain Python: no Qt and no pymsalruntime.
 from __future__ import annotations
 
 import contextlib
+import copy
+import dataclasses
 import json
 import os
 from dataclasses import dataclass
@@ -32,6 +34,7 @@ import platformdirs
 
 from app.core.files.atomic import sweep_stale
 from app.core.files.disk import NotRegularFile, read_regular
+from app.core.files.lock import locked
 from app.core.files.private import FILE_MODE, own_folder, write_private
 from app.core.guidance.files import for_file_error
 from app.core.settings.data import StoreData
@@ -42,7 +45,9 @@ from app.core.settings.document import (
     left_out_warning,
     parse,
     refuse_tokens,
+    without_tokens,
 )
+from app.core.settings.merge import merge
 
 APP_NAME = "broker-account-manager"
 FILE_NAME = "settings.json"
@@ -78,10 +83,18 @@ class Store:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = default_path() if path is None else Path(path)
+        # The settings as this process last read or wrote them: what another process changed
+        # since is told apart from what this one did (save merges).
+        self.base: StoreData | None = None
 
     def load(self) -> LoadResult:
         """The settings in the file. First removes the temporaries a killed save left beside
         it (this runs at start-up)."""
+        result = self._load()
+        self.base = copy.deepcopy(result.data)
+        return result
+
+    def _load(self) -> LoadResult:
         sweep_stale(self.path.parent)
         try:
             raw = read_regular(self.path)
@@ -104,8 +117,8 @@ class Store:
             return self._set_aside(str(exc))
         if not parsed.left_out:
             return LoadResult(parsed.data)
-        backup = self._keep_copy(raw) if parsed.trimmed else None
-        warning = left_out_warning(parsed.left_out, parsed.trimmed, backup, self.path)
+        backup = self._keep_copy(raw)  # before the next save leaves anything out
+        warning = left_out_warning(parsed.left_out, backup, self.path)
         return LoadResult(parsed.data, warning, backup, LEFT_OUT)
 
     def read(self) -> tuple[StoreData, str | None]:
@@ -153,7 +166,7 @@ class Store:
             f"{count(sum(map(len, data.records.values())), 'remembered account')}"
         )
         if parsed.left_out:
-            shown = left_out_warning(parsed.left_out, parsed.trimmed, None, self.path)
+            shown = left_out_warning(parsed.left_out, None, self.path)
             return False, f"{self.path} loads ({loaded}), but: {shown}"
         return True, f"{self.path} loads: {loaded}"
 
@@ -166,10 +179,12 @@ class Store:
         return candidate
 
     def _keep_copy(self, raw: bytes) -> Path | None:
-        """Copy the file before values past a limit are dropped from it by the next save."""
-        backup = self._backup_path("full")
+        """Keep the file before the next save rewrites it without what the load left out (a
+        value past a limit, a field this version refuses): byte for byte, except that a value
+        looking like a token is left out of the copy too (no settings file ever holds one)."""
+        backup = self._backup_path("left-out")
         try:
-            write_private(backup, raw)
+            write_private(backup, without_tokens(raw) or raw)  # 0600, as the settings file
         except OSError:
             return None
         return backup
@@ -189,14 +204,32 @@ class Store:
         return LoadResult(StoreData(), f"{warning} Default settings are in use.", backup)
 
     def save(self, data: StoreData) -> None:
-        """Write data atomically, 0600 in a 0700 folder (created if needed). Something at the
-        path that is not a regular file is left alone (NotRegularFile); a full disk raises a
-        DiskError saying how much room the file needed."""
-        doc = document(data)
-        refuse_tokens(doc, "settings")
-        payload = (json.dumps(doc, indent=2) + "\n").encode("utf-8")
+        """Write data atomically, 0600 in a 0700 folder (created if needed). What another
+        process saved since this one last read or wrote the file is merged in first, field by
+        field (merge.py), into `data` itself, under a lock so no other save interleaves.
+        Something at the path that is not a regular file is left alone (NotRegularFile); a
+        full disk raises a DiskError saying how much room the file needed."""
+        document(data)  # inconsistent data is refused before anything is read or written
         own_folder(self.path.parent)
-        write_private(self.path, payload)
+        with locked(self.path):
+            theirs = self._on_disk()
+            if self.base is not None and theirs is not None:
+                merged = merge(self.base, data, theirs)
+                for f in dataclasses.fields(StoreData):
+                    setattr(data, f.name, getattr(merged, f.name))
+            doc = document(data)
+            refuse_tokens(doc, "settings")
+            payload = (json.dumps(doc, indent=2) + "\n").encode("utf-8")
+            write_private(self.path, payload)
+        self.base = copy.deepcopy(data)
+
+    def _on_disk(self) -> StoreData | None:
+        """What the file holds now, as this version reads it; None if there is nothing
+        usable to merge (no file, unreadable, not a regular file, not a settings file)."""
+        try:
+            return parse(read_regular(self.path)).data
+        except (OSError, Corrupt):
+            return None
 
     def try_save(self, data: StoreData) -> str | None:
         """Save; None when saved, else what went wrong in the user's words (no class names)."""

@@ -20,7 +20,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from app.core.files.atomic import atomic_file
 from app.core.files.disk import DiskError
 from app.core.storage.details import BlobDetails, read_details
-from app.core.storage.names import validate_account_url, validate_container_name
+from app.core.storage.names import (
+    validate_account_url,
+    validate_blob_name,
+    validate_container_name,
+)
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -204,8 +208,7 @@ class BlobBrowser:
         """
         from azure.storage.blob import BlobBlock, ContentSettings
 
-        if not 1 <= len(name) <= 1024:
-            raise ValueError("Blob names are 1 to 1024 characters long")
+        validate_blob_name(name)
         total = source.stat().st_size
         block_size = max(block_size, -(-total // MAX_BLOCKS))
         blob = self._service().get_blob_client(container, name)

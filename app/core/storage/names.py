@@ -1,5 +1,6 @@
 """What storage accepts as names, checked before anything is sent: a storage account URL the
-app will send a token to, and container names (each refusal says which rule it breaks).
+app will send a token to, container and blob names (each refusal says which rule it breaks:
+Azure Storage's "Naming and Referencing Containers, Blobs, and Metadata").
 
 Plain Python: no Qt, no Azure SDK.
 """
@@ -25,9 +26,18 @@ class StorageUrlError(ValueError):
     It never repeats the URL: a pasted URL may carry a SAS signature."""
 
 
-class ContainerNameError(ValueError):
-    """A container name the service would refuse: checked first so the user reads which rule
-    it breaks instead of the service's bare 400 InvalidResourceName."""
+class StorageNameError(ValueError):
+    """A name the service would refuse: checked first so the user reads which rule it breaks
+    instead of the service's bare 400 InvalidResourceName (or an emulator's 500). The message
+    is the rule, for the user."""
+
+
+class ContainerNameError(StorageNameError):
+    """A container name the service would refuse."""
+
+
+class BlobNameError(StorageNameError):
+    """A blob name the service would refuse."""
 
 
 def validate_account_url(url: str) -> str:
@@ -106,4 +116,27 @@ def validate_container_name(name: str) -> str:
             "Container names use lowercase letters, digits and single hyphens, and start and "
             "end with a letter or digit"
         )
+    return name
+
+
+MAX_BLOB_NAME = 1024
+MAX_SEGMENTS = 254  # path segments, in an account without a hierarchical namespace
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def validate_blob_name(name: str) -> str:
+    """The name unchanged, or BlobNameError naming the rule it breaks."""
+    if not 1 <= len(name) <= MAX_BLOB_NAME:
+        raise BlobNameError(
+            f"Blob names are 1 to {MAX_BLOB_NAME:,} characters long (this one has {len(name):,})"
+        )
+    if _CONTROL.search(name):
+        raise BlobNameError("Blob names cannot hold control characters (such as a line break)")
+    if any(0xD800 <= ord(c) <= 0xDFFF or 0xFDD0 <= ord(c) <= 0xFDEF or (ord(c) & 0xFFFE) == 0xFFFE
+           for c in name):  # fmt: skip
+        raise BlobNameError("Blob names cannot hold characters that are not valid Unicode")
+    if name.endswith((".", "/", "\\")):
+        raise BlobNameError("Blob names cannot end with a dot, a slash or a backslash")
+    if name.count("/") + 1 > MAX_SEGMENTS:
+        raise BlobNameError(f"Blob names have at most {MAX_SEGMENTS} path segments (folders)")
     return name

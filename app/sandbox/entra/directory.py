@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import time
 import uuid
@@ -21,6 +22,9 @@ from app.sandbox.entra.requests import NOTHING, POP_TOKEN_TYPE, Asked, PopSigner
 from app.sandbox.entra.tokens import TokenMinter
 
 DATA = Path(__file__).with_name("directory.json")
+# Another directory for the broker to serve (Sandbox(directory=...): benchmarks/accounts.py's
+# 500 accounts, or someone's own users); the same schema as directory.json.
+DIRECTORY_ENV = "BROKER_SANDBOX_DIRECTORY"
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 CLOUD_HOSTS = {"login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn"}
 
@@ -69,7 +73,8 @@ class Directory:
     minter: TokenMinter = field(default_factory=TokenMinter)
 
     @classmethod
-    def load(cls, path: Path = DATA) -> Directory:
+    def load(cls, path: Path | None = None) -> Directory:
+        path = path or Path(os.environ.get(DIRECTORY_ENV) or DATA)
         data = json.loads(path.read_text())
         consumers = data["consumers_tenant"]
         users = []

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar, QWidget
 
+from app.core.broker.limits import NO_LIMITS, Limits
 from app.ui.common.widgets import shortcut_action
 
 # (name, icon, text, shortcut, on the toolbar, needs a selected account)
@@ -24,6 +25,15 @@ ACTIONS: tuple[tuple[str, str, str, Any, bool, bool], ...] = (
     ("copy", "copy", "&Copy username", "Ctrl+Shift+C", False, True),
     ("refresh", "refresh", "&Refresh", QKeySequence.StandardKey.Refresh, True, False),
 )
+
+
+# What each asks of the broker: True, its window (sign-in, picker); False, a call without a
+# window; None, nothing that the session's limits stop (a listing is always asked: it explains
+# itself; copying needs no broker; "As your code would" gates its own Ask).
+SHOWS_WINDOW: dict[str, bool | None] = {
+    "add": True, "default": False, "token": False, "active": False, "again": True,
+    "out": False, "out_all": False, "sdk": None, "copy": None, "refresh": None,
+}  # fmt: skip
 
 
 class AccountActions:
@@ -44,13 +54,25 @@ class AccountActions:
             if needs_account:
                 self.needs_account.add(name)
             self.actions[name] = action
+        self.tips = {name: action.toolTip() for name, action in self.actions.items()}
 
     def __getitem__(self, name: str) -> QAction:
         return self.actions[name]
 
-    def update(self, idle: bool, broker_usable: bool, selected: bool) -> None:
+    def update(
+        self, idle: bool, broker_usable: bool, selected: bool, limits: Limits = NO_LIMITS
+    ) -> None:
         """Broker actions only while no call runs and the broker can be used; those about an
-        account only with one selected (copying its username needs no broker)."""
+        account only with one selected (copying its username needs no broker); none that
+        cannot work in this session (broker/limits.py), whose tooltip then says why."""
         for name, action in self.actions.items():
             broker_ok = name == "copy" or (idle and broker_usable)
-            action.setEnabled(broker_ok and (selected or name not in self.needs_account))
+            window = SHOWS_WINDOW[name]
+            blocking = limits.blocking(window) if window is not None else ()
+            action.setEnabled(
+                broker_ok and not blocking and (selected or name not in self.needs_account)
+            )
+            tip = self.tips[name]
+            action.setToolTip(
+                f"{tip}: not in this session ({blocking[0].title})" if blocking else tip
+            )

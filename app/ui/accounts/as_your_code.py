@@ -89,6 +89,12 @@ class AsYourCodeDialog(QDialog):
         layout.addWidget(copies)
         layout.addWidget(close)
         self._show()
+        known = session.broker.limits.known  # Ask shows the broker's window: not where it cannot
+        blocking = known.blocking(interactive=True) if known is not None else ()
+        if blocking:
+            self.ask_button.setEnabled(False)
+            why = " ".join(c.reason for c in blocking)
+            self.theirs.setText(escape(f"Not asked: not in this session. {why}"))
 
     def _broker_claims(self) -> dict[str, object]:
         outcome = self.session.book.get(self.account, self.config)

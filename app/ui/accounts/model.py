@@ -65,6 +65,7 @@ class AccountsModel(QAbstractTableModel):
         self.listing = "asking"  # then "listed", or "failed" while no listing has arrived
         self.tenant_names = tenant_names or {}
         self._avatars: dict[tuple[str, bool], QIcon] = {}
+        self._sort_keys: dict[int, list[tuple[str, str, str]]] = {}  # column → per row
 
     # ---- Qt model API ----------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -108,8 +109,15 @@ class AccountsModel(QAbstractTableModel):
 
     def sort_key(self, row: int, column: int) -> tuple[str, str, str]:
         """The column's text, then name, then username: the same order after every reload,
-        whatever order the broker lists the accounts in."""
-        r = self.rows[row]
+        whatever order the broker lists the accounts in. Made once per row and column and
+        kept until the row changes: a sort compares each row ~2 log n times (500 accounts
+        took 104 ms to sort making them afresh, benchmarks/accounts.py)."""
+        keys = self._sort_keys.get(column)
+        if keys is None:
+            keys = self._sort_keys[column] = [self._sort_key(r, column) for r in self.rows]
+        return keys[row]
+
+    def _sort_key(self, r: Row, column: int) -> tuple[str, str, str]:
         account = r.account
         return (
             self._text(r, column).casefold(),
@@ -165,15 +173,19 @@ class AccountsModel(QAbstractTableModel):
             )
             for a in accounts
         ]
+        self._sort_keys.clear()
         self.endResetModel()
 
     def show_outcomes(self, outcome_of: Callable[[Account], Outcome | None]) -> None:
-        """Every row's outcome under the configuration now being tried."""
+        """Every row's outcome under the configuration now being tried: one change for all
+        the rows that changed (the view re-sorts once, not once per row)."""
+        changed = []
         for i, row in enumerate(self.rows):
             outcome = outcome_of(row.account)
             if outcome is not row.outcome:
                 self.rows[i] = replace(row, outcome=outcome)
-                self._changed(i)
+                changed.append(i)
+        self._changed(*changed)
 
     def row_of(self, account: Account) -> int:
         for i, row in enumerate(self.rows):
@@ -182,14 +194,24 @@ class AccountsModel(QAbstractTableModel):
         return -1
 
     def set_active(self, home_account_id: str | None) -> None:
+        changed = []
         for i, row in enumerate(self.rows):
             active = row.account.home_account_id == home_account_id
             if row.active != active:
                 self.rows[i] = replace(row, active=active)
-                self._changed(i)
+                changed.append(i)
+        self._changed(*changed)
 
-    def _changed(self, i: int) -> None:
-        self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
+    def _changed(self, *rows: int) -> None:
+        """These rows changed: their sort keys are made again, and one dataChanged covers
+        them all."""
+        if not rows:
+            return
+        for column, keys in self._sort_keys.items():
+            for i in rows:
+                keys[i] = self._sort_key(self.rows[i], column)
+        last = self.columnCount() - 1
+        self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), last))
 
 
 KIND_COLOURS = {

@@ -51,6 +51,9 @@ ELIDE = {M.USERNAME: Qt.TextElideMode.ElideMiddle}
 FLOOR = {M.NAME: 110, M.USERNAME: 110, M.TENANT: 80}
 
 
+MEASURED_ROWS = 100  # lists longer than this are fitted to the rows on screen
+
+
 class AccountsProxy(QSortFilterProxyModel):
     def lessThan(self, left: Index, right: Index) -> bool:
         model = self.sourceModel()
@@ -241,6 +244,11 @@ class AccountsView(QWidget):
         and are shrunk (their text elided in the middle) when it does not."""
         table, header = self.table, self.table.horizontalHeader()
         columns = range(self.model.columnCount())
+        # Every row is measured in a short list; in a long one only the rows on screen (each
+        # cell measured costs ~0.1 ms through the delegate: all of 500 accounts froze the
+        # window 255 ms at every change, benchmarks/accounts.py). Tooltips hold whole texts.
+        everyone = self.model.rowCount() <= MEASURED_ROWS
+        header.setResizeContentsPrecision(-1 if everyone else 0)  # rows per column measured
         wanted = {
             c: max(table.sizeHintForColumn(c), header.sectionSizeHint(c)) + 8 for c in columns
         }

@@ -89,7 +89,7 @@ class ProfileBar(QWidget):
         outer.setSpacing(2)
         outer.addLayout(layout)
         outer.addWidget(self.error)
-        self._fill()
+        self.show_data()
         self.combo.currentTextChanged.connect(self._selected)
         self.edit_button.clicked.connect(self.edit)
         self.new_button.clicked.connect(self.new)
@@ -101,7 +101,8 @@ class ProfileBar(QWidget):
     def profile(self) -> Profile:
         return self.data.profile()
 
-    def _fill(self) -> None:
+    def show_data(self) -> None:
+        """The profiles and the one in use, as self.data holds them now."""
         self.combo.blockSignals(True)
         self.combo.clear()
         self.combo.addItems([p.name for p in self.data.profiles])
@@ -154,7 +155,7 @@ class ProfileBar(QWidget):
             return
         self.data.replace_profile(old.name, new)  # its accounts go with a new name
         self.save()
-        self._fill()
+        self.show_data()
         self.changed.emit(new)
 
     def edit(self) -> None:
@@ -168,7 +169,7 @@ class ProfileBar(QWidget):
         if dialog.exec() and dialog.result_profile is not None:
             self.data.add_profile(dialog.result_profile)  # it starts with no accounts
             self.save()
-            self._fill()
+            self.show_data()
             self.changed.emit(self.profile)
 
     def delete(self) -> None:
@@ -176,5 +177,5 @@ class ProfileBar(QWidget):
             return
         self.data.delete_profile(self.profile.name)  # and everything kept under its name
         self.save()
-        self._fill()
+        self.show_data()
         self.changed.emit(self.profile)

@@ -80,6 +80,7 @@ class MatrixWindow(QMainWindow):
         self.timer.setInterval(100)
         self.timer.timeout.connect(self._drain)
         self._build()
+        self._running(False)
         signals.outcome_shown.connect(self._answered)
         signals.call_failed.connect(self._not_answered)
 
@@ -95,6 +96,7 @@ class MatrixWindow(QMainWindow):
         self.progress.setAccessibleName("Matrix progress")
         self.asking = QLabel("Choose what to try, then Run.")
         self.asking.setAccessibleName("Cell being asked")
+        self.asking.setWordWrap(True)  # a fix can be long: it never widens the window
         self.grid = QTableView()
         self.grid.setAccessibleName("Configuration matrix")
         self.grid.setModel(self.model)
@@ -202,7 +204,11 @@ class MatrixWindow(QMainWindow):
             header.resizeSection(column, max(words, header.sectionSizeHint(column)))
 
     def _running(self, running: bool) -> None:
-        self.run_button.setEnabled(not running)
+        known = self.session.broker.limits.known  # silent calls cannot work here (run-as…)
+        stop = known.blocking(interactive=False) if known is not None else ()
+        self.run_button.setEnabled(not running and not stop)
+        if stop:
+            self.run_button.setToolTip(f"Not in this session: {stop[0].title}")
         self.cancel_button.setEnabled(running)
         self.axes.setEnabled(not running)
         self._selected()
@@ -282,9 +288,7 @@ class MatrixWindow(QMainWindow):
             )
         elif one is not None:
             self.detail.setText("Not asked yet: Run asks the broker for every cell.")
-        self.sign_in_button.setEnabled(
-            idle and outcome is not None and outcome.kind is Kind.INTERACTION
-        )
+        self.sign_in_button.setEnabled(idle and outcome is not None and outcome.needs_interaction)
         self.sdk_button.setEnabled(idle and one is not None)
         self.compare_button.setEnabled(len(chosen) == 2 and all(o for _, o in chosen))
         self.export_button.setEnabled(idle and bool(self.model.outcomes) and self.spec is not None)
@@ -317,8 +321,8 @@ class MatrixWindow(QMainWindow):
         self, advice: Guidance, account: Account | None, config: Configuration
     ) -> None:
         if account is not None and self.model.holds(Cell(account, config)):
-            if advice.code == "UserCanceled":
-                self.asking.setText("Sign-in cancelled: the cell is unchanged.")
+            if advice.code == "UserCanceled":  # its fix names where WAM cancels by itself
+                self.asking.setText(f"Sign-in cancelled: the cell is unchanged. {advice.fix}")
             else:
                 self.asking.setText(f"{advice.title}: {advice.fix}")
 

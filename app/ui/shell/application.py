@@ -25,6 +25,7 @@ from app.ui.common.contrast import ContrastStyle
 from app.ui.common.icons import app_icon
 from app.ui.common.tasks import TaskRunner
 from app.ui.shell.main_window import MainWindow
+from app.ui.shell.one_window import OneWindow, come_forward
 from app.ui.shell.window_state import window_settings
 
 if TYPE_CHECKING:
@@ -75,9 +76,11 @@ def sweep_download_folders(runner: TaskRunner, folders: list[str]) -> None:
     )
 
 
-def restart_in_sandbox() -> None:
+def restart_in_sandbox(one: OneWindow | None = None) -> None:
     """The native runtime decides at import whether a broker answers, so sandbox mode needs a
-    new process; start it and leave."""
+    new process; start it (this window no longer answers later launches) and leave."""
+    if one is not None:
+        one.close()
     args = [*(a for a in sys.argv[1:] if a != "--sandbox"), "--sandbox"]
     command = args if getattr(sys, "frozen", False) else ["-m", "app", *args]
     QProcess.startDetached(sys.executable, command)
@@ -159,7 +162,12 @@ def probe_startup(app: QApplication, path: Path) -> None:
     QTimer.singleShot(0, write)
 
 
-def run(sandbox: Sandbox | None = None, startup_probe: Path | None = None) -> int:
+def run(
+    sandbox: Sandbox | None = None,
+    startup_probe: Path | None = None,
+    one: OneWindow | None = None,
+) -> int:
+    """The window and its event loop; `one` (one_window.claim) brings later launches here."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Broker Account Manager")
@@ -167,7 +175,9 @@ def run(sandbox: Sandbox | None = None, startup_probe: Path | None = None) -> in
     follow_colour_scheme(app)
     runner = TaskRunner()
     window = build_window(Broker(), runner, sandbox)
-    window.sandbox_wanted.connect(restart_in_sandbox)
+    window.sandbox_wanted.connect(lambda: restart_in_sandbox(one))
+    if one is not None:
+        one.arrived = lambda launch: come_forward(window, launch, sandbox is not None)
     window.show()
     if startup_probe is not None:
         probe_startup(app, startup_probe)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.core.accounts.calls import Call
 from app.core.accounts.session import AccountsSession
 from app.core.broker.errors import BrokerUnavailable
+from app.core.broker.limits import NO_LIMITS
 from app.core.broker.records import Account
 from app.core.broker.runtime import Broker
 from app.core.configurations.configuration import Configuration
@@ -33,6 +34,7 @@ from app.core.settings.records import AccountRecord
 from app.core.settings.store import Store
 from app.ui.accounts.actions import AccountActions
 from app.ui.accounts.banner import WindowBanner
+from app.ui.accounts.broker_note import LimitsNote
 from app.ui.accounts.model import AccountsModel, display_tenant_names
 from app.ui.accounts.signals import SessionSignals
 from app.ui.accounts.view import AccountsView
@@ -108,9 +110,15 @@ class MainWindow(QMainWindow):
         self.profile_bar.replace(self.profile, profile)
 
     def save(self) -> None:
-        problem = self.store.try_save(self.data)
-        if problem:
+        """Save; what another window saved meanwhile is merged into self.data (Store.save),
+        and shown: the profile list, and the profile in use if its fields changed."""
+        before = (self.data.names(), self.profile)
+        if problem := self.store.try_save(self.data):
             self.notice.show_text("Could not save settings", problem)
+        elif (self.data.names(), self.profile) != before:
+            self.profile_bar.show_data()
+            if self.profile != before[1]:
+                self.profile_bar.changed.emit(self.profile)
 
     @property
     def current(self) -> Call | None:
@@ -157,6 +165,7 @@ class MainWindow(QMainWindow):
         self.banner = WindowBanner(self._sign_in)
 
         self.notice = Banner("info")
+        self.limits_note = LimitsNote()  # where the broker cannot work in this session
         self.host_banner = Banner("warning")  # while the profile's authority host is custom
         self.profile_bar = ProfileBar(self.data, self.save)
 
@@ -186,6 +195,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.addWidget(self.sandbox_banner)
         layout.addWidget(self.notice)
+        layout.addWidget(self.limits_note)
         layout.addWidget(self.profile_bar)
         layout.addWidget(self.host_banner)
         layout.addWidget(self.banner)
@@ -246,7 +256,11 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         usable = self.broker.known_unavailable is None
-        self.account_actions.update(self.current is None, usable, self.selected() is not None)
+        known = self.broker.limits.known  # found by the first call, off the GUI thread
+        self.limits_note.show_limits(known)
+        self.account_actions.update(
+            self.current is None, usable, self.selected() is not None, known or NO_LIMITS
+        )
 
     def _busy(self, label: str) -> None:
         if label:
@@ -330,8 +344,7 @@ class MainWindow(QMainWindow):
 
     # ---- actions -----------------------------------------------------------------------------
     def add_account(self) -> None:
-        handle = self._window_handle()
-        if handle is not None:
+        if (handle := self._window_handle()) is not None:
             self.session.add_account(handle)
 
     def get_token(self) -> None:
@@ -367,8 +380,7 @@ class MainWindow(QMainWindow):
             QGuiApplication.clipboard().setText(account.username)
 
     def make_active(self) -> None:
-        account = self.selected()
-        if account is not None:
+        if (account := self.selected()) is not None:
             self.session.set_active(account)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -27,14 +27,16 @@ from PySide6.QtWidgets import (
 
 from app.core.broker.errors import broker_cause
 from app.core.guidance.explain import explain
+from app.core.guidance.limits import where
 from app.core.guidance.storage import challenge_claims
+from app.core.storage import names as rules
 from app.core.storage.blobs import BlobBrowser, TransferCancelled
 from app.core.storage.names import StorageUrlError, validate_account_url
 from app.ui.common.tasks import Task, TaskRunner
 from app.ui.common.widgets import Banner, error_style
 from app.ui.storage.filter import FolderFilter
 from app.ui.storage.model import BlobModel, Node, human_size
-from app.ui.storage.parts import Asker, BlobTree, Transfer, TransferBar, seed_action
+from app.ui.storage.parts import Asker, BlobTree, Transfer, TransferBar, refused, seed_action
 
 logger = logging.getLogger(__name__)
 NOBODY = "Make an account active to browse storage with its credential."
@@ -214,14 +216,18 @@ class BlobPane(QWidget):
             self.say(f"No storage token for {self.username}: the message above the accounts "
                      "says why and what to do.")  # fmt: skip
             return
-        advice = explain(error)
+        # A sign-in the broker cannot show in this session is not offered: the fix says why.
+        advice = where(explain(error), getattr(self.credential, "limits", None))
         # A full disk is this computer's, not the account's: no name in front of it.
         self.banner.show_guidance(advice, "" if advice.local else self.username or "")
         claims = challenge_claims(error)
         itself = getattr(self.credential, "signs_in_itself", False)
         if claims and self.credential is not None:
-            self.banner.offer("Sign in with the requested claims", lambda: self.step_up(claims))
-        elif itself and advice.code == "AuthenticationRequired":
+            if not advice.blocked_here:
+                self.banner.offer("Sign in with the requested claims", lambda: self.step_up(claims))
+            else:  # the window's note above the accounts says why, too
+                self.say("Storage asks for a new sign-in, which the broker cannot show here.")
+        elif itself and advice.code == "AuthenticationRequired" and not advice.blocked_here:
             self.banner.offer("Sign in as your code would", lambda: self.step_up(""))
         elif advice.needs_interaction:
             self.banner.offer("Sign in again", self.sign_in_wanted.emit)
@@ -346,6 +352,8 @@ class BlobPane(QWidget):
             self.banner.show_text("Choose where to upload", "Select a container or a folder.")
             return
         container, prefix = target
+        if any(refused(self.banner, rules.validate_blob_name, prefix + p.name) for p in paths):
+            return
 
         def work(transfer: Transfer) -> int:
             total = 0
@@ -374,7 +382,7 @@ class BlobPane(QWidget):
     def new_container(self) -> None:
         browser = self.browser
         name = self.asker.text("Name of the new container (lower-case letters, digits, -):")
-        if browser is None or not name:
+        if browser is None or not name or refused(self.banner, rules.validate_container_name, name):
             return
         self._run("creating a container", lambda: browser.create_container(name),
                   lambda _: self.reload())  # fmt: skip

@@ -24,7 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.guidance.explain import explain
 from app.core.storage.details import BlobDetails
+from app.core.storage.names import StorageNameError
+from app.ui.common.widgets import Banner
 from app.ui.storage.model import BlobModel, human_size
 
 
@@ -204,3 +207,13 @@ def seed_action(toolbar: QToolBar) -> QAction:
         "off: with this app's own credential for the broker account"
     )
     return action
+
+
+def refused(banner: Banner, rule: Callable[[str], str], name: str) -> bool:
+    """A name storage would refuse is said on the banner, with the rule; nothing is sent."""
+    try:
+        rule(name)
+    except StorageNameError as exc:
+        banner.show_guidance(explain(exc))
+        return True
+    return False

@@ -92,7 +92,7 @@ class StorageTab(QWidget):
         if self.seed:
             from app.core.credentials.interactive import SeedAccountCredential
 
-            credential: Any = SeedAccountCredential(profile, record, handle)
+            credential: Any = SeedAccountCredential(profile, record, handle, broker.limits)
         else:
             from app.core.credentials.account import BrokerAccountCredential
 

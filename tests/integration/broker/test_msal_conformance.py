@@ -1,7 +1,7 @@
 """What reaches the broker, from msal and from the app, for the same configuration: the same
 client id, authority, scopes, redirect URI, claims and parameters, but where the app says in
-app/core/broker/runtime.py (`_params`) why it differs. Both go through the real native runtime
-to the sandbox broker, which records each request whole (control.calls).
+app/core/broker/request.py (`auth_parameters`) why it differs. Both go through the real native
+runtime to the sandbox broker, which records each request whole (control.calls).
 
 msal is msal 1.39's PublicClientApplication with the broker on (the code azure-identity-broker
 runs for every SDK user); its login metadata comes through the sandbox's login proxy."""

@@ -156,3 +156,32 @@ def test_the_sdk_credential_stays_bearer_and_cached_whatever_options_the_profile
     assert "cnf" not in token and token["xms_cc"] == ["cp1"]
     assert [c["renew"] for c in control.calls("acquireTokenSilently")] == [False]
     assert credential.last_result is not None and credential.last_result.from_cache
+
+
+def test_azure_identity_brokers_credential_is_refused_where_the_broker_cannot_work(control):
+    """The blob pane's seed credential reaches the same broker through msal: what cannot work
+    for the app's own calls in this session (broker/limits.py) is refused before msal asks.
+    The session's conditions are injected probe answers (Linux has no run-as to probe)."""
+    from app.core.broker.errors import UnavailableHere
+    from app.core.broker.limits import Probed
+    from app.core.credentials.interactive import SeedAccountCredential
+    from tests.stubs import SessionProbes
+
+    record = AccountRecord(
+        "login.microsoftonline.com", Profile().client_id, "oid.tid", "tid", "adele@contoso.example"
+    )
+    asked = ("acquireTokenSilently", "acquireTokenInteractively")
+    before = [len(control.calls(name)) for name in asked]
+    run_as = SeedAccountCredential(
+        Profile(), record, 7, Probed(SessionProbes(desktop="CONTOSO\\megan"))
+    )
+    with pytest.raises(UnavailableHere) as refused:
+        run_as.get_token_info("https://storage.azure.com/.default")
+    assert [c.code for c in refused.value.conditions] == ["run-as"]
+    assert explain(refused.value).title == "Running as another user"
+    assert run_as.limits is not None and not run_as.limits.silent
+    elevated = SeedAccountCredential(Profile(), record, 7, Probed(SessionProbes(is_elevated=True)))
+    with pytest.raises(UnavailableHere) as refused:
+        elevated.step_up(7)  # authenticate(): the broker's window
+    assert refused.value.interactive and [c.code for c in refused.value.conditions] == ["elevated"]
+    assert [len(control.calls(name)) for name in asked] == before  # nothing reached the broker

@@ -93,6 +93,15 @@ def test_frozen_self_test_says_why_the_runtime_cannot_load(bundle: Path, tools, 
     assert "self-test failed: 1 problem\n" in report
 
 
+def test_a_frozen_self_test_that_cannot_report_exits_3_not_a_dialog(bundle, tools, tmp_path):
+    """What reaches the windowed bootloader shows a dialog on Windows; launch.py keeps it."""
+    missing = tmp_path / "no such folder" / "report.txt"
+    result = run(bundle / tools.EXE_NAME, "--self-test", str(missing))
+    assert result.returncode == 3
+    assert "FAIL the self-test broke before it could report" in result.stderr
+    assert "FileNotFoundError" in result.stderr
+
+
 def test_frozen_app_runs_its_own_sandbox_broker(bundle: Path, tools):
     result = run(bundle / tools.EXE_NAME, "--sandbox", "--list-accounts")
     assert result.returncode == 0, result.stderr[-2000:]

@@ -62,6 +62,15 @@ def test_installer_is_per_user_with_optional_desktop_shortcut_and_upgrades_in_pl
     assert 'Type: filesandordirs; Name: "{app}\\_internal"' in ISS  # no stale libraries
 
 
+def test_the_installer_writes_only_the_app_folder_and_its_shortcuts():
+    """README: no registry key of the app's own, no service; settings.json and window.ini (in
+    %LOCALAPPDATA%\\broker-account-manager, the app's, not the installer's) are left."""
+    sections = re.findall(r"^\[(\w+)\]", ISS, re.M)
+    assert sections == ["Setup", "Tasks", "InstallDelete", "Files", "Icons", "Run"]
+    assert "broker-account-manager" not in ISS  # the settings folder is never touched
+    assert setting("PrivilegesRequired") == "lowest"
+
+
 def test_workflow_builds_with_the_same_command_and_self_test():
     build_sh = (ROOT / "scripts" / "build.sh").read_text()
     assert ".venv/bin/python packaging/build.py" in build_sh
@@ -73,6 +82,47 @@ def test_workflow_builds_with_the_same_command_and_self_test():
     assert "bash scripts/build.sh" in linux
     assert "app.sandbox -- dist/BrokerAccountManager/BrokerAccountManager --self-test" in linux
     assert WORKFLOW.count("actions/upload-artifact@v4") == 3
+
+
+def jobs() -> dict[str, str]:
+    """Each job's text, by job id (the workflow's two-space keys under `jobs:`)."""
+    body = WORKFLOW.split("\njobs:\n", 1)[1]
+    parts = re.split(r"^  ([\w-]+):\n", body, flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def steps(job: str) -> list[str]:
+    return re.split(r"^      - ", job.split("\n    steps:\n", 1)[1], flags=re.M)[1:]
+
+
+def test_every_job_and_every_step_has_a_timeout():
+    """A windowed exe stuck on a dialog, or a hung self-test, fails its step instead of
+    holding the runner for GitHub's six hours."""
+    found = jobs()
+    assert set(found) == {"windows-unit", "windows", "linux"}
+    for name, job in found.items():
+        assert re.search(r"^    timeout-minutes: \d+$", job, re.M), name
+        for step in steps(job):
+            assert re.search(r"^        timeout-minutes: \d+$", step, re.M), (name, step)
+
+
+def test_the_installer_the_installed_self_test_and_the_uninstaller_each_decide_their_step():
+    windows = jobs()["windows"]
+    started = [s for s in steps(windows) if "Start-Process" in s]
+    assert len(started) == 3  # install, self-test, uninstall
+    for step in started:
+        assert "-Wait -PassThru" in step and "exit $run.ExitCode" in step, step
+    install, test, uninstall = started
+    assert "/VERYSILENT" in install and "--self-test" in test and "unins*.exe" in uninstall
+    assert "the uninstaller left the app behind" in uninstall
+    assert "exit $LASTEXITCODE" in next(s for s in steps(windows) if "ISCC.exe" in s)
+
+
+def test_the_unit_tests_run_on_windows():
+    job = jobs()["windows-unit"]
+    assert "runs-on: windows-latest" in job
+    assert 'pip install -e ".[test]"' in job
+    assert "run: python -m pytest -p no:cacheprovider tests/unit" in job
 
 
 def actionlint(root: Path) -> subprocess.CompletedProcess[str]:

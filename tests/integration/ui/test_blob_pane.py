@@ -323,3 +323,24 @@ def test_files_dropped_during_a_download_are_refused_and_cancel_still_stops_the_
     qtbot.waitUntil(lambda: pane.task is None, timeout=15000)
     box = storage.shared_key_client().get_container_client(seeded)
     assert not box.get_blob_client("dropped.txt").exists()  # refused, and said so: not lost
+
+
+def test_names_storage_would_refuse_are_refused_before_sending_with_the_rule(
+    pane_window, seeded, qtbot, tmp_path, storage
+):  # type: ignore[no-untyped-def]
+    window, answers = pane_window
+    pane = window.blobs
+    answers.name = "Bad_Name!"
+    pane.new_container()
+    assert pane.task is None  # nothing was sent
+    assert pane.banner.isVisible()
+    assert pane.banner.title.text() == "Not a name storage accepts"
+    assert "lowercase letters, digits and single hyphens" in pane.banner.body.text()
+    assert "nothing was sent" in pane.banner.body.text()
+    dotted = tmp_path / "report."
+    dotted.write_text("a name ending with a dot")
+    pane.tree.on_drop([dotted], container_row(window, seeded))
+    assert pane.task is None
+    assert "cannot end with a dot" in pane.banner.body.text()
+    names = [c.name for c in storage.shared_key_client().list_containers()]
+    assert "Bad_Name!" not in names and "bad_name!" not in names

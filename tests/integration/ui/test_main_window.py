@@ -206,7 +206,10 @@ def test_a_token_in_the_settings_is_left_out_and_saving_works(qtbot, sandbox, tm
     assert "eyJ" not in body
     window.save()  # every save failed with "Refusing to save … looks like a token"
     assert window.notice.title.text() == "Some settings were left out"
-    assert "eyJ" not in path.read_text() and not list(tmp_path.glob("settings.json.*"))
+    assert "eyJ" not in path.read_text()
+    (kept,) = tmp_path.glob("settings.json.left-out-*")  # the user's file, kept before the save
+    assert "eyJ" not in kept.read_text() and "<left out: looked like a token>" in kept.read_text()
+    assert str(kept) in body
 
 
 def test_a_failed_save_is_explained_in_words(qtbot, sandbox, tmp_path):
@@ -262,7 +265,7 @@ def test_sign_out_forgets_the_account_across_refresh(window, qtbot, fresh_profil
 def test_switching_profile_rediscovers_with_the_new_settings(window, qtbot, control):
     window.profile_bar.data.profiles.append(Profile(name="Consumers", tenant="consumers"))
     calls = len(control.calls("getAccounts"))
-    window.profile_bar._fill()
+    window.profile_bar.show_data()
     window.profile_bar.combo.setCurrentText("Consumers")
     qtbot.waitUntil(
         lambda: idle(window) and len(control.calls("getAccounts")) > calls, timeout=15000

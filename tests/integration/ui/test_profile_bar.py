@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from app.core.configurations.profile import AZURE_DEV_CLIENT_ID
+from app.core.configurations.profile import AZURE_DEV_CLIENT_ID, Profile
+from app.core.settings.store import Store
 from tests.integration.ui.helpers import clipped, inside_window, new_window
 
 
@@ -35,3 +36,26 @@ def test_an_invalid_tenant_is_explained_in_full_and_the_field_keeps_its_width(
     qtbot.keyClick(bar.tenant_edit, Qt.Key.Key_Escape)  # back to the tenant in use
     assert bar.tenant_edit.text() == "organizations" and bar.error.isHidden()
     assert bar.tenant_edit.toolTip() == ""
+
+
+def test_two_windows_on_one_settings_file_keep_and_show_each_others_changes(
+    qtbot, sandbox, tmp_path
+):  # type: ignore[no-untyped-def]
+    first, second = new_window(qtbot, sandbox, tmp_path), new_window(qtbot, sandbox, tmp_path)
+    first.profile_bar.tenant_edit.setText("common")
+    first.profile_bar.tenant_edit.editingFinished.emit()  # first saves tenant common
+    assert first.profile.tenant == "common"
+    with qtbot.waitSignal(second.profile_bar.changed) as changed:
+        second.profile_bar.passthrough.setChecked(True)  # second saves passthrough
+    # second's save kept first's tenant, and second's bar and session now use it
+    assert (second.profile.tenant, second.profile.msa_passthrough) == ("common", True)
+    assert changed.args[0].tenant == "common"
+    assert second.profile_bar.tenant_edit.text() == "common"
+    saved = Store(tmp_path / "settings.json").load().data.profile()
+    assert (saved.tenant, saved.msa_passthrough) == ("common", True)
+    second.data.add_profile(Profile(name="From the second window"))
+    second.save()
+    first.save()  # any save of the first window brings the new profile into its list
+    items = [first.profile_bar.combo.itemText(i) for i in range(first.profile_bar.combo.count())]
+    assert "From the second window" in items
+    assert first.profile_bar.combo.currentText() == first.data.selected  # still its own

@@ -18,7 +18,7 @@ def test_a_sign_in_that_ends_after_a_profile_switch_stays_with_its_profile(
     window = open_window(qtbot, sandbox, tmp_path)
     other = Profile(name="Other", client_id=control.register_application("other"))
     window.data.profiles.append(other)
-    window.profile_bar._fill()
+    window.profile_bar.show_data()
     first = window.profile
     window.act_add.trigger()  # the picker opens over the window and waits for the user
     qtbot.waitUntil(lambda: window.sandbox_picker.dialog is not None, timeout=10000)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.files.disk import NotRegularFile
-from app.core.files.private import own_folder, private_file, write_private
+from app.core.files.disk import DiskError, NotRegularFile
+from app.core.files.private import open_private, own_folder, private_file, write_private
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 
@@ -77,3 +77,26 @@ def test_what_is_not_a_regular_file_is_not_touched(tmp_path: Path) -> None:
     os.mkfifo(pipe, 0o644)
     private_file(pipe)
     assert stat.S_ISFIFO(os.stat(pipe).st_mode) and mode(pipe) == 0o644
+
+
+def test_a_report_written_as_it_goes_is_private_too(tmp_path: Path) -> None:
+    target = tmp_path / "self-test.txt"
+    with open_private(target) as out:
+        out.write("ok line\n")
+        assert mode(target) == 0o600  # private before the first line lands
+    target.chmod(0o644)  # an earlier version's report
+    with open_private(target) as out:
+        out.write("again\n")
+    assert mode(target) == 0o600 and target.read_text() == "again\n"
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    with open_private(pipe) as out:
+        out.write("streamed\n")
+    reader.join()
+    assert received == [b"streamed\n"] and stat.S_ISFIFO(os.stat(pipe).st_mode)
+    with pytest.raises(DiskError) as gone:
+        open_private(tmp_path / "gone" / "report.txt")
+    assert gone.value.kind == "missing"

@@ -38,5 +38,20 @@ def test_exactly_the_codes_a_sign_in_can_fix_say_so() -> None:
     assert interactive == INTERACTIVE_AADSTS
 
 
+# Where the device itself is what a policy asks for: token protection, registration,
+# compliance. Signing in again on this device cannot help, so none offers it.
+DEVICE_AADSTS = [530084, 50097, 50129, 50155, 50187, 53000, 53001, 53002, 53005, 135010,
+                 135011, 530003, 50005]  # fmt: skip
+
+
+def test_device_and_token_protection_codes_say_what_the_device_needs() -> None:
+    for code in DEVICE_AADSTS:
+        guidance = AADSTS_GUIDANCE[code]
+        assert complete(guidance, f"AADSTS{code}") and not guidance.needs_interaction
+    protection = AADSTS_GUIDANCE[530084]
+    assert "token protection" in protection.explanation
+    assert "Access work or school" in protection.fix and "through the broker" in protection.fix
+
+
 def test_unknown_aadsts_is_none() -> None:
     assert for_aadsts(1) is None

@@ -87,3 +87,12 @@ def test_explain_an_unavailable_broker_gives_its_reason_and_remedy() -> None:
     g = explain(BrokerUnavailableError(reason))
     assert g == for_unavailable(reason)
     assert (g.explanation, g.fix) == ("No broker answered: x", "Install the broker.")
+
+
+def test_explain_a_refused_storage_name_says_the_rule_and_that_nothing_was_sent() -> None:
+    from app.core.storage.names import BlobNameError
+
+    guidance = explain(BlobNameError("Blob names cannot end with a dot, a slash or a backslash"))
+    assert guidance.code == "InvalidName"
+    assert guidance.explanation == "Blob names cannot end with a dot, a slash or a backslash."
+    assert "nothing was sent" in guidance.fix

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.core.matrix.file import MatrixFileError, load_matrix
 from tests.helpers import ROOT
@@ -130,3 +132,30 @@ def test_request_options_apply_to_every_cell(tmp_path: Path):
 def test_request_option_mistakes_name_the_line(tmp_path: Path, text: str, message: str):
     with pytest.raises(MatrixFileError, match=message):
         load_matrix(write(tmp_path, text))
+
+
+FRAGMENTS = st.sampled_from([
+    'tenants = ["organizations"]\n', "passthrough = [false, true]\n", "[scopes]\n",
+    'storage = ["https://storage.azure.com/.default"]\n', '[[expect]]\noutcome = "token"\n',
+    "accounts = [", "]", "{", "}", "[", "x = ", '"s"', "1", ",", "\n", "# c\n", "client_id = ",
+    "pop = { method = ", "[[", "]]", "'''", '"""', "\\",
+])  # fmt: skip
+NESTED = st.integers(1, 3000).map(lambda n: "x = " + "[" * n + "]" * n + "\n")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.lists(FRAGMENTS, max_size=40).map("".join), st.text(max_size=200), NESTED))
+def test_any_file_loads_or_is_refused_with_its_line_never_a_traceback(tmp_path_factory, text):
+    path = tmp_path_factory.mktemp("m") / "matrix.toml"
+    path.write_text(text)
+    try:
+        load_matrix(path)
+    except MatrixFileError as exc:
+        assert str(exc).startswith(f"{path}:")
+
+
+def test_deep_nesting_is_refused_with_the_line(tmp_path):
+    path = tmp_path / "matrix.toml"
+    path.write_text('tenants = ["organizations"]\n' + "x = " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(MatrixFileError, match=r"matrix.toml:2: arrays or tables nested more"):
+        load_matrix(path)

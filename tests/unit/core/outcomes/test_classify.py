@@ -71,6 +71,9 @@ def refusal(status: str, aadsts: int | None = None) -> BrokerError:
         (BrokerError("AuthorityUntrusted"), Kind.NOT_USABLE, "AuthorityUntrusted"),
         (refusal("AccountUnusable", 53003), Kind.BLOCKED, "AADSTS53003"),
         (BrokerError("DeviceNotRegistered"), Kind.BLOCKED, "DeviceNotRegistered"),
+        (refusal("InteractionRequired", 530084), Kind.BLOCKED, "AADSTS530084"),
+        (refusal("Unexpected", 53000), Kind.BLOCKED, "AADSTS53000"),
+        (refusal("InteractionRequired", 50097), Kind.BLOCKED, "AADSTS50097"),
         (refusal("InteractionRequired", 50076), Kind.INTERACTION, "AADSTS50076"),
         (refusal("InteractionRequired", 65001), Kind.INTERACTION, "AADSTS65001"),
         (refusal("AccountUnusable"), Kind.INTERACTION, "AccountUnusable"),
@@ -88,6 +91,17 @@ def test_each_broker_answer_has_its_kind(error: BaseException, kind: Kind, code:
     outcome = of_error(LEE, ORGS, error, NAMES)
     assert (outcome.kind, outcome.code) == (kind, code)
     assert outcome.title and outcome.reason and outcome.fix and outcome.asked
+
+
+def test_what_the_device_or_the_app_must_be_is_blocked_never_a_sign_in():
+    """Token protection, registration, compliance, approved apps: a sign-in on this device
+    cannot help, so none offers it (tests/unit/core/guidance/test_aadsts.py: each explained)."""
+    from tests.unit.core.guidance.test_aadsts import DEVICE_AADSTS
+
+    for code in DEVICE_AADSTS:
+        outcome = of_error(LEE, ORGS, refusal("InteractionRequired", code), NAMES)
+        assert (outcome.kind, outcome.code) == (Kind.BLOCKED, f"AADSTS{code}")
+        assert not outcome.needs_interaction
 
 
 def test_reasons_name_the_account_the_tenant_and_the_scopes():

@@ -13,7 +13,12 @@ import pytest
 from app.core.configurations.profile import Profile
 from app.core.settings import document as settings_file
 from app.core.settings.data import MAX_DOWNLOAD_FOLDERS, MAX_RECENT_URLS, StoreData
-from app.core.settings.document import MAX_ACCOUNTS, MAX_FORGOTTEN, MAX_PROFILES
+from app.core.settings.document import (
+    MAX_ACCOUNTS,
+    MAX_FORGOTTEN,
+    MAX_PROFILES,
+    TOKEN_LEFT_OUT,
+)
 from app.core.settings.records import AccountRecord
 from app.core.settings.store import LEFT_OUT, RESET, Store
 
@@ -76,9 +81,15 @@ def test_a_value_that_looks_like_a_token_is_left_out_with_a_warning_naming_the_p
     path = write(tmp_path, raw)
     original = path.read_bytes()
     result = Store(path).load()
-    assert result.title == LEFT_OUT and result.backup is None
+    assert result.title == LEFT_OUT and result.backup is not None
+    kept = result.backup.read_text()  # the file kept before a save drops what was left out,
+    assert JWT not in kept and "c2lnbmF0dXJl" not in kept  # but never the token-like value
+    assert (
+        TOKEN_LEFT_OUT in kept and json.loads(kept)["profiles"][0]["profile"]["name"] == "Default"
+    )
+    assert result.backup.stat().st_mode & 0o077 == 0
     assert result.warning is not None and said in result.warning
-    assert "token is never saved" in result.warning
+    assert f"kept as {result.backup}, without what looked like a token" in result.warning
     assert JWT not in result.warning and "c2lnbmF0dXJl" not in result.warning
     assert path.read_bytes() == original  # nothing is written until the app saves
     assert JWT not in repr(result.data)
@@ -157,7 +168,7 @@ def test_profiles_past_the_limit_are_left_out_read_once_and_the_file_copied(
     assert result.data.selected == "p5" and result.title == LEFT_OUT
     assert result.warning is not None
     assert f"profiles after the first {MAX_PROFILES} of 16,000 (the most kept)" in result.warning
-    assert result.backup is not None and result.backup.name.startswith("settings.json.full-")
+    assert result.backup is not None and result.backup.name.startswith("settings.json.left-out-")
     assert result.backup.read_bytes() == original == path.read_bytes()
     assert f"The whole file was kept as {result.backup}." in result.warning
 
@@ -299,7 +310,7 @@ def test_an_older_profile_with_another_host_loads_as_custom(tmp_path: Path) -> N
 def test_an_older_profile_with_an_address_keeps_all_but_the_address(tmp_path: Path) -> None:
     path = write(tmp_path, old_profile("Default", "https://127.0.0.1:8443"))
     result = Store(path).load()
-    assert result.title == LEFT_OUT and result.backup is None
+    assert result.title == LEFT_OUT and result.backup is not None and result.backup.is_file()
     (profile,) = result.data.profiles
     assert profile.authority_host == "https://login.microsoftonline.com"
     assert profile.tenant == "contoso.com" and result.data.recent_urls["Default"]

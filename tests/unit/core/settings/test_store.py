@@ -387,9 +387,15 @@ def test_any_bytes_load_without_raising_and_what_loads_can_be_saved(raw: bytes) 
         result = Store(path).load()
         assert isinstance(result.data, StoreData)
         assert result.data.profile() in result.data.profiles
-        if result.warning is None or result.title == LEFT_OUT:
-            assert path.read_bytes() == raw  # loaded, or some values left out: file untouched
-            assert result.backup is None
+        if result.warning is None:
+            assert path.read_bytes() == raw and result.backup is None  # loaded as it is
+        elif result.title == LEFT_OUT:  # file untouched, and kept before a save
+            assert path.read_bytes() == raw
+            assert result.backup is not None and result.backup.stat().st_mode & 0o077 == 0
+            kept = result.backup.read_bytes()
+            assert kept == raw or (
+                b"<left out: looked like a token>" in kept and b"eyJ" not in kept
+            )
         else:
             assert result.title == RESET
             assert result.backup is not None and result.backup.read_bytes() == raw

@@ -7,7 +7,14 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from app.core.storage.names import StorageUrlError, validate_account_url
+from app.core.storage.names import (
+    BlobNameError,
+    StorageNameError,
+    StorageUrlError,
+    validate_account_url,
+    validate_blob_name,
+    validate_container_name,
+)
 
 VALID = [
     ("https://acct.blob.core.windows.net", "https://acct.blob.core.windows.net"),
@@ -91,3 +98,37 @@ def test_validation_only_ever_refuses_with_storage_url_error(text: str):
         return
     assert url.startswith("https://")
     assert validate_account_url(url) == url
+
+
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [
+        ("", "1 to 1,024 characters"),
+        ("a" * 1025, "(this one has 1,025)"),
+        ("line\nbreak", "control characters"),
+        ("tab\there", "control characters"),
+        ("bad\ud800", "not valid Unicode"),
+        ("bad\ufffe", "not valid Unicode"),
+        ("report.", "end with a dot"),
+        ("folder/", "end with a dot, a slash"),
+        ("back\\", "backslash"),
+        ("/".join(["a"] * 255), "at most 254 path segments"),
+    ],
+)
+def test_blob_names_storage_refuses_say_which_rule(name: str, rule: str):
+    with pytest.raises(BlobNameError) as refused:
+        validate_blob_name(name)
+    assert rule in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "name", ["a", "folder/report.txt", "ünïcödé ☃.txt", "a" * 1024, "/".join(["a"] * 254)]
+)
+def test_blob_names_storage_accepts_are_unchanged(name: str):
+    assert validate_blob_name(name) == name
+
+
+@pytest.mark.parametrize("name", ["ab", "Bad_Name!", "-start", "end-", "two--hyphens", "x" * 64])
+def test_container_names_storage_refuses_are_storage_name_errors(name: str):
+    with pytest.raises(StorageNameError):
+        validate_container_name(name)

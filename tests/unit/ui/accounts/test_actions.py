@@ -23,3 +23,29 @@ def test_enabled_for_what_is_selected_and_while_no_call_runs(qtbot):
     actions.update(idle=True, broker_usable=False, selected=True)
     assert not actions["token"].isEnabled() and actions["copy"].isEnabled()
     assert actions["token"].toolTip() == "Get token (Ctrl+T)"
+
+
+def test_what_cannot_work_in_this_session_is_off_and_its_tooltip_says_why(qtbot):
+    """Elevated: only the broker's window cannot work; as another user, no broker call can
+    (app/core/broker/limits.py). The listing is always asked; copying needs no broker."""
+    from app.core.broker.limits import find
+    from tests.stubs import SessionProbes
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    menu = window.menuBar().addMenu("Account")
+    actions = AccountActions(window, menu, QToolBar(), {a[0]: lambda: None for a in ACTIONS})
+    elevated = find(SessionProbes(is_elevated=True))
+    actions.update(idle=True, broker_usable=True, selected=True, limits=elevated)
+    off = {name for name, action in actions.actions.items() if not action.isEnabled()}
+    assert off == {"add", "again"}
+    assert actions["again"].toolTip() == (
+        "Sign in again (Ctrl+I): not in this session (Running as administrator)"
+    )
+    run_as = find(SessionProbes(desktop="CONTOSO\\megan"))
+    actions.update(idle=True, broker_usable=True, selected=True, limits=run_as)
+    on = {name for name, action in actions.actions.items() if action.isEnabled()}
+    assert on == {"refresh", "copy", "sdk"}
+    actions.update(idle=True, broker_usable=True, selected=True)  # nothing found: all back
+    assert all(action.isEnabled() for action in actions.actions.values())
+    assert actions["again"].toolTip() == "Sign in again (Ctrl+I)"

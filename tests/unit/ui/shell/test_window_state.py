@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 
 import pytest
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter
 
 from app.ui.shell import window_state
+from tests.helpers import ROOT
 
 
 def window() -> tuple[QMainWindow, QSplitter]:
@@ -65,3 +67,14 @@ def test_window_ini_is_private_like_the_settings_beside_it(qtbot, tmp_path):
         assert stat.S_IMODE(ini.stat().st_mode) == 0o600
     finally:
         os.umask(old)
+
+
+def test_nothing_in_the_app_keeps_settings_in_the_registry():
+    """QSettings without a file is the registry on Windows, which an uninstall leaves: every
+    QSettings the app makes names its ini file (README, Install on Windows)."""
+    made = [
+        (path.name, call)
+        for path in (ROOT / "app").rglob("*.py")
+        for call in re.findall(r"QSettings\((.*)\)", path.read_text(encoding="utf-8"))
+    ]
+    assert made and all("QSettings.Format.IniFormat" in call for _, call in made), made

@@ -1,0 +1,96 @@
+"""One window per user and settings file (app.ui.shell.one_window), through real Qt local
+sockets: the second launch is a process of its own, as it is for a user."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.ui.shell.one_window import Launch, OneWindow, server_name
+from tests.helpers import ROOT
+
+SECOND_LAUNCH = """
+import sys
+from app.ui.shell.one_window import claim
+one = claim(["--sandbox", "-v"], True)
+sys.exit(0 if one is None else 3 if one.server.isListening() else 4)
+
+"""
+
+
+@pytest.fixture
+def place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """This user's runtime and config folders, for this process and the second launch."""
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    env = {"XDG_RUNTIME_DIR": str(runtime), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return {**os.environ, **env, "QT_QPA_PLATFORM": "offscreen"}
+
+
+def second_launch(qtbot, env: dict[str, str]) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
+    """Run it while this process's event loop answers (the running window's side)."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", SECOND_LAUNCH], cwd=ROOT, env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    qtbot.waitUntil(lambda: process.poll() is not None, timeout=30000)
+    out, err = process.communicate()
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+def test_a_second_launch_hands_its_command_line_to_the_running_window(qtbot, place):
+    one = OneWindow(server_name())
+    arrived: list[Launch] = []
+    one.arrived = arrived.append
+    assert one.listen()
+    try:
+        done = second_launch(qtbot, place)
+    finally:
+        one.close()
+    assert done.returncode == 0, done.stderr
+    assert "already running: its window is in front" in done.stderr
+    assert arrived == [Launch(["--sandbox", "-v"], True)]
+
+
+def test_with_no_window_running_the_launch_becomes_the_one_even_over_a_crashed_ones_name(
+    qtbot, place
+):
+    if sys.platform != "win32":  # a pipe goes with its process; a Unix socket file stays
+        Path(server_name()).write_text("")  # what a window that crashed leaves
+    done = second_launch(qtbot, place)
+    assert done.returncode == 3, done.stderr
+
+
+def test_a_message_that_is_not_a_launch_is_dropped_and_the_window_still_answers(qtbot, place):
+    from PySide6.QtNetwork import QLocalSocket
+
+    one = OneWindow(server_name())
+    arrived: list[Launch] = []
+    one.arrived = arrived.append
+    assert one.listen()
+    stray = QLocalSocket()
+    stray.connectToServer(one.name)
+    assert stray.waitForConnected(5000)
+    stray.write(b'{"argv": 5}\n')
+    stray.flush()
+    qtbot.waitUntil(lambda: stray.state() == QLocalSocket.LocalSocketState.UnconnectedState)
+    assert arrived == []
+    done = second_launch(qtbot, place)
+    one.close()
+    assert done.returncode == 0 and len(arrived) == 1
+
+
+def test_the_name_is_per_user_and_settings_file_and_private(place):
+    mine = server_name()
+    assert mine == server_name()
+    assert server_name(user="someone-else") != mine
+    assert server_name(settings="/elsewhere/settings.json") != mine
+    if sys.platform != "win32":  # Windows: a pipe name, the pipe for this user alone
+        assert Path(mine).parent == Path(place["XDG_RUNTIME_DIR"])  # the user's 0700 folder
+    assert "config" not in Path(mine).name  # a hash, not the user's path
