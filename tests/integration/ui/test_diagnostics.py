@@ -19,7 +19,10 @@ MFA_SCOPE = "https://vault.azure.net/.default"
 def token_for(window, qtbot, username: str) -> None:  # type: ignore[no-untyped-def]
     select(window, username)
     window.get_token()
-    qtbot.waitUntil(lambda: idle(window) and row(window, username).outcome is not None)
+    # A deadline, not a margin: the broker's own (Broker(timeout=10)) ends any call before it.
+    qtbot.waitUntil(
+        lambda: idle(window) and row(window, username).outcome is not None, timeout=30000
+    )
 
 
 def personal_data() -> list[str]:
