@@ -66,6 +66,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="use simulated accounts from the offline sandbox broker (Linux)",
     )
     parser.add_argument(
+        "--broker-version",
+        choices=("2.0.1", "2.5"),
+        default=None,
+        help="--sandbox: the broker generation it answers as (default 2.5, what current "
+        "installs run)",
+    )
+    parser.add_argument(
         "--list-accounts",
         action="store_true",
         help="print the accounts the broker knows for the default profile and exit",
@@ -103,21 +110,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "main window offscreen), print the result (and write it to REPORT), exit 0 if it can",
     )
     # The frozen app's sandbox broker and gateway processes (it has no `python -m`).
-    parser.add_argument("--sandbox-broker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--sandbox-broker", nargs="?", const="", default=None, metavar="CONFIG",
+        help=argparse.SUPPRESS,
+    )  # fmt: skip
     parser.add_argument("--sandbox-gateway", metavar="CONFIG", help=argparse.SUPPRESS)
     # benchmarks/startup.py: write when the window was shown to this file, then quit.
     parser.add_argument("--startup-probe", type=Path, default=None, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
-def start_sandbox() -> Sandbox | None:
+def start_sandbox(broker_version: str | None = None) -> Sandbox | None:
     """The sandbox broker, plus the storage emulator with a demo tree when it is installed
     (without it the app still runs; the blob pane then needs a real account URL)."""
     from app.sandbox.launcher import Sandbox, SandboxError
     from app.sandbox.storage.azurite import StorageError, seed_demo
 
     for storage in (True, False):
-        sandbox = Sandbox(storage=storage)
+        sandbox = Sandbox(storage=storage, broker_version=broker_version)
         try:
             sandbox.start()
         except StorageError as exc:
@@ -156,10 +166,10 @@ def main(argv: list[str] | None = None) -> int:
         handler.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
         if not args.verbose:
             handler.addFilter(lambda record: record.name != "msalruntime")
-    if args.sandbox_broker:
+    if args.sandbox_broker is not None:
         from app.sandbox.broker.service import main as sandbox_broker
 
-        sandbox_broker()
+        sandbox_broker([args.sandbox_broker] if args.sandbox_broker else [])
         return 0
     if args.sandbox_gateway:
         from app.sandbox.gateway import main as sandbox_gateway
@@ -174,8 +184,12 @@ def main(argv: list[str] | None = None) -> int:
         if one is None:
             return 0  # the running window took this launch
     sandbox = None
+    if args.broker_version and not args.sandbox:
+        print("error: --broker-version chooses the sandbox broker's: use it with --sandbox",
+              file=sys.stderr)  # fmt: skip
+        return 2
     if args.sandbox:
-        sandbox = start_sandbox()
+        sandbox = start_sandbox(args.broker_version)
         if sandbox is None:
             return 2
     try:

@@ -100,6 +100,9 @@ class LoginProxy(Handler):
         try:
             tls = self.server.tls.wrap_socket(self.connection, server_side=True)  # type: ignore[union-attr]
         except (ssl.SSLError, OSError) as exc:
+            # libmsalruntime's libcurl does this when it looks up a tenant domain: it honours
+            # HTTPS_PROXY but trusts only the system's CA store (curl error 60; measured).
+            self.server.journal.write(kind="tls-refused", target=self.path, reason=str(exc))
             logger.warning("a client refused the sandbox's certificate for %s (%s): does it "
                            "trust REQUESTS_CA_BUNDLE / SSL_CERT_FILE?", host, exc)  # fmt: skip
             return
@@ -122,7 +125,14 @@ class LoginHost(Handler):
     host = ""  # set per tunnel by the CONNECT that opened it
 
     def do_GET(self) -> None:
-        document = metadata.answer(self.host, self.path)
+        try:
+            document = metadata.answer(self.host, self.path, self.server.domains)  # type: ignore[attr-defined]
+        except metadata.UnknownTenant as unknown:
+            url = f"https://{self.host}{self.path}"
+            self.server.journal.write(kind="unknown-tenant", url=url)
+            body = json.dumps(unknown.document).encode()
+            self.reply(400, body, "application/json; charset=utf-8")
+            return
         if document is None:
             self.refuse()
             return
@@ -249,13 +259,17 @@ def tls_context(cert: str, key: str) -> ssl.SSLContext:
 def serve(config: dict[str, Any]) -> dict[str, int]:
     """Start the servers on threads; returns their ports."""
     journal = Journal(Path(config["journal"]))
-    servers = {"proxy": Server(LoginProxy, tls_context(*config["login_cert"]), journal)}
+    directory = json.loads(Path(config["directory"]).read_text())
+    domains = {d.lower(): t["id"] for t in directory["tenants"] for d in t["domains"]}
+    servers = {
+        "proxy": Server(LoginProxy, tls_context(*config["login_cert"]), journal, domains=domains)
+    }
     if config.get("upstream"):
         upstream = ssl.create_default_context(cafile=config["upstream_ca"])
         host, port = config["upstream"]
         servers["storage"] = Server(
             StorageFront, tls_context(*config["storage_cert"]), journal,
-            roles=Roles.load(Path(config["directory"])), upstream=(host, port),
+            roles=Roles(directory), upstream=(host, port),
             upstream_tls=upstream,
         )  # fmt: skip
     for server in servers.values():

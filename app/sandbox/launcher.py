@@ -1,13 +1,14 @@
 """Start and stop the sandbox: a private D-Bus session bus, an unlocked Secret Service, the
 sandbox broker service, the gateway (login proxy, and the storage endpoint in front of
-Azurite when storage is wanted), all children of this process and all gone on `stop()`.
+Azurite when storage is wanted), all children of this process (the broker the bus's, as D-Bus
+activation starts it: activation.py) and all gone on `stop()`.
 
 `env` is what a program inside needs and nothing else: the bus, the proxy and CA-bundle
 variables Python's HTTP stacks honour (requests, azure-core and msal read REQUESTS_CA_BUNDLE;
 the ssl module's default context, urllib's for one, SSL_CERT_FILE), and the storage URL.
 
 libmsalruntime decides once per process whether a broker answers, at `import pymsalruntime`
-(notes/broker-dbus.md), so `start()` must run, and export its environment, before anything in
+(app/sandbox/BEHAVIOUR.md), so `start()` must run, and export its environment, before anything in
 the process imports pymsalruntime.
 """
 
@@ -28,10 +29,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from app.sandbox.broker import activation
+from app.sandbox.broker.bus import BUS_NAME
 from app.sandbox.broker.control import SandboxControl
-from app.sandbox.entra.directory import DATA, DIRECTORY_ENV
+from app.sandbox.broker.generations import DEFAULT, GENERATIONS
+from app.sandbox.entra.directory import DATA
 from app.sandbox.entra.metadata import CLOUD_HOSTS
-from app.sandbox.processes import die_with_parent
+from app.sandbox.processes import die_with_parent, end
 from app.sandbox.runtime_locks import clear_orphaned_locks
 from app.sandbox.storage.azurite import ACCOUNT, StorageEmulator
 
@@ -48,17 +52,31 @@ class SandboxError(RuntimeError):
 
 
 class Sandbox:
+    """`broker_version`: the broker generation the sandbox answers as (generations.py; the
+    default is what current installs run). `activation`: the bus starts the broker from its
+    activation file, again after it died (False: started once, by hand, as a broker without
+    an activation file; once it dies it stays dead)."""
+
     def __init__(
         self,
         workdir: Path | None = None,
         storage: bool = False,
         pick: str | None = None,
+        broker_version: str | None = None,
+        activation: bool = True,
         directory: Path | None = None,
     ) -> None:
+        if broker_version is not None and broker_version not in GENERATIONS:
+            raise SandboxError(
+                f"Unknown broker version {broker_version!r}: the sandbox answers as "
+                + " or ".join(GENERATIONS)
+            )
         self.directory = directory or DATA  # the users, tenants and roles (directory.json)
         self._own_dir = workdir is None
         self.want_storage = storage
         self.pick = pick  # the picker's standing answer (a username or <cancel>)
+        self.broker_version = broker_version or DEFAULT
+        self.activation = activation
         self.storage: StorageEmulator | None = None
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="broker-sandbox-"))
         self.env: dict[str, str] = {}
@@ -121,9 +139,23 @@ class Sandbox:
         data.mkdir(exist_ok=True)
         # The keyring lives under XDG_DATA_HOME: keep it out of the user's real keyring.
         self.env.update(XDG_RUNTIME_DIR=str(runtime), XDG_DATA_HOME=str(data))
+        self.broker_config = activation.write_broker_config(
+            self.workdir,
+            {
+                "generation": self.broker_version,
+                "pick": self.pick or "",
+                "state": str(self.workdir / "broker-state.json"),
+                "log": str(self.workdir / "broker.log"),
+                "directory": str(self.directory),
+            },
+        )
+        config = ["--session"]
+        if self.activation:
+            bus_config = activation.write_bus_config(self.workdir, self.broker_config)
+            config = [f"--config-file={bus_config}"]
         with open(self.workdir / "bus.log", "wb") as log:  # e.g. "Failed to set fd limit"
             bus = self._spawn(
-                ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
+                ["dbus-daemon", *config, "--nofork", "--nopidfile", "--print-address=1"],
                 stdout=subprocess.PIPE,
                 stderr=log,
             )
@@ -148,22 +180,26 @@ class Sandbox:
         self.control.wait_for_name("org.freedesktop.secrets", keyring)
 
     def _start_broker(self) -> None:
-        log = open(self.workdir / "broker.log", "wb")  # noqa: SIM115 - owned by the child
-        # A frozen app has no `-m`: it runs the service itself (app/__main__.py).
-        frozen = getattr(sys, "frozen", False)
-        command = ["--sandbox-broker"] if frozen else ["-m", "app.sandbox.broker.service"]
-        from app.sandbox.broker.service import PICK_ENV
-
+        assert self.control is not None
+        if self.activation:  # as the first client of a real session does
+            started = self.control.start_service(BUS_NAME)
+            logger.debug("StartServiceByName(%s): %s", BUS_NAME, started)
+            self.control.wait_for_name(BUS_NAME)
+            return
+        log = open(self.workdir / "broker.log", "ab")  # noqa: SIM115 - owned by the child
         broker = self._spawn(
-            [sys.executable, *command],
-            {PICK_ENV: self.pick or "", DIRECTORY_ENV: str(self.directory)},
+            activation.broker_command(self.broker_config),
             stdout=log,
             stderr=subprocess.STDOUT,
-            cwd=str(Path(__file__).resolve().parents[2]),
+            cwd=str(activation.ROOT),
         )
         log.close()
+        self.control.wait_for_name(BUS_NAME, broker)
+
+    def broker_pid(self) -> int | None:
+        """The process that owns the broker's name now (the bus's child once activated)."""
         assert self.control is not None
-        self.control.wait_for_name("com.microsoft.identity.broker1", broker)
+        return self.control.owner_pid(BUS_NAME)
 
     def _start_gateway(self) -> None:
         """The login proxy (and the storage endpoint); exports what points programs at them."""
@@ -232,6 +268,10 @@ class Sandbox:
         if self.storage is not None:
             self.storage.stop()
             self.storage = None
+        broker = None
+        if self.control is not None:  # activated: the bus's child, daemonised, not ours
+            with contextlib.suppress(Exception):
+                broker = self.broker_pid()
         for proc in reversed(self.procs):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
@@ -246,6 +286,8 @@ class Sandbox:
             if proc.stdout:
                 proc.stdout.close()
         self.procs.clear()
+        if broker is not None:
+            end(broker)
         if self.control:
             self.control.close()
             self.control = None

@@ -12,6 +12,11 @@ another's scripted picker answers, delays, consents or forgotten accounts), in a
 and sign-outs, per client id for the whole process. A test that needs the broker to be asked,
 or that signs an account out, uses `fresh_profile` (a client id registered for that test
 alone) or a scope no other test asks for (`tests.helpers.unique_scope`).
+
+The sandbox answers as the broker generation current installs run (2.5: Entra ID's
+description redacted to "(pii)"). A test that relies on what only broker 2.0.1 sends (Entra's
+full text, AADSTS number included; D-Bus introspection; flat SSO cookies) says so with
+`@pytest.mark.broker_generation("2.0.1")`, and gets that generation for its duration.
 """
 
 from __future__ import annotations
@@ -28,6 +33,10 @@ _sandbox: Sandbox | None = None
 
 def pytest_configure(config: pytest.Config) -> None:
     global _sandbox
+    config.addinivalue_line(
+        "markers",
+        "broker_generation(name): the sandbox broker answers as this generation (2.0.1, 2.5)",
+    )
     if "pymsalruntime" in sys.modules:
         raise pytest.UsageError(
             "pymsalruntime was imported before the sandbox started: the runtime has decided "
@@ -49,11 +58,14 @@ def sandbox_session() -> Sandbox:
 
 
 @pytest.fixture(autouse=True)
-def _initial_directory(sandbox_session: Sandbox) -> None:
+def _initial_directory(sandbox_session: Sandbox, request: pytest.FixtureRequest) -> None:
     """Every integration test starts with the sandbox broker in the directory's initial
-    state."""
+    state, answering as the generation the test names (the default one otherwise)."""
     assert sandbox_session.control is not None
     sandbox_session.control.reset()
+    marker = request.node.get_closest_marker("broker_generation")
+    if marker is not None:
+        sandbox_session.control.generation(marker.args[0])
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """The sandbox broker on D-Bus: its names, and the server that hands each method call to the
 broker on a thread of its own (a held reply never blocks Ping or Control), checks argument
-signatures, and answers introspection the way the real service does."""
+signatures, and answers introspection the way the broker generation does: 2.0.1 describes its
+interface (as sso-mib's copy of it, dbus/spec/com.microsoft.identity.broker1.xml), later
+brokers describe nothing (teams-for-linux #2047: `busctl introspect` lists no interface)."""
 
 from __future__ import annotations
 
@@ -34,16 +36,28 @@ class DBusServer:
         with self._send_lock:
             self.conn.send(message)
 
+    def _send_serial(self, message: Message, serial: int) -> None:
+        with self._send_lock:
+            self.conn.send(message, serial)
+
     def serve_forever(self) -> None:
-        reply = self.conn.send_and_get_reply(message_bus.RequestName(BUS_NAME, 4))
-        if reply.body[0] != 1:
-            raise RuntimeError(f"could not own {BUS_NAME}: reply {reply.body}")
-        logger.info("sandbox broker serving %s", BUS_NAME)
+        """Until the bus goes away (the sandbox stopped): then return, and the process ends."""
+        # Not send_and_get_reply: it drops what arrives before the reply, and an activated
+        # service is sent the call that started it as soon as it owns the name.
+        serial = next(self.conn.outgoing_serial)
+        self._send_serial(message_bus.RequestName(BUS_NAME, 4), serial)
         while True:
-            msg = self.conn.receive()
-            if msg.header.message_type != MessageType.method_call:
-                continue
-            threading.Thread(target=self._dispatch, args=(msg,), daemon=True).start()
+            try:
+                msg = self.conn.receive()
+            except (ConnectionError, OSError):
+                logger.info("the bus went away: the sandbox broker stops")
+                return
+            if msg.header.fields.get(HeaderFields.reply_serial) == serial:
+                if msg.header.message_type != MessageType.method_return or msg.body[0] != 1:
+                    raise RuntimeError(f"could not own {BUS_NAME}: reply {msg.body}")
+                logger.info("sandbox broker serving %s", BUS_NAME)
+            elif msg.header.message_type == MessageType.method_call:
+                threading.Thread(target=self._dispatch, args=(msg,), daemon=True).start()
 
     def _dispatch(self, msg: Message) -> None:
         fields = msg.header.fields
@@ -54,14 +68,15 @@ class DBusServer:
             if (interface, member) == ("org.freedesktop.DBus.Peer", "Ping"):
                 self._send(new_method_return(msg))
             elif (interface, member) == ("org.freedesktop.DBus.Introspectable", "Introspect"):
-                self._send(new_method_return(msg, "s", (INTROSPECTION,)))
+                full = self.broker.generation.introspectable
+                self._send(new_method_return(msg, "s", (INTROSPECTION if full else NOTHING,)))
             elif interface == CONTROL_INTERFACE and member == "Control":
                 if self._signature_ok(msg, signature, "s"):
                     self._send(new_method_return(msg, "s", (self.broker.control(msg.body[0]),)))
             elif interface in (INTERFACE, None) and member in wire.REQUESTS:
                 if self._signature_ok(msg, signature, "sss"):
-                    _protocol, correlation, request = msg.body
-                    answer = self.broker.handle(member, request, correlation)
+                    _protocol, correlation_id, request = msg.body
+                    answer = self.broker.handle(member, request, correlation_id)
                     self._send(new_method_return(msg, "s", (answer,)))
             else:
                 text = f"No method {member} on interface {interface} at {OBJECT_PATH}"
@@ -84,19 +99,21 @@ class DBusServer:
         return False
 
 
-def _introspection() -> str:
-    def method(name: str, args: str) -> str:
-        ins = "".join(f'<arg name="{a}" type="s" direction="in"/>' for a in args.split())
-        return (
-            f'<method name="{name}">{ins}<arg name="response" type="s" direction="out"/></method>'
-        )
+DOCTYPE = (
+    '<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-BUS Object Introspection 1.0//EN" '
+    '"http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd">'
+)
 
-    broker = "".join(method(m, "protocolVersion correlationId request") for m in wire.REQUESTS)
+
+def _introspection() -> str:
+    def method(name: str, ins: int) -> str:
+        args = '<arg type="s" direction="in"/>' * ins
+        return f'<method name="{name}">{args}<arg type="s" direction="out"/></method>'
+
+    broker = "".join(method(m, 3) for m in wire.REQUESTS)
     return (
-        '<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-BUS Object Introspection 1.0//EN" '
-        '"http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd">'
-        f'<node><interface name="{INTERFACE}">{broker}</interface>'
-        f'<interface name="{CONTROL_INTERFACE}">{method("Control", "command")}</interface>'
+        f'{DOCTYPE}<node name="{OBJECT_PATH}"><interface name="{INTERFACE}">{broker}</interface>'
+        f'<interface name="{CONTROL_INTERFACE}">{method("Control", 1)}</interface>'
         '<interface name="org.freedesktop.DBus.Peer"><method name="Ping"/></interface>'
         '<interface name="org.freedesktop.DBus.Introspectable">'
         '<method name="Introspect"><arg name="xml" type="s" direction="out"/></method>'
@@ -105,3 +122,4 @@ def _introspection() -> str:
 
 
 INTROSPECTION = _introspection()
+NOTHING = f"{DOCTYPE}<node></node>"

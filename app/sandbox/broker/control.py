@@ -10,7 +10,7 @@ import threading
 import time
 from typing import Any
 
-from jeepney import DBusAddress, new_method_call
+from jeepney import DBusAddress, HeaderFields, new_method_call
 from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 
@@ -54,6 +54,25 @@ class SandboxControl:
             time.sleep(0.05)
         raise TimeoutError(f"{name} did not appear on the sandbox bus within {timeout:g} s")
 
+    def start_service(self, name: str) -> int:
+        """org.freedesktop.DBus.StartServiceByName: 1 started, 2 already running."""
+        with self._lock:
+            reply = self._connection().send_and_get_reply(
+                message_bus.StartServiceByName(name), timeout=30
+            )
+        if reply.header.message_type.name == "error":
+            error = reply.header.fields.get(HeaderFields.error_name)
+            raise RuntimeError(f"StartServiceByName({name}) failed: {error}: {reply.body[0]}")
+        return int(reply.body[0])
+
+    def owner_pid(self, name: str) -> int | None:
+        """The process id of the connection owning `name`, None if nobody owns it."""
+        with self._lock:
+            reply = self._connection().send_and_get_reply(
+                message_bus.GetConnectionUnixProcessID(name), timeout=5
+            )
+        return None if reply.header.message_type.name == "error" else int(reply.body[0])
+
     def call(self, op: str, **args: Any) -> dict[str, Any]:
         message = new_method_call(BROKER, "Control", "s", (json.dumps({"op": op, **args}),))
         with self._lock:
@@ -66,16 +85,22 @@ class SandboxControl:
     def state(self) -> dict[str, Any]:
         return self.call("state")
 
-    def script_picker(self, *answers: str) -> None:
-        """Queue picker answers: a username, or "<cancel>"."""
+    def script_picker(self, *answers: str | dict[str, Any]) -> None:
+        """Queue picker answers: a username, "<cancel>", or {"username", "mfa": True/False}."""
         self.call("script", answers=list(answers))
 
-    def answer(self, request_id: int, username: str | None) -> None:
-        self.call("answer", id=request_id, username=username or "")
+    def answer(self, request_id: int, username: str | None, mfa: bool | None = None) -> None:
+        """Answer a waiting picker. `mfa`: the user also did multi-factor authentication
+        (True), gave up at the MFA prompt (False), or did it where a policy asked (None)."""
+        self.call("answer", id=request_id, username=username or "", mfa=mfa)
 
-    def pick(self, username: str | None) -> None:
+    def pick(self, username: str | None, mfa: bool | None = None) -> None:
         """Answer every later picker with this username ("<cancel>" cancels; None: ask)."""
-        self.call("pick", username=username)
+        self.call("pick", username=username, mfa=mfa)
+
+    def generation(self, name: str) -> None:
+        """Answer as this broker generation ("2.0.1" or "2.5") until the next reset."""
+        self.call("generation", name=name)
 
     def fail(
         self, method: str, status: str, code: int = 0, context: str = "", count: int = 1

@@ -1,11 +1,12 @@
-"""What travels over the broker's D-Bus methods: request validation and the reply shapes.
+"""What travels over the broker's D-Bus methods: request validation and the status numbers.
 
 Every request is checked before the directory sees it, so a client that sends the wrong thing
 gets the answer the real broker gives a bad request (an error object with a status and a
-message), never a Python exception's text. Status numbers are the ones libmsalruntime reads
-off the wire; they are not Response_Status's own integers (measured with pymsalruntime
-0.20.7, each number sent back by the sandbox and read through the real runtime; checked by
-tests/integration/sandbox/test_broker_clients.py).
+message), never a Python exception's text. What each generation of the broker requires beyond
+these shapes, and how it words its replies, is in generations.py. Status numbers are the ones
+libmsalruntime reads off the wire; they are not Response_Status's own integers (measured with
+pymsalruntime 0.20.7, each number sent back by the sandbox and read through the real runtime;
+checked by tests/integration/sandbox/test_broker_clients.py).
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ WIRE_STATUS = {
 }
 MAX_REQUEST_CHARS = 1 << 20  # real requests are a few kB
 MAX_DEPTH = 32  # real requests nest 4 levels deep
-ERROR_TAG = 0x5A4D
 # Methods whose reply libmsalruntime reads as {"brokerTokenResponse": ...}; the others answer
 # an error at the top level ({"error": ...}), as linux-entra-sso expects.
 TOKEN_METHODS = ("acquireTokenSilently", "acquireTokenInteractively")
@@ -51,23 +51,6 @@ TOKEN_METHODS = ("acquireTokenSilently", "acquireTokenInteractively")
 
 class Invalid(Exception):
     """A request the broker refuses as malformed (ApiContractViolation)."""
-
-
-def error_object(status: str, code: int, context: str) -> dict[str, Any]:
-    return {
-        "status": WIRE_STATUS[status],
-        "subStatus": 0,
-        "errorCode": code,
-        "context": context,
-        "tag": ERROR_TAG,
-    }
-
-
-def error_reply(method: str, status: str, code: int, context: str) -> dict[str, Any]:
-    error = error_object(status, code, context)
-    return (
-        {"brokerTokenResponse": {"error": error}} if method in TOKEN_METHODS else {"error": error}
-    )
 
 
 # ---- validation -----------------------------------------------------------------------------
@@ -97,6 +80,20 @@ AUTH_PARAMETERS: Spec = {
     "uxContextHandle": (int, False),
     "ssoUrl": ("url", False),
 }
+# What a PRT SSO cookie request may carry in authParameters: the same fields, none required
+# (broker 2.0.1 served a cookie for authParameters {"authority"} alone: the 2024 Teams for
+# Linux module, teams-for-linux PR #1280). generations.py says what later brokers require.
+COOKIE_AUTH_PARAMETERS: Spec = {name: (kind, False) for name, (kind, _) in AUTH_PARAMETERS.items()}
+POP_PARAMETERS: Spec = {  # sso-mib's mib_pop_params_to_json, the homeAccountId beside them
+    "httpMethod": (str, True),
+    "uriHost": (str, True),
+    "uriPath": (str, False),
+    "nonce": (str, False),
+    "clientClaims": (str, False),
+    "kid": (str, False),
+    "authenticationScheme": (str, False),
+    "homeAccountId": (str, False),
+}
 REQUESTS: dict[str, Spec] = {
     "getAccounts": {"clientId": (str, True), "redirectUri": (str, False)},
     "getLinuxBrokerVersion": {"msalCppVersion": (str, False)},
@@ -112,17 +109,25 @@ REQUESTS: dict[str, Spec] = {
     },
     "acquirePrtSsoCookie": {
         "account": (ACCOUNT, True),
-        "authParameters": (AUTH_PARAMETERS, False),
+        "authParameters": (COOKIE_AUTH_PARAMETERS, False),
         "ssoUrl": ("url", True),
         "mamEnrollment": (bool, False),
     },
+    # Both in the broker 2.0.1 interface description (sso-mib dbus/spec/
+    # com.microsoft.identity.broker1.xml), and so in himmelblau's identity_dbus_broker.
+    "generateSignedHttpRequest": {
+        "clientId": (str, False),
+        "popParams": (POP_PARAMETERS, True),
+        "account": (ACCOUNT, False),
+    },
+    "cancelInteractiveFlow": {},
 }
 _JSON_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "an object",
                list: "an array", float: "a number", type(None): "null"}  # fmt: skip
 _STRUCTURE = re.compile(r'[\[\]{}"\\]')
 
 
-def parse(method: str, text: str) -> dict[str, Any]:
+def parse(method: str, text: str, specs: dict[str, Spec] = REQUESTS) -> dict[str, Any]:
     """The request as a dict, or Invalid with what is wrong in the client's terms."""
     if len(text) > MAX_REQUEST_CHARS:
         raise Invalid(f"The {method} request is larger than {MAX_REQUEST_CHARS} characters.")
@@ -134,7 +139,7 @@ def parse(method: str, text: str) -> dict[str, Any]:
         raise Invalid(f"The {method} request is not valid JSON: {exc}.") from None
     if not isinstance(request, dict):
         raise Invalid(f"The {method} request must be a JSON object, not {_kind(request)}.")
-    _check(request, REQUESTS[method], method)
+    _check(request, specs[method], method)
     return request
 
 

@@ -1,8 +1,10 @@
 """The simulated directory and the Entra ID rules the sandbox broker applies to requests.
 
 Pure functions over data (`directory.json`) plus a little session state (consents granted,
-MFA done, accounts signed in on this "device"), so the rules are testable without D-Bus.
-Replies use the shapes libmsalruntime expects (notes/broker-dbus.md).
+the sign-ins that did multi-factor authentication, accounts signed in on this "device"), so
+the rules are testable without D-Bus. The session state survives a broker restart (`state`,
+`restore`), as the real broker keeps its accounts on disk. Where each rule comes from:
+app/sandbox/BEHAVIOUR.md.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app.sandbox.entra.requests import NOTHING, POP_TOKEN_TYPE, Asked, PopSigner
-from app.sandbox.entra.tokens import TokenMinter
+from app.sandbox.entra.tokens import TokenMinter, split_scopes
 
 DATA = Path(__file__).with_name("directory.json")
 # Another directory for the broker to serve (Sandbox(directory=...): benchmarks/accounts.py's
@@ -49,15 +51,39 @@ class User:
     personal: bool = False
     mfa: bool = False
     blocked_by_conditional_access: bool = False
-    guest_in: tuple[str, ...] = ()
+    guest_in: tuple[tuple[str, str], ...] = ()  # (tenant, the guest's object id there)
+
+    def oid_in(self, tenant: str) -> str:
+        """The user's object id in a tenant: a guest has an object of its own in each tenant
+        that invited it (Entra ID B2B: the inviting tenant creates a guest user object)."""
+        return dict(self.guest_in).get(tenant, self.oid)
+
+    @property
+    def guest_tenants(self) -> tuple[str, ...]:
+        return tuple(tenant for tenant, _ in self.guest_in)
 
 
 class Refusal(Exception):
-    """A request Entra ID (or the broker) would refuse: becomes a brokerTokenResponse error."""
+    """A request Entra ID (or the broker) would refuse: becomes a brokerTokenResponse error.
 
-    def __init__(self, status: str, code: int, context: str) -> None:
+    `code` is the AADSTS number when Entra ID refused (0 for the broker's own refusals), with
+    the OAuth `error` and `suberror` Entra ID sends beside it: the real brokers relay these,
+    each generation in its own words (app/sandbox/broker/generations.py)."""
+
+    def __init__(
+        self,
+        status: str,
+        code: int,
+        context: str,
+        error: str = "",
+        suberror: str = "",
+        scripted: bool = False,  # Control.fail: sent as given, code and context included
+    ) -> None:
         super().__init__(context)
         self.status, self.code, self.context = status, code, context
+        self.error = error or ("invalid_grant" if code else "")
+        self.suberror = suberror
+        self.scripted = scripted
 
 
 @dataclass
@@ -66,7 +92,9 @@ class Directory:
     users: list[User]
     known: set[str] = field(default_factory=set)
     consents: set[tuple[str, str, str]] = field(default_factory=set)
-    mfa_done: set[str] = field(default_factory=set)
+    # username → the resources whose sign-ins did multi-factor authentication. Entra ID puts
+    # the MFA claim into the PRT, so from then on it satisfies every resource's MFA policy.
+    mfa_sessions: dict[str, list[str]] = field(default_factory=dict)
     token_age: float = 0.0  # seconds: tokens are minted as if this long ago
     step_ups: set[tuple[str, str]] = field(default_factory=set)  # (username, auth context)
     pop: PopSigner = field(default_factory=PopSigner)
@@ -82,11 +110,31 @@ class Directory:
             raw = dict(raw)
             known = raw.pop("known", False)
             raw.setdefault("home", consumers)
-            raw["guest_in"] = tuple(raw.get("guest_in", ()))
+            raw["guest_in"] = tuple(sorted(dict(raw.get("guest_in", {})).items()))
             users.append(User(**raw))
             if known:
                 data.setdefault("_known", []).append(raw["username"])
         return cls(data=data, users=users, known=set(data.get("_known", [])))
+
+    # ---- session state (kept across a broker restart) ---------------------------------------
+    def state(self) -> dict[str, Any]:
+        """What this device's users did (JSON): it outlives the broker process."""
+        return {
+            "known": sorted(self.known),
+            "consents": sorted(list(c) for c in self.consents),
+            "mfa_sessions": self.mfa_sessions,
+            "step_ups": sorted(list(s) for s in self.step_ups),
+            "token_age": self.token_age,
+            "applications": self.data["applications"],
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.known = set(state["known"])
+        self.consents = {(a, b, c) for a, b, c in state["consents"]}
+        self.mfa_sessions = {k: list(v) for k, v in state["mfa_sessions"].items()}
+        self.step_ups = {(a, b) for a, b in state["step_ups"]}
+        self.token_age = float(state["token_age"])
+        self.data["applications"] = list(state["applications"])
 
     def register_application(self, name: str) -> str:
         """A new app registration with its own client id: the native runtime keeps tokens and
@@ -125,6 +173,9 @@ class Directory:
             "realm": user.home,
             "environment": self.data["environment"],
             "clientInfo": base64.urlsafe_b64encode(client_info).rstrip(b"=").decode(),
+            # The 2.0.1 interface's account carries it; strict clients (sso-mib) refuse an
+            # account without it. himmelblau sends 0: no password expiry known.
+            "passwordExpiry": 0,
         }
 
     # ---- the rules -----------------------------------------------------------------------
@@ -148,6 +199,7 @@ class Directory:
                 f"AADSTS700016: Application with identifier '{client_id}' was not found in the "
                 "directory. This can happen if the application has not been installed by the "
                 "administrator of the tenant or consented to by any user in the tenant.",
+                error="unauthorized_client",
             )
         parts = urlsplit(authority)
         if parts.hostname not in CLOUD_HOSTS:
@@ -162,6 +214,7 @@ class Directory:
                     90002,
                     f"AADSTS90002: Tenant '{tenant}' not found. Check to make sure you have the "
                     "correct tenant ID and are signing into the correct cloud.",
+                    error="invalid_request",
                 )
         if user.personal:
             if tenant in ("common", "consumers"):
@@ -173,7 +226,7 @@ class Directory:
             raise self._not_in_tenant(user, "sts.windows.net", tenant)
         if named is None or named == user.home:
             return user.home
-        if named in user.guest_in:
+        if named in user.guest_tenants:
             return named
         raise self._not_in_tenant(user, f"https://sts.windows.net/{user.home}/", tenant)
 
@@ -193,14 +246,14 @@ class Directory:
         """What only an interactive sign-in can satisfy, in the order Entra ID evaluates it."""
         if user.blocked_by_conditional_access:
             raise self.blocked()
-        needs_mfa = any(s in self.data["mfa_scopes"] for s in scopes)
-        if user.mfa and user.username not in self.mfa_done and needs_mfa:
+        if self.needs_mfa(user, scopes) and user.username not in self.mfa_sessions:
             raise Refusal(
                 INTERACTION_REQUIRED,
                 50076,
                 "AADSTS50076: Due to a configuration change made by your administrator, or "
                 "because you moved to a new location, you must use multi-factor "
                 "authentication to access the resource.",
+                suberror="basic_action",
             )
         missing = self._needs_consent(user, client_id, scopes)
         if missing:
@@ -210,6 +263,7 @@ class Directory:
                 f"AADSTS65001: The user or administrator has not consented to use the application "
                 f"with ID '{client_id}'. Send an interactive authorization request for this user "
                 f"and resource. Scopes: {' '.join(missing)}",
+                suberror="consent_required",
             )
         stepped = [c for c in asked.contexts if (user.username, c) not in self.step_ups]
         if stepped:  # a claims challenge asked for an authentication context: step up
@@ -220,7 +274,16 @@ class Directory:
                 50076,
                 "AADSTS50076: The resource requires the Conditional Access authentication "
                 f"context {what}: sign in interactively to satisfy it.",
+                suberror="basic_action",
             )
+
+    def needs_mfa(self, user: User, scopes: list[str]) -> bool:
+        """A Conditional Access policy demands MFA of this user for one of these resources."""
+        return user.mfa and any(s in self.data["mfa_scopes"] for s in scopes)
+
+    def amr(self, user: User) -> list[str]:
+        """How the session authenticated (the amr claim): a password, and MFA once done."""
+        return ["pwd", "mfa"] if user.username in self.mfa_sessions else ["pwd"]
 
     def _needs_consent(self, user: User, client_id: str, scopes: list[str]) -> list[str]:
         return [
@@ -237,17 +300,34 @@ class Directory:
             53003,
             "AADSTS53003: Access has been blocked by Conditional Access policies. The access "
             "policy does not allow token issuance.",
+            suberror="message_only",
         )
 
     def complete_interactive(
-        self, user: User, client_id: str, scopes: list[str], asked: Asked = NOTHING
+        self,
+        user: User,
+        client_id: str,
+        scopes: list[str],
+        asked: Asked = NOTHING,
+        mfa: bool | None = None,
     ) -> None:
-        """The user finished the broker's dialog: MFA done, consent given, the authentication
-        contexts asked for stepped up to, account on device."""
+        """The user finished the broker's dialog: consent given, the authentication contexts
+        asked for stepped up to, account on device. Entra ID prompts for MFA only where a
+        policy demands it (`mfa` None: the user completes that prompt); `mfa` True: the user
+        did MFA anyway, False: the user gave up at the MFA prompt."""
         if user.blocked_by_conditional_access:
             raise self.blocked()
+        did_mfa = self.needs_mfa(user, scopes) if mfa is None else mfa
+        if self.needs_mfa(user, scopes) and not did_mfa:
+            raise Refusal(
+                "UserCanceled",
+                0,
+                "The user closed the sign-in window at the multi-factor authentication prompt",
+            )
+        if did_mfa:
+            resources = self.mfa_sessions.setdefault(user.username, [])
+            resources.extend(r for r in (split_scopes(scopes)[0],) if r not in resources)
         self.step_ups.update((user.username, c) for c in asked.contexts)
-        self.mfa_done.add(user.username)
         self.consents.update((user.oid, client_id, s) for s in scopes)
         self.known.add(user.username)
 
@@ -257,26 +337,43 @@ class Directory:
         """The token, with the capabilities (xms_cc) and contexts (acrs) asked for; a PoP
         request gets a signed HTTP request whose access token names the key (cnf)."""
         now = time.time() - self.token_age
-        extra: dict[str, Any] = {}
+        extra: dict[str, Any] = {"amr": self.amr(user)}
+        device = self.data["device"]
+        if not user.personal and user.home == tenant_id == device["tenant"]:
+            extra["deviceid"] = device["id"]  # the PRT behind it is bound to this device
+        if tenant_id != user.home and not user.personal:
+            extra["idp"] = f"https://sts.windows.net/{user.home}/"  # a guest's home tenant
         if asked.capabilities:
             extra["xms_cc"] = list(asked.capabilities)
         if asked.contexts:
             extra["acrs"] = list(asked.contexts)
         if asked.pop:
             extra["cnf"] = {"kid": self.pop.kid}
+        graph = self.data["graph_permissions"]
         access, expires_on = self.minter.access_token(
-            user, tenant_id, client_id, scopes, now, extra
+            user,
+            tenant_id,
+            client_id,
+            scopes,
+            now,
+            extra,
+            oid=user.oid_in(tenant_id),
+            graph_permissions=graph.get(client_id, graph["default"]),
         )
         account = self.account_json(user)
         return {
             "brokerTokenResponse": {
                 "accessToken": self.pop.shr(access, asked.pop) if asked.pop else access,
                 "accessTokenType": POP_TOKEN_TYPE if asked.pop else 0,
-                "idToken": self.minter.id_token(user, tenant_id, client_id, now),
+                "idToken": self.minter.id_token(
+                    user, tenant_id, client_id, now, oid=user.oid_in(tenant_id)
+                ),
                 "account": account,
                 "clientInfo": account["clientInfo"],
                 "expiresOn": expires_on * 1000,
                 "extendedExpiresOn": (expires_on + 3600) * 1000,
-                "grantedScopes": scopes,
+                # One space-separated string, as the real brokers send it: libmsalruntime
+                # 0.20.7 reads only this form (an array is ignored: measured).
+                "grantedScopes": " ".join(scopes),
             }
         }

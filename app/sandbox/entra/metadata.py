@@ -4,14 +4,44 @@ msal's PublicClientApplication reads `<authority>/v2.0/.well-known/openid-config
 instance discovery for hosts it does not know). The sandbox's login proxy (gateway.py) serves
 these two documents for the login hosts, so an unchanged program gets the production
 authority and nothing leaves the machine.
+
+A tenant given as a domain name is answered as Entra ID answers it: the document names the
+tenant by its id (the canonical realm libmsalruntime looks for: given the domain back it fails
+with "Unable to canonicalize friendly name", measured with 0.20.7), and a domain no tenant
+has gets Entra's 400 invalid_tenant (AADSTS90002).
 """
 
 from __future__ import annotations
 
+import datetime
+import re
+import uuid
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 CLOUD_HOSTS = ("login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn")
+GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+ALIASES = ("common", "organizations", "consumers")
+
+
+class UnknownTenant(LookupError):
+    """A tenant domain no tenant of the directory has: Entra ID's error document."""
+
+    def __init__(self, tenant: str) -> None:
+        super().__init__(tenant)
+        now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+        trace, correlation = uuid.uuid4(), uuid.uuid4()
+        self.document = {
+            "error": "invalid_tenant",
+            "error_description": f"AADSTS90002: Tenant '{tenant}' not found. Check to make sure "
+            "you have the correct tenant ID and are signing into the correct cloud. Trace ID: "
+            f"{trace} Correlation ID: {correlation} Timestamp: {now}",
+            "error_codes": [90002],
+            "timestamp": now,
+            "trace_id": str(trace),
+            "correlation_id": str(correlation),
+            "error_uri": "https://login.microsoftonline.com/error?code=90002",
+        }
 
 
 def openid_configuration(host: str, tenant: str) -> dict[str, Any]:
@@ -51,14 +81,21 @@ def instance_discovery(host: str, query: str) -> dict[str, Any]:
     }
 
 
-def answer(host: str, target: str) -> dict[str, Any] | None:
-    """The document for a GET of `target` (path and query) on a login host, or None."""
+def answer(host: str, target: str, domains: dict[str, str] | None = None) -> dict[str, Any] | None:
+    """The document for a GET of `target` (path and query) on a login host, or None;
+    UnknownTenant for a domain that is no tenant's (`domains`: domain → tenant id)."""
     url = urlsplit(target)
     parts = [p for p in url.path.split("/") if p]
     if host not in CLOUD_HOSTS:
         return None
     if parts[-2:] == [".well-known", "openid-configuration"] and len(parts) >= 3:
-        return openid_configuration(host, parts[0])
+        tenant = parts[0]
+        if tenant.lower() not in ALIASES and not GUID.match(tenant):
+            known = (domains or {}).get(tenant.lower())
+            if known is None:
+                raise UnknownTenant(tenant)
+            tenant = known
+        return openid_configuration(host, tenant)
     if parts == ["common", "discovery", "instance"]:
         return instance_discovery(host, url.query)
     return None

@@ -72,17 +72,23 @@ class PopSigner:
         self.kid = b64url(hashlib.sha256(canonical.encode()).digest())  # RFC 7638 thumbprint
         self.jwk["kid"] = self.kid
 
-    def shr(self, access_token: str, pop: dict[str, str]) -> str:
+    def shr(self, access_token: str | None, pop: dict[str, str]) -> str:
+        """A signed HTTP request; without an access token it is what generateSignedHttpRequest
+        answers (MSAL's "SHR without a token": the request signed by the device's key)."""
         header = {"typ": "pop", "alg": "RS256", "kid": self.kid}
-        payload = {
-            "at": access_token,
-            "ts": int(time.time()),
-            "m": pop["httpMethod"],
-            "u": pop.get("uriHost", ""),
-            "p": pop.get("uriPath", ""),
-            "nonce": pop.get("nonce", ""),
-            "cnf": {"jwk": self.jwk},
-        }
+        payload: dict[str, Any] = {"at": access_token} if access_token else {}
+        payload.update(
+            {
+                "ts": int(time.time()),
+                "m": pop["httpMethod"],
+                "u": pop.get("uriHost", ""),
+                "p": pop.get("uriPath", ""),
+                "nonce": pop.get("nonce", ""),
+                "cnf": {"jwk": self.jwk},
+            }
+        )
+        if pop.get("clientClaims"):
+            payload["client_claims"] = pop["clientClaims"]
         signing_input = ".".join(
             b64url(json.dumps(part, separators=(",", ":")).encode()) for part in (header, payload)
         )

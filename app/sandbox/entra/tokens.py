@@ -1,8 +1,10 @@
 """RS256 JWTs shaped like the ones Entra ID issues, signed with a key made per sandbox run.
 
 Access tokens for resource scopes are v1 tokens (issuer https://sts.windows.net/{tid}/,
-audience = the resource) because that is what storage accepts (notes/azurite.md); id tokens are
-v2 (issuer https://login.microsoftonline.com/{tid}/v2.0, audience = the client id).
+audience = the resource) because that is what storage accepts (app/sandbox/BEHAVIOUR.md); id
+tokens are v2 (issuer https://login.microsoftonline.com/{tid}/v2.0, audience = the client id).
+`oid` is the user's object in the issuing tenant (a guest's own object there); a Microsoft
+Graph `.default` token lists the application's Graph permissions in `scp`, as Entra ID does.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+GRAPH_RESOURCES = ("https://graph.microsoft.com", GRAPH_APP_ID)
 
 
 def b64url(data: bytes) -> str:
@@ -47,10 +50,13 @@ class TokenMinter:
         scopes: Sequence[str],
         now: float,
         extra: dict[str, Any] | None = None,
+        oid: str | None = None,
+        graph_permissions: Sequence[str] = (),
     ) -> tuple[str, int]:
-        """Returns (token, expires_on epoch seconds). `extra` claims are added (xms_cc, acrs,
-        cnf)."""
-        audience, scp = split_scopes(scopes)
+        """Returns (token, expires_on epoch seconds). `extra` claims are added (amr, deviceid,
+        idp, xms_cc, acrs, cnf)."""
+        audience, scp = split_scopes(scopes, graph_permissions)
+        oid = oid or user.oid
         iat = int(now)
         exp = iat + self.lifetime_s
         claims = {
@@ -62,12 +68,12 @@ class TokenMinter:
             "appid": client_id,
             "idtyp": "user",
             "name": user.name,
-            "oid": user.oid,
+            "oid": oid,
             "preferred_username": user.username,
             "upn": user.username,
             "unique_name": user.username,
             "scp": scp,
-            "sub": uuid.uuid5(uuid.NAMESPACE_URL, user.oid + client_id).hex,
+            "sub": uuid.uuid5(uuid.NAMESPACE_URL, oid + client_id).hex,
             "tid": tenant_id,
             "uti": uuid.uuid4().hex[:22],
             "ver": "1.0",
@@ -75,7 +81,10 @@ class TokenMinter:
         }
         return self._sign(claims), exp
 
-    def id_token(self, user: Any, tenant_id: str, client_id: str, now: float) -> str:
+    def id_token(
+        self, user: Any, tenant_id: str, client_id: str, now: float, oid: str | None = None
+    ) -> str:
+        oid = oid or user.oid
         iat = int(now)
         claims = {
             "aud": client_id,
@@ -84,9 +93,9 @@ class TokenMinter:
             "nbf": iat,
             "exp": iat + self.lifetime_s,
             "name": user.name,
-            "oid": user.oid,
+            "oid": oid,
             "preferred_username": user.username,
-            "sub": uuid.uuid5(uuid.NAMESPACE_URL, user.oid).hex,
+            "sub": uuid.uuid5(uuid.NAMESPACE_URL, oid).hex,
             "tid": tenant_id,
             "ver": "2.0",
         }
@@ -106,16 +115,19 @@ class TokenMinter:
         )
 
 
-def split_scopes(scopes: Sequence[str]) -> tuple[str, str]:
+def split_scopes(scopes: Sequence[str], graph_permissions: Sequence[str] = ()) -> tuple[str, str]:
     """The audience and the `scp` claim a set of requested scopes yields.
 
     `https://storage.azure.com/.default` → ("https://storage.azure.com", "user_impersonation");
-    bare names like `User.Read` belong to Microsoft Graph.
+    bare names like `User.Read` belong to Microsoft Graph, whose `.default` yields the
+    application's Graph permissions (`graph_permissions`).
     """
     resource_scopes = [s for s in scopes if "/" in s]
     if not resource_scopes:
         return GRAPH_APP_ID, " ".join(scopes)
     resource, _, name = resource_scopes[0].rstrip("/").rpartition("/")
     names = [s.rpartition("/")[2] for s in resource_scopes if s.startswith(resource + "/")]
-    scp = " ".join("user_impersonation" if n == ".default" else n for n in names)
+    graph = resource in GRAPH_RESOURCES and list(graph_permissions)
+    default = graph or ["user_impersonation"]
+    scp = " ".join(dict.fromkeys(p for n in names for p in (default if n == ".default" else [n])))
     return resource or name, scp

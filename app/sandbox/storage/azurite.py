@@ -1,6 +1,6 @@
 """Azurite, the Azure Storage emulator, as the sandbox's blob endpoint: blob service only, on
 loopback, HTTPS with a CA made for this run, `--oauth basic` so it accepts the bearer tokens
-the sandbox broker mints, in memory, telemetry off (notes/azurite.md).
+the sandbox broker mints, in memory, telemetry off (app/sandbox/BEHAVIOUR.md).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -76,7 +77,17 @@ class PickerDialog(QDialog):
             kind = "personal" if user["personal"] else "work or school"
             item = QListWidgetItem(f"{user['name']}\n{user['username']} · {kind}")
             item.setData(0x0100, user["username"])
+            item.setData(0x0101, bool(user.get("mfaRequired")))
             self.list.addItem(item)
+        # Entra ID asks for MFA where a policy demands it; the user may also do it anyway, or
+        # give up at the prompt. What was done is recorded (the token's amr claim).
+        self.mfa = QCheckBox("Complete multi-factor authentication")
+        self.mfa.setToolTip(
+            "Ticked when a Conditional Access policy asks this account for MFA here; tick it "
+            "to do MFA anyway (later requests that need it then succeed silently), untick it "
+            "to give up at the MFA prompt."
+        )
+        self.list.currentItemChanged.connect(self._follow_policy)
         self.list.setCurrentRow(0)
         self.list.itemDoubleClicked.connect(lambda _: self.accept())
         buttons = QDialogButtonBox(
@@ -88,11 +99,18 @@ class PickerDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"Sign in to <b>{request.get('authority', '')}</b>"))
         layout.addWidget(self.list)
+        layout.addWidget(self.mfa)
         layout.addWidget(buttons)
+
+    def _follow_policy(self, item: QListWidgetItem | None) -> None:
+        self.mfa.setChecked(bool(item and item.data(0x0101)))
 
     def username(self) -> str | None:
         item = self.list.currentItem()
         return str(item.data(0x0100)) if item and self.result() else None
+
+    def did_mfa(self) -> bool:
+        return self.mfa.isChecked()
 
 
 class SandboxPicker:
@@ -142,12 +160,12 @@ class SandboxPicker:
 
     def _answer(self, request_id: int) -> None:
         assert self.dialog is not None
-        username = self.dialog.username()
+        username, mfa = self.dialog.username(), self.dialog.did_mfa()
         self.dialog.deleteLater()
         self.dialog = None
         self.runner.run(
             "sandbox picker answer",
-            lambda: self.control.answer(request_id, username),
+            lambda: self.control.answer(request_id, username, mfa),
             lambda _: None,
             self._lost,
         )

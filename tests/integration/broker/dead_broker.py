@@ -2,7 +2,9 @@
 `python -m tests.integration.broker.dead_broker core|window WORKDIR`. It starts its OWN
 sandbox (the broker is killed here, and the session sandbox is shared by every test), uses
 the real runtime against it, kills the broker with SIGKILL mid-session, and prints what the
-app then reported as JSON."""
+app then reported as JSON. Its bus has no activation file for the broker (a broker started by
+hand, or one whose package is gone): a real install's would start it again on the next call
+(tests/integration/sandbox/test_activation.py)."""
 
 from __future__ import annotations
 
@@ -117,7 +119,7 @@ def window(sandbox: Sandbox, workdir: Path) -> dict[str, Any]:
 
 def main() -> None:
     scenario, workdir = sys.argv[1], Path(sys.argv[2])
-    sandbox = Sandbox()  # its own workdir, removed on stop
+    sandbox = Sandbox(activation=False)  # its own workdir, removed on stop
     os.environ.update(sandbox.start(export=False))  # before pymsalruntime is imported
     try:
         outcome = {"core": core, "window": window}[scenario](sandbox, workdir)

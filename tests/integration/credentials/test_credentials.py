@@ -104,6 +104,7 @@ def test_broker_account_credential_is_a_token_credential_for_sdk_clients(account
     assert info.refresh_on and info.refresh_on < info.expires_on
 
 
+@pytest.mark.broker_generation("2.0.1")  # needs Entra's AADSTS code: 2.5 redacts it
 def test_broker_account_credential_never_pops_ui(accounts, control):
     credential = BrokerAccountCredential(Broker(), accounts["diego"], Profile())
     with pytest.raises(AuthenticationRequiredError) as caught:
@@ -114,6 +115,7 @@ def test_broker_account_credential_never_pops_ui(accounts, control):
     assert not control.calls("acquireTokenInteractively")
 
 
+@pytest.mark.broker_generation("2.0.1")  # needs Entra's AADSTS code: 2.5 redacts it
 def test_broker_account_credential_reports_other_failures(accounts):
     credential = BrokerAccountCredential(Broker(), accounts["carl"], Profile())
     with pytest.raises(ClientAuthenticationError) as caught:

@@ -1,8 +1,10 @@
 """The sandbox broker as other broker clients meet it: over D-Bus, with the request shapes of
-libmsalruntime, gdbus and siemens/linux-entra-sso, and with requests that are wrong.
+libmsalruntime, gdbus, siemens/linux-entra-sso and siemens/sso-mib (a strict client), and with
+requests that are wrong.
 
-The status numbers are checked through the real native runtime: each Response_Status the
-installed pymsalruntime defines is sent back by the sandbox broker and must arrive as itself.
+The status numbers are checked through the real native runtime, in each broker generation's
+reply shape: each Response_Status the installed pymsalruntime defines is sent back by the
+sandbox broker and must arrive as itself.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from jeepney import DBusAddress, MessageType, new_method_call
@@ -29,9 +32,18 @@ from app.sandbox.broker.wire import WIRE_STATUS
 from tests.helpers import ROOT, claims
 
 EDGE = "d7b530a4-7680-4c23-a8bf-c52c121d2e87"  # the client id linux-entra-sso sends
+SSO_MIB_METHODS = {"acquireTokenInteractively", "acquireTokenSilently", "getAccounts",
+                   "removeAccount", "acquirePrtSsoCookie", "generateSignedHttpRequest",
+                   "cancelInteractiveFlow", "getLinuxBrokerVersion"}  # fmt: skip
 GRAPH = ["https://graph.microsoft.com/.default"]
 NATIVE_CLIENT = "https://login.microsoftonline.com/common/oauth2/nativeclient"
 BROKER = DBusAddress(OBJECT_PATH, bus_name=BUS_NAME, interface=INTERFACE)
+# A cookie request both generations accept but for its ssoUrl (%s).
+COOKIE = (
+    '{"account": {}, "authParameters": {"account": {}, "authorizationType": 8, '
+    '"authority": "https://login.microsoftonline.com/common", '
+    '"clientId": "d7b530a4-7680-4c23-a8bf-c52c121d2e87"}, "ssoUrl": %s}'
+)
 
 
 @pytest.fixture
@@ -76,7 +88,7 @@ def test_the_wire_table_covers_every_status_the_runtime_defines() -> None:
 STATUSES_IN_A_FRESH_RUNTIME = """
 import json, os, sys, uuid
 from app.sandbox.launcher import Sandbox
-box = Sandbox()
+box = Sandbox(broker_version=sys.argv[1])
 os.environ.update(box.start(export=False))
 from app.core.broker.runtime import Broker
 from app.core.broker.errors import BrokerError
@@ -105,10 +117,10 @@ finally:
 """
 
 
-@pytest.fixture(scope="module")
-def fresh_runtime() -> dict[str, Any]:
+@pytest.fixture(scope="module", params=["2.0.1", "2.5"])
+def fresh_runtime(request: pytest.FixtureRequest) -> dict[str, Any]:
     result = subprocess.run(
-        [sys.executable, "-c", STATUSES_IN_A_FRESH_RUNTIME],
+        [sys.executable, "-c", STATUSES_IN_A_FRESH_RUNTIME, request.param],
         capture_output=True, text=True, timeout=120, cwd=ROOT,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
@@ -155,8 +167,8 @@ def test_a_wrong_signature_is_refused_by_signature(
         ("getAccounts", "{", "not valid JSON"),
         ("getAccounts", "{}", "getAccounts.clientId is missing"),
         ("acquireTokenSilently", '{"authParameters": []}', "authParameters must be an object"),
-        ("acquirePrtSsoCookie", '{"account": {}, "ssoUrl": 7}', "ssoUrl must be a string"),
-        ("acquirePrtSsoCookie", '{"account": {}, "ssoUrl": "https://["}', "ssoUrl is not a URL"),
+        ("acquirePrtSsoCookie", COOKIE % "7", "ssoUrl must be a string"),
+        ("acquirePrtSsoCookie", COOKIE % '"https://["', "ssoUrl is not a URL"),
         ("getLinuxBrokerVersion", "[" * 60_000 + "]" * 60_000, "deeper than 32 levels"),
     ],
 )
@@ -173,23 +185,46 @@ def test_a_malformed_request_gets_a_broker_style_error(
     assert request(bus, "getAccounts", {"clientId": EDGE})["accounts"]  # still serving
 
 
-def test_introspection_describes_the_broker_interface(bus) -> None:  # type: ignore[no-untyped-def]
+def introspect(bus: DBusConnection) -> str:
     message = new_method_call(
         DBusAddress(OBJECT_PATH, BUS_NAME, "org.freedesktop.DBus.Introspectable"), "Introspect"
     )
-    xml = bus.send_and_get_reply(message, timeout=10).body[0]
-    for method in ("getAccounts", "acquirePrtSsoCookie", "getLinuxBrokerVersion"):
-        assert f'<method name="{method}">' in xml
-    assert xml.count('type="s" direction="in"') >= 18
+    return str(bus.send_and_get_reply(message, timeout=10).body[0])
+
+
+@pytest.mark.broker_generation("2.0.1")
+def test_broker_2_0_1_describes_its_interface_as_sso_mib_has_it(bus) -> None:  # type: ignore[no-untyped-def]
+    """sso-mib generates its client from dbus/spec/com.microsoft.identity.broker1.xml: eight
+    methods, each three strings in and one out."""
+    root = ElementTree.fromstring(introspect(bus))
+    (broker,) = [i for i in root.iter("interface") if i.get("name") == INTERFACE]
+    methods = {m.get("name"): [(a.get("type"), a.get("direction")) for a in m] for m in broker}
+    assert methods == {name: [("s", "in")] * 3 + [("s", "out")] for name in SSO_MIB_METHODS}
+
+
+def test_later_brokers_describe_no_interface(bus) -> None:  # type: ignore[no-untyped-def]
+    """teams-for-linux #2047: busctl introspect lists nothing for broker 2.0.2 and later, and
+    clients that introspect first fail ("No such interface found"); calls still work."""
+    root = ElementTree.fromstring(introspect(bus))
+    assert list(root.iter("interface")) == []
+    assert request(bus, "getAccounts", {"clientId": EDGE})["accounts"]
 
 
 # ---- linux-entra-sso's requests, sent by gdbus ----------------------------------------------
+def gvariant_string(text: str) -> str:
+    """gdbus reads each argument as GVariant text, typed by the interface description when
+    the service has one: without it (brokers after 2.0.1) "0.0" would be a double and the
+    JSON a dictionary. Quoted, each is a string either way."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 def gdbus(sandbox, method: str, payload: dict[str, Any]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     gdbus_path = shutil.which("gdbus")
     assert gdbus_path, "gdbus is in Debian's libglib2.0-bin (scripts/setup.sh installs it)"
     result = subprocess.run(
         [gdbus_path, "call", "--session", "--dest", BUS_NAME, "--object-path", OBJECT_PATH,
-         "--method", f"{INTERFACE}.{method}", "0.0", str(uuid.uuid4()), json.dumps(payload)],
+         "--method", f"{INTERFACE}.{method}",
+         *(gvariant_string(v) for v in ("0.0", str(uuid.uuid4()), json.dumps(payload)))],
         capture_output=True, text=True, timeout=30,
         env={**os.environ, "DBUS_SESSION_BUS_ADDRESS": sandbox.env["DBUS_SESSION_BUS_ADDRESS"]},
     )  # fmt: skip
@@ -218,13 +253,17 @@ def entra_sso_auth_parameters(
     return params
 
 
-def test_linux_entra_sso_requests_through_gdbus(sandbox, control) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("generation", ["2.0.1", "2.5"])
+def test_linux_entra_sso_requests_through_gdbus(sandbox, control, generation: str) -> None:  # type: ignore[no-untyped-def]
+    control.generation(generation)
     accounts = gdbus(sandbox, "getAccounts", {"clientId": EDGE, "redirectUri": str(uuid.uuid4())})
     adele = next(a for a in accounts["accounts"] if a["username"] == "adele@contoso.example")
     assert adele["realm"] == "4c5aa37b-6bdb-5753-8e91-ca41367d74b3"
 
     version = gdbus(sandbox, "getLinuxBrokerVersion", {"msalCppVersion": "1.4.0"})
-    assert version == {"linuxBrokerVersion": "2.0.1-sandbox"}
+    assert version == {
+        "linuxBrokerVersion": {"2.0.1": "2.0.1-sandbox", "2.5": "2.5.2-sandbox"}[generation]
+    }
 
     token = gdbus(
         sandbox, "acquireTokenSilently", {"authParameters": entra_sso_auth_parameters(adele)}
@@ -241,15 +280,19 @@ def test_linux_entra_sso_requests_through_gdbus(sandbox, control) -> None:  # ty
         "mamEnrollment": False,
         "ssoUrl": sso_url,
     })  # fmt: skip
+    if generation == "2.0.1":
+        assert cookie["account"]["username"] == "adele@contoso.example"
+    else:  # linux-entra-sso's broker.js: "microsoft-identity-broker > 2.0.1"
+        (cookie,) = cookie["cookieItems"]
     assert cookie["cookieName"] == "x-ms-RefreshTokenCredential"
-    assert cookie["account"]["username"] == "adele@contoso.example"
     assert claims(cookie["cookieContent"])["is_primary"] == "true"
 
-    refused = gdbus(
-        sandbox, "acquirePrtSsoCookie", {"account": adele, "ssoUrl": "https://evil.example/"}
-    )
+    evil = "https://evil.example/"
+    refused = gdbus(sandbox, "acquirePrtSsoCookie", {
+        "account": adele, "authParameters": entra_sso_auth_parameters(adele, evil), "ssoUrl": evil,
+    })  # fmt: skip
     assert refused["error"]["status"] == WIRE_STATUS["IncorrectConfiguration"]
-    assert [c["clientId"] for c in control.calls()] == [EDGE, None, EDGE, EDGE, None]
+    assert [c["clientId"] for c in control.calls()] == [EDGE, None, EDGE, EDGE, EDGE]
 
 
 @pytest.mark.parametrize(
@@ -258,7 +301,9 @@ def test_linux_entra_sso_requests_through_gdbus(sandbox, control) -> None:  # ty
         "04b07795-8ddb-461a-bbee-02f9e1bf7b46",  # Azure CLI (azure-identity's default)
         EDGE,
         "1950a258-227b-4e31-a9cf-717495945fc2",  # Azure PowerShell
-        "872cd9fa-d31f-45e0-9eab-6e460a02d1f1",  # Visual Studio
+        "872cd9fa-d31f-45e0-9eab-6e460a02d1f1",  # Visual Studio (legacy)
+        "04f0c124-f2bc-4f59-8241-bf6df9866bbd",  # Visual Studio: the id msal's broker tests use
+        "88200948-af45-4a7e-8bcc-0b4c8b5ac7f1",  # Microsoft Teams
     ],
 )
 def test_well_known_first_party_clients_get_tokens(bus, client_id: str) -> None:  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ from azure.core.exceptions import ServiceRequestError
 from azure.core.rest import HttpRequest
 
 from app.sandbox.launcher import Sandbox
+from tests.helpers import CONTOSO
 
 CLIENT = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
 HOST = "https://login.microsoftonline.com"
@@ -79,9 +80,22 @@ def test_openid_configuration_for_organizations(sandbox: Sandbox) -> None:
 def test_openid_configuration_follows_host_and_tenant(host: str, tenant: str) -> None:
     url = f"https://{host}/{tenant}/v2.0/.well-known/openid-configuration"
     body = requests.get(url, timeout=10).json()
-    assert body["token_endpoint"] == f"https://{host}/{tenant}/oauth2/v2.0/token"
+    # A domain is answered with its tenant's id, as Entra ID names the canonical realm.
+    named = CONTOSO if tenant == "contoso.example" else tenant
+    assert body["token_endpoint"] == f"https://{host}/{named}/oauth2/v2.0/token"
     generic = tenant in ("common", "organizations", "consumers")
-    assert body["issuer"] == f"https://{host}/{'{tenantid}' if generic else tenant}/v2.0"
+    assert body["issuer"] == f"https://{host}/{'{tenantid}' if generic else named}/v2.0"
+
+
+def test_a_domain_no_tenant_has_gets_entras_invalid_tenant(sandbox: Sandbox) -> None:
+    mark = len(sandbox.journal())
+    url = f"{HOST}/nowhere.example/v2.0/.well-known/openid-configuration"
+    response = requests.get(url, timeout=10)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"] == "invalid_tenant" and body["error_codes"] == [90002]
+    assert body["error_description"].startswith("AADSTS90002: Tenant 'nowhere.example' not found.")
+    assert served_since(sandbox, mark) == [{"kind": "unknown-tenant", "url": url}]
 
 
 def test_instance_discovery_names_the_host_of_the_authorization_endpoint() -> None:

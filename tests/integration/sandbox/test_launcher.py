@@ -46,11 +46,20 @@ def gone(pid: int) -> bool:
 
 
 def group_gone(pgid: int) -> bool:
+    """No process of the group runs: each is gone or a zombie (the activated broker's parent
+    is init, which reaps it in its own time)."""
     try:
         os.killpg(pgid, 0)
     except ProcessLookupError:
         return True
-    return False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return False
+    return True
 
 
 @pytest.fixture
@@ -77,15 +86,19 @@ def test_second_sandbox_runs_its_own_bus(second: Sandbox, sandbox: Sandbox) -> N
 
 
 def test_all_children_alive_after_start(second: Sandbox) -> None:
-    assert len(second.procs) == 4
+    assert len(second.procs) == 3
     commands = [Path(str(p.args[0])).name for p in second.procs]
     assert commands[:2] == ["dbus-daemon", "gnome-keyring-daemon"]
-    assert second.procs[2].args[1:] == ["-m", "app.sandbox.broker.service"]
-    assert second.procs[3].args[1:3] == ["-m", "app.sandbox.gateway"]
+    assert second.procs[2].args[1:3] == ["-m", "app.sandbox.gateway"]
     for proc in second.procs:
         assert proc.poll() is None, f"{proc.args} exited with {proc.returncode}"
         os.kill(proc.pid, 0)  # raises if the pid is gone
         assert not gone(proc.pid)
+    # The broker is the bus's child: D-Bus activation started it (activation.py).
+    broker = second.broker_pid()
+    assert broker is not None and not gone(broker)
+    command = Path(f"/proc/{broker}/cmdline").read_bytes().split(b"\0")
+    assert command[1:3] == [b"-m", b"app.sandbox.broker.service"]
 
 
 def test_the_environment_points_programs_at_loopback_only(second: Sandbox) -> None:
@@ -130,8 +143,9 @@ def test_stop_ends_every_child_and_removes_the_workdir(
     try:
         box.start(export=False)
         pids = [p.pid for p in box.procs]
+        broker = box.broker_pid()
         workdir = box.workdir
-        assert len(pids) == 4 and workdir.is_dir()
+        assert len(pids) == 3 and broker is not None and workdir.is_dir()
         assert (workdir / "broker.log").exists()
     finally:
         box.stop()
@@ -140,6 +154,7 @@ def test_stop_ends_every_child_and_removes_the_workdir(
         assert gone(pid), f"child {pid} still running after stop()"
         # start_new_session: each child led its own group; nothing it spawned may survive.
         assert group_gone(pid), f"process group {pid} still has members after stop()"
+    assert gone(broker), "the activated broker outlived its bus"
     assert not workdir.exists()
     assert box.procs == [] and box.control is None
     box.stop()  # stopping twice is harmless

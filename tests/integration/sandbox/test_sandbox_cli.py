@@ -1,12 +1,14 @@
 """`python -m app.sandbox` as a user meets it: the azure-identity-broker README example runs
 inside it unchanged (its window handle and account URL come from the environment), also with
-no network at all (`unshare -n`), and the sandbox alone prints what a program needs.
+no network at all (`unshare -n`), the sandbox alone prints what a program needs, and a tenant
+given as a domain resolves where the system CA bundle is the sandbox's (`--system-ca`).
 
 Each run starts a sandbox of its own in a fresh process: nothing here touches the session's.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -14,7 +16,7 @@ import sys
 from pathlib import Path
 
 from app.sandbox.storage.azurite import DEMO_TREE
-from tests.helpers import ROOT
+from tests.helpers import CONTOSO, ROOT
 
 EXAMPLE = ROOT / "examples" / "list_containers.py"
 SESSION_VARIABLES = ("DBUS_SESSION_BUS_ADDRESS", "HTTPS_PROXY", "HTTP_PROXY", "https_proxy",
@@ -93,3 +95,23 @@ def test_the_sandbox_alone_prints_what_a_program_needs() -> None:
     assert proc.returncode == 0
     bundle = exports["REQUESTS_CA_BUNDLE"].strip("'")
     assert not Path(bundle).exists()  # its working folder went with it
+
+
+def domain_tenant(*args: str) -> dict[str, str]:
+    module = "tests.integration.sandbox.domain_tenant"
+    result = in_sandbox(*args, "--", sys.executable, "-m", module)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_a_tenant_domain_fails_where_the_runtime_trusts_only_the_system_cas() -> None:
+    """The runtime looks the domain up itself, through the proxy, with libcurl trusting only
+    /etc/ssl/certs: it refuses the sandbox's certificate (curl error 60)."""
+    answer = domain_tenant()
+    assert answer["status"] == "NetworkTemporarilyUnavailable"
+    assert "SSL certificate" in answer["context"]
+
+
+def test_a_tenant_domain_resolves_with_the_sandboxs_ca_as_the_system_one() -> None:
+    answer = domain_tenant("--system-ca")
+    assert answer == {"tid": CONTOSO, "iss": f"https://sts.windows.net/{CONTOSO}/"}

@@ -356,6 +356,7 @@ def test_each_browser_uses_its_own_account(storage, accounts):
         second.close()
 
 
+@pytest.mark.broker_generation("2.0.1")  # needs Entra's AADSTS code: 2.5 redacts it
 def test_a_broker_refusal_is_not_retried_and_keeps_the_brokers_guidance(storage, accounts, control):
     carl = BrokerAccountCredential(Broker(), accounts["carl"], Profile())  # conditional access
     b = browser_for(storage, carl)  # the SDK's retry policy would ask the broker 4 times

@@ -154,3 +154,48 @@ def test_the_endpoint_streams_a_large_download(sandbox, storage, accounts, conta
         blob = megan.get_blob_client(container, "big.bin")
         assert len(blob.download_blob(max_concurrency=1).readall()) == 64 * MiB
     assert vm_kb(gateway.pid, "VmHWM") < max(peak_before, rss_before + 32 * 1024)
+
+
+class _HomeTenantOnly:
+    """A client that does not follow storage's bearer challenge (as azcopy and azd did): it
+    presents the guest's home-tenant token whatever tenant it is asked for."""
+
+    def __init__(self, inner: BrokerAccountCredential) -> None:
+        self.inner = inner
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        return self.inner.get_token(*scopes)
+
+
+def test_a_guests_home_tenant_token_fails_issuer_validation(storage, accounts, sandbox):
+    """Azure Storage accepts only tokens its account's tenant issued: lee's own (Fabrikam's)
+    gets 401 InvalidAuthenticationInfo, "Issuer validation failed" (azcopy #531, azd #7067)."""
+    home = BrokerAccountCredential(Broker(), accounts["lee"], Profile())  # organizations
+    client = BlobServiceClient(
+        storage.account_url, _HomeTenantOnly(home), connection_verify=str(storage.ca_path),
+        retry_total=0,
+    )  # fmt: skip
+    mark = len(sandbox.journal())
+    with pytest.raises(ClientAuthenticationError) as caught:
+        list(client.list_containers())
+    client.close()
+    error = caught.value
+    assert error.status_code == 401 and error.error_code == "InvalidAuthenticationInfo"
+    assert "Issuer validation failed. Issuer did not match." in str(error)
+    challenge = error.response.headers["WWW-Authenticate"]
+    assert "login.microsoftonline.com/4c5aa37b-6bdb-5753-8e91-ca41367d74b3/" in challenge
+    assert explain(error).code == "InvalidTokenIssuer"  # the app's issuer guidance shows
+    # The SDK answered the challenge once, with the same token: refused both times.
+    assert [e["kind"] for e in sandbox.journal()[mark:]] == ["denied", "denied"]
+
+
+def test_azure_storage_blob_follows_the_challenge_into_the_accounts_tenant(
+    client_for, sandbox, container
+):
+    """The SDK reads the challenge's authorization_uri and asks the credential for a token of
+    that tenant: the guest then reads as its own object in Contoso."""
+    lee = client_for("lee")  # the default profile: organizations, lee's home tenant first
+    mark = len(sandbox.journal())
+    assert container in {c.name for c in lee.list_containers()}
+    kinds = [e["kind"] for e in sandbox.journal()[mark:]]
+    assert kinds[:1] == ["denied"] and "denied" not in kinds[1:]

@@ -30,6 +30,8 @@ ORGS = f"{HOST}/organizations"
 COMMON = f"{HOST}/common"
 CONSUMERS = f"{HOST}/consumers"
 CONSUMERS_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad"
+LEE = "e1a899af-12c6-5975-aeae-09319b2092c5"  # lee's object in its home tenant, Fabrikam
+LEE_IN_CONTOSO = "7d0f5b2e-3a94-5c61-b8e7-1f2c4d6a9b03"  # the guest object Contoso made
 MSA_PASSTHROUGH_TENANT = "f8cdef31-a31e-4b4a-93e4-5f571e91255a"
 STORAGE = "https://storage.azure.com/.default"
 VAULT = "https://vault.azure.net/.default"
@@ -58,7 +60,10 @@ def short_picker_wait(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def broker() -> SandboxBroker:
-    return SandboxBroker()
+    """Broker 2.0.1: the generation whose replies carry Entra ID's full text, AADSTS number
+    included, so each rule's refusal can be told apart (tests/unit/sandbox/broker checks
+    how each generation words them)."""
+    return SandboxBroker("2.0.1")
 
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -92,8 +97,12 @@ def params(
 
 def call(broker: SandboxBroker, method: str, auth: dict[str, Any]) -> dict[str, Any]:
     reply = json.loads(broker.handle(method, json.dumps({"authParameters": auth})))
-    assert set(reply) == {"brokerTokenResponse"}, reply
-    return reply["brokerTokenResponse"]  # type: ignore[no-any-return]
+    inner = reply["brokerTokenResponse"]
+    # A token alone; a refusal with the broker's telemetry beside it (linux-entra-sso #114).
+    assert set(reply) == (
+        {"brokerTokenResponse", "telemetry"} if "error" in inner else {"brokerTokenResponse"}
+    ), reply
+    return inner  # type: ignore[no-any-return]
 
 
 def silent(broker: SandboxBroker, who: str | None, **kw: Any) -> dict[str, Any]:
@@ -111,9 +120,15 @@ def ok(response: dict[str, Any]) -> dict[str, Any]:
 
 
 def error(response: dict[str, Any], status: int, code: int) -> dict[str, Any]:
+    """The refusal, checked: its status, and Entra ID's AADSTS code at the start of the text
+    (code 0: the broker's own refusal, no AADSTS text). The real brokers send errorCode 0."""
     assert "accessToken" not in response, "expected a refusal, got a token"
     err = response["error"]
-    assert (err["status"], err["errorCode"]) == (status, code), err
+    assert (err["status"], err["errorCode"]) == (status, 0), err
+    if code:
+        assert err["context"].startswith(f"AADSTS{code}:"), err["context"]
+    else:
+        assert "AADSTS" not in err["context"], err["context"]
     return err  # type: ignore[no-any-return]
 
 
@@ -148,6 +163,7 @@ def test_account_json_shape(broker: SandboxBroker) -> None:
         "realm": CONTOSO,
         "environment": "login.microsoftonline.com",
         "clientInfo": adele["clientInfo"],
+        "passwordExpiry": 0,
     }
     info = adele["clientInfo"]
     assert "=" not in info and "+" not in info and "/" not in info  # base64url, unpadded
@@ -193,7 +209,7 @@ def test_silent_success_for_a_work_account(broker: SandboxBroker) -> None:
     assert token["tid"] == CONTOSO
     assert token["preferred_username"] == "adele@contoso.example"
     assert response["idToken"].count(".") == 2
-    assert response["grantedScopes"] == [STORAGE]
+    assert response["grantedScopes"] == STORAGE  # one space-separated string, as the real ones
     assert response["account"]["username"] == "adele@contoso.example"
     assert response["clientInfo"] == response["account"]["clientInfo"]
     # expiresOn is epoch milliseconds, about an hour ahead, and equals the token's exp.
@@ -279,7 +295,7 @@ def test_id_token_claims(broker: SandboxBroker) -> None:
     assert id_token["iss"] == f"https://login.microsoftonline.com/{CONTOSO}/v2.0"
     assert id_token["aud"] == CLIENT
     assert id_token["tid"] == CONTOSO
-    assert id_token["oid"] == "e1a899af-12c6-5975-aeae-09319b2092c5"
+    assert id_token["oid"] == LEE_IN_CONTOSO  # the guest's own object in Contoso
     assert id_token["preferred_username"] == "lee@fabrikam.example"
     assert id_token["ver"] == "2.0"
 
@@ -324,9 +340,13 @@ def test_guest_in_a_resource_tenant(broker: SandboxBroker) -> None:
         response = silent(broker, "lee@fabrikam.example", authority=authority)
         token = ok(response)
         assert token["tid"] == CONTOSO
-        assert token["oid"] == "e1a899af-12c6-5975-aeae-09319b2092c5"
-        # The account itself stays the home-tenant account.
+        # Entra ID gives the guest an object of its own in the inviting tenant.
+        assert token["oid"] == LEE_IN_CONTOSO != LEE
+        assert token["idp"] == f"https://sts.windows.net/{FABRIKAM}/"  # its home tenant
+        # The account itself stays the home-tenant account (client_info names the home).
         assert response["account"]["realm"] == FABRIKAM
+        assert response["account"]["localAccountId"] == LEE
+    assert ok(silent(broker, "lee@fabrikam.example"))["oid"] == LEE  # at home
     # ... but the guest relation is one-way.
     error(silent(broker, "adele@contoso.example", authority=f"{HOST}/{FABRIKAM}"), 9, 50020)
 
@@ -583,7 +603,7 @@ def test_the_pick_environment_variable_is_the_initial_answer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(service.PICK_ENV, "diego@fabrikam.example")
-    broker = SandboxBroker()
+    broker = SandboxBroker("2.0.1")
     assert ok(interactive(broker, None))["preferred_username"] == "diego@fabrikam.example"
 
 
@@ -692,12 +712,15 @@ def test_unknown_control_op_is_an_exception(broker: SandboxBroker) -> None:
     ],
 )
 def test_error_replies_have_the_full_error_shape(broker: SandboxBroker, make: Any) -> None:
+    """Broker 2.0.1's, as linux-entra-sso issue #114 recorded it."""
     response = make(broker)
-    assert set(response) == {"error"}
+    assert set(response) == {"accessTokenType", "error", "expiresOn", "extendedExpiresOn"}
+    assert (response["accessTokenType"], response["expiresOn"]) == (0, 0)
     err = response["error"]
-    assert set(err) == {"status", "subStatus", "errorCode", "context", "tag"}
+    assert set(err) == {"status", "subStatus", "errorCode", "context", "tag", "diagnostics"}
     for key in ("status", "subStatus", "errorCode", "tag"):
         assert type(err[key]) is int, (key, err[key])
+    assert (err["errorCode"], err["tag"]) == (0, 0)
     assert err["status"] != 0 and isinstance(err["context"], str) and err["context"]
 
 

@@ -30,7 +30,7 @@ ACCOUNT = "devstoreaccount1"
 
 @pytest.fixture
 def broker() -> SandboxBroker:
-    return SandboxBroker()
+    return SandboxBroker("2.0.1")  # Entra's text whole (the rules, not the reply shapes)
 
 
 def b64url_decode(part: str) -> bytes:
@@ -77,8 +77,9 @@ def test_a_pop_request_gets_a_signed_http_request(broker: SandboxBroker) -> None
 
 
 def token(extra: dict[str, Any]) -> str:
+    tenant = "4c5aa37b-6bdb-5753-8e91-ca41367d74b3"
     body = {"aud": "https://storage.azure.com", "oid": "200a129e-8b45-5a42-9504-569a7d9bd498",
-            "tid": "4c5aa37b-6bdb-5753-8e91-ca41367d74b3", **extra}  # fmt: skip
+            "tid": tenant, "iss": f"https://sts.windows.net/{tenant}/", **extra}  # fmt: skip
     encode = lambda d: base64.urlsafe_b64encode(json.dumps(d).encode()).rstrip(b"=").decode()  # noqa: E731
     return f"Bearer {encode({'alg': 'RS256'})}.{encode(body)}.c2ln"
 

@@ -13,7 +13,9 @@ from app.sandbox.entra.directory import DATA
 from app.sandbox.storage.roles import Roles
 
 ACCOUNT = "devstoreaccount1"
-OIDS = {u["username"].split("@")[0]: u["oid"] for u in json.loads(DATA.read_text())["users"]}
+USERS = {u["username"].split("@")[0]: u for u in json.loads(DATA.read_text())["users"]}
+CONTOSO = "4c5aa37b-6bdb-5753-8e91-ca41367d74b3"  # the storage account's tenant
+FABRIKAM = "e5ee36fe-9da9-5ff8-81da-b4d64ed573cc"
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +23,12 @@ def roles() -> Roles:
     return Roles.load(DATA)
 
 
-def bearer(who: str, aud: str = "https://storage.azure.com") -> str:
-    payload = json.dumps({"oid": OIDS[who], "aud": aud}).encode()
+def bearer(who: str, aud: str = "https://storage.azure.com", tenant: str = CONTOSO) -> str:
+    """A token Entra ID issued in `tenant`: the user's object there (a guest's own)."""
+    user = USERS[who]
+    oid = user.get("guest_in", {}).get(tenant, user["oid"])
+    claims = {"oid": oid, "aud": aud, "tid": tenant, "iss": f"https://sts.windows.net/{tenant}/"}
+    payload = json.dumps(claims).encode()
     return "Bearer e30." + base64.urlsafe_b64encode(payload).rstrip(b"=").decode() + ".sig"
 
 
@@ -85,3 +91,36 @@ def test_account_audience_and_unknown_accounts(roles: Roles) -> None:
     assert not allowed(roles, "nestor", "GET", "/?comp=list", aud=own_audience)
     assert roles.denial("GET", "/otheraccount/?comp=list", bearer("nestor")) is None
     assert roles.denial("OPTIONS", f"/{ACCOUNT}/box", bearer("nestor")) is None  # CORS preflight
+
+
+@pytest.mark.parametrize(
+    ("who", "tenant"),
+    [
+        ("lee", FABRIKAM),  # the guest's token from its home tenant: the well-known trap
+        ("diego", FABRIKAM),  # another tenant's member
+        ("alex", "9188040d-6c67-4c5b-b112-36a304b66dad"),  # a personal account's token
+    ],
+)
+def test_a_token_another_tenant_issued_is_azures_401_issuer_mismatch(
+    roles: Roles, who: str, tenant: str
+) -> None:
+    denial = roles.denial("GET", f"/{ACCOUNT}/?comp=list", bearer(who, tenant=tenant))
+    assert denial is not None and (denial.status, denial.code) == (401, "InvalidAuthenticationInfo")
+    body = denial.body.decode()
+    assert "<Code>InvalidAuthenticationInfo</Code>" in body
+    assert "Please refer to the information in the www-authenticate header." in body
+    detail = "<AuthenticationErrorDetail>Issuer validation failed. Issuer did not match."
+    assert detail in body
+    # The bearer challenge azure-storage-blob follows: the account's tenant, storage's resource.
+    assert denial.challenge == (
+        f"Bearer authorization_uri=https://login.microsoftonline.com/{CONTOSO}/oauth2/authorize "
+        "resource_id=https://storage.azure.com"
+    )
+
+
+def test_a_guest_acts_as_its_own_object_in_the_accounts_tenant(roles: Roles) -> None:
+    guest = USERS["lee"]["guest_in"][CONTOSO]
+    assert guest != USERS["lee"]["oid"]
+    assert roles.allowed(guest, "read", roles.accounts[ACCOUNT], CONTOSO)
+    # The home object id presented in the account's tenant is nobody there.
+    assert not roles.allowed(USERS["lee"]["oid"], "read", roles.accounts[ACCOUNT], CONTOSO)
