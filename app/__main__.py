@@ -2,12 +2,17 @@
 
 On Linux with no broker, `--sandbox` starts the offline sandbox first: it must be up before
 anything imports pymsalruntime (the runtime decides at import whether a broker answers).
+
+SIGTERM, SIGINT (Ctrl-C) and SIGHUP end every mode through the same `finally`, so the sandbox
+(its processes, and its folder with the keyring and TLS keys) is torn down however the run
+ends; the window, once shown, quits its event loop on them instead (app.ui.shell.application).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +21,34 @@ if TYPE_CHECKING:
     from app.sandbox.launcher import Sandbox
 
 logger = logging.getLogger("app")
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def _stop(signum: int, frame: object) -> None:
+    """Leave whatever runs (a broker call, a matrix, the self-test) as an exit, by the
+    `finally` that stops the sandbox: the default action of SIGTERM ends the process on the
+    spot and leaves /tmp/broker-sandbox-* behind. Exit status 128 + the signal's number, as a
+    shell reports a process the signal ended."""
+    raise SystemExit(128 + signum)
+
+
+def stop_on_signals() -> None:
+    for number in STOP_SIGNALS:
+        signal.signal(number, _stop)
+
+
+def _ignore_signals() -> None:
+    """While the sandbox is torn down: a second Ctrl-C must not cut that short."""
+    for number in STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
+
+
+def stop_sandbox(sandbox: Sandbox) -> None:
+    """Tear the sandbox down, its processes and its folder, whatever signal comes meanwhile."""
+    _ignore_signals()
+    sandbox.stop()
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -104,8 +137,12 @@ def start_sandbox(broker_version: str | None = None) -> Sandbox | None:
         except SandboxError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return None
-        if sandbox.storage is not None:
-            seed_demo(sandbox.storage)
+        try:
+            if sandbox.storage is not None:
+                seed_demo(sandbox.storage)
+        except BaseException:  # a signal while seeding: nothing left behind
+            stop_sandbox(sandbox)
+            raise
         return sandbox
     return None
 
@@ -115,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["token"]:  # a command of its own: its options are not the window's
         from app.cli.token import main as token
 
-        return token(argv[1:], start_sandbox)
+        stop_on_signals()
+        return token(argv[1:], start_sandbox, stop_sandbox)
     args = parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
@@ -137,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         from app.sandbox.gateway import main as sandbox_gateway
 
         return sandbox_gateway([args.sandbox_gateway])
+    stop_on_signals()
     one = None
     if args.self_test is None and not (args.list_accounts or args.matrix):
         from app.ui.shell.one_window import claim  # the window: one per user and settings
@@ -176,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         return run(sandbox=sandbox, startup_probe=args.startup_probe, one=one)
     finally:
         if sandbox is not None:
-            sandbox.stop()
+            stop_sandbox(sandbox)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from app.core.broker.runtime import Broker
 
 WATCHDOG = 120.0  # s per check (the broker's listing has 30); build.py allows 300 in all
+NOT_REPORTED = 3  # the report could not be written (packaging/launch.py: SELF_TEST_BROKE)
 
 # Everything the app imports at run time, lazily or not.
 MODULES = (
@@ -243,8 +244,22 @@ CHECKS: tuple[Callable[[Report], None], ...] = (
 
 
 def run(report_path: Path | None = None, out: TextIO | None = None) -> int:
-    """Every check, each line written as it is found; 0 when nothing failed."""
-    file = report_path.open("w", encoding="utf-8") if report_path is not None else None
+    """Every check, each line written as it is found; 0 when nothing failed. The report is
+    private to the user (it lists the broker's accounts); one that cannot be opened is said
+    on stderr, as what it is (a full disk, a folder that is gone), with exit status 3 (as
+    packaging/launch.py exits when the self-test could not report)."""
+    file = None
+    if report_path is not None:
+        from app.core.files.private import open_private
+        from app.core.guidance.files import for_file_error, one_line
+
+        try:
+            file = open_private(report_path)
+        except OSError as exc:
+            advice = for_file_error(exc)
+            reason = one_line(advice) if advice else exc.strerror or "the disk refused"
+            print(f"error: could not write the report to {report_path}: {reason}", file=sys.stderr)
+            return NOT_REPORTED
     target = file if file is not None else sys.stderr  # stderr: None in a windowed exe
     watched = _watch(target)
     try:

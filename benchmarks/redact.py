@@ -1,11 +1,13 @@
-"""What redaction costs: `app.core.tokens.jwt.redact` over ordinary log text and adversarial text.
+"""What redaction costs: `app.core.tokens.redact.redact`, and `app.core.tokens.pii.scrub_pii`
+(the personal data taken out while PII logging is off), over ordinary log text and
+adversarial text.
 
-The log handler redacts every record (under its lock, possibly on the GUI thread) and Save
-diagnostics redacts the whole log, so redact must stay linear in the text whatever the text
-is. For each text this prints seconds per MB at 1 MB and at 8 MB (linear: the same figure)
-against a baseline measured in the same run over the same text: one case-insensitive
-`re.finditer` for the secret key words, the least a key-word based redactor has to do.
-Ordinary text is also redacted line by line, as the log handler does.
+The log handler redacts and scrubs every record (under its lock, possibly on the GUI thread)
+and Save diagnostics does the whole log, so both must stay linear in the text whatever the
+text is. For each text this prints seconds per MB at 1 MB and at 8 MB (linear: the same
+figure) for each pass against a baseline measured in the same run over the same text: one
+case-insensitive `re.finditer` for the secret key words, the least a key-word based redactor
+has to do. Ordinary text is also redacted and scrubbed line by line, as the log handler does.
 
     .venv/bin/python benchmarks/redact.py [--rounds 3]
 """
@@ -22,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.core.tokens.pii import OBJECT_ID, USERNAME, scrub_pii
 from app.core.tokens.redact import REDACTED, redact
 
 MB = 2**20
@@ -58,7 +61,18 @@ ADVERSARIAL = {
     "escapes": "password='\\",
     "spaces after keys": "password" + " " * 50,
     "markers": REDACTED,
+    # The personal-data pass's own worst cases.
+    "local parts without @": "adele.vance ",
+    "@ without domains": "a@",
+    "apostrophes": "a'",
+    "dots after @": "@a.",
+    "hex runs": "0",
+    "GUIDs with dots": "19627616-3bd3-5c6b-8ba7-6ca5c6934407.",
+    "PII keys": 'username="',
+    "PII markers": f"{USERNAME}{OBJECT_ID}",
 }
+OBJECT_IDS = frozenset({"19627616-3bd3-5c6b-8ba7-6ca5c6934407"})
+HOME = "/home/adele"
 _KEY_WORDS = re.compile(r"(?i)bearer|token|secret|password")
 
 
@@ -69,6 +83,10 @@ def ordinary(size: int) -> str:
 
 def baseline(text: str) -> object:
     return sum(1 for _ in _KEY_WORDS.finditer(text))
+
+
+def scrub(text: str) -> object:
+    return scrub_pii(text, OBJECT_IDS, HOME)
 
 
 def per_mb(work: Callable[[str], object], text: str, rounds: int) -> float:
@@ -87,21 +105,29 @@ def main() -> None:
     texts: dict[str, Callable[[int], str]] = {"ordinary log text": ordinary}
     for name, unit in ADVERSARIAL.items():
         texts[name] = lambda size, unit=unit: unit * (size // len(unit))
-    print(f"{'text':26} {'MB':>2} {'redact s/MB':>12} {'baseline s/MB':>14} {'ratio':>6}")
+    print(
+        f"{'text':26} {'MB':>2} {'redact s/MB':>12} {'ratio':>6} {'scrub s/MB':>11} "
+        f"{'ratio':>6} {'baseline s/MB':>14}"
+    )
     for name, make in texts.items():
         for size in (MB, 8 * MB):
             text = make(size)
             mine = per_mb(redact, text, args.rounds)
+            scrubbed = per_mb(scrub, text, args.rounds)
             base = per_mb(baseline, text, args.rounds)
-            print(f"{name:26} {size // MB:2} {mine:12.3f} {base:14.3f} {mine / base:6.1f}")
+            print(
+                f"{name:26} {size // MB:2} {mine:12.3f} {mine / base:6.1f} {scrubbed:11.3f} "
+                f"{scrubbed / base:6.1f} {base:14.3f}"
+            )
     lines = ordinary(MB).split("\n")
-    mine = per_mb(lambda _: [redact(line) for line in lines], "x" * MB, args.rounds)
     base = per_mb(lambda _: [baseline(line) for line in lines], "x" * MB, args.rounds)
-    per_line = 1e6 * mine / len(lines)
-    print(
-        f"ordinary log text line by line ({len(lines)} lines): redact {mine:.3f} s/MB "
-        f"({per_line:.1f} µs a line), baseline {base:.3f} s/MB, ratio {mine / base:.1f}"
-    )
+    for label, work in (("redact", redact), ("scrub", scrub)):
+        mine = per_mb(lambda _, work=work: [work(line) for line in lines], "x" * MB, args.rounds)
+        per_line = 1e6 * mine / len(lines)
+        print(
+            f"ordinary log text line by line ({len(lines)} lines): {label} {mine:.3f} s/MB "
+            f"({per_line:.1f} µs a line), baseline {base:.3f} s/MB, ratio {mine / base:.1f}"
+        )
 
 
 if __name__ == "__main__":

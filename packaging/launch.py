@@ -7,6 +7,7 @@ imports, is written to the report (or stderr) and the exit status is 3. A user's
 the dialog: it is all a windowed app can show when it cannot start.
 """
 
+import os
 import sys
 
 SELF_TEST_BROKE = 3
@@ -25,7 +26,10 @@ def _report_crash(path: str) -> None:
     text = "FAIL the self-test broke before it could report:\n" + traceback.format_exc()
     try:
         if path:
-            with open(path, "a", encoding="utf-8") as report:
+            # Private to the user, as every file the app writes (app.core.files.private,
+            # which may be what failed to import): 0600 when new.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            with os.fdopen(fd, "a", encoding="utf-8") as report:
                 report.write(text)
             return
     except OSError:

@@ -1,12 +1,13 @@
-"""What the headless commands share: their exit statuses, the broker, and the profile a
-command runs under (a profile of the user's settings, read only, and what the command line
-changes of it)."""
+"""What the headless commands share: their exit statuses, the broker, the profile a command
+runs under (a profile of the user's settings, read only, and what the command line changes of
+it), and how a report is written (private to the user: it names accounts and ids)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 
 from app.cli import BAD_INPUT as BAD_INPUT
 from app.cli import BLOCKED as BLOCKED
@@ -15,9 +16,12 @@ from app.cli import FAILED as FAILED
 from app.cli import NEEDS_INTERACTION as NEEDS_INTERACTION
 from app.cli import NO_BROKER as NO_BROKER
 from app.cli import NOT_USABLE as NOT_USABLE
+from app.cli import NOT_WRITTEN as NOT_WRITTEN
 from app.cli import OK as OK
 from app.core.broker.runtime import Broker
 from app.core.configurations.profile import Profile, ProfileError, parse_profile
+from app.core.files.private import write_private
+from app.core.guidance.files import for_file_error, one_line
 from app.core.guidance.statuses import for_unavailable
 from app.core.settings.data import StoreData
 from app.core.settings.store import Store
@@ -66,3 +70,18 @@ def broker() -> Broker | None:
 
 def active_of(data: StoreData, profile: Profile) -> str | None:
     return data.active.get(profile.name)
+
+
+def write_report(path: Path, text: str) -> bool:
+    """The report, whole and private to the user (0600: it names accounts, object ids and
+    claims), or what kept it from being written, on stderr (a full disk as what it is, never
+    a traceback). A pipe or device named on purpose (/dev/stdout) is written to as it is."""
+    try:
+        write_private(path, text.encode("utf-8"), streams=True)
+    except OSError as exc:
+        advice = for_file_error(exc)
+        reason = one_line(advice) if advice else exc.strerror or "the disk refused"
+        print(f"error: could not write {path}: {reason}", file=sys.stderr)
+        return False
+    print(f"wrote {path}")
+    return True

@@ -8,12 +8,10 @@ import argparse
 import dataclasses
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 
-from app.cli.common import BAD_INPUT, FAILED, NO_BROKER, OK, profile_of
+from app.cli.common import BAD_INPUT, FAILED, NO_BROKER, NOT_WRITTEN, OK, profile_of, write_report
 from app.cli.common import broker as find_broker
 from app.core.configurations.configuration import Configuration
-from app.core.files.atomic import atomic_file
 from app.core.matrix.export import LEGEND, grid, to_json, to_text
 from app.core.matrix.file import MatrixFileError, load_matrix
 from app.core.matrix.junit import to_junit
@@ -67,15 +65,10 @@ def run_matrix(args: argparse.Namespace, names: Mapping[str, str] | None = None)
         status = FAILED
     checked = sum(1 for e in matrix.expectations for c, _ in answers if e.matches(c, spec))
     print(f"{checked} expected outcomes checked, {len(missed)} not met")
+    written = True
     if out is not None:
-        _write(out, to_json(spec, answers, missed))
+        written = write_report(out, to_json(spec, answers, missed))
     if junit is not None:
-        _write(junit, to_junit(spec, answers, matrix.expectations, str(path), missing))
-    return status
-
-
-def _write(report: Path, text: str) -> None:
-    """A report, written whole, private to the user (it names accounts and ids)."""
-    with atomic_file(report) as file:
-        file.write(text.encode("utf-8"))
-    print(f"wrote {report}")
+        junit_text = to_junit(spec, answers, matrix.expectations, str(path), missing)
+        written = write_report(junit, junit_text) and written
+    return status if written else NOT_WRITTEN

@@ -66,7 +66,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: list[str], start_sandbox: Callable[[], Any]) -> int:
+def main(
+    argv: list[str], start_sandbox: Callable[[], Any], stop_sandbox: Callable[[Any], None]
+) -> int:
+    """The command; with --sandbox, start_sandbox() and stop_sandbox(it) bracket it (app.__main__:
+    a SIGTERM or Ctrl-C mid-run still tears the sandbox down)."""
     args = parse(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.ERROR)
     sandbox = None
@@ -78,7 +82,7 @@ def main(argv: list[str], start_sandbox: Callable[[], Any]) -> int:
         return token(args)
     finally:
         if sandbox is not None:
-            sandbox.stop()
+            stop_sandbox(sandbox)
 
 
 def token(args: argparse.Namespace) -> int:

@@ -19,18 +19,19 @@ QT = {"PySide6", "shiboken6", "PyQt5", "PyQt6"}
 
 # What each capability of app/core may import of the others. Read as layers: files, tokens
 # and configurations know nothing else; the broker knows the configurations; guidance
-# explains the broker's errors; outcomes classify with all three; the rest build on those.
+# explains the broker's errors and the disk's (files); outcomes classify with all three; the
+# rest build on those (settings explain a failed save with guidance).
 CORE = {
     "files": set(),
     "tokens": set(),
     "configurations": set(),
     "broker": {"configurations"},
-    "guidance": {"broker", "configurations", "storage"},
+    "guidance": {"broker", "configurations", "files", "storage"},
     "outcomes": {"broker", "configurations", "guidance", "tokens"},
     "matrix": {"broker", "configurations", "outcomes"},
     "storage": {"files"},
     "credentials": {"broker", "configurations", "settings", "tokens"},
-    "settings": {"broker", "configurations", "files", "tokens"},
+    "settings": {"broker", "configurations", "files", "guidance", "tokens"},
     "accounts": {"broker", "configurations", "guidance", "outcomes", "settings"},
 }
 # What each UI capability may import of the others (and of app/core, by capability). The

@@ -48,6 +48,12 @@ class Account:
         return CONSUMERS_TENANT in (self.home_tenant, self.realm)
 
     @property
+    def object_ids(self) -> tuple[str, str]:
+        """The ids that name this person (local and home object ids): personal data to
+        scrub from logs while PII logging is off."""
+        return self.account_id, self.home_account_id.partition(".")[0]
+
+    @property
     def kind(self) -> str:
         return "Personal" if self.personal else "Work or school"
 

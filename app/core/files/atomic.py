@@ -1,5 +1,6 @@
-"""Replace a file all at once or not at all: settings, saved diagnostics and downloads are
-written to a temporary file beside the target and renamed over it only when complete.
+"""Replace a file all at once or not at all: settings, saved diagnostics, exports, reports and
+downloads are written to a temporary file beside the target (0600: private to the user) and
+renamed over it only when complete.
 
 A process killed mid-write (SIGKILL, power loss, Task Manager) cannot remove its temporary
 file, and a download's can be hundreds of MB in the user's folder. So temporaries carry a
@@ -28,6 +29,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from app.core.files.disk import as_disk_error, refuse_if_not_regular
+
 if sys.platform != "win32":
     import fcntl
 
@@ -40,16 +43,25 @@ _writing_lock = threading.Lock()
 
 
 @contextlib.contextmanager
-def atomic_file(target: Path) -> Iterator[BinaryIO]:
+def atomic_file(target: Path, needed: int | None = None) -> Iterator[BinaryIO]:
     """Yields a binary file in target's directory (same filesystem, mode 0600). If the block
     completes, the data is flushed to disk and the file replaces target; if it raises (an
     error, a cancelled transfer), the temporary file is removed and target is untouched.
-    Stale temporaries a killed writer left in the directory are swept first."""
+    Stale temporaries a killed writer left in the directory are swept first.
+
+    A target that is there but is not a regular file (a named pipe, a folder, a device) is
+    left alone: NotRegularFile, before anything is written. A full disk and its kin raise a
+    DiskError (app.core.files.disk) saying how much room the write needed (`needed`, bytes,
+    when the caller knows) and how much is free once the temporary is gone."""
+    refuse_if_not_regular(target)
     sweep_stale(target.parent)
     prefix = f".{target.name}.{TAG}-{os.getpid()}-"
-    with _writing_lock:  # registered as it is created: a sweep on another thread keeps it
-        fd, temp = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=target.parent)
-        _writing.add(os.path.basename(temp))
+    try:
+        with _writing_lock:  # registered as it is created: a sweep on another thread keeps it
+            fd, temp = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=target.parent)
+            _writing.add(os.path.basename(temp))
+    except OSError as error:
+        raise as_disk_error(error, target, needed) from None
     try:
         with os.fdopen(fd, "wb") as out:
             if sys.platform != "win32":
@@ -61,9 +73,14 @@ def atomic_file(target: Path) -> Iterator[BinaryIO]:
             os.fsync(out.fileno())
         _set_hidden(temp, False)  # the attribute travels with the rename
         os.replace(temp, target)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(temp)
+        if (
+            isinstance(error, OSError)
+            and (said := as_disk_error(error, target, needed)) is not error
+        ):
+            raise said from None
         raise
     finally:
         with _writing_lock:

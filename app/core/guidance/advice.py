@@ -17,6 +17,8 @@ class Guidance:
     explanation: str  # plain language: what happened
     fix: str  # what the user should do, concretely
     needs_interaction: bool = False  # True when "Sign in again" (interactive) is the fix
+    # About this computer (its disks and files), not the account: shown without its name.
+    local: bool = False
     # True when signing in again would be the fix but the broker cannot show its window in
     # this session (app/core/broker/limits.py): nothing offers it, the fix says why.
     blocked_here: bool = False

@@ -1,5 +1,6 @@
-"""Guidance for any error a broker, storage or profile call raised: what happened and what to
-do, from status names, AADSTS numbers, storage error codes and exception class names only.
+"""Guidance for any error a broker, storage, file or profile call raised: what happened and
+what to do, from status names, AADSTS numbers, storage error codes, errno values and exception
+class names only.
 
 Nothing here ever echoes the text of an arbitrary exception, because that text can carry
 tokens; only status names, AADSTS numbers, storage error codes, exception class names and
@@ -25,6 +26,7 @@ from app.core.guidance import broker as broker_guidance
 from app.core.guidance import limits
 from app.core.guidance.aadsts import for_aadsts, unknown_aadsts
 from app.core.guidance.advice import RETRY, Guidance
+from app.core.guidance.files import for_file_error
 from app.core.guidance.statuses import TIMEOUT_GUIDANCE, for_status, for_unavailable
 from app.core.guidance.storage import for_storage_error
 from app.core.storage.names import StorageNameError
@@ -96,6 +98,9 @@ def _explain(error: BaseException) -> Guidance:
     storage = for_storage_error(error)
     if storage is not None:
         return storage
+    disk = for_file_error(error)  # the disk is full, the folder is gone: said as what it is
+    if disk is not None:
+        return disk
     if isinstance(error, ProfileError):
         return Guidance(
             "ProfileError",

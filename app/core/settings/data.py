@@ -13,6 +13,7 @@ from app.core.configurations.profile import Profile
 from app.core.settings.records import AccountRecord
 
 MAX_RECENT_URLS = 10
+MAX_DOWNLOAD_FOLDERS = 10
 
 
 @dataclass
@@ -28,6 +29,9 @@ class StoreData:
     active: dict[str, str] = field(default_factory=dict)  # profile -> home_account_id
     forgotten: dict[str, list[str]] = field(default_factory=dict)  # home_account_ids
     recent_urls: dict[str, list[str]] = field(default_factory=dict)  # most recent first
+    # Folders downloads went to, most recent first: a download killed mid-way leaves its
+    # temporary there, and the next start sweeps these folders (app.core.files.atomic).
+    download_folders: list[str] = field(default_factory=list)
 
     def profile(self, name: str | None = None) -> Profile:
         """The named profile, the selected one by default; KeyError if there is none."""
@@ -42,6 +46,12 @@ class StoreData:
         name = self.selected if profile is None else profile
         older = [u for u in self.recent_urls.get(name, []) if u != url]
         self.recent_urls[name] = [url, *older][:MAX_RECENT_URLS]
+
+    def add_download_folder(self, folder: str) -> None:
+        """Put folder first among the download folders, without repeats, keeping at most 10
+        (an older one is still swept before the next download into it)."""
+        older = [f for f in self.download_folders if f != folder]
+        self.download_folders = [folder, *older][:MAX_DOWNLOAD_FOLDERS]
 
     def _per_profile(self) -> tuple[dict[str, Any], ...]:
         return (self.records, self.active, self.forgotten, self.recent_urls)

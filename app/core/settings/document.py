@@ -22,7 +22,7 @@ from app.core.configurations.profile import (
     known_authority_host,
     parse_profile,
 )
-from app.core.settings.data import MAX_RECENT_URLS, StoreData
+from app.core.settings.data import MAX_DOWNLOAD_FOLDERS, MAX_RECENT_URLS, StoreData
 from app.core.settings.records import AccountRecord
 from app.core.tokens.redact import looks_like_jwt
 
@@ -72,7 +72,11 @@ def document(data: StoreData) -> dict[str, object]:
     if data.selected not in names:
         raise ValueError(f"The selected profile {data.selected!r} is not one of the profiles")
     entries = [_entry(data, p) for p in data.profiles]
-    return {"version": VERSION, "selected": data.selected, "profiles": entries}
+    folders = list(dict.fromkeys(data.download_folders))[:MAX_DOWNLOAD_FOLDERS]
+    doc: dict[str, object] = {"version": VERSION, "selected": data.selected, "profiles": entries}
+    if folders:  # absent until the first download: older versions' files stay as they were
+        doc["download_folders"] = folders
+    return doc
 
 
 def refuse_tokens(value: object, where: str) -> None:
@@ -254,6 +258,10 @@ def parse(raw: bytes) -> Parsed:
         selected = data.profiles[0].name
         parsed.left_out.append(f"the selected profile ({selected!r} is selected instead)")
     data.selected = selected
+    folders = _texts(doc, "download_folders", "the settings")
+    folders = _capped(folders, MAX_DOWNLOAD_FOLDERS, "download folder", "the settings", parsed,
+                      newest_first=True)  # fmt: skip
+    data.download_folders = _tokens_dropped(folders, "download folder", "the settings", parsed)
     return parsed
 
 

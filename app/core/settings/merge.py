@@ -6,7 +6,8 @@ A three-way merge of the settings as this process last read or wrote them (base)
 them now (ours) and as the file holds them now (theirs): for every profile field, every
 per-profile list, ours where we changed it, theirs otherwise; the profile in use stays ours. A
 profile one side added is kept; one side deleted goes unless the other changed it meanwhile.
-Plain Python."""
+The download folders are both sides' (ours first): each may hold what a killed download of
+either left, for the start-up sweep. Plain Python."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import dataclasses
 from typing import Any
 
 from app.core.configurations.profile import Profile
-from app.core.settings.data import StoreData
+from app.core.settings.data import MAX_DOWNLOAD_FOLDERS, StoreData
 
 _PER_PROFILE = ("records", "active", "forgotten", "recent_urls")
 
@@ -63,4 +64,6 @@ def merge(base: StoreData, ours: StoreData, theirs: StoreData) -> StoreData:
             if value:
                 result[name] = value
         setattr(merged, key, result)
+    folders = dict.fromkeys([*ours.download_folders, *theirs.download_folders])
+    merged.download_folders = list(folders)[:MAX_DOWNLOAD_FOLDERS]
     return merged

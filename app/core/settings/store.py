@@ -8,16 +8,20 @@ this file: the broker keeps them, `save` refuses any value that looks like a JWT
 leaves out (and names the place of) any such value a file holds, so saving never gets stuck.
 The file's format and limits are in app.core.settings.document.
 
-Writes are atomic (temp file, fsync, rename) so a crash never leaves half a file, and `load`
-(at start) removes the temporaries a killed writer left beside it (app.core.files.atomic). A file
-that cannot be understood is moved aside, never deleted, and the app starts from defaults
-with a warning naming the backup, so the user can repair or report it.
+Writes are atomic (temp file, fsync, rename) so a crash never leaves half a file, private to
+the user (0600 in a 0700 folder, app.core.files.private), and `load` (at start) removes the
+temporaries a killed writer left beside it (app.core.files.atomic). A file that cannot be
+understood is moved aside, never deleted, and the app starts from defaults with a warning
+naming the backup, so the user can repair or report it. Something at the path that is not a
+regular file (a named pipe, a folder, a device) is never opened, moved or replaced: the app
+says so and runs on defaults it cannot save there.
 
 This module is plain Python: no Qt and no pymsalruntime.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import json
@@ -28,8 +32,11 @@ from pathlib import Path
 
 import platformdirs
 
-from app.core.files.atomic import atomic_file, sweep_stale
+from app.core.files.atomic import sweep_stale
+from app.core.files.disk import NotRegularFile, read_regular
 from app.core.files.lock import locked
+from app.core.files.private import FILE_MODE, own_folder, write_private
+from app.core.guidance.files import for_file_error
 from app.core.settings.data import StoreData
 from app.core.settings.document import (
     Corrupt,
@@ -46,6 +53,7 @@ APP_NAME = "broker-account-manager"
 FILE_NAME = "settings.json"
 RESET = "Settings were reset"
 LEFT_OUT = "Some settings were left out"
+NOT_READ = "Settings file not read"
 
 
 def default_path() -> Path:
@@ -89,10 +97,17 @@ class Store:
     def _load(self) -> LoadResult:
         sweep_stale(self.path.parent)
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular(self.path)
         except FileNotFoundError:
             return LoadResult(StoreData())
-        except OSError as exc:  # e.g. a directory or no permission: leave it as it is
+        except NotRegularFile as exc:
+            warning = (
+                f"{self.path} is {exc.what}, not a regular file, so the app did not open it and "
+                "leaves it as it is. Default settings are in use, and changes cannot be saved "
+                "there: move it away or delete it, then restart the app."
+            )
+            return LoadResult(StoreData(), warning, title=NOT_READ)
+        except OSError as exc:  # e.g. no permission: leave it as it is
             return LoadResult(
                 StoreData(), f"Could not read {self.path} ({exc.strerror or exc}); using defaults."
             )
@@ -108,11 +123,14 @@ class Store:
 
     def read(self) -> tuple[StoreData, str | None]:
         """The settings as they are, for the command line: only reads (no sweep, nothing
-        moved aside); defaults and what is wrong when the file cannot be used."""
+        moved aside); defaults and what is wrong when the file cannot be used. Something
+        there that is not a regular file is not opened (a named pipe would block for ever)."""
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular(self.path)
         except FileNotFoundError:
             return StoreData(), None
+        except NotRegularFile as exc:
+            return StoreData(), f"{self.path} is {exc.what}, not a regular file (not opened)"
         except OSError as exc:
             return StoreData(), f"{self.path} cannot be read ({exc.strerror or exc})"
         try:
@@ -124,9 +142,15 @@ class Store:
         """Whether the file loads as it is, and what is wrong if not. Only reads: --self-test
         reports on the user's file and must not move it aside."""
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular(self.path)
         except FileNotFoundError:
             return True, f"none yet ({self.path}); the app starts from defaults"
+        except NotRegularFile as exc:
+            return False, (
+                f"{self.path} is {exc.what}, not a regular file: the app would not open it, "
+                "would start from defaults and could not save settings there (checked without "
+                "opening it)"
+            )
         except OSError as exc:
             return False, f"{self.path} cannot be read ({exc.strerror or exc})"
         try:
@@ -160,8 +184,7 @@ class Store:
         looking like a token is left out of the copy too (no settings file ever holds one)."""
         backup = self._backup_path("left-out")
         try:
-            with atomic_file(backup) as file:  # 0600, as the settings file
-                file.write(without_tokens(raw) or raw)
+            write_private(backup, without_tokens(raw) or raw)  # 0600, as the settings file
         except OSError:
             return None
         return backup
@@ -174,17 +197,20 @@ class Store:
         except OSError as exc:
             problem = f"{reason}, and moving it aside failed ({exc.strerror})"
             return LoadResult(StoreData(), f"Could not use {self.path}: {problem}; using defaults.")
+        if os.name == "posix":  # kept as private as the app's own files
+            with contextlib.suppress(OSError):
+                os.chmod(backup, FILE_MODE)
         warning = f"The settings file could not be used: {reason}. It was kept as {backup}."
         return LoadResult(StoreData(), f"{warning} Default settings are in use.", backup)
 
     def save(self, data: StoreData) -> None:
-        """Write data atomically, creating the directory if needed (mkstemp makes the file
-        0600, owner only, and os.replace keeps that mode). What another process saved since
-        this one last read or wrote the file is merged in first, field by field (merge.py),
-        into `data` itself, under a lock so no other save interleaves."""
+        """Write data atomically, 0600 in a 0700 folder (created if needed). What another
+        process saved since this one last read or wrote the file is merged in first, field by
+        field (merge.py), into `data` itself, under a lock so no other save interleaves.
+        Something at the path that is not a regular file is left alone (NotRegularFile); a
+        full disk raises a DiskError saying how much room the file needed."""
         document(data)  # inconsistent data is refused before anything is read or written
-        directory = self.path.parent
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        own_folder(self.path.parent)
         with locked(self.path):
             theirs = self._on_disk()
             if self.base is not None and theirs is not None:
@@ -194,15 +220,14 @@ class Store:
             doc = document(data)
             refuse_tokens(doc, "settings")
             payload = (json.dumps(doc, indent=2) + "\n").encode("utf-8")
-            with atomic_file(self.path) as file:
-                file.write(payload)
+            write_private(self.path, payload)
         self.base = copy.deepcopy(data)
 
     def _on_disk(self) -> StoreData | None:
         """What the file holds now, as this version reads it; None if there is nothing
-        usable to merge (no file, unreadable, not a settings file)."""
+        usable to merge (no file, unreadable, not a regular file, not a settings file)."""
         try:
-            return parse(self.path.read_bytes()).data
+            return parse(read_regular(self.path)).data
         except (OSError, Corrupt):
             return None
 
@@ -212,6 +237,9 @@ class Store:
         try:
             self.save(data)
         except OSError as exc:
+            advice = for_file_error(exc, choosable=False)
+            if advice is not None:  # the disk is full, the path is a pipe: what it is
+                return f"{advice.title}: {advice.explanation} {advice.fix} {unsaved}"
             reason = exc.strerror or "the disk refused"
             return (
                 f"{self.path} could not be written ({reason}). Check that its folder is "

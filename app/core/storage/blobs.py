@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from app.core.files.atomic import atomic_file
+from app.core.files.disk import DiskError
 from app.core.storage.details import BlobDetails, read_details
 from app.core.storage.names import (
     validate_account_url,
@@ -165,22 +166,30 @@ class BlobBrowser:
         The data goes to a temporary file beside the target (same filesystem) that replaces it
         only once complete and on disk, so a cancelled or failed download never leaves a
         partial file nor damages an existing one. The result keeps the temporary file's
-        owner-only mode: data fetched with the user's token stays private until shared.
+        owner-only mode: data fetched with the user's token stays private until shared. A
+        full disk (and its kin) raises a DiskError that knows the blob's size.
         """
-        with atomic_file(target) as out:
-            if cancelled():
-                raise TransferCancelled(name)
-            stream = (
-                self._service()
-                .get_blob_client(container, name)
-                .download_blob(
-                    max_concurrency=self.max_concurrency,
-                    progress_hook=lambda now, total: progress(now, total or now),
+        size: int | None = None
+        try:
+            with atomic_file(target) as out:
+                if cancelled():
+                    raise TransferCancelled(name)
+                stream = (
+                    self._service()
+                    .get_blob_client(container, name)
+                    .download_blob(
+                        max_concurrency=self.max_concurrency,
+                        progress_hook=lambda now, total: progress(now, total or now),
+                    )
                 )
-            )
-            done = int(stream.readinto(_CancellableWriter(out, cancelled, name)))
-            if done == 0:
-                progress(0, 0)
+                size = stream.size
+                done = int(stream.readinto(_CancellableWriter(out, cancelled, name)))
+                if done == 0:
+                    progress(0, 0)
+        except DiskError as error:
+            if error.needed is None:
+                error.needed = size  # how much room to free, in the guidance
+            raise
         return done
 
     def upload(

@@ -91,7 +91,16 @@ def _secret_span(text: str, trigger: re.Match[str]) -> tuple[int, int, int] | No
             return None
         end = _end(_BARE_VALUE, text, start)
         return (start, end, end) if end > start else None
-    separator = _SEPARATOR.match(text, trigger.end())
+    return value_span(text, trigger.end())
+
+
+def value_span(text: str, key_end: int) -> tuple[int, int, int] | None:
+    """For a key's name ending at key_end: (start, end, resume) of its value in key=value,
+    key = 'value', "key": "value" or 'key': 'value' form, and where to scan on; None if no
+    value follows. A quoted value with no closing quote runs to the end of its line. Reads
+    only a bounded stretch after the key (one value), which no later step reads again
+    (app.core.tokens.pii finds its own keys' values with it)."""
+    separator = _SEPARATOR.match(text, key_end)
     if separator is None:
         return None
     start = separator.end()

@@ -34,8 +34,9 @@ from app.core.accounts.session import AccountsSession
 from app.core.broker.records import Account
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.request_options import OptionError
-from app.core.files.atomic import atomic_file
+from app.core.files.private import write_private
 from app.core.guidance.advice import Guidance
+from app.core.guidance.files import for_file_error, one_line
 from app.core.matrix.export import to_csv, to_json, to_markdown
 from app.core.matrix.run import MatrixRun
 from app.core.matrix.spec import Cell, MatrixSpec, cells
@@ -347,9 +348,10 @@ class MatrixWindow(QMainWindow):
             "Markdown": lambda: to_markdown(spec, answers, usernames, self.names),
         }[kind]()
         try:
-            with atomic_file(path) as out:
-                out.write(text.encode("utf-8"))
+            write_private(path, text.encode("utf-8"))
         except OSError as exc:
-            self.asking.setText(f"Could not write {path}: {exc.strerror}. Nothing was changed.")
+            advice = for_file_error(exc)
+            reason = one_line(advice) if advice else f"{exc.strerror}. Nothing was changed."
+            self.asking.setText(f"Could not write {path}: {reason}")
             return
         self.asking.setText(f"Exported {len(answers)} cells to {path} (no tokens).")

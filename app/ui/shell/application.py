@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QApplication, QProxyStyle
 
 from app.core.broker import platform
 from app.core.broker.runtime import Broker
+from app.core.files.atomic import sweep_stale
+from app.core.files.private import write_private
 from app.core.settings.store import Store
 from app.ui.common.contrast import ContrastStyle
 from app.ui.common.icons import app_icon
@@ -47,7 +49,7 @@ def build_window(
 
         details = sandbox_details(sandbox)
     store = store or Store()
-    return MainWindow(
+    window = MainWindow(
         broker,
         runner,
         store,
@@ -56,6 +58,21 @@ def build_window(
         # The runtime decides at import whether a broker answers: sandbox mode needs a new
         # process, which only Linux can run.
         can_offer_sandbox=sandbox is None and platform.current() is platform.LINUX,
+    )
+    sweep_download_folders(runner, window.data.download_folders)
+    return window
+
+
+def sweep_download_folders(runner: TaskRunner, folders: list[str]) -> None:
+    """Remove the temporaries killed downloads left in the folders downloads went to (the
+    settings folder is swept as the settings load). Off the GUI thread: a folder can be on a
+    network share that does not answer."""
+    chosen = [Path(folder) for folder in folders]
+    runner.run(
+        "Removing what killed downloads left",
+        lambda: [sweep_stale(folder) for folder in chosen],
+        lambda _: None,
+        lambda _: None,  # sweep_stale never raises
     )
 
 
@@ -139,7 +156,7 @@ def probe_startup(app: QApplication, path: Path) -> None:
     loaded = sorted(m for m in sys.modules if m.split(".")[0] in SDK_PACKAGES)
 
     def write() -> None:
-        path.write_text(json.dumps({"shown": time.time(), "sdk_modules": loaded}))
+        write_private(path, json.dumps({"shown": time.time(), "sdk_modules": loaded}).encode())
         app.quit()
 
     QTimer.singleShot(0, write)
@@ -167,10 +184,11 @@ def run(
     QTimer.singleShot(0, window.session.refresh)
     # Once the SDK is loaded, out of the garbage collector's way with the rest of start-up.
     runner.run("Loading libraries", warm_up, lambda _: settle_heap(), _warm_up_failed)
-    # SIGTERM/Ctrl-C: leave the event loop so the sandbox is torn down on the way out. Python
-    # runs signal handlers only between bytecodes, hence the idle timer.
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    # SIGTERM, Ctrl-C, SIGHUP: leave the event loop so the sandbox is torn down on the way
+    # out. Python runs signal handlers only between bytecodes, hence the idle timer.
+    for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: app.quit())
     wake = QTimer()
     wake.timeout.connect(lambda: None)
     wake.start(300)

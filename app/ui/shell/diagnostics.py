@@ -1,18 +1,24 @@
 """The Diagnostics dock: live, redacted log lines from the app, msal, the broker runtime and the
 Azure SDK; the PII switch; the versions that matter; "Save diagnostics…".
 
+While the PII switch is off (the default), every line is also scrubbed of personal data
+(app.core.tokens.pii) whatever logger it came from: the native runtime quotes Entra ID's text,
+usernames included, with its own PII switch off. Lines logged while it was on are scrubbed when
+it is turned off, so what the dock shows and what is saved never holds more than the switch
+says.
+
 Log records arrive on any thread (native callback threads, the worker pool). `QtLogHandler`
-formats and redacts them there and queues them under its lock; it never touches a widget or
-any Qt object. A timer on the GUI thread takes the queued lines in batches. (No Signal.emit
-from the logging thread: PySide6 6.12.0 on Python 3.11 loses a reference to True on every
-Python-side emit, which aborts the process once the count runs out.)
+(app.ui.shell.log_handler) formats, redacts and scrubs them there and queues them under its
+lock; it never touches a widget or any Qt object. A timer on the GUI thread takes the queued
+lines in batches. (No Signal.emit from the logging thread: PySide6 6.12.0 on Python 3.11 loses
+a reference to True on every Python-side emit, which aborts the process once the count runs
+out.)
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-import threading
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -36,15 +42,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.files.atomic import atomic_file
+from app.core.files.private import write_private
+from app.core.guidance.files import for_file_error, one_line
 from app.core.tokens.redact import redact
 from app.ui.common.widgets import ask_warning
+from app.ui.shell.log_handler import LOGGERS, MAX_LINES, QtLogHandler
+
+__all__ = ["LOGGERS", "DiagnosticsDock", "QtLogHandler", "versions"]
 
 logger = logging.getLogger(__name__)
 
-MAX_LINES = 5000
 POLL_MS = 100  # how often the GUI thread takes queued lines
-LOGGERS = ("app", "msal", "msalruntime", "azure")
 SOURCES = (
     ("All", ""),
     ("App", "app"),
@@ -69,8 +77,9 @@ PACKAGES = (
 )
 NOT_INSTALLED = "not installed"
 PII_WARNING = (
-    "Usernames, account ids and tenant ids will appear in log lines and in saved diagnostics "
-    "files. Tokens are still redacted.\n\nInclude personal data in the logs?"
+    "Usernames, e-mail addresses, names, account ids and your home folder will appear in log "
+    "lines and in saved diagnostics files (tenant ids appear either way). Tokens are still "
+    "redacted.\n\nInclude personal data in the logs?"
 )
 
 
@@ -107,69 +116,6 @@ def ask_path(parent: QWidget, suggested: str) -> str:
         parent, "Save diagnostics", suggested, "Text files (*.txt);;All files (*)"
     )
     return path
-
-
-class QtLogHandler(logging.Handler):
-    """Thread-safe: formats and redacts on the logging thread; the GUI thread calls take().
-
-    Entries are (level, source, text): source is the top-level logger name ("msal" for
-    "msal.application"), text the formatted, redacted record.
-    """
-
-    def __init__(self, max_lines: int = MAX_LINES) -> None:
-        super().__init__(logging.DEBUG)
-        self.setFormatter(
-            logging.Formatter(
-                "%(asctime)s.%(msecs)03d %(levelname)-8s %(name)s: %(message)s",
-                "%Y-%m-%d %H:%M:%S",
-            )
-        )
-        self.buffer: deque[str] = deque(maxlen=max_lines)  # for saving
-        self.pending: deque[tuple[int, str, str]] = deque(maxlen=max_lines)  # not yet shown
-        self._levels: dict[str, int] = {}
-        self._attach_lock = threading.Lock()
-
-    def emit(self, record: logging.LogRecord) -> None:  # called under self.lock
-        try:
-            text = redact(self.format(record))
-            self.buffer.append(text)
-            self.pending.append((record.levelno, record.name.partition(".")[0], text))
-        except Exception:
-            self.handleError(record)
-
-    def lines(self) -> list[str]:
-        """A snapshot of the buffered lines, oldest first (safe while others log)."""
-        with self.lock:  # type: ignore[union-attr]
-            return list(self.buffer)
-
-    def take(self) -> list[tuple[int, str, str]]:
-        """The entries logged since the last call, oldest first."""
-        with self.lock:  # type: ignore[union-attr]
-            taken = list(self.pending)
-            self.pending.clear()
-        return taken
-
-    def clear(self) -> None:
-        with self.lock:  # type: ignore[union-attr]
-            self.buffer.clear()
-            self.pending.clear()
-
-    def attach(self, names: tuple[str, ...] = LOGGERS) -> None:
-        with self._attach_lock:
-            for name in names:
-                target = logging.getLogger(name)
-                if self not in target.handlers:
-                    self._levels[name] = target.level
-                    target.addHandler(self)
-                    target.setLevel(logging.DEBUG)
-
-    def detach(self) -> None:
-        with self._attach_lock:
-            for name, level in self._levels.items():
-                target = logging.getLogger(name)
-                target.removeHandler(self)
-                target.setLevel(level)
-            self._levels.clear()
 
 
 class DiagnosticsDock(QDockWidget):
@@ -310,6 +256,13 @@ class DiagnosticsDock(QDockWidget):
             self._set_checked(not on)
             self._show_status(f"Could not change the PII setting: {exc}", error=True)
             return
+        self.handler.set_pii(on)
+        if not on:  # what the dock shows, too
+            scrub = self.handler.scrub
+            kept = [(level, source, scrub(text)) for level, source, text in self.entries]
+            self.entries.clear()
+            self.entries.extend(kept)
+            self._refilter()
         logger.info("personal data in logs turned %s", "on" if on else "off")
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -355,7 +308,7 @@ class DiagnosticsDock(QDockWidget):
         pii = "on" if self.pii.isChecked() else "off"
         parts += ["", f"Include personal data (PII) in logs: {pii}"]
         parts += ["", f"Log ({len(lines)} lines, oldest first)", *lines, ""]
-        return "\n".join(redact(part) for part in parts)
+        return "\n".join(self.handler.scrub(redact(part)) for part in parts)
 
     def save_diagnostics(self) -> bool:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -364,9 +317,10 @@ class DiagnosticsDock(QDockWidget):
         if not path:
             return False
         try:
-            write_atomically(path, self.diagnostics_text())
+            write_private(Path(path), self.diagnostics_text().encode("utf-8", errors="replace"))
         except OSError as exc:
-            reason = exc.strerror or str(exc)
+            advice = for_file_error(exc)
+            reason = one_line(advice) if advice else exc.strerror or "the disk refused"
             self._show_status(f"Could not save diagnostics to {path}: {reason}", error=True)
             return False
         self._show_status(f"Diagnostics saved to {path}", error=False)
@@ -374,7 +328,7 @@ class DiagnosticsDock(QDockWidget):
 
     def _show_status(self, text: str, error: bool) -> None:
         self.status.setStyleSheet("color:#c62828;" if error else "")
-        self.status.setText(redact(text))
+        self.status.setText(self.handler.scrub(redact(text)))
         self.status.show()
 
 
@@ -387,9 +341,3 @@ def _spare_height(central: QWidget | None) -> int:
     if layout.hasHeightForWidth():
         return central.height() - layout.minimumHeightForWidth(central.width())
     return central.height() - layout.minimumSize().height()
-
-
-def write_atomically(path: str, text: str) -> None:
-    """Write text to path all at once (app.core.files.atomic)."""
-    with atomic_file(Path(path)) as file:
-        file.write(text.encode("utf-8", errors="replace"))

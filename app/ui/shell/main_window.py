@@ -233,7 +233,8 @@ class MainWindow(QMainWindow):
         self.accounts_view.selection_changed.connect(self._selection_changed)
         self.accounts_view.activated.connect(self.make_active)
         tab = self.storage_tab
-        tab.url_connected.connect(self._remember_url)
+        tab.url_connected.connect(lambda url: self._remember(url=url))
+        tab.download_folder.connect(lambda folder: self._remember(folder=folder))
         tab.sign_in_wanted.connect(self._sign_in_active_again)
         tab.token_refused.connect(
             lambda error, scopes: self.session.token_failed(self.active, scopes, error)
@@ -242,6 +243,7 @@ class MainWindow(QMainWindow):
     def _accounts_updated(self) -> None:
         session = self.session
         self.model.set_accounts(session.accounts, session.active_id, session.listing)
+        self.diagnostics.handler.know(i for a in session.accounts for i in a.object_ids)
 
     # ---- state -----------------------------------------------------------------------------
     def selected(self) -> Account | None:
@@ -283,8 +285,12 @@ class MainWindow(QMainWindow):
         active = (self.broker, account, profile, record, int(self.winId()))
         self.storage_tab.use_account(active)
 
-    def _remember_url(self, url: str) -> None:
-        self.data.add_recent_url(url, self.profile.name)
+    def _remember(self, url: str = "", folder: str = "") -> None:
+        """A storage URL connected (remembered per profile) or a download folder used."""
+        if url:
+            self.data.add_recent_url(url, self.profile.name)
+        if folder:
+            self.data.add_download_folder(folder)
         self.save()
 
     def _sign_in_active_again(self) -> None:

@@ -5,17 +5,25 @@ other settings). Window state only: never a token, never a profile."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow, QSplitter
 
+from app.core.files.private import private_file
+
 FILE_NAME = "window.ini"
 
 
 def window_settings(settings_file: Path) -> QSettings:
-    """The window's state file, beside the settings file."""
-    return QSettings(str(settings_file.with_name(FILE_NAME)), QSettings.Format.IniFormat)
+    """The window's state file, beside the settings file: made a 0600 file in the app's 0700
+    folder before Qt writes it (QSettings keeps the mode of the file it replaces, and would
+    create it 0644). If that fails, Qt still tries, and the window just forgets its place."""
+    path = settings_file.with_name(FILE_NAME)
+    with contextlib.suppress(OSError):
+        private_file(path)
+    return QSettings(str(path), QSettings.Format.IniFormat)
 
 
 def restore(settings: QSettings, window: QMainWindow, splitter: QSplitter) -> None:

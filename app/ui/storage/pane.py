@@ -44,6 +44,7 @@ NOBODY = "Make an account active to browse storage with its credential."
 
 class BlobPane(QWidget):
     url_connected = Signal(str)  # connected to this account URL (remembered as recent)
+    download_folder = Signal(str)  # a download goes into this folder: remember it (swept)
     sign_in_wanted = Signal()  # storage needs the active account to sign in again
     # The broker refused the credential a token (BrokerError, scopes): the window's banner
     # says so, once.
@@ -217,7 +218,8 @@ class BlobPane(QWidget):
             return
         # A sign-in the broker cannot show in this session is not offered: the fix says why.
         advice = where(explain(error), getattr(self.credential, "limits", None))
-        self.banner.show_guidance(advice, self.username or "")
+        # A full disk is this computer's, not the account's: no name in front of it.
+        self.banner.show_guidance(advice, "" if advice.local else self.username or "")
         claims = challenge_claims(error)
         itself = getattr(self.credential, "signs_in_itself", False)
         if claims and self.credential is not None:
@@ -328,6 +330,9 @@ class BlobPane(QWidget):
         if target is None:
             return
         container, name = node.container, node.name
+        # Remembered before anything is written: a download killed mid-way leaves its
+        # temporary in this folder, and the next start sweeps the folders remembered.
+        self.download_folder.emit(str(target.parent))
         transfer = Transfer(f"Downloading {name}")
         transfer.cancelled_text = f"Download cancelled: nothing was written to {target}."
         self._start_transfer(

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 class StorageTab(QWidget):
     # The pane's own signals, passed on (the pane may not exist yet when they are connected).
     url_connected = Signal(str)  # a storage account URL connected: remember it
+    download_folder = Signal(str)  # a download goes into this folder: remember it
     sign_in_wanted = Signal()  # storage needs the active account to sign in again
     token_refused = Signal(object, object)  # BrokerError, scopes: no token for the pane
     interactive = Signal(int)  # the pane's own sign-in shows the broker's window over this one
@@ -60,6 +61,7 @@ class StorageTab(QWidget):
 
             pane = BlobPane(self.runner, connection_verify=self.ca or True)
             pane.url_connected.connect(self._connected)
+            pane.download_folder.connect(self.download_folder)
             pane.sign_in_wanted.connect(self.sign_in_wanted)
             pane.token_refused.connect(self.token_refused)
             pane.interactive.connect(self.interactive)

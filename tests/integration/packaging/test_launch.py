@@ -5,6 +5,8 @@ frozen bundle's own run of this is in test_bundle.py."""
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +40,8 @@ def test_a_self_test_that_breaks_before_reporting_writes_why_and_exits_3(tmp_pat
     text = report.read_text(encoding="utf-8")
     assert text.startswith("FAIL the self-test broke before it could report:\n")
     assert "ModuleNotFoundError" in text and "app.__main__" in text
+    if os.name == "posix":  # private to the user, as every file the app writes
+        assert stat.S_IMODE(report.stat().st_mode) == 0o600
 
 
 def test_without_a_report_file_it_is_said_on_stderr(tmp_path: Path):

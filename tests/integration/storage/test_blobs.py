@@ -6,6 +6,7 @@ every call under test goes through BrokerAccountCredential.
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 import uuid
@@ -173,6 +174,8 @@ def test_download_reports_progress_and_writes_the_same_bytes(browser, seeder, co
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     assert seen[-1] == (len(body), len(body)) and {t for _, t in seen} == {len(body)}
     assert os.listdir(tmp_path) == ["big.bin"]
+    if os.name == "posix":  # data fetched with the user's token: private, whatever the umask
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
 def test_cancelled_download_leaves_no_file(browser, seeder, container, tmp_path):

@@ -251,7 +251,8 @@ def test_a_failed_save_is_explained_in_words(qtbot, sandbox, tmp_path):
     window.save()
     assert window.notice.title.text() == "Could not save settings"
     body = window.notice.body.text()
-    assert "could not be written (File exists)" in body and "writable" in body
+    # The folder is a file: the write into it is refused as such (no folder is made over it).
+    assert "could not be written (Not a directory)" in body and "writable" in body
     window.data.profiles.append(Profile())  # two profiles named Default: inconsistent
     window.store = Store(tmp_path / "settings.json")
     window.save()

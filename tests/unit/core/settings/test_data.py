@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.core.configurations.profile import Profile
-from app.core.settings.data import StoreData
+from app.core.settings.data import MAX_DOWNLOAD_FOLDERS, StoreData
 from app.core.settings.records import AccountRecord
 
 RECORD = AccountRecord("login.microsoftonline.com", "c", "oid.tid", "tid", "adele@contoso.example")
@@ -65,6 +65,15 @@ def test_recent_urls_are_most_recent_first_without_repeats_and_ten_at_most():
     data.add_recent_url("https://a5.blob.core.windows.net")
     urls = data.recent_urls["Default"]
     assert urls[0] == "https://a5.blob.core.windows.net" and len(urls) == 10 == len(set(urls))
+
+
+def test_download_folders_are_most_recent_first_without_repeats_and_ten_at_most():
+    data = StoreData()
+    for n in range(MAX_DOWNLOAD_FOLDERS + 3):
+        data.add_download_folder(f"/d{n}")
+    data.add_download_folder("/d5")
+    expected = ["/d5", *(f"/d{n}" for n in range(12, 2, -1) if n != 5)]
+    assert data.download_folders == expected[:MAX_DOWNLOAD_FOLDERS]
 
 
 def test_remember_and_forget_keep_one_record_and_the_hidden_list_in_step():

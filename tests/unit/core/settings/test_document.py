@@ -12,7 +12,7 @@ import pytest
 
 from app.core.configurations.profile import Profile
 from app.core.settings import document as settings_file
-from app.core.settings.data import MAX_RECENT_URLS, StoreData
+from app.core.settings.data import MAX_DOWNLOAD_FOLDERS, MAX_RECENT_URLS, StoreData
 from app.core.settings.document import (
     MAX_ACCOUNTS,
     MAX_FORGOTTEN,
@@ -201,6 +201,28 @@ def test_accounts_and_urls_past_their_limits_keep_the_newest(tmp_path: Path) -> 
         assert f"profile 'Default': {said}" in result.warning
 
 
+def test_download_folders_round_trip_and_past_their_limit_keep_the_newest(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    saved = StoreData(download_folders=["/home/u/Downloads", "/mnt/usb"])
+    Store(path).save(saved)
+    assert Store(path).load().data == saved
+    assert json.loads(path.read_text())["download_folders"] == saved.download_folders
+    Store(path).save(StoreData())
+    assert "download_folders" not in json.loads(path.read_text())  # as older versions wrote
+    doc = json.loads(path.read_text())
+    doc["download_folders"] = [f"/d{i}" for i in range(MAX_DOWNLOAD_FOLDERS + 2)] + [f"/{JWT}"]
+    path.write_text(json.dumps(doc))
+    result = Store(path).load()
+    assert result.data.download_folders == [f"/d{i}" for i in range(MAX_DOWNLOAD_FOLDERS)]
+    assert result.warning is not None and result.backup is not None
+    assert f"the settings: all but the newest {MAX_DOWNLOAD_FOLDERS} of 13 download folders" in (
+        result.warning
+    )
+    doc["download_folders"] = "/not/a/list"
+    path.write_text(json.dumps(doc))
+    assert Store(path).load().title == RESET
+
+
 def test_a_long_list_of_left_out_values_is_summed_up(tmp_path: Path) -> None:
     raw = entry(forgotten=[JWT] * 150)
     names = [entry(f"p{i}", forgotten=[JWT]) for i in range(10)]
@@ -253,7 +275,7 @@ def test_check_reports_without_touching_the_file(tmp_path: Path) -> None:
     path.unlink()
     path.mkdir()
     ok, said = Store(path).check()
-    assert not ok and "cannot be read" in said
+    assert not ok and "is a folder, not a regular file" in said
 
 
 # ---------------------------------------------------------------------------- older files

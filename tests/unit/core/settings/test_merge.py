@@ -91,3 +91,18 @@ def test_saves_from_many_writers_at_once_lose_nothing(tmp_path):
     for t in threads:
         t.join()
     assert Store(path).load().data.names() == {"Default", *(f"P{i}" for i in range(8))}
+
+
+def test_download_folders_of_both_windows_are_kept_for_the_sweep(tmp_path):
+    a, da, b, db = two_windows(tmp_path)
+    da.add_download_folder("/home/u/Downloads")
+    db.add_download_folder("/mnt/usb")
+    a.save(da)
+    b.save(db)
+    saved = Store(tmp_path / "settings.json").load().data
+    assert saved.download_folders == ["/mnt/usb", "/home/u/Downloads"]
+    a.save(da)  # a later save of the first window drops neither
+    assert Store(tmp_path / "settings.json").load().data.download_folders == [
+        "/home/u/Downloads",
+        "/mnt/usb",
+    ]

@@ -14,10 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.core.configurations.profile import Profile, parse_profile
+from app.core.files.disk import NotRegularFile
 from app.core.settings import store as store_module
 from app.core.settings.data import MAX_RECENT_URLS, StoreData
 from app.core.settings.records import AccountRecord
-from app.core.settings.store import LEFT_OUT, RESET, LoadResult, Store, default_path
+from app.core.settings.store import LEFT_OUT, NOT_READ, RESET, LoadResult, Store, default_path
 from app.core.tokens.redact import looks_like_jwt
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
@@ -151,6 +152,51 @@ def test_a_failed_write_keeps_the_old_file_and_no_temp(
         Store(path).save(StoreData())
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["settings.json"]
+    # The disk's refusal (a full disk cannot be made here: tests/integration/storage does it
+    # for real) is said as what it is, with how much room the file needs.
+    problem = Store(path).try_save(StoreData())
+    assert problem is not None and problem.startswith("The disk is full: ")
+    assert "Free " in problem and "MB, then try again." in problem
+    assert "choose another folder" not in problem and "changes last only" in problem
+
+
+@posix_only
+def test_saved_settings_live_in_a_private_folder(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "config" / "broker-account-manager" / "settings.json"
+        Store(path).save(StoreData())
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
+
+
+@posix_only
+@pytest.mark.timeout(60)  # reading the pipe would block for ever
+def test_a_named_pipe_at_the_settings_path_is_explained_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    os.mkfifo(path)
+    store = Store(path)
+    result = store.load()
+    assert_defaults(result)
+    assert result.title == NOT_READ and result.backup is None
+    assert result.warning == (
+        f"{path} is a named pipe (FIFO), not a regular file, so the app did not open it and "
+        "leaves it as it is. Default settings are in use, and changes cannot be saved there: "
+        "move it away or delete it, then restart the app."
+    )
+    with pytest.raises(NotRegularFile):
+        store.save(StoreData())
+    problem = store.try_save(StoreData())
+    assert problem is not None and problem.startswith("Not a file: ")
+    assert f"Move {path} away or delete it." in problem
+    ok, said = store.check()
+    assert not ok and said.startswith(f"{path} is a named pipe (FIFO), not a regular file")
+    data, read_problem = store.read()  # the command line's read (--list-accounts, token)
+    assert data == StoreData()
+    assert read_problem == f"{path} is a named pipe (FIFO), not a regular file (not opened)"
+    assert os.listdir(tmp_path) == ["settings.json"] and stat.S_ISFIFO(os.stat(path).st_mode)
 
 
 @pytest.mark.parametrize(
@@ -290,6 +336,7 @@ def test_an_unreadable_path_warns_without_raising(tmp_path: Path) -> None:
     result = Store(path).load()
     assert_defaults(result)
     assert result.warning is not None and str(path) in result.warning
+    assert "is a folder, not a regular file" in result.warning
     assert result.backup is None and path.is_dir()
 
 

@@ -4,6 +4,8 @@ PII switch, saving, versions, and clean removal of its log handler."""
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import threading
 import uuid
 from collections import deque
@@ -244,6 +246,8 @@ def test_save_diagnostics_writes_versions_and_lines(dock, qtbot, harness, tmp_pa
         assert f"{name}: {value}" in saved
     assert [p.name for p in tmp_path.iterdir()] == ["diag.txt"]  # no temp file left
     assert "saved" in dock.status.text()
+    if os.name == "posix":  # private to the user, whatever the umask
+        assert stat.S_IMODE((tmp_path / "diag.txt").stat().st_mode) == 0o600
 
 
 def test_save_error_is_shown_without_raising(dock, harness, tmp_path: Path):
@@ -251,6 +255,7 @@ def test_save_error_is_shown_without_raising(dock, harness, tmp_path: Path):
     assert dock.save_diagnostics() is False
     assert not dock.status.isHidden()
     assert "Could not save" in dock.status.text()
+    assert "The folder is gone: choose another folder, then try again." in dock.status.text()
     assert not (tmp_path / "missing").exists()
 
 
@@ -277,3 +282,37 @@ def test_uninstall_removes_the_handler_from_every_logger(dock):
     for name in LOGGERS:
         assert handler not in logging.getLogger(name).handlers
     dock.uninstall()  # twice is harmless
+
+
+def test_with_pii_off_no_line_names_a_user_in_view_or_file(dock, qtbot, harness, tmp_path):
+    """Entra ID's own text, as the native runtime quotes it with its PII switch off."""
+    text, oid = marker(), "19627616-3bd3-5c6b-8ba7-6ca5c6934407"
+    dock.handler.know([oid.upper()])
+    logging.getLogger("msalruntime").error(
+        "%s Context 'AADSTS50020: User account 'adele@contoso.example' from identity provider "
+        "'https://sts.windows.net/x/' does not exist', account %s, folder %s",
+        text, oid, Path.home() / "x",
+    )  # fmt: skip
+    qtbot.waitUntil(lambda: text in shown(dock))
+    harness.path = str(tmp_path / "diag.txt")
+    assert dock.save_diagnostics()
+    for where in (shown(dock), (tmp_path / "diag.txt").read_text()):
+        line = next(line for line in where.splitlines() if text in line)
+        assert "User account '<username>' from" in line and "<object id>" in line
+        assert "adele" not in line and oid not in line and str(Path.home()) not in line
+
+
+def test_turning_pii_off_scrubs_what_was_logged_while_it_was_on(dock, qtbot, harness, tmp_path):
+    harness.confirm_answer = True
+    dock.pii.click()
+    text = marker()
+    logging.getLogger("msal").info("%s login_hint=megan@contoso.example", text)
+    qtbot.waitUntil(lambda: text in shown(dock))
+    assert "megan@contoso.example" in shown(dock)  # on: as it was logged
+    dock.pii.click()
+    assert "megan" not in shown(dock) and text in shown(dock)
+    harness.path = str(tmp_path / "diag.txt")
+    assert dock.save_diagnostics()
+    saved = (tmp_path / "diag.txt").read_text()
+    assert "Include personal data (PII) in logs: off" in saved
+    assert text in saved and "megan" not in saved

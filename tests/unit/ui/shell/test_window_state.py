@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 
+import pytest
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter
 
 from app.ui.shell import window_state
@@ -44,6 +47,26 @@ def test_a_file_that_holds_nonsense_leaves_the_defaults(qtbot, tmp_path):
     size = main.size()
     window_state.restore(window_state.window_settings(tmp_path / "settings.json"), main, split)
     assert main.size() == size
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_window_ini_is_private_like_the_settings_beside_it(qtbot, tmp_path):
+    """Qt's QSettings writes window.ini 0644 from the umask unless the file is there first."""
+    old = os.umask(0o022)
+    try:
+        settings_file = tmp_path / "config" / "settings.json"
+        main, split = window()
+        qtbot.addWidget(main)
+        window_state.save(window_state.window_settings(settings_file), main, split)
+        ini = settings_file.with_name("window.ini")
+        assert ini.stat().st_size > 0
+        assert stat.S_IMODE(ini.stat().st_mode) == 0o600
+        assert stat.S_IMODE(ini.parent.stat().st_mode) == 0o700
+        ini.chmod(0o644)  # as an earlier version left it
+        window_state.save(window_state.window_settings(settings_file), main, split)
+        assert stat.S_IMODE(ini.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
 
 
 def test_nothing_in_the_app_keeps_settings_in_the_registry():
