@@ -99,3 +99,15 @@ def _text(value: Any) -> str:
 def _when(moment: datetime | None) -> str:
     """With its time zone: the service's times are UTC, and the dialog says so."""
     return moment.strftime("%Y-%m-%d %H:%M:%S %Z").strip() if moment else ""
+
+
+def human_size(size: int | None) -> str:
+    """Bytes as people read them (binary units, one decimal past bytes); "" when unknown."""
+    if size is None:
+        return ""
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"

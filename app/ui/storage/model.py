@@ -24,6 +24,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.core.storage.blobs import BlobBrowser, BlobRow, ContainerRow
+from app.core.storage.details import human_size
 from app.ui.common.tasks import TaskRunner
 
 logger = logging.getLogger(__name__)
@@ -391,14 +392,3 @@ def display_name(item: Node | tuple[Any, ...]) -> str:
 
 def _when(moment: Any) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else ""
-
-
-def human_size(size: int | None) -> str:
-    if size is None:
-        return ""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"

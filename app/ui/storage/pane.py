@@ -17,7 +17,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QToolBar,
@@ -31,11 +30,12 @@ from app.core.guidance.limits import where
 from app.core.guidance.storage import challenge_claims
 from app.core.storage import names as rules
 from app.core.storage.blobs import BlobBrowser, TransferCancelled
+from app.core.storage.details import human_size
 from app.core.storage.names import StorageUrlError, validate_account_url
 from app.ui.common.tasks import Task, TaskRunner
 from app.ui.common.widgets import Banner, error_style
 from app.ui.storage.filter import FolderFilter
-from app.ui.storage.model import BlobModel, Node, human_size
+from app.ui.storage.model import BlobModel, Node
 from app.ui.storage.parts import Asker, BlobTree, Transfer, TransferBar, refused, seed_action
 
 logger = logging.getLogger(__name__)
@@ -86,21 +86,8 @@ class BlobPane(QWidget):
 
         self.model = BlobModel(None, runner)
         self.model.failed.connect(self.show_error)
-        self.tree = BlobTree(self.upload_paths)
-        self.model.rowsInserted.connect(self.tree.fit_type_column)
-        self.tree.setAccessibleName("Containers and blobs")
-        self.tree.setModel(self.model)
-        self.tree.setUniformRowHeights(True)
+        self.tree = BlobTree(self.upload_paths, self.model)
         self.tree.selectionModel().currentChanged.connect(lambda *_: self._update())
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.setMinimumSectionSize(40)
-        # Fixed widths, not ResizeToContents: that measures every row of a 100,000-row level;
-        # Content type grows to the widest type of each page as it arrives.
-        for column, width in ((1, 72), (2, 124), (3, header.sectionSizeHint(3)), (4, 48)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
 
         # A toolbar, not a row of buttons: in a narrow pane the rest goes behind its » menu
         # instead of pushing the accounts list's State column off-screen.

@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QMessageBox,
     QProgressBar,
@@ -25,10 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.guidance.explain import explain
-from app.core.storage.details import BlobDetails
+from app.core.storage.details import BlobDetails, human_size
 from app.core.storage.names import StorageNameError
 from app.ui.common.widgets import Banner
-from app.ui.storage.model import BlobModel, human_size
+from app.ui.storage.model import BlobModel
 
 
 class Asker:
@@ -153,11 +154,26 @@ NAME_WIDTH = 180
 class BlobTree(QTreeView):
     """Accepts files dropped from the desktop: they are uploaded where they land."""
 
-    def __init__(self, on_drop: Callable[[list[Path], QModelIndex], None]) -> None:
+    def __init__(
+        self, on_drop: Callable[[list[Path], QModelIndex], None], model: BlobModel
+    ) -> None:
         super().__init__()
         self.on_drop = on_drop
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
+        self.setAccessibleName("Containers and blobs")
+        self.setModel(model)
+        self.setUniformRowHeights(True)
+        model.rowsInserted.connect(self.fit_type_column)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(40)
+        # Fixed widths, not ResizeToContents: that measures every row of a 100,000-row level;
+        # Content type grows to the widest type of each page as it arrives.
+        for column, width in ((1, 72), (2, 124), (3, header.sectionSizeHint(3)), (4, 48)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -26,18 +25,16 @@ def app(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
 
 
 def test_a_second_launch_brings_the_first_forward_and_headless_modes_run_beside(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     name = Path(server_name())
     first = app("-v", env=env)
     try:
-        deadline = time.monotonic() + 120
-        while not name.exists():  # the first window listens: its socket appears
-            assert first.poll() is None, first.communicate()
-            assert time.monotonic() < deadline, "the first window never listened"
-            time.sleep(0.05)
+        # the first window listens: its socket appears (or it died: said below)
+        qtbot.waitUntil(lambda: name.exists() or first.poll() is not None, timeout=120000)
+        assert first.poll() is None, first.communicate()
         second = subprocess.run(
             [sys.executable, "-m", "app"], cwd=ROOT, env=env, text=True, capture_output=True,
             timeout=60,
