@@ -33,10 +33,12 @@ def locked(path: Path) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _mutex(path: Path) -> Iterator[None]:
+    if sys.platform != "win32":  # POSIX flocks the folder (locked); type checkers know too
+        raise RuntimeError("a named mutex is Windows only")
     import ctypes
     from ctypes import wintypes
 
-    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
     # Typed: a HANDLE is pointer-sized, and ctypes' default int would truncate it.
     kernel32.CreateMutexW.argtypes = (wintypes.LPVOID, wintypes.BOOL, wintypes.LPCWSTR)
     kernel32.CreateMutexW.restype = wintypes.HANDLE

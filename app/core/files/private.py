@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import sys
 from pathlib import Path
 from typing import TextIO
 
@@ -28,7 +29,6 @@ from app.core.files.disk import as_disk_error, refuse_if_not_regular
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
-POSIX = os.name == "posix"
 
 
 def write_private(target: Path, data: bytes, *, streams: bool = False) -> None:
@@ -56,7 +56,7 @@ def open_private(target: Path) -> TextIO:
             return open(target, "w", encoding="utf-8")
         refuse_if_not_regular(target)
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        if POSIX:
+        if sys.platform != "win32":  # POSIX (a plain flag would not narrow for mypy)
             mode = stat.S_IMODE(os.fstat(fd).st_mode)
             if mode & 0o077:  # an earlier, world-readable report of the user's
                 with contextlib.suppress(OSError):  # not the user's own: left as it is
@@ -105,7 +105,7 @@ def private_file(path: Path) -> Path:
 
 def _tighten(path: Path, mode: int) -> None:
     """chmod path to mode if it is the user's own and others may read it (POSIX only)."""
-    if not POSIX:
+    if sys.platform == "win32":
         return
     try:
         info = os.stat(path)
