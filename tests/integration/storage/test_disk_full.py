@@ -26,7 +26,7 @@ from tests.helpers import ROOT
 
 SIZE = 4 * MiB  # twice the disk
 ON_A_FULL_DISK = r"""
-import json, os, sys, time
+import json, os, sys
 from pathlib import Path
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from azure.core.credentials import AccessToken
@@ -60,6 +60,8 @@ from app.ui.common.tasks import TaskRunner
 from app.ui.storage.pane import BlobPane
 from app.ui.storage.parts import Asker
 
+from tests.integration.storage import pane_steps
+
 app = QApplication([])
 
 
@@ -69,12 +71,7 @@ class Answers(Asker):
 
 
 def until(condition):
-    deadline = time.monotonic() + 60
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError
-        app.processEvents()
-        time.sleep(0.005)
+    pane_steps.until(app, condition, 60)
 
 
 pane = BlobPane(TaskRunner(), connection_verify=ca, asker=Answers(None))
@@ -83,23 +80,7 @@ pane.download_folder.connect(folders.append)
 pane.url.setCurrentText(url)
 pane.set_credential(Handed(), "adele@contoso.example")
 pane.connect_storage()
-model = pane.model
-
-
-def child(parent, name):
-    for row in range(model.rowCount(parent)):
-        index = model.index(row, 0, parent)
-        if model.node(index).name == name:
-            return index
-    return None
-
-
-until(lambda: child(pane.tree.rootIndex(), container) is not None)
-box = child(pane.tree.rootIndex(), container)
-model.fetchMore(box)
-until(lambda: child(box, "big.bin") is not None)
-pane.tree.setCurrentIndex(child(box, "big.bin"))
-pane.download()
+pane_steps.start_download(app, pane, container, 60)
 until(lambda: pane.task is None)
 found["pane"] = [pane.banner.title.text(), pane.banner.body.text(), folders]
 found["pane_left"] = os.listdir(disk)

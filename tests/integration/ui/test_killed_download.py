@@ -54,6 +54,8 @@ from app.ui.shell.main_window import MainWindow
 from app.ui.shell.sandbox import SandboxDetails
 from app.ui.storage.parts import Asker
 
+from tests.integration.storage import pane_steps
+
 app = QApplication([])
 
 
@@ -63,12 +65,7 @@ class Answers(Asker):
 
 
 def until(condition):
-    deadline = time.monotonic() + 120
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError
-        app.processEvents()
-        time.sleep(0.005)
+    pane_steps.until(app, condition, 120)
 
 
 store = Store(Path(settings))
@@ -86,23 +83,7 @@ window.tabs.setCurrentWidget(window.storage_tab)
 pane = window.blobs
 pane.asker = Answers(None)
 pane.connect_storage()
-model = pane.model
-
-
-def child(parent, name):
-    for row in range(model.rowCount(parent)):
-        index = model.index(row, 0, parent)
-        if model.node(index).name == name:
-            return index
-    return None
-
-
-until(lambda: child(pane.tree.rootIndex(), container) is not None)
-box = child(pane.tree.rootIndex(), container)
-model.fetchMore(box)
-until(lambda: child(box, "big.bin") is not None)
-pane.tree.setCurrentIndex(child(box, "big.bin"))
-pane.download()
+pane_steps.start_download(app, pane, container, 120)
 until(lambda: False)  # the event loop runs until the kill
 """
 
