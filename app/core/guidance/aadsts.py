@@ -42,9 +42,9 @@ _AADSTS_ROWS: tuple[tuple[int, str, str, str, bool], ...] = (
     (50020, "Account not allowed in this tenant",
      "The account belongs to another tenant or identity provider (e.g. a personal Microsoft "
      "account) that this tenant or app does not accept.",
-     "Use the tenant that owns the account, have it invited as a guest, or for personal "
-     "accounts use the 'consumers' or 'common' authority on an app that allows them "
-     "(first-party apps may need MSA passthrough enabled).", False),
+     "Use the tenant that owns the account, or have it invited as a guest. A personal "
+     "Microsoft account needs a tenant that admits personal accounts: common, on an app "
+     "that allows them (first-party apps need MSA passthrough on).", False),
     (90072, "Guest account not present in tenant",
      "The external account exists, but has not been added (or has not redeemed its "
      "invitation) in the tenant being signed in to.",

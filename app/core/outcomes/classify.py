@@ -44,26 +44,47 @@ def _tenant(tenant: str | None, names: Mapping[str, str]) -> str:
     return names.get(tenant or "", tenant or "unknown")
 
 
+# The codes of what Entra ID's rules decide without asking: what the account's kind is not
+# admitted to (exports carry them, so they say what happened, README "Exports").
+PERSONAL_NOT_ADMITTED = "PersonalAccountNotAdmitted"
+WORK_NOT_ADMITTED = "WorkAccountNotAdmitted"
+
+
+def personal_fix(here: Platform) -> str:
+    """Where a personal account can get a token: never a tenant this platform refuses
+    (Linux: no sign-in under consumers reaches the broker, platform.py)."""
+    if here.brokers_consumers_sign_in:
+        return ("Turn on MSA passthrough (first-party client ids such as the Azure CLI's) or "
+                "use the common or consumers tenant.")  # fmt: skip
+    return (
+        "Use the common tenant, or turn on MSA passthrough (first-party client ids such as the "
+        f"Azure CLI's). Not consumers: on {here.name} the broker runtime does not hand a "
+        "sign-in under consumers to the broker."
+    )
+
+
 def by_rules(
-    account: Account, config: Configuration, names: Mapping[str, str] | None = None
+    account: Account,
+    config: Configuration,
+    names: Mapping[str, str] | None = None,
+    here: Platform | None = None,
 ) -> Outcome | None:
     """What Entra ID's rules decide for this account's kind without asking the broker."""
     names = names or {}
     if account.personal and not config.admits_personal:
         return Outcome(
             Kind.NOT_USABLE,
-            "Rules",
+            PERSONAL_NOT_ADMITTED,
             "Personal account under a work-only tenant",
             f"{account.username} is a personal Microsoft account; tenant "
             f"“{_tenant(config.tenant, names)}” admits work or school accounts only.",
-            "Turn on MSA passthrough (first-party client ids such as the Azure CLI's) or use "
-            "the common or consumers tenant.",
+            personal_fix(here or platform.current()),
             asked=False,
         )
     if not account.personal and not config.admits_work:
         return Outcome(
             Kind.NOT_USABLE,
-            "Rules",
+            WORK_NOT_ADMITTED,
             "Work account under consumers",
             f"{account.username} is a work or school account; the consumers tenant admits "
             "personal Microsoft accounts only.",
@@ -108,7 +129,8 @@ def of_error(
 ) -> Outcome:
     """The outcome of a failed broker call; the rules for the account's kind come first, then
     what the runtime does on its own on this platform (platform.py)."""
-    ruled = by_rules(account, config, names)
+    here = here or platform.current()
+    ruled = by_rules(account, config, names, here)
     if ruled is not None:
         return ruled
     advice = explain(error)
@@ -139,14 +161,22 @@ def of_error(
                 f"{account.username} (home tenant {_tenant(account.home_tenant, names)}) is not "
                 f"a member of “{tenant}” and not a guest there."
             )
-        elif code == 90002:
+            fix = (
+                personal_fix(here)
+                if account.personal
+                else (
+                    f"Use the account's home tenant ({_tenant(account.home_tenant, names)}) or "
+                    f"organizations, or have it invited as a guest in “{tenant}”."
+                )
+            )
+            return outcome(Kind.NOT_USABLE, reason, dataclasses.replace(advice, fix=fix))
+        if code == 90002:
             reason = f"Tenant “{tenant}” does not exist in {config.authority_host}."
         elif code == 700016:
             reason = f"Client id {config.client_id} is not an app known to “{tenant}”."
         return outcome(Kind.NOT_USABLE, reason)
     if code in _BLOCKED or status in _BLOCKED_STATUSES:
         return outcome(Kind.BLOCKED, advice.explanation)
-    here = here or platform.current()
     unbrokered = account.personal and code is None and not here.brokers_personal_accounts
     if (
         unbrokered
@@ -190,7 +220,7 @@ def check(
     """Ask the broker silently, unless the rules already decide; never raises for a broker
     failure (it is an outcome)."""
     names = names or {}
-    ruled = by_rules(account, config, names)
+    ruled = by_rules(account, config, names, broker.platform)
     if ruled is not None:
         return ruled
     try:

@@ -178,3 +178,37 @@ def test_a_refusal_the_broker_does_not_explain_names_the_likely_tenant_cause_fir
     assert outcome.fix.startswith("Try the home tenant (Fabrikam) or organizations")
     told = BrokerError("IncorrectConfiguration", context="AADSTS50020: not in tenant")
     assert of_error(LEE, contoso, told, NAMES).code == "AADSTS50020"  # 2.0.1: said, and used
+
+
+@pytest.mark.parametrize("here", [platform.LINUX, platform.WINDOWS, platform.MACOS])
+def test_a_personal_account_is_never_sent_to_a_tenant_its_platform_refuses(here):
+    """On Linux no sign-in under consumers reaches the broker (platform.py), so the advice for
+    a personal account under a work-only tenant, or refused with AADSTS50020, is common or
+    MSA passthrough there; where the broker takes consumers, consumers too."""
+    ruled = by_rules(ALEX, ORGS, NAMES, here)
+    told = BrokerError("IncorrectConfiguration", context="AADSTS50020")
+    refused = of_error(ALEX, dataclasses.replace(ORGS, tenant="common"), told, NAMES, here)
+    assert ruled is not None and ruled.code == "PersonalAccountNotAdmitted"
+    for fix in (ruled.fix, refused.fix):
+        assert "common" in fix and "MSA passthrough" in fix
+        offered = fix.replace("Not consumers", "").replace("under consumers", "")
+        assert ("consumers" in offered) is here.brokers_consumers_sign_in, fix
+
+
+def test_a_work_account_refused_by_a_tenant_is_told_its_own_tenants_not_personal_ones():
+    """AADSTS50020 for a work account: its home tenant, organizations or a guest invitation;
+    nothing about personal accounts or consumers (the table's generic fix had both)."""
+    told = BrokerError("IncorrectConfiguration", context="AADSTS50020")
+    refused = of_error(LEE, dataclasses.replace(ORGS, tenant=CONTOSO), told, NAMES)
+    assert refused.kind is Kind.NOT_USABLE and refused.code == "AADSTS50020"
+    assert "Fabrikam" in refused.fix and "guest" in refused.fix
+    assert "consumers" not in refused.fix and "personal" not in refused.fix
+    from app.core.guidance.aadsts import for_aadsts
+
+    generic = for_aadsts(50020)
+    assert generic is not None and "consumers" not in generic.fix
+
+
+def test_what_the_rules_decide_carries_a_code_that_says_what():
+    work = by_rules(LEE, dataclasses.replace(ORGS, tenant="consumers"), NAMES)
+    assert work is not None and work.code == "WorkAccountNotAdmitted"
