@@ -168,6 +168,8 @@ class AccountsSession:
 
     # ---- outcomes ------------------------------------------------------------------------------
     def record(self, account: Account, config: Configuration, outcome: Outcome) -> None:
+        what = f"{outcome.label}: {outcome.title} ({outcome.code})"  # Diagnostics' App lines
+        logger.info("%s under tenant %s: %s", account.username, config.tenant, what)
         self.book.put(account, config, outcome)
         if config == self.configuration:
             self.listener.outcomes_changed()
@@ -253,7 +255,7 @@ class AccountsSession:
         if account is None:
             return False
         call = self._call("Getting a token", account, queued=queued)
-        ruled = by_rules(account, call.config, self.names)
+        ruled = by_rules(account, call.config, self.names, self.broker.platform)
         if ruled is not None:  # Entra ID refuses it for this kind of account: do not ask
             self.record(account, call.config, ruled)
             return True

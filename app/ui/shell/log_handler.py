@@ -19,6 +19,10 @@ from app.core.tokens.redact import redact
 
 MAX_LINES = 5000
 LOGGERS = ("app", "msal", "msalruntime", "azure")
+# Loggers held to a level while attached: azure-core's HTTP logging policy dumps every
+# request's and response's headers at INFO (tens of lines a blob listing), which filled the
+# dock within minutes under "All"; its warnings still come.
+QUIETED = {"azure.core.pipeline.policies.http_logging_policy": logging.WARNING}
 
 
 class QtLogHandler(logging.Handler):
@@ -40,6 +44,7 @@ class QtLogHandler(logging.Handler):
         self.buffer: deque[str] = deque(maxlen=max_lines)  # for saving
         self.pending: deque[tuple[int, str, str]] = deque(maxlen=max_lines)  # not yet shown
         self._levels: dict[str, int] = {}
+        self._quieted: dict[str, int] = {}
         self._attach_lock = threading.Lock()
         self.pii = False
         # Replaced whole, never changed in place: emit reads it on any thread.
@@ -100,6 +105,10 @@ class QtLogHandler(logging.Handler):
                     self._levels[name] = target.level
                     target.addHandler(self)
                     target.setLevel(logging.DEBUG)
+            for name, level in QUIETED.items():
+                if name not in self._quieted and name.startswith(names):
+                    self._quieted[name] = logging.getLogger(name).level
+                    logging.getLogger(name).setLevel(level)
 
     def detach(self) -> None:
         with self._attach_lock:
@@ -108,3 +117,6 @@ class QtLogHandler(logging.Handler):
                 target.removeHandler(self)
                 target.setLevel(level)
             self._levels.clear()
+            for name, level in self._quieted.items():
+                logging.getLogger(name).setLevel(level)
+            self._quieted.clear()

@@ -58,3 +58,24 @@ def test_secrets_are_redacted_even_with_pii_on(handler):
     handler.set_pii(True)
     log("refresh_token=0.AAAsecret for nestor@contoso.example")
     assert handler.lines()[0].endswith("refresh_token=<redacted> for nestor@contoso.example")
+
+
+def test_azure_cores_header_dumps_are_kept_out_and_its_warnings_are_not():
+    """azure-core's HTTP logging policy logs every request's and response's headers at INFO:
+    the dock under "All" filled with them within minutes. Attached, the handler holds that
+    logger to WARNING; detached, its level is what it was."""
+    dumps = logging.getLogger("azure.core.pipeline.policies.http_logging_policy")
+    before = dumps.level
+    handler = QtLogHandler()
+    handler.attach()
+    try:
+        dumps.info("Request URL: 'https://example.blob.core.windows.net/'")
+        dumps.warning("the response was not logged whole")
+        logging.getLogger("azure.storage.blob").info("listing blobs")
+        texts = [text for _, _, text in handler.take()]
+        assert not any("Request URL" in t for t in texts)
+        assert any("not logged whole" in t for t in texts)
+        assert any("listing blobs" in t for t in texts)  # the rest of azure still comes
+    finally:
+        handler.detach()
+    assert dumps.level == before
