@@ -107,6 +107,12 @@ def _check_account(name: str) -> None:
         )
 
 
+CONTAINER_NAME_RULE = (
+    "3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter "
+    "or digit"
+)
+
+
 def validate_container_name(name: str) -> str:
     """The name unchanged, or ContainerNameError naming the Azure naming rule it breaks."""
     if not 3 <= len(name) <= 63:

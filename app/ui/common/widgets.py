@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QMessageBox,
     QPushButton,
     QTreeWidget,
@@ -21,6 +22,20 @@ from PySide6.QtWidgets import (
 from app.core.guidance.advice import Guidance
 from app.core.outcomes.outcome import Kind, Outcome
 from app.ui.common.icons import icon, is_dark
+
+COPIED_MS = 4000  # how long the status bar says what was copied
+
+
+def copy_text(source: QWidget, text: str, what: str) -> None:
+    """Put text on the clipboard and say so ("Copied the username") in the status bar of the
+    window it was copied from, or of the window that window (a dialog) belongs to."""
+    QGuiApplication.clipboard().setText(text)
+    window: QWidget | None = source.window()
+    while window is not None and not isinstance(window, QMainWindow):
+        parent = window.parentWidget()
+        window = parent.window() if parent is not None else None
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(f"Copied {what}", COPIED_MS)
 
 
 class CopyingTree(QTreeWidget):
@@ -63,7 +78,7 @@ class Banner(QFrame):
         super().__init__()
         self.kind = kind
         self.setObjectName(f"{kind}Banner")
-        self.tone = ""
+        self.tone, self.dark = "", False
         self._set_tone(kind)
         self.title = QLabel()
         self.title.setStyleSheet("font-weight:bold; border:none;")
@@ -78,7 +93,9 @@ class Banner(QFrame):
         self.copy_trace = QPushButton("Copy")
         self.copy_trace.setAccessibleName("Copy the correlation id and time")
         self.copy_trace.setToolTip("Copy the correlation id and time, for the Entra sign-in logs")
-        self.copy_trace.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.trace))
+        self.copy_trace.clicked.connect(
+            lambda: copy_text(self, self.trace, "the correlation id and time")
+        )
         self.copy_trace.hide()
         self.action = QPushButton()
         self._offered: Callable[[], None] | None = None
@@ -97,13 +114,36 @@ class Banner(QFrame):
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
 
+    def collapsible(self, settings: QSettings, key: str) -> None:
+        """A Less/More button that folds the body away (the title stays, one line), the
+        choice kept in `settings` under `key`."""
+        self.fold = QPushButton()
+        self.fold.setCheckable(True)
+        self.fold.toggled.connect(lambda folded: self._fold(folded, settings, key))
+        layout = self.layout()
+        assert isinstance(layout, QHBoxLayout)
+        layout.insertWidget(1, self.fold, 0, Qt.AlignmentFlag.AlignTop)
+        self.fold.setChecked(bool(settings.value(key, False, type=bool)))
+        self._fold(self.fold.isChecked(), settings, key)
+
+    def _fold(self, folded: bool, settings: QSettings, key: str) -> None:
+        self.body.setVisible(not folded)
+        self.fold.setText("More" if folded else "Less")
+        self.fold.setAccessibleName(f"{'Show' if folded else 'Hide'} the details of this message")
+        settings.setValue(key, folded)
+
     def _set_tone(self, tone: str) -> None:
         """The banner's colours: its own kind's, or another's for one message (a cancelled
-        sign-in is news, not an error)."""
-        if tone != self.tone:
-            self.tone = tone
-            style = (self.DARK_STYLES if is_dark() else self.STYLES)[tone]
+        sign-in is news, not an error), in the scheme in use."""
+        dark = is_dark()
+        if (tone, dark) != (self.tone, self.dark):
+            self.tone, self.dark = tone, dark
+            style = (self.DARK_STYLES if dark else self.STYLES)[tone]
             self.setStyleSheet(f"#{self.objectName()} {{{style} border-radius:4px;}}")
+
+    def restyle(self) -> None:
+        """Another scheme: this one's colours (a style sheet does not follow the palette)."""
+        self._set_tone(self.tone)
 
     def show_text(
         self, title: str, body: str, closable: bool = True, tone: str = "", trace: str = ""
@@ -138,7 +178,7 @@ class Banner(QFrame):
             return
         self.show_text(
             f"{who}: {outcome.title}",
-            f"{outcome.reason}\n\nWhat to do: {outcome.fix}   [{outcome.code}]",
+            f"{outcome.reason}\n\nWhat to do: {outcome.fix}{entra_code(outcome.code)}",
             trace=outcome.trace,
         )
         if outcome.needs_interaction:
@@ -148,10 +188,16 @@ class Banner(QFrame):
         prefix = f"{context}: " if context else ""
         self.show_text(
             f"{prefix}{guidance.title}",
-            f"{guidance.explanation}\n\nWhat to do: {guidance.fix}   [{guidance.code}]",
+            f"{guidance.explanation}\n\nWhat to do: {guidance.fix}{entra_code(guidance.code)}",
             tone=tone,
             trace=guidance.trace,
         )
+
+
+def entra_code(code: str) -> str:
+    """ " (AADSTS50020)" where Entra ID gave a code people can look up; our own codes (status
+    names, "PersonalAccountNotAdmitted"…) are for exports and logs, never shown."""
+    return f" ({code})" if code.startswith("AADSTS") else ""
 
 
 def ask_yes(parent: QWidget, title: str, text: str) -> bool:
@@ -177,6 +223,7 @@ def shortcut_action(
 ) -> QAction:
     """An action with its icon, shortcut and a tooltip that names the shortcut."""
     action = QAction(icon(icon_name), text, parent)
+    action.setProperty("icon_name", icon_name)  # drawn again for another theme
     action.setShortcut(QKeySequence(keys))
     shown = text.replace("&", "").rstrip("…")
     key = action.shortcut().toString()

@@ -206,7 +206,9 @@ class BlobPane(QWidget):
         # A sign-in the broker cannot show in this session is not offered: the fix says why.
         advice = where(explain(error), getattr(self.credential, "limits", None))
         # A full disk is this computer's, not the account's: no name in front of it.
-        self.banner.show_guidance(advice, "" if advice.local else self.username or "")
+        # Said as storage's (the account's own token may be fine), unless it is this computer's.
+        about = f"Blob storage for {self.username}" if self.username else "Blob storage"
+        self.banner.show_guidance(advice, "" if advice.local else about)
         claims = challenge_claims(error)
         itself = getattr(self.credential, "signs_in_itself", False)
         if claims and self.credential is not None:
@@ -368,7 +370,7 @@ class BlobPane(QWidget):
 
     def new_container(self) -> None:
         browser = self.browser
-        name = self.asker.text("Name of the new container (lower-case letters, digits, -):")
+        name = self.asker.text(f"Name of the new container ({rules.CONTAINER_NAME_RULE}):")
         if browser is None or not name or refused(self.banner, rules.validate_container_name, name):
             return
         self._run("creating a container", lambda: browser.create_container(name),

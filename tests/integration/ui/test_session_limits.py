@@ -132,7 +132,7 @@ def test_a_claims_challenge_offers_no_step_up_where_the_window_cannot_work(
         qtbot.waitUntil(lambda: container_row(window, "sensitive") is not None, timeout=20000)
         pane.model.fetchMore(container_row(window, "sensitive"))
         qtbot.waitUntil(pane.banner.isVisible, timeout=20000)
-        assert "[ClaimsChallenge]" in pane.banner.body.text()
+        assert pane.banner.title.text().endswith("This data needs a stronger sign-in")
         assert pane.banner.action.isHidden()
         assert pane.status.text() == (
             "Storage asks for a new sign-in, which the broker cannot show here."
