@@ -214,11 +214,13 @@ class AccountsModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), last))
 
 
+# Each ≥ 4.5:1 (WCAG AA) against the base colour of its scheme, and against the tint the
+# matrix lays under it (tests/integration/ui/test_contrast.py computes it).
 KIND_COLOURS = {
-    Kind.TOKEN: QColor("#2e7d32"),
-    Kind.INTERACTION: QColor("#b26a00"),
+    Kind.TOKEN: QColor("#236b27"),
+    Kind.INTERACTION: QColor("#8a5300"),
     Kind.NOT_USABLE: QColor("#8e24aa"),
-    Kind.BLOCKED: QColor("#c62828"),
+    Kind.BLOCKED: QColor("#b71c1c"),
     Kind.FAILED: QColor("#ad1457"),
 }
 DARK_KIND_COLOURS = {

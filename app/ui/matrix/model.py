@@ -13,8 +13,8 @@ from app.core.broker.records import Account
 from app.core.configurations.configuration import Configuration
 from app.core.matrix.export import short_names
 from app.core.matrix.spec import Cell, MatrixSpec
-from app.core.outcomes.outcome import NOT_ASKED, NOT_CHECKED, Outcome
-from app.ui.accounts.model import KIND_COLOURS
+from app.core.outcomes.outcome import NOT_ASKED, NOT_CHECKED, Kind, Outcome
+from app.ui.accounts.model import kind_colour
 
 Index = QModelIndex | QPersistentModelIndex
 _ROLE = Qt.ItemDataRole
@@ -157,16 +157,21 @@ class MatrixModel(QAbstractTableModel):
             asked = "" if outcome.asked else " (Entra ID's rules; the broker was not asked)"
             return f"{outcome.title}{asked}\n{outcome.reason}\nWhat to do: {outcome.fix}"
         if role == _ROLE.ForegroundRole and outcome is not None:
-            return KIND_COLOURS[outcome.kind]
+            return kind_colour(outcome.kind)  # the scheme's own: light ones on dark
         if role == _ROLE.BackgroundRole and outcome is not None:
-            return _TINTS[outcome.kind]
+            return tint(outcome.kind)
         return None
 
 
-def _tint(colour: QColor) -> QColor:
-    tint = QColor(colour)
-    tint.setAlpha(40)  # readable on light and dark palettes alike
-    return tint
+_TINTS: dict[tuple[Kind, int], QColor] = {}
 
 
-_TINTS = {kind: _tint(colour) for kind, colour in KIND_COLOURS.items()}
+def tint(kind: Kind) -> QColor:
+    """The cell's background: its colour, faint (alpha 40) over the view's base, under text
+    that keeps ≥ 4.5:1 against it in either scheme."""
+    colour = kind_colour(kind)
+    found = _TINTS.get((kind, colour.rgb()))
+    if found is None:
+        found = _TINTS[(kind, colour.rgb())] = QColor(colour)
+        found.setAlpha(40)
+    return found
