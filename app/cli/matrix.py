@@ -7,16 +7,18 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+import time
 from collections.abc import Mapping
 
 from app.cli.common import BAD_INPUT, FAILED, NO_BROKER, NOT_WRITTEN, OK, profile_of, write_report
 from app.cli.common import broker as find_broker
 from app.core.configurations.configuration import Configuration
-from app.core.matrix.export import LEGEND, grid, to_json, to_text
+from app.core.matrix.export import LEGEND, RunInfo, grid, to_json, to_text
 from app.core.matrix.file import MatrixFileError, load_matrix
 from app.core.matrix.junit import to_junit
 from app.core.matrix.run import MatrixRun
 from app.core.matrix.spec import MatrixSpec, cells, misses
+from app.version import app_version
 
 
 def run_matrix(args: argparse.Namespace, names: Mapping[str, str] | None = None) -> int:
@@ -43,6 +45,7 @@ def run_matrix(args: argparse.Namespace, names: Mapping[str, str] | None = None)
     listed = broker.discover_accounts(Configuration(spec.client_id, spec.authority_host).profile())
     accounts, missing = spec.pick(listed)
     run = MatrixRun(cells(accounts, spec.configurations()), dict(names or {}))
+    info = RunInfo(time.time(), app_version(), dict(names or {}))
     run.run(broker)
     answers = run.take()
     print(f"Configuration matrix: {len(answers)} cells, client {spec.client_id}")
@@ -67,7 +70,7 @@ def run_matrix(args: argparse.Namespace, names: Mapping[str, str] | None = None)
     print(f"{checked} expected outcomes checked, {len(missed)} not met")
     written = True
     if out is not None:
-        written = write_report(out, to_json(spec, answers, missed))
+        written = write_report(out, to_json(spec, answers, missed, info))
     if junit is not None:
         junit_text = to_junit(spec, answers, matrix.expectations, str(path), missing)
         written = write_report(junit, junit_text) and written

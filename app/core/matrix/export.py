@@ -1,5 +1,10 @@
 """The matrix as JSON, CSV, Markdown and a text grid. Never a token: the outcome, why, what to
-do, and the claims that matter for comparing configurations.
+do, and the claims that matter for comparing configurations; with the run (when, by which
+version of the app), each scope set's scopes and each tenant's name beside its id.
+
+A cell's `code` is Entra ID's AADSTS code when it gave one, else the broker's status
+(InteractionRequired, AccountUnusable, Timeout…), our own word for what Entra ID's rules
+decided without asking (PersonalAccountNotAdmitted, WorkAccountNotAdmitted), or Token.
 
 Plain Python: no Qt.
 """
@@ -9,7 +14,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.configurations.configuration import Configuration
@@ -20,17 +27,41 @@ Answers = Sequence[tuple[Cell, Outcome]]
 CSV_FIELDS = (
     "account", "tenant", "passthrough", "scopes", "outcome", "code", "title", "reason", "fix",
     "asked", "options", "token_tenant", "guest", "audience", "granted", "expires_on",
-    "token_type", "source", "correlation_id",
+    "token_type", "source", "correlation_id", "tenant_name", "scope_list",
+    "token_tenant_name", "run_at", "app_version",
 )  # fmt: skip
 
 
-def cell_record(spec: MatrixSpec, cell: Cell, outcome: Outcome) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RunInfo:
+    """What an export says of the run: when it started, the app's version, and the tenants'
+    names (by id) that the grid shows."""
+
+    at: float = field(default_factory=time.time)
+    app_version: str = "development"
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def when(self) -> str:
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.at))
+
+    def name(self, tenant: str | None) -> str:
+        """The tenant's name where known ("" where the id is all there is)."""
+        return self.names.get(tenant or "", "")
+
+
+def cell_record(
+    spec: MatrixSpec, cell: Cell, outcome: Outcome, run: RunInfo | None = None
+) -> dict[str, Any]:
+    run = run or RunInfo()
     config, facts = cell.config, outcome.facts
     record: dict[str, Any] = {
         "account": cell.account.username,
         "tenant": config.tenant,
+        "tenant_name": run.name(config.tenant),
         "passthrough": config.msa_passthrough,
         "scopes": spec.scope_set_name(config),
+        "scope_list": list(config.scopes),
         "outcome": outcome.kind.value,
         "code": outcome.code,
         "title": outcome.title,
@@ -43,6 +74,7 @@ def cell_record(spec: MatrixSpec, cell: Cell, outcome: Outcome) -> dict[str, Any
     if facts is not None:
         record["token"] = {
             "tenant": facts.tenant,
+            "tenant_name": run.name(facts.tenant),
             "guest": facts.guest,
             "audience": facts.audience,
             "granted": list(facts.scopes),
@@ -54,21 +86,26 @@ def cell_record(spec: MatrixSpec, cell: Cell, outcome: Outcome) -> dict[str, Any
     return record
 
 
-def to_json(spec: MatrixSpec, answers: Answers, missed: Sequence[Miss] = ()) -> str:
+def to_json(
+    spec: MatrixSpec, answers: Answers, missed: Sequence[Miss] = (), run: RunInfo | None = None
+) -> str:
+    run = run or RunInfo()
     return json.dumps(
         {
+            "run": {"at": run.when, "app_version": run.app_version},
             "matrix": {
                 "client_id": spec.client_id,
                 "authority_host": spec.authority_host,
                 "tenants": list(spec.tenants),
+                "tenant_names": {t: run.name(t) for t in spec.tenants if run.name(t)},
                 "passthrough": list(spec.passthrough),
                 "scopes": {name: list(scopes) for name, scopes in spec.scope_sets},
                 "options": spec.configurations()[0].options if spec.tenants else "",
             },
-            "cells": [cell_record(spec, c, o) for c, o in answers],
+            "cells": [cell_record(spec, c, o, run) for c, o in answers],
             "failed_expectations": [
                 {
-                    **cell_record(spec, m.cell, m.outcome),
+                    **cell_record(spec, m.cell, m.outcome, run),
                     "expected": m.expectation.outcome,
                     "line": m.expectation.line,
                 }
@@ -79,15 +116,21 @@ def to_json(spec: MatrixSpec, answers: Answers, missed: Sequence[Miss] = ()) -> 
     )
 
 
-def to_csv(spec: MatrixSpec, answers: Answers) -> str:
+def to_csv(spec: MatrixSpec, answers: Answers, run: RunInfo | None = None) -> str:
+    """One row per cell; every row carries the run's time and the app's version."""
+    run = run or RunInfo()
     out = io.StringIO()
     writer = csv.DictWriter(out, CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     for cell, outcome in answers:
-        record = cell_record(spec, cell, outcome)
+        record = cell_record(spec, cell, outcome, run)
         token = record.pop("token", {})
         record.update(
+            scope_list=" ".join(record["scope_list"]),
+            run_at=run.when,
+            app_version=run.app_version,
             token_tenant=token.get("tenant", ""),
+            token_tenant_name=token.get("tenant_name", ""),
             guest=token.get("guest", ""),
             audience=token.get("audience", ""),
             granted=" ".join(token.get("granted", [])),
@@ -145,8 +188,13 @@ def to_text(header: list[str], rows: list[list[str]]) -> str:
 
 
 def to_markdown(
-    spec: MatrixSpec, answers: Answers, accounts: Sequence[str], names: Mapping[str, str]
+    spec: MatrixSpec,
+    answers: Answers,
+    accounts: Sequence[str],
+    names: Mapping[str, str],
+    run: RunInfo | None = None,
 ) -> str:
+    run = run or RunInfo(names=names)
     header, rows = grid(spec, answers, accounts, names)
 
     def table(head: list[str], body: list[list[str]]) -> list[str]:
@@ -162,8 +210,12 @@ def to_markdown(
         for c, o in answers
         if o.facts is None
     ]
+    tenants = [[names.get(t, t), t] for t in spec.tenants]
     lines = [
         f"# Configuration matrix — client {spec.client_id}",
+        "",
+        f"Run at {run.when} by Broker Account Manager {run.app_version}, "
+        f"authority host {spec.authority_host}.",
         "",
         *table(header, rows),
         "",
@@ -172,4 +224,7 @@ def to_markdown(
     if details:
         head = ["Account", "Tenant", "Passthrough", "Scopes", "Outcome", "Code", "Why"]
         lines += ["", "## Why not a token", "", *table(head, details)]
+    lines += ["", "## Scope sets", "",
+              *table(["Scope set", "Scopes"], [[n, " ".join(s)] for n, s in spec.scope_sets]),
+              "", "## Tenants", "", *table(["Tenant", "Id"], tenants)]  # fmt: skip
     return "\n".join(lines) + "\n"

@@ -8,23 +8,14 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.ui.common.icons import app_icon
+from app.version import APP_NAME, app_version
 
-APP_NAME = "Broker Account Manager"
-DISTRIBUTION = "broker-account-manager"
+__all__ = ["APP_NAME", "app_version", "show_about"]
+
 DESCRIPTION = (
     "A desktop account manager for the operating system's authentication broker: see, add, "
     "sign in to and remove the work and school accounts your apps share."
 )
-
-
-def app_version() -> str:
-    """The installed version of the app, or "development" when running from an uninstalled tree."""
-    from importlib import metadata  # on first use: it costs ~13 ms of start-up
-
-    try:
-        return metadata.version(DISTRIBUTION)
-    except metadata.PackageNotFoundError:
-        return "development"
 
 
 def versions_table(versions: dict[str, str]) -> str:
