@@ -51,7 +51,16 @@ UI = {
     ),
     "matrix": (
         {"common", "accounts", "tokens"},
-        {"accounts", "broker", "configurations", "files", "guidance", "matrix", "outcomes"},
+        {
+            "accounts",
+            "broker",
+            "configurations",
+            "files",
+            "guidance",
+            "matrix",
+            "outcomes",
+            "tokens",
+        },  # Compare shows claims' times as the inspector does
     ),
 }
 

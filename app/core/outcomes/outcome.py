@@ -69,9 +69,11 @@ class TokenFacts:
     from_cache: bool = False  # the runtime's cache answered, not the broker
 
 
-# Claims worth showing side by side and exporting: identity, tenant, app, grant, lifetime.
+# Claims worth showing side by side and exporting: who (the ID token's names: the access
+# token's may lack them), tenant, app, grant, lifetime.
 COMPARED_CLAIMS = (
-    "aud", "iss", "tid", "oid", "sub", "idtyp", "ver", "appid", "azp", "scp", "roles",
+    "name", "preferred_username", "upn", "unique_name", "oid", "tid", "sub",
+    "aud", "iss", "idtyp", "ver", "appid", "azp", "scp", "roles",
     "amr", "acr", "acrs", "xms_cc", "cnf", "iat", "nbf", "exp",
 )  # fmt: skip
 

@@ -4,8 +4,9 @@ differs marked (bold, tinted, and "≠" in the first column) so the difference i
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,40 +21,62 @@ from PySide6.QtWidgets import (
 
 from app.core.matrix.spec import Cell
 from app.core.outcomes.outcome import COMPARED_CLAIMS, Outcome
+from app.core.tokens.claims import TIME_CLAIMS, format_time
+from app.ui.common.screen import room
 
 DIFFERS = "≠"
 
 
-def compared_rows(outcomes: Sequence[Outcome]) -> list[tuple[str, list[str]]]:
-    """(name, value per cell): the outcome, then every compared claim either token has."""
+def compared_rows(
+    outcomes: Sequence[Outcome], names: Mapping[str, str] | None = None
+) -> list[tuple[str, list[str]]]:
+    """(name, value per cell): the outcome, then every compared claim either token has;
+    times as dates (their number beside), tenant ids with the tenant's name."""
+    names = names or {}
+
+    def tenant(tid: str | None) -> str:
+        return f"{names[tid]} ({tid})" if tid and tid in names else tid or ""
+
     rows: list[tuple[str, list[str]]] = [
         ("outcome", [o.label for o in outcomes]),
         ("code", [o.code for o in outcomes]),
-        ("token tenant", [(o.facts.tenant or "") if o.facts else "" for o in outcomes]),
+        ("token tenant", [tenant(o.facts.tenant) if o.facts else "" for o in outcomes]),
         ("guest", [("yes" if o.facts.guest else "no") if o.facts else "" for o in outcomes]),
         ("granted", [" ".join(o.facts.scopes) if o.facts else "" for o in outcomes]),
     ]
     claims = [dict(o.facts.claims) if o.facts else {} for o in outcomes]
     for name in COMPARED_CLAIMS:
         if any(name in c for c in claims):
-            rows.append((name, [_text(c.get(name)) for c in claims]))
+            values = [_text(name, c.get(name)) for c in claims]
+            if name == "tid":
+                values = [tenant(v) if v != ABSENT else v for v in values]
+            rows.append((name, values))
     return rows
 
 
-def _text(value: object) -> str:
+ABSENT = "—"
+
+
+def _text(name: str, value: object) -> str:
     if value is None:
-        return "—"
+        return ABSENT
+    if name in TIME_CLAIMS and isinstance(value, int) and not isinstance(value, bool):
+        return f"{format_time(value)}  ({value})"
     return value if isinstance(value, str) else json.dumps(value)
 
 
 class CompareDialog(QDialog):
     def __init__(
-        self, cells: Sequence[tuple[Cell, Outcome]], titles: Sequence[str], parent: QWidget
+        self,
+        cells: Sequence[tuple[Cell, Outcome]],
+        titles: Sequence[str],
+        parent: QWidget,
+        names: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Compare two cells")
-        self.resize(760, 520)
-        rows = compared_rows([o for _, o in cells])
+        self.resize(QSize(900, 560).boundedTo(room(self)))
+        rows = compared_rows([o for _, o in cells], names)
         self.table = QTableWidget(len(rows), 1 + len(cells))
         self.table.setAccessibleName("Claims side by side")
         self.table.setHorizontalHeaderLabels(["Claim", *titles])
@@ -74,9 +97,10 @@ class CompareDialog(QDialog):
                 self.table.setItem(r, c, item)
             if differs:
                 self.differing.append(name)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header = self.table.horizontalHeader()  # the claim's name as wide as it is, the two
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)  # cells' values alike
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # whole in the tooltip
         self.table.setWordWrap(True)
         summary = QLabel(
             f"{len(self.differing)} of {len(rows)} rows differ (marked {DIFFERS}): "
