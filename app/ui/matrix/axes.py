@@ -80,6 +80,7 @@ class AxesPanel(QWidget):
         self.passthrough_on = QCheckBox("on")
         for box in (self.passthrough_off, self.passthrough_on):
             box.setChecked(True)
+            box.setAccessibleName(f"Try with MSA passthrough {box.text()}")
         sets = list(SCOPE_SETS)
         if all(scopes != profile.scopes for _, scopes in sets):
             sets.insert(0, (" ".join(profile.scopes), profile.scopes))

@@ -11,11 +11,14 @@ from collections.abc import Callable, Mapping
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QFileDialog,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QToolButton,
@@ -37,17 +41,22 @@ from app.core.configurations.request_options import OptionError
 from app.core.files.private import write_private
 from app.core.guidance.advice import Guidance
 from app.core.guidance.files import for_file_error, one_line
-from app.core.matrix.export import to_csv, to_json, to_markdown
+from app.core.matrix.export import RunInfo, to_csv, to_json, to_markdown
 from app.core.matrix.run import MatrixRun
 from app.core.matrix.spec import Cell, MatrixSpec, cells
-from app.core.outcomes.outcome import Kind, Outcome
+from app.core.outcomes.outcome import NOT_ASKED, Kind, Outcome
 from app.ui.accounts.signals import SessionSignals
+from app.ui.common.screen import fit_to_screen
+from app.ui.common.widgets import entra_code
 from app.ui.matrix.axes import AxesPanel
 from app.ui.matrix.compare import CompareDialog
 from app.ui.matrix.model import MatrixModel
 from app.ui.tokens.inspector import TokenInspector
+from app.version import app_version
 
 EXPORTS = {"JSON": "json", "CSV": "csv", "Markdown": "md"}
+# Cut to the screen's room (fit_to_screen): at 2× on a 1600×1000 screen, 800×500 logical.
+DEFAULT_SIZE, MINIMUM_SIZE, SPLIT = QSize(1280, 720), QSize(720, 420), [260, 660, 340]
 
 
 def ask_save_path(parent: QWidget, suggested: str) -> Path | None:
@@ -67,19 +76,22 @@ class MatrixWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
         self.setWindowTitle("Configuration matrix — Broker Account Manager")
-        self.resize(1280, 720)
         self.session = session
         self.names = names
         self.ask_path = ask_path  # tests answer for the file dialog
         self.spec: MatrixSpec | None = None
         self.run: MatrixRun | None = None
         self.started = 0.0
+        # The cells this run answered: once a run stops short, only these are shown and
+        # exported; what an earlier run said of the others is not this run's answer.
+        self.fresh: set[tuple[str, Configuration]] = set()
         self.axes = AxesPanel(session.profile, list(session.accounts), names)
         self.model = MatrixModel(names)
         self.timer = QTimer(self)
         self.timer.setInterval(100)
         self.timer.timeout.connect(self._drain)
         self._build()
+        fit_to_screen(self, DEFAULT_SIZE, MINIMUM_SIZE)
         self._running(False)
         signals.outcome_shown.connect(self._answered)
         signals.call_failed.connect(self._not_answered)
@@ -104,7 +116,12 @@ class MatrixWindow(QMainWindow):
         # Sized once per grid (see _size_columns), not per answer: resizing to contents on
         # every answer stalled the event loop for hundreds of ms in a 180-cell run (measured).
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.grid.horizontalHeader().setAccessibleName("Accounts, one per column")
         rows = self.grid.verticalHeader()
+        rows.setAccessibleName("Configurations, one per row: tenant · passthrough · scopes")
+        corner = self.grid.findChild(QAbstractButton)  # the corner button, top left
+        if corner is not None:
+            corner.setAccessibleName("Select every cell")
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.grid.fontMetrics().height() + 8)
         self.grid.selectionModel().selectionChanged.connect(lambda *_: self._selected())
@@ -146,16 +163,23 @@ class MatrixWindow(QMainWindow):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.detail)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.sign_in_button)
-        buttons.addWidget(self.sdk_button)
-        buttons.addWidget(self.compare_button)
+        buttons = QGridLayout()  # two rows: the pane stays narrow enough for a small screen
+        buttons.addWidget(self.sign_in_button, 0, 0)
+        buttons.addWidget(self.sdk_button, 0, 1)
+        buttons.addWidget(self.compare_button, 1, 0)
         right_layout.addLayout(buttons)
         right_layout.addWidget(self.inspector, 1)
+        axes = QScrollArea()  # tall and wide choices scroll: the window fits small screens
+        axes.setWidget(self.axes)
+        axes.setWidgetResizable(True)
+        axes.setFrameShape(QFrame.Shape.NoFrame)
+        axes.setAccessibleName("What to try")
         splitter = QSplitter()
-        for part in (self.axes, center, right):
+        for part in (axes, center, right):
             splitter.addWidget(part)
-        splitter.setSizes([200, 770, 310])
+        # The choices whole, without a sideways scroll bar, where the window has the width.
+        wanted = self.axes.sizeHint().width() + axes.verticalScrollBar().sizeHint().width()
+        splitter.setSizes([max(SPLIT[0], wanted), *SPLIT[1:]])
         self.setCentralWidget(splitter)
         self._selected()
 
@@ -189,6 +213,8 @@ class MatrixWindow(QMainWindow):
             self.asking.setText("Another broker call is running: wait for it, or cancel it.")
             return
         self.spec, self.run, self.started = spec, run, time.monotonic()
+        self.started_at = time.time()  # for the exports: when this grid was asked
+        self.fresh = set()
         self.model.set_grid(spec, accounts, known)
         self._size_columns()
         self.progress.setRange(0, run.total)
@@ -219,6 +245,7 @@ class MatrixWindow(QMainWindow):
             return
         answers = run.take()
         if answers:
+            self.fresh.update((c.account.home_account_id, c.config) for c, _ in answers)
             self.session.record_answers((c.account, c.config, o) for c, o in answers)
             self.model.set_outcomes(answers)
         self.progress.setValue(run.done)
@@ -237,7 +264,21 @@ class MatrixWindow(QMainWindow):
 
     def _failed(self, error: BaseException) -> None:
         self._drain()
-        self._stop(f"The run stopped: {type(error).__name__}. The cells answered are kept.")
+        self._forget_unanswered()
+        self._stop(
+            f"The run stopped: {type(error).__name__}. The cells it answered are kept; the "
+            f"rest show {NOT_ASKED} (not checked)."
+        )
+
+    def _forget_unanswered(self) -> None:
+        """A run that stopped short: the cells it did not answer show "not asked" again
+        (and are not exported), whatever an earlier run said of them."""
+        spec = self.spec
+        if spec is None:
+            return
+        kept = {k: o for k, o in self.model.outcomes.items() if k in self.fresh}
+        if len(kept) != len(self.model.outcomes):
+            self.model.set_grid(spec, self.model.accounts, kept)
 
     def cancel(self) -> None:
         """Stop now: the cell in flight may still finish on the worker, but is not waited for."""
@@ -247,9 +288,10 @@ class MatrixWindow(QMainWindow):
         run.cancel()
         self.session.cancel()
         self._drain()
+        self._forget_unanswered()
         self._stop(
             f"Cancelled: {run.done} of {run.total} cells answered and kept; the rest are not "
-            "checked."
+            f"checked (shown {NOT_ASKED}, not exported)."
         )
 
     def _stop(self, message: str) -> None:
@@ -284,7 +326,7 @@ class MatrixWindow(QMainWindow):
             trace = f"<br>{escape(outcome.trace)}" if outcome.trace else ""
             self.detail.setText(
                 f"<b>{escape(outcome.title)}</b>{asked}<br>{escape(outcome.reason)}<br><br>"
-                f"What to do: {escape(outcome.fix)}  [{outcome.code}]{trace}"
+                f"What to do: {escape(outcome.fix)}{entra_code(outcome.code)}{trace}"
             )
         elif one is not None:
             self.detail.setText("Not asked yet: Run asks the broker for every cell.")
@@ -314,6 +356,7 @@ class MatrixWindow(QMainWindow):
         """An answer the session recorded: this grid shows it where it has the cell."""
         cell = Cell(account, config)
         if self.model.holds(cell):
+            self.fresh.add((account.home_account_id, config))
             self.model.set_outcome(cell, outcome)
             self._selected()
 
@@ -330,7 +373,8 @@ class MatrixWindow(QMainWindow):
         chosen = [(c, o) for c, o in self.selected_cells() if o is not None]
         if len(chosen) != 2:
             return
-        self.compared = CompareDialog(chosen, [self._title(c) for c, _ in chosen], self)
+        titles = [self._title(c) for c, _ in chosen]
+        self.compared = CompareDialog(chosen, titles, self, self.names)
         self.compared.open()
 
     def export(self, kind: str) -> None:
@@ -342,10 +386,11 @@ class MatrixWindow(QMainWindow):
             return
         answers = self.model.answered()
         usernames = [a.username for a in self.model.accounts]
+        run = RunInfo(self.started_at, app_version(), self.names)
         text = {
-            "JSON": lambda: to_json(spec, answers),
-            "CSV": lambda: to_csv(spec, answers),
-            "Markdown": lambda: to_markdown(spec, answers, usernames, self.names),
+            "JSON": lambda: to_json(spec, answers, run=run),
+            "CSV": lambda: to_csv(spec, answers, run),
+            "Markdown": lambda: to_markdown(spec, answers, usernames, self.names, run),
         }[kind]()
         try:
             write_private(path, text.encode("utf-8"))
