@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QToolBar, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QWidget
 
 from app.core.broker.limits import NO_LIMITS, Limits
+from app.core.outcomes.outcome import Kind, Outcome
 from app.ui.common.widgets import shortcut_action
 
 # (name, icon, text, shortcut, on the toolbar, needs a selected account)
@@ -36,6 +38,17 @@ SHOWS_WINDOW: dict[str, bool | None] = {
 }  # fmt: skip
 
 
+def actions_toolbar(window: QMainWindow) -> QToolBar:
+    """The window's toolbar: fixed in place, each action's text beside its icon."""
+    toolbar = QToolBar("Actions")
+    toolbar.setObjectName("actionsToolbar")
+    toolbar.setMovable(False)
+    window.addToolBar(toolbar)
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    toolbar.setIconSize(QSize(20, 20))
+    return toolbar
+
+
 class AccountActions:
     def __init__(
         self,
@@ -60,19 +73,38 @@ class AccountActions:
         return self.actions[name]
 
     def update(
-        self, idle: bool, broker_usable: bool, selected: bool, limits: Limits = NO_LIMITS
+        self,
+        idle: bool,
+        broker_usable: bool,
+        selected: bool,
+        limits: Limits = NO_LIMITS,
+        outcome: Outcome | None = None,
+        acts_on: str = "",
+        rows: int = 1,
     ) -> None:
         """Broker actions only while no call runs and the broker can be used; those about an
         account only with one selected (copying its username needs no broker); none that
-        cannot work in this session (broker/limits.py), whose tooltip then says why."""
+        cannot work in this session (broker/limits.py), whose tooltip then says why; no
+        "Sign in again" for an account a policy blocks (`outcome`, the selected account's),
+        where signing in cannot help. With several rows selected, the account actions say
+        which one they act on (`acts_on`, the current row)."""
+        blocked = outcome is not None and outcome.kind is Kind.BLOCKED
         for name, action in self.actions.items():
             broker_ok = name == "copy" or (idle and broker_usable)
             window = SHOWS_WINDOW[name]
             blocking = limits.blocking(window) if window is not None else ()
+            refused = blocked and name == "again"
             action.setEnabled(
-                broker_ok and not blocking and (selected or name not in self.needs_account)
+                broker_ok
+                and not blocking
+                and not refused
+                and (selected or name not in self.needs_account)
             )
             tip = self.tips[name]
-            action.setToolTip(
-                f"{tip}: not in this session ({blocking[0].title})" if blocking else tip
-            )
+            if blocking:
+                tip = f"{tip}: not in this session ({blocking[0].title})"
+            elif refused and outcome is not None:
+                tip = f"{tip}: it cannot help, {outcome.title.lower()}. {outcome.fix}"
+            elif rows > 1 and acts_on and name in self.needs_account:
+                tip = f"{tip}: acts on {acts_on} only, the current of the {rows} rows selected"
+            action.setToolTip(tip)

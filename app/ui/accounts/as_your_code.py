@@ -9,7 +9,6 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,6 +25,7 @@ from app.core.configurations.configuration import Configuration
 from app.core.credentials import snippets
 from app.core.credentials.as_your_code import CREDENTIAL, SdkAnswer, ask, differences, predict
 from app.core.guidance.explain import explain
+from app.ui.common.widgets import copy_text
 
 ANSWERS = {
     "token": "a token",
@@ -77,7 +77,7 @@ class AsYourCodeDialog(QDialog):
         ):
             button = copies.addButton(text, QDialogButtonBox.ButtonRole.ActionRole)
             button.clicked.connect(
-                lambda _=False, m=make: QGuiApplication.clipboard().setText(m(self.profile))
+                lambda _=False, m=make, t=text: copy_text(self, m(self.profile), t[5:])
             )
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)

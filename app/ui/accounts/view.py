@@ -18,7 +18,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
-    QGuiApplication,
     QKeyEvent,
     QKeySequence,
     QPainter,
@@ -40,15 +39,16 @@ from PySide6.QtWidgets import (
 from app.core.broker.records import Account
 from app.ui.accounts.broker_note import AccountsNote
 from app.ui.accounts.model import AccountsModel
+from app.ui.common.widgets import copy_text
 
 Index = QModelIndex | QPersistentModelIndex
 M = AccountsModel
 # Shrunk, each by its share, down to their floors when the table is narrower than its text;
-# Type and State never are.
-SHRINKABLE = ((M.NAME, M.USERNAME, M.TENANT),)
+# State never is.
+SHRINKABLE = ((M.NAME, M.USERNAME, M.TENANT, M.KIND),)
 # A username keeps its domain (elided in the middle); names and tenants keep their start.
 ELIDE = {M.USERNAME: Qt.TextElideMode.ElideMiddle}
-FLOOR = {M.NAME: 110, M.USERNAME: 110, M.TENANT: 80}
+FLOOR = {M.NAME: 90, M.USERNAME: 100, M.TENANT: 70, M.KIND: 64}
 
 
 MEASURED_ROWS = 100  # lists longer than this are fitted to the rows on screen
@@ -140,6 +140,7 @@ class AccountsView(QWidget):
         table.setSortingEnabled(True)
         table.sortByColumn(M.NAME, Qt.SortOrder.AscendingOrder)
         header = table.horizontalHeader()
+        header.setAccessibleName("Account columns: click one to sort by it")
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
@@ -216,10 +217,11 @@ class AccountsView(QWidget):
     def copy_selected(self) -> None:
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
         if rows:
-            QGuiApplication.clipboard().setText(self.rows_text(rows))
+            copy_text(self, self.rows_text(rows), f"{len(rows)} row(s)")
 
     def copy_list(self) -> None:
-        QGuiApplication.clipboard().setText(self.rows_text(list(range(self.proxy.rowCount()))))
+        rows = list(range(self.proxy.rowCount()))
+        copy_text(self, self.rows_text(rows), f"the whole list ({len(rows)} accounts)")
 
     # ---- what the table shows ------------------------------------------------------------------
     def _filter(self, text: str) -> None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -73,21 +74,25 @@ class ProfileBar(QWidget):
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.setAccessibleName("Profile bar error")
         self.error.hide()
-        layout = QHBoxLayout()
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Profile:"))
-        layout.addWidget(self.combo)
-        layout.addWidget(self.edit_button)
-        layout.addWidget(self.new_button)
-        layout.addWidget(self.delete_button)
-        layout.addSpacing(12)
-        layout.addWidget(QLabel("Tenant:"))
-        layout.addWidget(self.tenant_edit, 1)
-        layout.addWidget(self.passthrough)
+        # The profile's row and the tenant's, side by side where the window is wide enough,
+        # one above the other where it is not (a narrow window, 2× scaling).
+        self.row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.profile_part, self.tenant_part = QHBoxLayout(), QHBoxLayout()
+        for widget in (QLabel("Profile:"), self.combo, self.edit_button, self.new_button,
+                       self.delete_button):  # fmt: skip
+            self.profile_part.addWidget(widget)
+        self.profile_part.addStretch(0)
+        self.tenant_part.addWidget(QLabel("Tenant:"))
+        self.tenant_part.addWidget(self.tenant_edit, 1)
+        self.tenant_part.addWidget(self.passthrough)
+        self.row.addLayout(self.profile_part)
+        self.row.addSpacing(12)
+        self.row.addLayout(self.tenant_part, 1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(2)
-        outer.addLayout(layout)
+        outer.addLayout(self.row)
         outer.addWidget(self.error)
         self.show_data()
         self.combo.currentTextChanged.connect(self._selected)
@@ -96,6 +101,23 @@ class ProfileBar(QWidget):
         self.delete_button.clicked.connect(self.delete)
         self.tenant_edit.editingFinished.connect(self._quick_edit)
         self.passthrough.toggled.connect(self._quick_edit)
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the wider of its two rows: it stacks them when it must."""
+        parts = (self.profile_part.minimumSize(), self.tenant_part.minimumSize())
+        stacked = sum(p.height() for p in parts) + self.row.spacing()
+        error = self.error.minimumSizeHint().height() if self.error.isVisible() else 0
+        return QSize(max(p.width() for p in parts), stacked + error)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        one_row = (self.profile_part.sizeHint().width() + 12 + self.row.spacing()
+                   + self.tenant_part.minimumSize().width())  # fmt: skip
+        wide = event.size().width() >= one_row
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self.row.direction() != direction:
+            self.row.setDirection(direction)
+            self.updateGeometry()
 
     @property
     def profile(self) -> Profile:

@@ -4,10 +4,11 @@ app registration needs, each with a copy button."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QResizeEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.core.configurations.authority import AUTHORITY_HOSTS, custom_host_warning
 from app.core.configurations.profile import Profile, parse_profile, validate
 from app.core.configurations.request_options import POP_METHODS
-from app.ui.common.widgets import error_style
+from app.ui.common.widgets import copy_text, error_style
 
 
 class ProfileEditor(QDialog):
@@ -78,7 +79,11 @@ class ProfileEditor(QDialog):
             *options,
         ]
         for field, label, widget in rows:
-            widget.setAccessibleName(label.replace("&", "") or field.replace("_", " "))
+            # Its label, or a box's own words ("Enable MSA passthrough…"), never a field name.
+            named = label.replace("&", "") or (
+                widget.text() if isinstance(widget, QCheckBox) else self.custom_host.text()
+            )
+            widget.setAccessibleName(named)
             error = QLabel()
             error.setObjectName(f"{field}Error")
             error.setStyleSheet(error_style())
@@ -219,6 +224,7 @@ class ProfileEditor(QDialog):
             self.redirect_grid.addWidget(QLabel("Enter a valid client id to see them."), 0, 0)
             return
         uris = Profile(client_id=client_id.lower()).redirect_uris()
+        chain: list[QWidget] = [self.login_hint]
         for row, (platform, uri) in enumerate(uris.items()):
             value = QLineEdit(uri)
             value.setReadOnly(True)
@@ -227,10 +233,16 @@ class ProfileEditor(QDialog):
             value.setAccessibleName(f"Redirect URI for {platform}")
             copy = QPushButton("Copy")
             copy.setAccessibleName(f"Copy the redirect URI for {platform}")
-            copy.clicked.connect(_copier(uri))
+            copy.clicked.connect(_copier(copy, uri, f"the redirect URI for {platform}"))
             self.redirect_grid.addWidget(QLabel(platform), row, 0)
             self.redirect_grid.addWidget(value, row, 1)
             self.redirect_grid.addWidget(copy, row, 2)
+            chain += [value, copy]
+        # Made after Save and Cancel, they would come after them in the tab order: top down.
+        buttons = self.buttons.buttons()  # in the order the platform lays them out
+        chain += sorted(buttons, key=lambda b: b.x())
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def _accept(self) -> None:
         if self.field_errors():
@@ -239,5 +251,5 @@ class ProfileEditor(QDialog):
         self.accept()
 
 
-def _copier(text: str) -> Callable[[], None]:
-    return lambda: QGuiApplication.clipboard().setText(text)
+def _copier(source: QWidget, text: str, what: str) -> Callable[[], None]:
+    return lambda: copy_text(source, text, what)

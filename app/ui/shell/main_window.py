@@ -8,13 +8,12 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtCore import QSettings, QSize, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -32,15 +31,16 @@ from app.core.guidance.statuses import for_unavailable
 from app.core.outcomes.outcome import Outcome
 from app.core.settings.records import AccountRecord
 from app.core.settings.store import Store
-from app.ui.accounts.actions import AccountActions
+from app.ui.accounts.actions import AccountActions, actions_toolbar
 from app.ui.accounts.banner import WindowBanner
 from app.ui.accounts.broker_note import LimitsNote
 from app.ui.accounts.model import AccountsModel, display_tenant_names
 from app.ui.accounts.signals import SessionSignals
 from app.ui.accounts.view import AccountsView
 from app.ui.common.icons import icon
+from app.ui.common.screen import fit_to_screen, keep_on_screen
 from app.ui.common.tasks import TaskRunner
-from app.ui.common.widgets import Banner, ask_yes
+from app.ui.common.widgets import Banner, ask_yes, copy_text
 from app.ui.configurations.profile_bar import ProfileBar
 from app.ui.shell import window_state
 from app.ui.shell.busy import BusyStatus
@@ -54,6 +54,10 @@ if TYPE_CHECKING:
     from app.ui.storage.pane import BlobPane
 
 logger = logging.getLogger(__name__)
+# The default fits a 1366×768 screen with its panel; both are cut to smaller screens (and to
+# 2× scaling) by fit_to_screen.
+DEFAULT_SIZE, MINIMUM_SIZE = QSize(1120, 680), QSize(760, 440)
+SPLIT = [700, 420]  # accounts list, token and storage tabs, at the default width
 
 
 class MainWindow(QMainWindow):
@@ -80,7 +84,6 @@ class MainWindow(QMainWindow):
         self.data = loaded.data
         self.matrix: MatrixWindow | None = None
         self.setWindowTitle("Broker Account Manager")
-        self.setMinimumSize(900, 560)
         names = display_tenant_names(sandbox.tenant_names if sandbox else None)
         self.model = AccountsModel(names)
         self.signals = SessionSignals()
@@ -97,7 +100,9 @@ class MainWindow(QMainWindow):
         if loaded.warning:
             self.notice.show_text(loaded.title, loaded.warning)
         self.host_banner.show_if("Custom authority host", self.profile.custom_host_warning)
+        fit_to_screen(self, DEFAULT_SIZE, MINIMUM_SIZE)  # then as it was, if it was
         window_state.restore(self.settings, self, self.splitter)
+        keep_on_screen(self)
         self._update_actions()
 
     @property
@@ -130,12 +135,7 @@ class MainWindow(QMainWindow):
 
     # ---- layout ----------------------------------------------------------------------------
     def _build(self, sandbox_note: str | None, names: Mapping[str, str]) -> None:
-        self.toolbar = QToolBar("Actions")
-        self.toolbar.setObjectName("actionsToolbar")
-        self.toolbar.setMovable(False)
-        self.addToolBar(self.toolbar)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.toolbar.setIconSize(QSize(20, 20))
+        self.toolbar = actions_toolbar(self)
         slots = {
             "add": self.add_account, "default": self.session.use_default_account,
             "token": self.get_token, "active": self.make_active, "again": self.sign_in_again,
@@ -146,22 +146,17 @@ class MainWindow(QMainWindow):
             self, self.menuBar().addMenu("&Account"), self.toolbar, slots
         )
         a = self.account_actions
-        self.act_add, self.act_default, self.act_token, self.act_active = (
-            a["add"],
-            a["default"],
-            a["token"],
-            a["active"],
+        self.act_add, self.act_default, self.act_token, self.act_active = map(
+            a.__getitem__, ("add", "default", "token", "active")
         )
-        self.act_again, self.act_out, self.act_sdk, self.act_refresh = (
-            a["again"],
-            a["out"],
-            a["sdk"],
-            a["refresh"],
+        self.act_again, self.act_out, self.act_sdk, self.act_refresh = map(
+            a.__getitem__, ("again", "out", "sdk", "refresh")
         )
 
         self.sandbox_banner = Banner("sandbox")
-        if sandbox_note:
+        if sandbox_note:  # one line once collapsed, and remembered so
             self.sandbox_banner.show_text("Sandbox mode", sandbox_note, closable=False)
+            self.sandbox_banner.collapsible(self.settings, "window/sandbox_note_collapsed")
         self.banner = WindowBanner(self._sign_in)
 
         self.notice = Banner("info")
@@ -187,24 +182,25 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter()
         self.splitter.addWidget(self.accounts_view)
         self.splitter.addWidget(self.tabs)
-        self.splitter.setSizes([620, 280])
+        self.splitter.setSizes(SPLIT)  # the list first: its usernames whole
         self.splitter.setCollapsible(0, False)  # the accounts list keeps its State column
-        self.splitter.setStretchFactor(1, 1)  # a wider window widens the token and storage tabs
+        for part, share in enumerate(SPLIT):  # a wider window widens both, the list first
+            self.splitter.setStretchFactor(part, share)
 
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.sandbox_banner)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.limits_note)
         layout.addWidget(self.profile_bar)
-        layout.addWidget(self.host_banner)
-        layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
+        # Messages that come and go sit below the list: one appearing never moves a row from
+        # under the pointer (a click meant for one row landed on another).
+        for banner in (self.notice, self.limits_note, self.host_banner, self.banner):
+            layout.addWidget(banner)
         self.setCentralWidget(central)
 
         self.busy = BusyStatus(self.statusBar(), self.broker, self.session.cancel)
         self.busy_label, self.cancel_button = self.busy.label, self.busy.cancel
-        self.diagnostics = build_menus(self, self.open_matrix)
+        self.diagnostics = build_menus(self, self.open_matrix, self.settings)
 
     def open_matrix(self) -> MatrixWindow:
         """The configuration matrix for the accounts listed now (one window, reused)."""
@@ -220,7 +216,7 @@ class MainWindow(QMainWindow):
         s = self.signals
         s.busy_changed.connect(self._busy)
         s.accounts_updated.connect(self._accounts_updated)
-        s.outcomes_updated.connect(lambda: self.model.show_outcomes(self.session.outcome))
+        s.outcomes_updated.connect(self._outcomes_updated)
         s.active_account.connect(self._active_for_storage)
         s.active_account.connect(self.banner.active_changed)
         s.outcome_shown.connect(self._outcome_shown)
@@ -244,6 +240,11 @@ class MainWindow(QMainWindow):
         session = self.session
         self.model.set_accounts(session.accounts, session.active_id, session.listing)
         self.diagnostics.handler.know(i for a in session.accounts for i in a.object_ids)
+        self._selection_changed()  # a signed-out account's token leaves the inspector
+
+    def _outcomes_updated(self) -> None:
+        self.model.show_outcomes(self.session.outcome)
+        self._selection_changed()  # the token shown is the selected account's, or none
 
     # ---- state -----------------------------------------------------------------------------
     def selected(self) -> Account | None:
@@ -258,8 +259,15 @@ class MainWindow(QMainWindow):
         usable = self.broker.known_unavailable is None
         known = self.broker.limits.known  # found by the first call, off the GUI thread
         self.limits_note.show_limits(known)
+        account = self.selected()
         self.account_actions.update(
-            self.current is None, usable, self.selected() is not None, known or NO_LIMITS
+            self.current is None,
+            usable,
+            account is not None,
+            known or NO_LIMITS,
+            self.session.outcome(account),
+            account.username if account else "",
+            len(self.table.selectionModel().selectedRows()),
         )
 
     def _busy(self, label: str) -> None:
@@ -348,7 +356,10 @@ class MainWindow(QMainWindow):
             self.session.add_account(handle)
 
     def get_token(self) -> None:
-        self.session.get_token(self.selected())
+        account, rows = self.selected(), len(self.table.selectionModel().selectedRows())
+        if self.session.get_token(account) and account is not None and rows > 1:
+            only = f"Getting a token for {account.username} only: the current of {rows} rows"
+            self.statusBar().showMessage(only, 8000)
 
     def sign_in_again(self) -> None:
         handle = self._window_handle()
@@ -377,7 +388,7 @@ class MainWindow(QMainWindow):
 
     def _copy_username(self) -> None:
         if (account := self.selected()) is not None:
-            QGuiApplication.clipboard().setText(account.username)
+            copy_text(self, account.username, f"the username {account.username}")
 
     def make_active(self) -> None:
         if (account := self.selected()) is not None:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -38,7 +38,7 @@ from app.core.tokens.jwt import (
     split_pop,
 )
 from app.core.tokens.usage import authorization_header, curl_command
-from app.ui.common.widgets import CopyingTree, ask_warning
+from app.ui.common.widgets import CopyingTree, ask_warning, copy_text
 
 CLAIM, VALUE, MEANING = range(3)
 Role = Qt.ItemDataRole.UserRole  # an item's (name, value) for copying
@@ -171,10 +171,10 @@ class TokenInspector(QWidget):
         buttons = QHBoxLayout()  # kept narrow: the accounts list beside needs the width
         buttons.addStretch(1)
         buttons.addWidget(self.json_button)
-        buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.paste_button)
         paste = QHBoxLayout()
         paste.addStretch(1)
-        paste.addWidget(self.paste_button)
+        paste.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
@@ -297,17 +297,17 @@ class TokenInspector(QWidget):
             text = decoded_json(value)  # type: ignore[arg-type]
         else:
             text = value if isinstance(value, str) else json.dumps(value)
-        QGuiApplication.clipboard().setText(text)
+        copy_text(self, text, f"the value of {chosen[0]}")
 
     def copy_claim(self) -> None:
         chosen = self._chosen()
         if chosen is not None and not isinstance(chosen[1], dict):
-            QGuiApplication.clipboard().setText(f"{chosen[0]}: {format_value(*chosen)}")
+            copy_text(self, f"{chosen[0]}: {format_value(*chosen)}", f"claim {chosen[0]}")
 
     def copy_json(self) -> None:
         """The decoded header and claims of both tokens: never the raw token."""
         if self.sections:
-            QGuiApplication.clipboard().setText(decoded_json(self.sections))
+            copy_text(self, decoded_json(self.sections), "the decoded claims (no token)")
 
     def copy_token(self, form: str = "token") -> None:
         """An explicit action with a warning: the raw token is a bearer credential, alone,
@@ -329,4 +329,6 @@ class TokenInspector(QWidget):
             "header": authorization_header(token, pop),
             "curl": curl_command(token, pop, claims),
         }[form]
-        QGuiApplication.clipboard().setText(copied)
+        what = {"token": "the access token", "header": "the Authorization header",
+                "curl": "a curl command with the access token"}[form]  # fmt: skip
+        copy_text(self, copied, f"{what}: paste it only where you trust")

@@ -49,3 +49,27 @@ def test_what_cannot_work_in_this_session_is_off_and_its_tooltip_says_why(qtbot)
     actions.update(idle=True, broker_usable=True, selected=True)  # nothing found: all back
     assert all(action.isEnabled() for action in actions.actions.values())
     assert actions["again"].toolTip() == "Sign in again (Ctrl+I)"
+
+
+def test_no_sign_in_again_for_a_blocked_account_and_several_rows_say_which(qtbot):
+    """A Conditional Access block: signing in again cannot help, so it is off and its tooltip
+    says why; with several rows selected, the account actions name the one they act on."""
+    from app.core.outcomes.outcome import Kind, Outcome
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    menu = window.menuBar().addMenu("Account")
+    actions = AccountActions(window, menu, QToolBar(), {a[0]: lambda: None for a in ACTIONS})
+    blocked = Outcome(Kind.BLOCKED, "AADSTS53003", "Blocked by Conditional Access", "why",
+                      "Ask your IT administrator to check the sign-in logs.")  # fmt: skip
+    actions.update(idle=True, broker_usable=True, selected=True, outcome=blocked)
+    assert not actions["again"].isEnabled() and actions["token"].isEnabled()
+    assert "cannot help, blocked by conditional access" in actions["again"].toolTip()
+    assert "Ask your IT administrator" in actions["again"].toolTip()
+    interaction = Outcome(Kind.INTERACTION, "InteractionRequired", "Sign-in required", "", "")
+    actions.update(True, True, True, outcome=interaction, acts_on="adele@contoso.example", rows=3)
+    assert actions["again"].isEnabled()
+    assert actions["token"].toolTip() == (
+        "Get token (Ctrl+T): acts on adele@contoso.example only, the current of the 3 rows selected"
+    )
+    assert actions["add"].toolTip() == "Add account (Ctrl+N)"  # not about a selected account
