@@ -41,9 +41,13 @@ def names() -> list[str]:
 
 def is_dark() -> bool:
     """Whether the platform's colour scheme is dark (False without a running QGuiApplication)."""
-    if QGuiApplication.instance() is None:
+    app = QGuiApplication.instance()
+    if app is None:
         return False
-    if QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark:
+    chosen = app.property("theme")  # View ▸ Theme (app/ui/shell/theme.py): the palette says
+    if (not chosen or chosen == "System") and (
+        QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    ):
         return True
     window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
     return window.lightness() < 128  # a dark palette set by the app (Fusion)

@@ -12,20 +12,19 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QProcess, QSettings, Qt, QTimer
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QProxyStyle
+from PySide6.QtCore import QProcess, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
 
 from app.core.broker import platform
 from app.core.broker.runtime import Broker
 from app.core.files.atomic import sweep_stale
 from app.core.files.private import write_private
 from app.core.settings.store import Store
-from app.ui.common.contrast import ContrastStyle
 from app.ui.common.icons import app_icon
 from app.ui.common.tasks import TaskRunner
 from app.ui.shell.main_window import MainWindow
 from app.ui.shell.one_window import OneWindow, come_forward
+from app.ui.shell.theme import follow_colour_scheme
 from app.ui.shell.window_state import window_settings
 
 if TYPE_CHECKING:
@@ -85,47 +84,6 @@ def restart_in_sandbox(one: OneWindow | None = None) -> None:
     command = args if getattr(sys, "frozen", False) else ["-m", "app", *args]
     QProcess.startDetached(sys.executable, command)
     QApplication.quit()
-
-
-def follow_colour_scheme(app: QApplication, dark: bool | None = None) -> None:
-    """Use the OS light/dark scheme. Native styles (Windows 11, macOS) follow it by
-    themselves; Fusion, used elsewhere, gets a matching palette now and on every change."""
-    hints = app.styleHints()
-    if dark is None:
-        dark = hints.colorScheme() == Qt.ColorScheme.Dark
-    style = app.style()
-    base = style.baseStyle() if isinstance(style, QProxyStyle) else style
-    if base.name().lower() == "fusion":
-        if not isinstance(style, ContrastStyle):  # visible check boxes and fields when dark
-            app.setStyle(ContrastStyle())
-        app.setPalette(dark_palette() if dark else app.style().standardPalette())
-    if not getattr(app, "_follows_scheme", False):
-        hints.colorSchemeChanged.connect(lambda _: follow_colour_scheme(app))
-        app._follows_scheme = True  # type: ignore[attr-defined]
-
-
-def dark_palette() -> QPalette:
-    palette = QPalette()
-    colours = {
-        QPalette.ColorRole.Window: "#202124",
-        QPalette.ColorRole.WindowText: "#e8eaed",
-        QPalette.ColorRole.Base: "#17181a",
-        QPalette.ColorRole.AlternateBase: "#26282b",
-        QPalette.ColorRole.Text: "#e8eaed",
-        QPalette.ColorRole.Button: "#2d2f33",
-        QPalette.ColorRole.ButtonText: "#e8eaed",
-        QPalette.ColorRole.Highlight: "#3d7be0",
-        QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.ToolTipBase: "#2d2f33",
-        QPalette.ColorRole.ToolTipText: "#e8eaed",
-        QPalette.ColorRole.PlaceholderText: "#9aa0a6",
-        QPalette.ColorRole.Link: "#8ab4f8",
-    }
-    for role, colour in colours.items():
-        palette.setColor(role, QColor(colour))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6b6f75"))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b6f75"))
-    return palette
 
 
 def _warm_up_failed(error: BaseException) -> None:

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
 
 from app.core.broker.runtime import set_pii_logging
 from app.ui.common.icons import icon
 from app.ui.common.widgets import shortcut_action
 from app.ui.shell.diagnostics import DiagnosticsDock, versions
+from app.ui.shell.theme import theme_menu
 
 
-def build_menus(window: QMainWindow, open_matrix: Callable[[], object]) -> DiagnosticsDock:
-    """View (Diagnostics, Configuration matrix) and Help (About); the dock, hidden."""
+def build_menus(
+    window: QMainWindow, open_matrix: Callable[[], object], settings: QSettings
+) -> DiagnosticsDock:
+    """File (Quit), View (Diagnostics, Configuration matrix, Theme) and Help (About); the
+    dock, hidden."""
+    bar = window.menuBar()
+    file = QMenu("&File", bar)
+    bar.insertMenu(bar.actions()[0], file)  # first, before the Account menu
+    quit_app = shortcut_action(window, "cancel", "&Quit", "Ctrl+Q", window.close)
+    quit_app.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # the matrix's too
+    quit_app.setMenuRole(QAction.MenuRole.QuitRole)
+    file.addAction(quit_app)
     diagnostics = DiagnosticsDock(set_pii=set_pii_logging, parent=window)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, diagnostics)
     diagnostics.install()
@@ -28,6 +39,8 @@ def build_menus(window: QMainWindow, open_matrix: Callable[[], object]) -> Diagn
     view.addAction(
         shortcut_action(window, "token", "Configuration &matrix…", "Ctrl+M", open_matrix)
     )
+    view.addSeparator()
+    theme_menu(view, settings)
 
     def about() -> None:
         from app.ui.shell.about import show_about  # not needed at start-up

@@ -12,7 +12,7 @@ from app.ui.accounts.model import AccountsModel
 from app.ui.accounts.view import AccountsView
 from app.ui.common.contrast import ContrastStyle
 from app.ui.configurations.profile_bar import ProfileBar
-from app.ui.shell.application import dark_palette
+from app.ui.shell.theme import dark_palette
 
 
 def luminance(colour: QColor) -> float:
