@@ -1,4 +1,4 @@
-"""The accounts list as a user meets it at the default size (900×560, offscreen, the real
+"""The accounts list as a user meets it at the default size (1120×680, offscreen, the real
 broker runtime and the sandbox): checked by geometry, not by eye."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from app.core.broker.runtime import Broker
 from app.core.outcomes.outcome import Kind
 from app.ui.accounts.model import AccountsModel, display_tenant_names, kind_colour
 from app.ui.accounts.view import AccountsView
+from app.ui.shell.main_window import DEFAULT_SIZE
 from tests.helpers import CONTOSO
 from tests.integration.ui.helpers import clipped, idle, inside_window, new_window, row, select
 
@@ -23,7 +24,7 @@ M = AccountsModel
 def window(qtbot, sandbox, control, tmp_path):  # type: ignore[no-untyped-def]
     """At the default size, before the first listing."""
     window = new_window(qtbot, sandbox, tmp_path)
-    window.resize(900, 560)
+    window.resize(DEFAULT_SIZE)
     window.show()
     qtbot.waitExposed(window)
     yield window
@@ -207,8 +208,9 @@ def overlapping(parent) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_diagnostics_at_the_default_size_leave_the_window_usable(window, qtbot):
-    """Ctrl+L at 900×560 left one table row and the blob pane's controls drawn over each
-    other."""
+    """Ctrl+L at 900×560 (the default size then) left one table row and the blob pane's
+    controls drawn over each other."""
+    window.resize(900, 560)
     listed(window, qtbot)
     window.tabs.setCurrentWidget(window.storage_tab)
     window.banner.show_text("A message", "that takes room " * 40)
