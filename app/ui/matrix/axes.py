@@ -10,12 +10,14 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -59,6 +61,16 @@ class CheckList(QListWidget):
             for i, value in enumerate(self.values)
             if self.item(i).checkState() == Qt.CheckState.Checked
         ]
+
+
+def scrolled(panel: QWidget) -> QScrollArea:
+    """The choices in a scroll area: tall and wide, they scroll where the window is small."""
+    area = QScrollArea()
+    area.setWidget(panel)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setAccessibleName("What to try")
+    return area
 
 
 class AxesPanel(QWidget):

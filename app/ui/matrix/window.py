@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QFileDialog,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -38,25 +37,23 @@ from app.core.accounts.session import AccountsSession
 from app.core.broker.records import Account
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.request_options import OptionError
-from app.core.files.private import write_private
 from app.core.guidance.advice import Guidance
-from app.core.guidance.files import for_file_error, one_line
-from app.core.matrix.export import RunInfo, to_csv, to_json, to_markdown
+from app.core.matrix.export import RunInfo
 from app.core.matrix.run import MatrixRun
 from app.core.matrix.spec import Cell, MatrixSpec, cells
 from app.core.outcomes.outcome import NOT_ASKED, Kind, Outcome
 from app.ui.accounts.signals import SessionSignals
 from app.ui.common.screen import fit_to_screen
 from app.ui.common.widgets import entra_code
-from app.ui.matrix.axes import AxesPanel
+from app.ui.matrix.axes import AxesPanel, scrolled
 from app.ui.matrix.compare import CompareDialog
+from app.ui.matrix.exports import EXPORTS, write_export
 from app.ui.matrix.model import MatrixModel
 from app.ui.tokens.inspector import TokenInspector
 from app.version import app_version
 
-EXPORTS = {"JSON": "json", "CSV": "csv", "Markdown": "md"}
 # Cut to the screen's room (fit_to_screen): at 2× on a 1600×1000 screen, 800×500 logical.
-DEFAULT_SIZE, MINIMUM_SIZE, SPLIT = QSize(1280, 720), QSize(720, 420), [260, 660, 340]
+DEFAULT_SIZE, MINIMUM_SIZE = QSize(1280, 720), QSize(740, 420)
 
 
 def ask_save_path(parent: QWidget, suggested: str) -> Path | None:
@@ -92,6 +89,7 @@ class MatrixWindow(QMainWindow):
         self.timer.timeout.connect(self._drain)
         self._build()
         fit_to_screen(self, DEFAULT_SIZE, MINIMUM_SIZE)
+        self._split()
         self._running(False)
         signals.outcome_shown.connect(self._answered)
         signals.call_failed.connect(self._not_answered)
@@ -169,19 +167,20 @@ class MatrixWindow(QMainWindow):
         buttons.addWidget(self.compare_button, 1, 0)
         right_layout.addLayout(buttons)
         right_layout.addWidget(self.inspector, 1)
-        axes = QScrollArea()  # tall and wide choices scroll: the window fits small screens
-        axes.setWidget(self.axes)
-        axes.setWidgetResizable(True)
-        axes.setFrameShape(QFrame.Shape.NoFrame)
-        axes.setAccessibleName("What to try")
-        splitter = QSplitter()
-        for part in (axes, center, right):
-            splitter.addWidget(part)
-        # The choices whole, without a sideways scroll bar, where the window has the width.
-        wanted = self.axes.sizeHint().width() + axes.verticalScrollBar().sizeHint().width()
-        splitter.setSizes([max(SPLIT[0], wanted), *SPLIT[1:]])
-        self.setCentralWidget(splitter)
+        self.splitter = QSplitter()
+        for part in (scrolled(self.axes), center, right):
+            self.splitter.addWidget(part)
+        self.setCentralWidget(self.splitter)
         self._selected()
+
+    def _split(self) -> None:
+        """The choices whole (no sideways scroll bar) where the window has the width; the
+        grid and the cell's pane share the rest, the grid the larger part."""
+        axes = self.splitter.widget(0)
+        assert isinstance(axes, QScrollArea)
+        wanted = self.axes.sizeHint().width() + axes.verticalScrollBar().sizeHint().width()
+        rest = max(0, self.width() - wanted)
+        self.splitter.setSizes([wanted, rest - rest * 3 // 8, rest * 3 // 8])
 
     # ---- running -----------------------------------------------------------------------------
     def start(self) -> None:
@@ -330,6 +329,8 @@ class MatrixWindow(QMainWindow):
             )
         elif one is not None:
             self.detail.setText("Not asked yet: Run asks the broker for every cell.")
+        else:  # none (a new grid drops the selection), or several
+            self.detail.setText("Select a cell to see why, and its token.")
         self.sign_in_button.setEnabled(idle and outcome is not None and outcome.needs_interaction)
         self.sdk_button.setEnabled(idle and one is not None)
         self.compare_button.setEnabled(len(chosen) == 2 and all(o for _, o in chosen))
@@ -384,19 +385,7 @@ class MatrixWindow(QMainWindow):
         path = self.ask_path(self, f"configuration-matrix.{EXPORTS[kind]}")
         if path is None:
             return
-        answers = self.model.answered()
         usernames = [a.username for a in self.model.accounts]
         run = RunInfo(self.started_at, app_version(), self.names)
-        text = {
-            "JSON": lambda: to_json(spec, answers, run=run),
-            "CSV": lambda: to_csv(spec, answers, run),
-            "Markdown": lambda: to_markdown(spec, answers, usernames, self.names, run),
-        }[kind]()
-        try:
-            write_private(path, text.encode("utf-8"))
-        except OSError as exc:
-            advice = for_file_error(exc)
-            reason = one_line(advice) if advice else f"{exc.strerror}. Nothing was changed."
-            self.asking.setText(f"Could not write {path}: {reason}")
-            return
-        self.asking.setText(f"Exported {len(answers)} cells to {path} (no tokens).")
+        answers = self.model.answered()
+        self.asking.setText(write_export(kind, path, spec, answers, usernames, run, self.names))
