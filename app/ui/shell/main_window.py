@@ -38,7 +38,7 @@ from app.ui.accounts.model import AccountsModel, display_tenant_names
 from app.ui.accounts.signals import SessionSignals
 from app.ui.accounts.view import AccountsView
 from app.ui.common.icons import icon
-from app.ui.common.screen import fit_to_screen, keep_on_screen
+from app.ui.common.screen import fit_to_screen
 from app.ui.common.tasks import TaskRunner
 from app.ui.common.widgets import Banner, ask_yes, copy_text
 from app.ui.configurations.profile_bar import ProfileBar
@@ -74,10 +74,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.sandbox = sandbox
-        self.broker = broker
-        self.runner = runner
-        self.store = store
-        self.settings = settings
+        self.broker, self.runner, self.store, self.settings = broker, runner, store, settings
         self.can_offer_sandbox = can_offer_sandbox  # no broker here: sandbox mode would run
         self.confirm = ask_yes  # tests answer for the question
         loaded = store.load()
@@ -102,7 +99,6 @@ class MainWindow(QMainWindow):
         self.host_banner.show_if("Custom authority host", self.profile.custom_host_warning)
         fit_to_screen(self, DEFAULT_SIZE, MINIMUM_SIZE)  # then as it was, if it was
         window_state.restore(self.settings, self, self.splitter)
-        keep_on_screen(self)
         self._update_actions()
 
     @property

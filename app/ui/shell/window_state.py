@@ -12,6 +12,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from app.core.files.private import private_file
+from app.ui.common.screen import keep_on_screen
 
 FILE_NAME = "window.ini"
 
@@ -27,7 +28,8 @@ def window_settings(settings_file: Path) -> QSettings:
 
 
 def restore(settings: QSettings, window: QMainWindow, splitter: QSplitter) -> None:
-    """Put the window back as it was; a missing or unreadable value leaves the default."""
+    """Put the window back as it was, within the screen it is on now (it may be smaller, or
+    scaled); a missing or unreadable value leaves the default."""
     for key, apply in (
         ("window/geometry", window.restoreGeometry),
         ("window/splitter", splitter.restoreState),
@@ -36,6 +38,7 @@ def restore(settings: QSettings, window: QMainWindow, splitter: QSplitter) -> No
         value = settings.value(key)
         if isinstance(value, QByteArray):
             apply(value)
+    keep_on_screen(window)
 
 
 def save(settings: QSettings, window: QMainWindow, splitter: QSplitter) -> None:
