@@ -37,7 +37,8 @@ def follow_colour_scheme(app: QApplication, dark: bool | None = None) -> None:
         if not isinstance(style, ContrastStyle):  # visible check boxes and fields when dark
             app.setStyle(ContrastStyle())
         app.setPalette(dark_palette() if dark else app.style().standardPalette())
-    elif hints.colorScheme() != _SCHEMES[forced] or forced is None:
+    elif app.property("scheme_asked") != chosen(app):  # once per choice: asking again
+        app.setProperty("scheme_asked", chosen(app))  # on its own change signal would loop
         hints.setColorScheme(_SCHEMES[forced])  # Unknown: the OS's own again
     for widget in app.allWidgets():  # their style sheets hold colours of their own
         if isinstance(widget, Banner):
