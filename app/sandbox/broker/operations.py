@@ -40,9 +40,9 @@ class Controlled(Protocol):
 
 
 def pick(answer: Any, mfa: Any = None) -> Pick:
-    """A picker answer: an account id, a username or <cancel>, or {"username", "mfa"}. `mfa` True: the user
-    also did multi-factor authentication; False: gave up at an MFA prompt; None (the default):
-    did MFA where a policy asked for it."""
+    """A picker answer: an account id, a username or <cancel>, or {"username", "mfa"}. `mfa`
+    True: the user also did multi-factor authentication; False: gave up at an MFA prompt;
+    None (the default): did MFA where a policy asked for it."""
     if isinstance(answer, dict):
         answer, mfa = answer.get("username"), answer.get("mfa", mfa)
     if not isinstance(answer, str) or not answer:

@@ -306,7 +306,8 @@ class SandboxBroker:
         try:
             user = d.user(username)
         except Ambiguous as exc:  # a scripted answer; the picker's own answers are ids
-            raise Refusal("Unexpected", 0, f"The sandbox picker's answer is ambiguous: {exc}")
+            why = f"The sandbox picker's answer is ambiguous: {exc}"
+            raise Refusal("Unexpected", 0, why) from None
         if user is None:
             raise Refusal(
                 "AccountNotFound",
