@@ -284,11 +284,12 @@ class SandboxBroker:
         d = self.directory
         offered = d.offered(params["authority"], self._passthrough(params))
         chosen = d.user_for_account(params.get("account"))
-        hinted = named(offered, params.get("username") or "")
+        hinted = named(d.users, params.get("username") or "")
         if chosen is None and len(hinted) == 1:
             chosen = hinted[0]
         elif chosen is None and hinted:  # one sign-in name, two accounts: the user picks one
-            offered = hinted
+            offered = [u for u in offered if u in hinted] or hinted
+            chosen = offered[0] if len(offered) == 1 else None  # the request admits one
         answer = self._pick(params, offered, chosen)
         if answer is None:
             raise Refusal(
@@ -350,17 +351,7 @@ class SandboxBroker:
                 "id": request_id,
                 "authority": params.get("authority"),
                 "clientId": params.get("clientId"),
-                "offered": [
-                    {
-                        "id": u.id,
-                        "username": u.username,
-                        "name": u.name,
-                        "personal": u.personal,
-                        "tenant": self.directory.tenant_name(u),
-                        "mfaRequired": self.directory.needs_mfa(u, scopes),
-                    }
-                    for u in offered
-                ],
+                "offered": [self.directory.picker_entry(u, scopes) for u in offered],
                 "parentWindow": (params.get("parentWindow") or {}).get("handle"),
             }
             answered = self.lock.wait_for(lambda: request_id in self.answers, PICKER_WAIT_S)

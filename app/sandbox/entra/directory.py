@@ -135,11 +135,18 @@ class Directory:
                 return str(t["id"])
         return None
 
-    def tenant_name(self, user: User) -> str:
-        """Where the account lives, as the account picker names it."""
-        if user.personal:
-            return "Microsoft account"
-        return next((str(t["name"]) for t in self.data["tenants"] if t["id"] == user.home), "")
+    def picker_entry(self, user: User, scopes: list[str]) -> dict[str, Any]:
+        """An account the picker offers: its id, and what tells it from another account with
+        the username (personal or work, and where it lives, as the account picker shows)."""
+        tenant = next((t["name"] for t in self.data["tenants"] if t["id"] == user.home), "")
+        return {
+            "id": user.id,
+            "username": user.username,
+            "name": user.name,
+            "personal": user.personal,
+            "tenant": "Microsoft account" if user.personal else tenant,
+            "mfaRequired": self.needs_mfa(user, scopes),
+        }
 
     def account_json(self, user: User) -> dict[str, Any]:
         client_info = json.dumps({"uid": user.oid, "utid": user.home}).encode()

@@ -129,3 +129,14 @@ def test_mfa_and_step_ups_belong_to_one_account_not_its_username(broker: Sandbox
     work, personal = d.user(WORK), d.user(PERSONAL)
     assert work is not None and personal is not None
     assert d.amr(work) == ["pwd", "mfa"] and d.amr(personal) == ["pwd"]
+
+
+def test_a_hint_only_one_account_has_goes_straight_to_it_admitted_or_not(
+    broker: SandboxBroker,
+) -> None:
+    """No picker: Entra ID answers for that account (a personal one under organizations
+    without passthrough is refused, AADSTS50020)."""
+    request = {"authority": ORGS, "clientId": CLIENT, "requestedScopes": ["User.Read"],
+               "username": "alex@outlook.example"}  # fmt: skip
+    error(call(broker, "acquireTokenInteractively", request), 9, 50020)
+    assert control(broker, "state")["pending"] == []
