@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 SANDBOX_NOTE = (
     "The accounts are simulated by the offline sandbox broker; nothing leaves this machine. "
     "Try adele (work), megan (MFA for Key Vault), carl (blocked by Conditional Access), "
-    "diego (another tenant), lee (guest: reads storage), alex (personal: needs MSA passthrough) "
+    "diego (another tenant), lee (guest: reads storage), alex (personal: needs MSA passthrough), "
     "nestor (subscription Owner without a storage data role), and taylor: a work and a "
     "personal account with one username (sign in both with Add account)."
 )
