@@ -72,6 +72,15 @@ def test_a_username_two_accounts_share_is_refused_with_both_listed(seen):
     assert "name one by its home account id" in result["stderr"]
     assert f"{TAYLOR} (work or school, home account id {WORK})" in result["stderr"]
     assert f"{TAYLOR} (personal, home account id {PERSONAL})" in result["stderr"]
+    lines = result["stderr"].splitlines()  # as README shows it: sorted by home account id
+    assert lines[0] == (
+        f"error: --account: 2 accounts have the username {TAYLOR.upper()}: name one by its "
+        "home account id. They are:"
+    )
+    assert lines[1:3] == [
+        f"  {TAYLOR} (personal, home account id {PERSONAL})",
+        f"  {TAYLOR} (work or school, home account id {WORK})",
+    ]
 
 
 def test_the_home_account_id_gets_that_accounts_token(seen):
