@@ -19,15 +19,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.core.broker.records import Account, distinct_labels
 from app.core.configurations.configuration import Configuration
 from app.core.matrix.spec import Cell, MatrixSpec, Miss
 from app.core.outcomes.outcome import NOT_ASKED, Outcome
 
 Answers = Sequence[tuple[Cell, Outcome]]
 CSV_FIELDS = (
-    "account", "tenant", "passthrough", "scopes", "outcome", "code", "title", "reason", "fix",
-    "asked", "options", "token_tenant", "guest", "audience", "granted", "expires_on",
-    "token_type", "source", "correlation_id", "tenant_name", "scope_list",
+    "account", "account_type", "home_account_id", "tenant", "passthrough", "scopes", "outcome",
+    "code", "title", "reason", "fix", "asked", "options", "token_tenant", "guest", "audience",
+    "granted", "expires_on", "token_type", "source", "correlation_id", "tenant_name", "scope_list",
     "token_tenant_name", "run_at", "app_version",
 )  # fmt: skip
 
@@ -57,6 +58,9 @@ def cell_record(
     config, facts = cell.config, outcome.facts
     record: dict[str, Any] = {
         "account": cell.account.username,
+        # a username can be two accounts (personal and work): these tell them apart
+        "account_type": "personal" if cell.account.personal else "work or school",
+        "home_account_id": cell.account.home_account_id,
         "tenant": config.tenant,
         "tenant_name": run.name(config.tenant),
         "passthrough": config.msa_passthrough,
@@ -145,25 +149,25 @@ def to_csv(spec: MatrixSpec, answers: Answers, run: RunInfo | None = None) -> st
 def grid(
     spec: MatrixSpec,
     answers: Answers,
-    accounts: Sequence[str],
+    accounts: Sequence[Account],
     names: Mapping[str, str] | None = None,
 ) -> tuple[list[str], list[list[str]]]:
     """Header and rows: one row per configuration, one column per account (its short name),
     each cell the outcome's short word."""
-    by_cell = {(c.account.username, c.config): o for c, o in answers}
+    by_cell = {(c.account.home_account_id, c.config): o for c, o in answers}
     header = ["Tenant", "Passthrough", "Scopes", *short_names(accounts)]
     rows = []
     for config in spec.configurations():
-        words = [by_cell[(a, config)].kind.word if (a, config) in by_cell else NOT_ASKED
-                 for a in accounts]  # fmt: skip
+        asked = [by_cell.get((a.home_account_id, config)) for a in accounts]
+        words = [o.kind.word if o is not None else NOT_ASKED for o in asked]
         rows.append([*_config_columns(spec, config, names or {}), *words])
     return header, rows
 
 
-def short_names(usernames: Sequence[str]) -> list[str]:
-    """Each user name before the @, unless two accounts share it."""
-    local = [u.split("@")[0] for u in usernames]
-    return [n if local.count(n) == 1 else u for n, u in zip(local, usernames, strict=True)]
+def short_names(accounts: Sequence[Account]) -> list[str]:
+    """Each username before the @, unless two usernames share that part; an account whose
+    username another one has too says which it is: "taylor (personal)", "taylor (work)"."""
+    return distinct_labels(accounts, short=True)
 
 
 LEGEND = (
@@ -190,12 +194,13 @@ def to_text(header: list[str], rows: list[list[str]]) -> str:
 def to_markdown(
     spec: MatrixSpec,
     answers: Answers,
-    accounts: Sequence[str],
+    accounts: Sequence[Account],
     names: Mapping[str, str],
     run: RunInfo | None = None,
 ) -> str:
     run = run or RunInfo(names=names)
     header, rows = grid(spec, answers, accounts, names)
+    label = dict(zip(accounts, distinct_labels(accounts), strict=True))
 
     def table(head: list[str], body: list[list[str]]) -> list[str]:
         escape = [[v.replace("|", "\\|") for v in r] for r in [head, *body]]
@@ -206,7 +211,13 @@ def to_markdown(
         ]
 
     details = [
-        [c.account.username, *_config_columns(spec, c.config, names), o.label, o.code, o.reason]
+        [
+            label.get(c.account, c.account.username),
+            *_config_columns(spec, c.config, names),
+            o.label,
+            o.code,
+            o.reason,
+        ]
         for c, o in answers
         if o.facts is None
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from app.core.broker.records import Account
 from app.core.files.private import write_private
 from app.core.guidance.files import for_file_error, one_line
 from app.core.matrix.export import Answers, RunInfo, to_csv, to_json, to_markdown
@@ -19,7 +20,7 @@ def write_export(
     path: Path,
     spec: MatrixSpec,
     answers: Answers,
-    usernames: Sequence[str],
+    accounts: Sequence[Account],
     run: RunInfo,
     names: Mapping[str, str],
 ) -> str:
@@ -27,7 +28,7 @@ def write_export(
     text = {
         "JSON": lambda: to_json(spec, answers, run=run),
         "CSV": lambda: to_csv(spec, answers, run),
-        "Markdown": lambda: to_markdown(spec, answers, usernames, names, run),
+        "Markdown": lambda: to_markdown(spec, answers, accounts, names, run),
     }[kind]()
     try:
         write_private(path, text.encode("utf-8"))

@@ -255,7 +255,10 @@ class MatrixWindow(QMainWindow):
     def _title(self, cell: Cell) -> str:
         row = self.model.configs.index(cell.config) if cell.config in self.model.configs else -1
         where = self.model.headerData(row, Qt.Orientation.Vertical) if row >= 0 else ""
-        return f"{cell.account.username} · {where}"
+        accounts = self.model.accounts
+        column = accounts.index(cell.account) if cell.account in accounts else -1
+        who = self.model.short_names[column] if column >= 0 else cell.account.username
+        return f"{who} · {where}"
 
     def _done(self, answered: int) -> None:
         self._drain()
@@ -385,7 +388,7 @@ class MatrixWindow(QMainWindow):
         path = self.ask_path(self, f"configuration-matrix.{EXPORTS[kind]}")
         if path is None:
             return
-        usernames = [a.username for a in self.model.accounts]
         run = RunInfo(self.started_at, app_version(), self.names)
         answers = self.model.answered()
-        self.asking.setText(write_export(kind, path, spec, answers, usernames, run, self.names))
+        accounts = self.model.accounts
+        self.asking.setText(write_export(kind, path, spec, answers, accounts, run, self.names))

@@ -43,7 +43,7 @@ def test_every_csv_row_carries_the_run_the_scopes_and_the_tenant_name():
 
 
 def test_markdown_says_when_by_what_and_defines_scope_sets_and_tenants():
-    text = to_markdown(SPEC, ANSWERS, [ADELE.username], RUN.names, RUN)
+    text = to_markdown(SPEC, ANSWERS, [ADELE], RUN.names, RUN)
     assert "Run at 2026-12-02T13:00:00Z by Broker Account Manager 1.2.3" in text
     assert f"| storage | {STORAGE[0]} |" in text
     assert f"| Contoso | {CONTOSO} |" in text
