@@ -13,6 +13,7 @@ from app.core.broker.runtime import Broker
 from app.core.outcomes.outcome import Kind
 from app.ui.accounts.model import AccountsModel, display_tenant_names, kind_colour
 from app.ui.accounts.view import AccountsView
+from app.ui.shell.diagnostics import _spare_height as spare_height
 from app.ui.shell.main_window import DEFAULT_SIZE
 from tests.helpers import CONTOSO
 from tests.integration.ui.helpers import clipped, idle, inside_window, new_window, row, select
@@ -210,7 +211,6 @@ def overlapping(parent) -> list[str]:  # type: ignore[no-untyped-def]
 def test_diagnostics_at_the_default_size_leave_the_window_usable(window, qtbot):
     """Ctrl+L at 900×560 (the default size then) left one table row and the blob pane's
     controls drawn over each other."""
-    window.resize(900, 560)
     listed(window, qtbot)
     window.tabs.setCurrentWidget(window.storage_tab)
     window.banner.show_text("A message", "that takes room " * 40)
@@ -229,6 +229,8 @@ def test_diagnostics_at_the_default_size_leave_the_window_usable(window, qtbot):
     toggle.trigger()
     window.banner.hide()
     window.sandbox_banner.hide()  # as outside sandbox mode
+    dock = window.diagnostics  # the window lays itself out without them (and the dock) first
+    qtbot.waitUntil(lambda: spare_height(window.centralWidget()) >= dock.minimumSizeHint().height())
     toggle.trigger()  # with room to spare it docks under the window
     qtbot.waitUntil(lambda: window.diagnostics.isVisible())
     assert not window.diagnostics.isFloating()
