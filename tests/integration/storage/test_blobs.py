@@ -1,6 +1,6 @@
-"""BlobBrowser against Azurite (HTTPS, --oauth basic) with tokens the sandbox broker mints
-through the real pymsalruntime. The emulator's shared key only seeds data and checks results;
-every call under test goes through BrokerAccountCredential.
+"""BlobBrowser against the sandbox's storage endpoint (Azurite behind it) with tokens the
+sandbox broker mints through the real pymsalruntime. The emulator's shared key only seeds
+data and checks results; every call under test goes through BrokerAccountCredential.
 """
 
 from __future__ import annotations
