@@ -372,10 +372,11 @@ def _object(value: Any) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     """Serve until the bus goes away. CONFIG (activation.py writes it) names the generation,
-    the standing picker answer, the state file and the log file."""
+    the standing picker answer, the state, log and signing key files."""
     from jeepney.io.blocking import open_dbus_connection
 
     from app.sandbox.entra.directory import DIRECTORY_ENV
+    from app.sandbox.entra.tokens import SIGNING_KEY_ENV
 
     args = sys.argv[1:] if argv is None else argv
     config = json.loads(Path(args[0]).read_text()) if args else {}
@@ -388,6 +389,8 @@ def main(argv: list[str] | None = None) -> None:
         os.environ[PICK_ENV] = config["pick"]
     if config.get("directory"):  # Sandbox(directory=...): users of its own
         os.environ[DIRECTORY_ENV] = config["directory"]
+    if config.get("signing_key"):  # the run's key: the storage endpoint verifies with it
+        os.environ[SIGNING_KEY_ENV] = config["signing_key"]
     state = Path(config["state"]) if config.get("state") else None
     broker = SandboxBroker(config.get("generation"), state)
     logger.info("sandbox broker %s (pid %d)", broker.generation.version, os.getpid())
