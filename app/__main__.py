@@ -210,9 +210,6 @@ def main(argv: list[str] | None = None) -> int:
             from app.cli.accounts import list_accounts
 
             return list_accounts(args, names)
-        from app.core.broker import preload
-
-        preload.start()  # the broker runtime's library loads while Qt and the window do
         from app.ui.shell.application import run
 
         return run(sandbox=sandbox, startup_probe=args.startup_probe, one=one)

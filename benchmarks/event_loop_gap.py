@@ -35,14 +35,11 @@ def main() -> None:
     parser.add_argument("--no-preload", action="store_true", help="as before preload.start()")
     args = parser.parse_args()
     with Sandbox() as sandbox, tempfile.TemporaryDirectory() as tmp:
-        from app.core.broker import preload
-
-        if not args.no_preload:
-            preload.start()  # where app/__main__.py starts it: before Qt and the window
         from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
         from PySide6.QtTest import QTest
         from PySide6.QtWidgets import QApplication
 
+        from app.core.broker import preload
         from app.core.broker.runtime import Broker
         from app.core.configurations.profile import Profile
         from app.core.settings.store import Store
@@ -54,6 +51,8 @@ def main() -> None:
         runner = TaskRunner()
         window = build_window(Broker(), runner, sandbox, Store(Path(tmp) / "s.json"), settings)
         window.show()
+        if not args.no_preload:
+            preload.start()  # where application.run() starts it
         app.processEvents()
 
         def first_call() -> int:
