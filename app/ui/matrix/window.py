@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -42,6 +41,7 @@ from app.core.matrix.run import MatrixRun
 from app.core.matrix.spec import Cell, MatrixSpec, cells
 from app.core.outcomes.outcome import Kind, Outcome
 from app.ui.accounts.signals import SessionSignals
+from app.ui.common import files
 from app.ui.matrix.axes import AxesPanel
 from app.ui.matrix.compare import CompareDialog
 from app.ui.matrix.model import MatrixModel
@@ -51,8 +51,7 @@ EXPORTS = {"JSON": "json", "CSV": "csv", "Markdown": "md"}
 
 
 def ask_save_path(parent: QWidget, suggested: str) -> Path | None:
-    path, _ = QFileDialog.getSaveFileName(parent, "Export the matrix", suggested)
-    return Path(path) if path else None
+    return files.save_path(parent, "export", "Export the matrix", suggested)
 
 
 class MatrixWindow(QMainWindow):

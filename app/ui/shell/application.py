@@ -21,6 +21,7 @@ from app.core.broker.runtime import Broker
 from app.core.files.atomic import sweep_stale
 from app.core.files.private import write_private
 from app.core.settings.store import Store
+from app.ui.common import files
 from app.ui.common.contrast import ContrastStyle
 from app.ui.common.icons import app_icon
 from app.ui.common.tasks import TaskRunner
@@ -59,6 +60,7 @@ def build_window(
         # process, which only Linux can run.
         can_offer_sandbox=sandbox is None and platform.current() is platform.LINUX,
     )
+    files.remember_in(window.settings)  # the file dialogs' folders, in window.ini
     sweep_download_folders(runner, window.data.download_folders)
     return window
 
