@@ -21,6 +21,7 @@ from app.core.files.atomic import atomic_file
 from app.core.files.disk import DiskError
 from app.core.storage.details import BlobDetails, read_details
 from app.core.storage.names import (
+    numbered,
     validate_account_url,
     validate_blob_name,
     validate_container_name,
@@ -248,6 +249,23 @@ class BlobBrowser:
         if done == 0:
             progress(0, 0)
         return done
+
+    def taken(self, container: str, names: list[str]) -> dict[str, str]:
+        """Of these blob names, those that exist, each with the first free "name (n).ext"
+        beside it (what an upload that keeps both is called)."""
+        box = self._service().get_container_client(container)
+        found: dict[str, str] = {}
+        for name in names:
+            if not box.get_blob_client(name).exists():
+                continue
+            number = 1
+            while (
+                box.get_blob_client(numbered(name, number)).exists()
+                or numbered(name, number) in names
+            ):
+                number += 1
+            found[name] = numbered(name, number)
+        return found
 
     def create_container(self, name: str) -> None:
         self._service().create_container(validate_container_name(name))

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLineEdit,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
 from app.core.broker.records import Account
 from app.ui.accounts.broker_note import AccountsNote
 from app.ui.accounts.model import AccountsModel
+from app.ui.common.focus import FocusDelegate
 
 Index = QModelIndex | QPersistentModelIndex
 M = AccountsModel
@@ -63,7 +63,7 @@ class AccountsProxy(QSortFilterProxyModel):
         )
 
 
-class ElidingDelegate(QStyledItemDelegate):
+class ElidingDelegate(FocusDelegate):  # and the keyboard's row framed
     def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
         super().initStyleOption(option, index)
         option.textElideMode = ELIDE.get(index.column(), Qt.TextElideMode.ElideRight)
