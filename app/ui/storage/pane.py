@@ -186,7 +186,7 @@ class BlobPane(QWidget):
 
     def _stop_connecting(self) -> None:
         self.connecting = None
-        if self.transfers.on_cancel is not None:
+        if self.transfer is None:  # the bar showed the connecting
             self.transfers.done()
 
     def cancel_connect(self) -> None:

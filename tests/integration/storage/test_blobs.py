@@ -460,5 +460,5 @@ def test_emulator_stopping_mid_download_fails_and_leaves_nothing(credential, tmp
     finally:
         emulator.stop()
     assert seen == [MiB]
-    assert explain(caught.value).code == "StorageUnreachable"
+    assert explain(caught.value).code == "StorageRefused"  # the retry found it stopped
     assert os.listdir(downloads) == []

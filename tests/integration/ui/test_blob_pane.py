@@ -178,7 +178,7 @@ def test_actions_need_a_selection_that_they_apply_to(pane_window, seeded, qtbot)
     enabled = {key: action.isEnabled() for key, action in pane.buttons.items()}
     assert enabled == {
         "reload": True, "properties": False, "download": False, "upload": False,
-        "new": True, "delete": False,
+        "new": True, "delete": False, "copy_url": False,
     }  # fmt: skip
     box = container_row(window, seeded)
     pane.tree.setCurrentIndex(box)
