@@ -376,3 +376,13 @@ def test_file_dialogs_start_in_the_folder_last_chosen(pane, tmp_path):  # type: 
     window_ini = Path(pane.window().settings.fileName())
     assert str(chosen) in window_ini.read_text()  # kept beside the settings, for the next run
     assert files.start_folder("upload") == Path.home()  # never the working directory
+
+
+def test_an_address_that_never_answers_gives_up_without_retrying(pane, qtbot, silent_port):  # type: ignore[no-untyped-def]
+    port, accepted = silent_port
+    pane.url.setCurrentText(f"https://127.0.0.1:{port}/devstoreaccount1")
+    pane.connect_storage()
+    qtbot.waitUntil(pane.banner.isVisible, timeout=30000)  # the probe's own 5 s timeout
+    assert pane.banner.title.text().endswith("Cannot reach the storage service")
+    assert len(accepted) == 1  # it was four connections, with waits between (~20 s)
+    assert not pane.transfers.isVisible()
