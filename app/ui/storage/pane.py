@@ -174,7 +174,8 @@ class BlobPane(QWidget):
         # Said at once, with a Cancel: the first listing is what connects (blobs.py gives it
         # seconds, not retries), and an address that never answers is not waited out.
         self.connecting = browser
-        self.transfers.show_busy(f"Connecting to {url.split('://', 1)[1]}…", self.cancel_connect)
+        host = url.split("://", 1)[1].split("/", 1)[0]
+        self.transfers.show_busy(f"Connecting to {host}…", self.cancel_connect)
         self.model.fetchMore(QModelIndex())
 
     def _listed(self, _rows: int) -> None:

@@ -287,6 +287,7 @@ def test_a_refused_url_says_connecting_at_once_and_fails_without_retrying(pane, 
     assert pane.cancel_button.isVisible()
     qtbot.waitUntil(pane.banner.isVisible, timeout=15000)
     assert pane.banner.title.text().endswith("Nothing answers at this address")
+    assert "What to do: Check the URL's host and port" in pane.banner.body.text()
     assert not bar.isVisible()
     assert url not in window.data.recent_urls.get(window.profile.name, [])  # never connected
     assert pane.url.findText(url) == -1
