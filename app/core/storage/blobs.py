@@ -250,6 +250,13 @@ class BlobBrowser:
             progress(0, 0)
         return done
 
+    def blobs_under(self, container: str, prefix: str = "") -> list[tuple[str, int]]:
+        """Every blob (name, size) under `prefix`, at any depth: what a folder's download
+        fetches, or what a folder upload would replace."""
+        box = self._service().get_container_client(container)
+        listed = box.list_blobs(name_starts_with=prefix or None, results_per_page=5000)
+        return [(b.name, int(b.size or 0)) for b in listed if not b.name.endswith("/")]
+
     def taken(self, container: str, names: list[str]) -> dict[str, str]:
         """Of these blob names, those that exist, each with the first free "name (n).ext"
         beside it (what an upload that keeps both is called)."""

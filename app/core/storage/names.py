@@ -158,3 +158,18 @@ def numbered(name: str, number: int) -> str:
     if not dot or not stem:  # no extension (or a dot file): the number goes at the end
         stem, dot, suffix = last, "", ""
     return f"{folder + '/' if folder else ''}{stem} ({number}){dot}{suffix}"
+
+
+def local_path(folder: str, name: str) -> str | None:
+    """Where blob `name` goes under a local folder, as a relative path with "/" between its
+    parts; None for a name that would leave the folder or that no file system takes (a "..",
+    an empty or "." segment, a backslash, a drive, a control or Windows-reserved character):
+    a folder download never writes outside the folder chosen."""
+    parts = name.split("/")
+    bad = set('<>:"|?*\\')
+    for part in parts:
+        if part in ("", ".", "..") or part.endswith((" ", ".")) or _CONTROL.search(part):
+            return None
+        if any(c in bad for c in part):
+            return None
+    return "/".join([folder, *parts]) if folder else "/".join(parts)

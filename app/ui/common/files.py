@@ -75,3 +75,11 @@ def open_paths(parent: QWidget | None, kind: str, title: str) -> list[Path]:
     if paths:
         remember(kind, Path(paths[0]).parent)
     return [Path(p) for p in paths]
+
+
+def folder_path(parent: QWidget | None, kind: str, title: str) -> Path | None:
+    path = QFileDialog.getExistingDirectory(parent, title, str(start_folder(kind)))
+    if not path:
+        return None
+    remember(kind, Path(path))
+    return Path(path)

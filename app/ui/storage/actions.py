@@ -22,17 +22,19 @@ from PySide6.QtWidgets import QMenu, QToolBar, QTreeView, QWidget
 from app.ui.common.icons import icon
 from app.ui.storage.model import BlobModel, Node
 
-# (key, icon, text, shortcut)
+# (key, icon, text, shortcut, on the toolbar)
 ACTIONS = (
-    ("reload", "refresh", "Reload", "Ctrl+R"),
-    ("properties", "properties", "Properties", "Alt+Return"),
-    ("download", "download", "Download…", "Ctrl+S"),
-    ("upload", "upload", "Upload…", "Ctrl+U"),
-    ("new", "new", "New container…", "Ctrl+Shift+N"),
-    ("delete", "delete", "Delete…", "Del"),
-    ("copy_url", "copy", "Copy URL", "Ctrl+C"),
+    ("reload", "refresh", "Reload", "Ctrl+R", True),
+    ("properties", "properties", "Properties", "Alt+Return", True),
+    ("download", "download", "Download…", "Ctrl+S", True),
+    ("upload", "upload", "Upload…", "Ctrl+U", True),
+    ("upload_folder", "upload", "Upload a folder…", "Ctrl+Shift+U", False),
+    ("new", "new", "New container…", "Ctrl+Shift+N", True),
+    ("delete", "delete", "Delete…", "Del", True),
+    ("copy_url", "copy", "Copy URL", "Ctrl+C", True),
 )
-MENU = ("properties", "download", "copy_url", None, "upload", "new", "delete", None, "reload")
+MENU = ("properties", "download", "copy_url", None, "upload", "upload_folder", "new", "delete",
+        None, "reload")  # fmt: skip
 
 
 class PaneActions:
@@ -47,19 +49,20 @@ class PaneActions:
         self.tree = tree
         self.actions: dict[str, QAction] = {}
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-        for key, icon_name, text, keys in ACTIONS:
+        for key, icon_name, text, keys, on_toolbar in ACTIONS:
             action = QAction(icon(icon_name), text, owner)
             action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shown = text.rstrip("…")
             action.setToolTip(f"{shown} ({action.shortcut().toString()})")
             action.triggered.connect(slots[key])
-            toolbar.addAction(action)
             tree.addAction(action)  # its shortcut works while the tree has focus
-            button = toolbar.widgetForAction(action)
-            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a toolbar's buttons had none
-            button.setAccessibleName(shown)
             self.actions[key] = action
+            if on_toolbar:
+                toolbar.addAction(action)
+                button = toolbar.widgetForAction(action)
+                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a toolbar's buttons had none
+                button.setAccessibleName(shown)
         tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         tree.customContextMenuRequested.connect(self.popup)
         self.on_blob = on_blob
@@ -74,8 +77,9 @@ class PaneActions:
         enabled = {
             "reload": connected,
             "properties": idle and kind == "file",
-            "download": idle and kind == "file",
+            "download": idle and kind in ("container", "folder", "file"),
             "upload": idle and kind in ("container", "folder", "file"),
+            "upload_folder": idle and kind in ("container", "folder", "file"),
             "new": idle,
             "delete": idle and bool(kinds) and kinds <= {"container", "file"},
             "copy_url": connected and bool(kinds - {"root"}),

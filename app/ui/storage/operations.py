@@ -17,6 +17,7 @@ from PySide6.QtGui import QGuiApplication
 from app.core.storage import names as rules
 from app.core.storage.blobs import BlobBrowser
 from app.core.storage.details import human_size
+from app.ui.storage import folders
 from app.ui.storage.model import Node
 from app.ui.storage.parts import Transfer, refused
 
@@ -89,8 +90,12 @@ class BlobOperations:
         return True
 
     def download(self) -> None:
+        """The blob selected; a folder or container: every blob in it (folders.py)."""
         pane = self.pane
         node, browser = pane.current(), pane.browser
+        if node is not None and node.kind in ("folder", "container"):
+            folders.download_folder(self)
+            return
         if node is None or node.kind != "file" or browser is None:
             return
         target = pane.asker.save_path(node.name.rsplit("/", 1)[-1])
@@ -110,6 +115,9 @@ class BlobOperations:
 
     def upload(self) -> None:
         self.upload_paths(self.pane.asker.open_paths(), None)
+
+    def upload_folder(self) -> None:
+        folders.upload_folder(self)
 
     def upload_paths(self, paths: list[Path], index: QModelIndex | None) -> None:
         """Upload these files where index (or the selection) points; first ask whether to

@@ -102,7 +102,7 @@ class BlobPane(QWidget):
         ops = self.operations
         slots = {"reload": self.reload, "properties": ops.properties, "download": ops.download,
                  "upload": ops.upload, "new": ops.new_container, "delete": ops.delete,
-                 "copy_url": ops.copy_url}  # fmt: skip
+                 "copy_url": ops.copy_url, "upload_folder": ops.upload_folder}  # fmt: skip
         self.pane_actions = PaneActions(self, self.toolbar, self.tree, slots, ops.properties)
         self.buttons = self.pane_actions.actions
         self.expanded = KeepExpanded(self.tree, self.model)

@@ -65,6 +65,10 @@ class Asker:
     def open_paths(self) -> list[Path]:
         return files.open_paths(self.parent, "upload", "Upload files")
 
+    def folder_path(self, kind: str, title: str) -> Path | None:
+        """A folder to download into ("download") or to upload ("upload")."""
+        return files.folder_path(self.parent, kind, title)
+
     def show_properties(self, details: BlobDetails) -> None:
         from app.ui.storage.properties import PropertiesDialog
 

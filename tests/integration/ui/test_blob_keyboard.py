@@ -25,10 +25,14 @@ class Choosing(Answers):
         super().__init__()
         self.choice: str | None = "Replace"
         self.questions: list[str] = []
+        self.folder: Path | None = None
 
     def choose(self, text: str, choices: list[str]) -> str | None:
         self.questions.append(text)
         return self.choice
+
+    def folder_path(self, kind: str, title: str) -> Path | None:
+        return self.folder
 
 
 @pytest.fixture(scope="module")
@@ -387,3 +391,46 @@ def test_an_address_that_never_answers_gives_up_without_retrying(pane, qtbot, si
     assert pane.banner.title.text().endswith("Cannot reach the storage service")
     assert len(accepted) == 1  # it was four connections, with waits between (~20 s)
     assert not pane.transfers.isVisible()
+
+
+def test_a_folder_downloads_whole_with_its_subfolders(pane, qtbot, small, storage, tmp_path):  # type: ignore[no-untyped-def]
+    box = storage.shared_key_client().get_container_client(small)
+    box.upload_blob("docs/deeper/notes.txt", b"deep notes")
+    pane.asker.folder = tmp_path
+    pick(pane, small, "docs/")
+    assert pane.buttons["download"].isEnabled()
+    pane.buttons["download"].trigger()
+    qtbot.waitUntil(lambda: pane.task is None and pane.transfer is None, timeout=15000)
+    assert (tmp_path / "docs" / "readme.md").read_bytes() == b"# readme\n"
+    assert (tmp_path / "docs" / "deeper" / "notes.txt").read_bytes() == b"deep notes"
+    assert pane.status.text() == f"Saved 2 file(s) (19 B) to {tmp_path / 'docs'}"
+    box.delete_blob("docs/deeper/notes.txt")
+
+
+def test_a_folder_uploads_with_its_paths_and_asks_before_replacing(
+    pane, qtbot, small, storage, tmp_path
+):  # type: ignore[no-untyped-def]
+    source = tmp_path / "photos"
+    (source / "2026").mkdir(parents=True)
+    (source / "2026" / "a.jpg").write_bytes(b"jpeg a")
+    (source / "b.txt").write_text("b")
+    pane.asker.folder = source
+    pick(pane, small, small)  # the container itself
+    pane.buttons["upload_folder"].trigger()
+    qtbot.waitUntil(lambda: blob_exists(storage, small, "photos/b.txt"), timeout=15000)
+    qtbot.waitUntil(lambda: pane.task is None and pane.transfer is None, timeout=15000)
+    assert blob_exists(storage, small, "photos/2026/a.jpg")
+    assert pane.asker.confirmations == []  # nothing was there to replace
+    assert pane.status.text() == f"Uploaded 2 file(s) (7 B) to {small}/photos/"
+
+    qtbot.waitUntil(lambda: container_row(pane.window(), small) is not None)
+    pick(pane, small, small)
+    pane.buttons["upload_folder"].trigger()
+    qtbot.waitUntil(lambda: bool(pane.asker.confirmations), timeout=15000)
+    assert pane.asker.confirmations == [
+        f"{small}/photos/ already has 2 of these 2 files (such as a.jpg). Replace them?"
+    ]
+    qtbot.waitUntil(lambda: pane.task is None and pane.transfer is None, timeout=15000)
+    box = storage.shared_key_client().get_container_client(small)
+    for name in ("photos/2026/a.jpg", "photos/b.txt"):
+        box.delete_blob(name)

@@ -150,3 +150,12 @@ def test_urls_keep_slashes_and_encode_the_rest() -> None:
     assert blob_url(account, "box") == f"{account}/box"
     assert blob_url(account, "box", "a b/c#1.txt") == f"{account}/box/a%20b/c%231.txt"
     assert blob_url(account + "/", "box", "docs/") == f"{account}/box/docs/"
+
+
+def test_a_folder_download_never_writes_outside_its_folder() -> None:
+    from app.core.storage.names import local_path
+
+    assert local_path("docs", "a/b.txt") == "docs/a/b.txt"
+    assert local_path("", "b.txt") == "b.txt"
+    for name in ("../up.txt", "a/../../x", "a//b", "./a", "c:x", "a\\b", "nul?", "end.", "a\x01b"):
+        assert local_path("docs", name) is None, name
