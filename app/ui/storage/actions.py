@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar, QTreeView, QWidget
 
@@ -112,11 +112,13 @@ class PaneActions:
             self.on_blob()
 
 
-class KeepExpanded:
+class KeepExpanded(QObject):
     """Which containers and folders were open, opened again as a reload lists them (the
-    claims step-up reconnects: the tree came back with every container collapsed)."""
+    claims step-up reconnects: the tree came back with every container collapsed). The
+    tree's child: the model, which can outlive it, stops calling it with the tree."""
 
     def __init__(self, tree: QTreeView, model: BlobModel) -> None:
+        super().__init__(tree)
         self.tree, self.model = tree, model
         self.wanted: set[tuple[str, str, str]] = set()
         model.rowsInserted.connect(self._inserted)

@@ -31,6 +31,7 @@ from app.core.storage.names import StorageUrlError, validate_account_url
 from app.ui.common.tasks import Task, TaskRunner
 from app.ui.common.widgets import Banner, error_style
 from app.ui.storage.actions import KeepExpanded, PaneActions
+from app.ui.storage.banner_area import BannerArea
 from app.ui.storage.filter import FolderFilter
 from app.ui.storage.model import BlobModel, Node
 from app.ui.storage.operations import BlobOperations
@@ -84,7 +85,7 @@ class BlobPane(QWidget):
         self.banner = Banner("error")
 
         self.model = BlobModel(None, runner)
-        self.model.failed.connect(lambda _: self._stop_connecting())
+        self.model.failed.connect(self._stop_connecting)  # a method: gone with the pane
         self.model.failed.connect(self.show_error)
         self.model.page_loaded.connect(self._listed)
         self.operations = ops = BlobOperations(self)
@@ -125,7 +126,7 @@ class BlobPane(QWidget):
         layout.addWidget(self.who)
         layout.addLayout(top)
         layout.addWidget(self.url_error)
-        layout.addWidget(self.banner)
+        layout.addWidget(BannerArea(self.banner))  # all of its advice, scrolled if need be
         layout.addWidget(self.toolbar)
         layout.addWidget(self.filter)
         layout.addWidget(self.tree, 1)
@@ -185,7 +186,7 @@ class BlobPane(QWidget):
             self._stop_connecting()
             self.url_connected.emit(browser.account_url)
 
-    def _stop_connecting(self) -> None:
+    def _stop_connecting(self, _error: object = None) -> None:
         self.connecting = None
         if self.transfer is None:  # the bar showed the connecting
             self.transfers.done()

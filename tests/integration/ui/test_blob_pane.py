@@ -178,12 +178,13 @@ def test_actions_need_a_selection_that_they_apply_to(pane_window, seeded, qtbot)
     enabled = {key: action.isEnabled() for key, action in pane.buttons.items()}
     assert enabled == {
         "reload": True, "properties": False, "download": False, "upload": False,
-        "new": True, "delete": False, "copy_url": False,
+        "new": True, "delete": False, "copy_url": False, "upload_folder": False,
     }  # fmt: skip
     box = container_row(window, seeded)
     pane.tree.setCurrentIndex(box)
     assert pane.buttons["delete"].isEnabled() and pane.buttons["upload"].isEnabled()
-    assert not pane.buttons["download"].isEnabled()
+    assert pane.buttons["download"].isEnabled()  # the whole container (a folder download)
+    assert not pane.buttons["properties"].isEnabled()
     expand(qtbot, window, box)
     pane.tree.setCurrentIndex(child(model, box, "many/"))
     assert not pane.buttons["delete"].isEnabled()  # a folder is not a blob
