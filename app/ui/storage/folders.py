@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from app.core.storage import names as rules
 from app.core.storage.details import human_size
-from app.ui.storage.parts import Transfer, refused
+from app.ui.storage.parts import Pane, Transfer, refused
 
-if TYPE_CHECKING:
-    from app.ui.storage.operations import BlobOperations
+Start = Callable[[Transfer, Callable[[Transfer], Any], Callable[[Any], str]], bool]
 
 
 def counted(transfer: Transfer, before: int, total: int) -> Callable[[int, int], None]:
@@ -27,8 +26,7 @@ def counted(transfer: Transfer, before: int, total: int) -> Callable[[int, int],
     return lambda done, _size: transfer.progress(before + done, total)
 
 
-def download_folder(ops: BlobOperations) -> None:
-    pane = ops.pane
+def download_folder(pane: Pane, start_transfer: Start) -> None:
     node, browser = pane.current(), pane.browser
     if node is None or node.kind not in ("folder", "container") or browser is None:
         return
@@ -71,12 +69,16 @@ def download_folder(ops: BlobOperations) -> None:
                      f"(such as {skipped[0]})")  # fmt: skip
         return text
 
-    ops.start_transfer(transfer, work, said)
+    start_transfer(transfer, work, said)
 
 
-def upload_folder(ops: BlobOperations) -> None:
-    pane = ops.pane
-    target, browser = ops.target(), pane.browser
+def upload_folder(
+    pane: Pane,
+    target: tuple[str, str] | None,
+    start_transfer: Start,
+    reload: Callable[[], None],
+) -> None:
+    browser = pane.browser
     if browser is None:
         return
     if target is None:
@@ -97,21 +99,23 @@ def upload_folder(ops: BlobOperations) -> None:
     pane._run(
         "checking for blobs of the same names",
         lambda: {name for name, _ in browser.blobs_under(container, base)},
-        lambda existing: _upload(ops, source, container, base, names, existing),
+        lambda existing: _upload(
+            pane, start_transfer, reload, (source, container, base), names, existing
+        ),
     )
 
 
 def _upload(
-    ops: BlobOperations,
-    source: Path,
-    container: str,
-    base: str,
+    pane: Pane,
+    start_transfer: Start,
+    reload: Callable[[], None],
+    where_to: tuple[Path, str, str],
     names: dict[Path, str],
     existing: set[str],
 ) -> None:
     from PySide6.QtCore import QTimer  # after the check's task has finished
 
-    pane, browser = ops.pane, ops.pane.browser
+    (source, container, base), browser = where_to, pane.browser
     where = f"{container}/{base}"
     replaced = [n for n in names.values() if n in existing]
 
@@ -138,8 +142,8 @@ def _upload(
             return done
 
         said = lambda size: f"Uploaded {len(names)} file(s) ({human_size(size)}) to {where}"  # noqa: E731
-        if ops.start_transfer(transfer, work, said):
+        if start_transfer(transfer, work, said):
             assert pane.task is not None
-            pane.task.finished.connect(lambda: ops._reload_level(None))
+            pane.task.finished.connect(reload)
 
     QTimer.singleShot(0, start)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -19,16 +19,13 @@ from app.core.storage.blobs import BlobBrowser
 from app.core.storage.details import human_size
 from app.ui.storage import folders
 from app.ui.storage.model import Node
-from app.ui.storage.parts import Transfer, refused
-
-if TYPE_CHECKING:
-    from app.ui.storage.pane import BlobPane
+from app.ui.storage.parts import Pane, Transfer, refused
 
 REPLACE, KEEP_BOTH = "Replace", "Keep both"
 
 
 class BlobOperations:
-    def __init__(self, pane: BlobPane) -> None:
+    def __init__(self, pane: Pane) -> None:
         self.pane = pane
 
     # ---- what the actions apply to -------------------------------------------------------
@@ -94,7 +91,7 @@ class BlobOperations:
         pane = self.pane
         node, browser = pane.current(), pane.browser
         if node is not None and node.kind in ("folder", "container"):
-            folders.download_folder(self)
+            folders.download_folder(pane, self.start_transfer)
             return
         if node is None or node.kind != "file" or browser is None:
             return
@@ -117,7 +114,9 @@ class BlobOperations:
         self.upload_paths(self.pane.asker.open_paths(), None)
 
     def upload_folder(self) -> None:
-        folders.upload_folder(self)
+        folders.upload_folder(
+            self.pane, self.target(), self.start_transfer, lambda: self._reload_level(None)
+        )
 
     def upload_paths(self, paths: list[Path], index: QModelIndex | None) -> None:
         """Upload these files where index (or the selection) points; first ask whether to

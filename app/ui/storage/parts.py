@@ -8,9 +8,9 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer, SignalInstance
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.guidance.explain import explain
+from app.core.storage.blobs import BlobBrowser
 from app.core.storage.details import BlobDetails, human_size
 from app.core.storage.names import StorageNameError
 from app.ui.common import files
 from app.ui.common.focus import FocusDelegate
+from app.ui.common.tasks import Task
 from app.ui.common.widgets import Banner
-from app.ui.storage.model import BlobModel
+from app.ui.storage.model import BlobModel, Node
 
 
 class Asker:
@@ -298,3 +300,23 @@ def refused(banner: Banner, rule: Callable[[str], str], name: str) -> bool:
         banner.show_guidance(explain(exc))
         return True
     return False
+
+
+class Pane(Protocol):
+    """What the pane's operations use of the pane (operations.py, folders.py)."""
+
+    tree: BlobTree
+    model: BlobModel
+    browser: BlobBrowser | None
+    asker: Asker
+    banner: Banner
+    transfers: TransferBar
+    task: Task | None
+
+    @property
+    def download_folder(self) -> SignalInstance: ...
+    def current(self) -> Node | None: ...
+    def say(self, text: str) -> None: ...
+    def show_error(self, error: BaseException) -> None: ...
+    def reload(self) -> None: ...
+    def _run(self, label: str, fn: Callable[[], Any], done: Callable[[Any], None]) -> bool: ...
