@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QItemSelectionModel
 
-from tests.integration.ui.helpers import open_window, select
+from tests.integration.ui.helpers import only, open_window, select
 from tests.integration.ui.test_blob_pane import Answers, child, container_row
 
 
@@ -74,8 +75,8 @@ def pick(pane, small, *names: str) -> None:  # type: ignore[no-untyped-def]
     box = box_of(pane, small)
     indexes = [child(pane.model, box, n) if n != small else box for n in names]
     pane.tree.setFocus()
-    pane.tree.setCurrentIndex(indexes[0])
-    flag = pane.tree.selectionModel().SelectionFlag
+    only(pane.tree, indexes[0])
+    flag = QItemSelectionModel.SelectionFlag
     for index in indexes[1:]:
         pane.tree.selectionModel().select(index, flag.Select | flag.Rows)
 
