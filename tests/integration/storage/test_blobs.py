@@ -465,5 +465,5 @@ def test_emulator_stopping_mid_download_fails_and_leaves_nothing(
     finally:
         emulator.stop()
     assert seen == [MiB]
-    assert explain(caught.value).code == "StorageRefused"  # the retry found it stopped
+    assert explain(caught.value).code == "StorageUnreachable"
     assert os.listdir(downloads) == []
