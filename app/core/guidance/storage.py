@@ -80,6 +80,11 @@ _STORAGE_ROWS: tuple[Row, ...] = (
      "account reachable only through a private endpoint, or a stopped emulator.",
      "Check the network and VPN; for a private endpoint, join the network that reaches it. "
      f"{RETRY}", False),
+    ("StorageRefused", "Nothing answers at this address",
+     "The connection was refused: nothing listens at this host and port (a wrong port, a "
+     "stopped emulator) or a firewall rejects the connection.",
+     "Check the URL's host and port; for the emulator, start it. Then choose Connect again.",
+     False),
     ("ServerBusy", "Storage is throttling requests",
      "The storage account is busy and asked for fewer requests (HTTP 429 or 503); the app "
      "already retried with increasing waits.",
@@ -102,6 +107,8 @@ _AUTH_DETAIL = re.compile(r"<AuthenticationErrorDetail>(.*?)</AuthenticationErro
 _SAFE_CODE = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}")
 _CERTIFICATE = ("certificate_verify_failed", "certificate verify failed", "self-signed cert",
                 "self signed cert", "unable to get local issuer")  # fmt: skip
+# ECONNREFUSED as Linux, macOS and Windows (WSAECONNREFUSED, 10061) word it
+_REFUSED = ("connection refused", "actively refused", "[errno 111]", "[winerror 10061]")
 _NO_SUCH_HOST = ("name or service not known", "getaddrinfo", "nodename nor servname",
                  "no address associated with hostname")  # fmt: skip
 
@@ -128,6 +135,8 @@ def for_storage_error(error: BaseException) -> Guidance | None:
             p in text for p in _NO_SUCH_HOST
         ):
             return STORAGE_GUIDANCE["StorageAccountNotFound"]
+        if any(p in text for p in _REFUSED):
+            return STORAGE_GUIDANCE["StorageRefused"]
         return STORAGE_GUIDANCE["StorageUnreachable"]
     if not isinstance(error, azure_errors.HttpResponseError):
         return None

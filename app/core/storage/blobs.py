@@ -21,6 +21,7 @@ from app.core.files.atomic import atomic_file
 from app.core.files.disk import DiskError
 from app.core.storage.details import BlobDetails, read_details
 from app.core.storage.names import (
+    numbered,
     validate_account_url,
     validate_blob_name,
     validate_container_name,
@@ -74,6 +75,11 @@ class BlobBrowser:
     keeps Cancel prompt and, against Azurite, matched the SDK's own throughput where 4 MiB
     requests reached ~60% of it (per-request overhead; measured). The retry back-off is
     shorter than the SDK's (15 s first wait) because a person is waiting.
+
+    Until a first listing has succeeded, requests are not retried and wait `probe_timeout`
+    seconds for the connection: pressing Connect on an address that refuses or does not
+    resolve said nothing for ~20 s (three retries with back-off, measured), to then give the
+    same answer. Once the account answered, the retries are for the transient failures.
     """
 
     def __init__(
@@ -89,6 +95,7 @@ class BlobBrowser:
         connection_timeout: float = 20.0,
         read_timeout: float = 60.0,
         max_concurrency: int = 4,
+        probe_timeout: float = 5.0,
     ) -> None:
         self.account_url = validate_account_url(account_url)
         if not 1 <= page_size <= 5000 or chunk_size < 1:
@@ -104,6 +111,9 @@ class BlobBrowser:
         )  # fmt: skip
         self._client: Any = None
         self._lock = threading.Lock()
+        self.reached = False  # a listing succeeded: requests are retried from then on
+        self._probe = dict(retry_total=0, connection_timeout=probe_timeout,
+                           read_timeout=3 * probe_timeout)  # fmt: skip
 
     def _service(self) -> Any:
         with self._lock:
@@ -120,12 +130,16 @@ class BlobBrowser:
         self, continuation: str | None = None, *, prefix: str = ""
     ) -> tuple[list[ContainerRow], str | None]:
         """One page of containers and the token for the next page (None after the last)."""
+        first = {} if self.reached else self._probe
         pages = (
             self._service()
-            .list_containers(name_starts_with=prefix or None, results_per_page=self.page_size)
+            .list_containers(
+                name_starts_with=prefix or None, results_per_page=self.page_size, **first
+            )
             .by_page(continuation_token=continuation)
         )
         rows = [ContainerRow(c.name, c.last_modified) for c in next(pages, [])]
+        self.reached = True
         return rows, pages.continuation_token or None
 
     def blob_page(
@@ -235,6 +249,30 @@ class BlobBrowser:
         if done == 0:
             progress(0, 0)
         return done
+
+    def blobs_under(self, container: str, prefix: str = "") -> list[tuple[str, int]]:
+        """Every blob (name, size) under `prefix`, at any depth: what a folder's download
+        fetches, or what a folder upload would replace."""
+        box = self._service().get_container_client(container)
+        listed = box.list_blobs(name_starts_with=prefix or None, results_per_page=5000)
+        return [(b.name, int(b.size or 0)) for b in listed if not b.name.endswith("/")]
+
+    def taken(self, container: str, names: list[str]) -> dict[str, str]:
+        """Of these blob names, those that exist, each with the first free "name (n).ext"
+        beside it (what an upload that keeps both is called)."""
+        box = self._service().get_container_client(container)
+        found: dict[str, str] = {}
+        for name in names:
+            if not box.get_blob_client(name).exists():
+                continue
+            number = 1
+            while (
+                box.get_blob_client(numbered(name, number)).exists()
+                or numbered(name, number) in names
+            ):
+                number += 1
+            found[name] = numbered(name, number)
+        return found
 
     def create_container(self, name: str) -> None:
         self._service().create_container(validate_container_name(name))

@@ -146,3 +146,36 @@ def validate_blob_name(name: str) -> str:
     if name.count("/") + 1 > MAX_SEGMENTS:
         raise BlobNameError(f"Blob names have at most {MAX_SEGMENTS} path segments (folders)")
     return name
+
+
+def blob_url(account_url: str, container: str, name: str = "") -> str:
+    """The URL of a container, or of a blob or folder in it, as the service spells it (the
+    name percent-encoded, its slashes kept)."""
+    from urllib.parse import quote
+
+    url = f"{account_url.rstrip('/')}/{quote(container, safe='')}"
+    return f"{url}/{quote(name, safe='/~')}" if name else url
+
+
+def numbered(name: str, number: int) -> str:
+    """ "a/report (2).pdf" for "a/report.pdf": the name an upload kept beside a blob gets."""
+    folder, _, last = name.rpartition("/")
+    stem, dot, suffix = last.rpartition(".")
+    if not dot or not stem:  # no extension (or a dot file): the number goes at the end
+        stem, dot, suffix = last, "", ""
+    return f"{folder + '/' if folder else ''}{stem} ({number}){dot}{suffix}"
+
+
+def local_path(folder: str, name: str) -> str | None:
+    """Where blob `name` goes under a local folder, as a relative path with "/" between its
+    parts; None for a name that would leave the folder or that no file system takes (a "..",
+    an empty or "." segment, a backslash, a drive, a control or Windows-reserved character):
+    a folder download never writes outside the folder chosen."""
+    parts = name.split("/")
+    bad = set('<>:"|?*\\')
+    for part in parts:
+        if part in ("", ".", "..") or part.endswith((" ", ".")) or _CONTROL.search(part):
+            return None
+        if any(c in bad for c in part):
+            return None
+    return "/".join([folder, *parts]) if folder else "/".join(parts)

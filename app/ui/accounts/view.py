@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLineEdit,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 from app.core.broker.records import Account
 from app.ui.accounts.broker_note import AccountsNote
 from app.ui.accounts.model import AccountsModel
+from app.ui.common.focus import FocusDelegate
 from app.ui.common.widgets import copy_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -63,7 +63,7 @@ class AccountsProxy(QSortFilterProxyModel):
         )
 
 
-class ElidingDelegate(QStyledItemDelegate):
+class ElidingDelegate(FocusDelegate):  # and the keyboard's row framed
     def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
         super().initStyleOption(option, index)
         option.textElideMode = ELIDE.get(index.column(), Qt.TextElideMode.ElideRight)

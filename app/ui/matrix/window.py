@@ -16,7 +16,6 @@ from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -43,6 +42,7 @@ from app.core.matrix.run import MatrixRun
 from app.core.matrix.spec import Cell, MatrixSpec, cells
 from app.core.outcomes.outcome import NOT_ASKED, Kind, Outcome
 from app.ui.accounts.signals import SessionSignals
+from app.ui.common import files
 from app.ui.common.screen import fit_to_screen
 from app.ui.common.widgets import entra_code
 from app.ui.matrix.axes import AxesPanel, scrolled
@@ -57,8 +57,7 @@ DEFAULT_SIZE, MINIMUM_SIZE = QSize(1280, 720), QSize(740, 420)
 
 
 def ask_save_path(parent: QWidget, suggested: str) -> Path | None:
-    path, _ = QFileDialog.getSaveFileName(parent, "Export the matrix", suggested)
-    return Path(path) if path else None
+    return files.save_path(parent, "export", "Export the matrix", suggested)
 
 
 class MatrixWindow(QMainWindow):

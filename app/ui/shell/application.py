@@ -20,6 +20,7 @@ from app.core.broker.runtime import Broker
 from app.core.files.atomic import sweep_stale
 from app.core.files.private import write_private
 from app.core.settings.store import Store
+from app.ui.common import files
 from app.ui.common.icons import app_icon
 from app.ui.common.tasks import TaskRunner
 from app.ui.shell.main_window import MainWindow
@@ -58,6 +59,7 @@ def build_window(
         # process, which only Linux can run.
         can_offer_sandbox=sandbox is None and platform.current() is platform.LINUX,
     )
+    files.remember_in(window.settings)  # the file dialogs' folders, in window.ini
     sweep_download_folders(runner, window.data.download_folders)
     return window
 

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDockWidget,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -45,6 +44,7 @@ from PySide6.QtWidgets import (
 from app.core.files.private import write_private
 from app.core.guidance.files import for_file_error, one_line
 from app.core.tokens.redact import redact
+from app.ui.common import files
 from app.ui.common.widgets import ask_warning
 from app.ui.shell.log_handler import LOGGERS, MAX_LINES, QtLogHandler
 
@@ -112,10 +112,8 @@ def ask_pii(parent: QWidget, text: str) -> bool:
 
 
 def ask_path(parent: QWidget, suggested: str) -> str:
-    path, _ = QFileDialog.getSaveFileName(
-        parent, "Save diagnostics", suggested, "Text files (*.txt);;All files (*)"
-    )
-    return path
+    path = files.save_path(parent, "export", "Save diagnostics", suggested)
+    return str(path) if path else ""
 
 
 class DiagnosticsDock(QDockWidget):

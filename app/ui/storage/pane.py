@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -28,15 +26,16 @@ from app.core.broker.errors import broker_cause
 from app.core.guidance.explain import explain
 from app.core.guidance.limits import where
 from app.core.guidance.storage import challenge_claims
-from app.core.storage import names as rules
 from app.core.storage.blobs import BlobBrowser, TransferCancelled
-from app.core.storage.details import human_size
 from app.core.storage.names import StorageUrlError, validate_account_url
 from app.ui.common.tasks import Task, TaskRunner
 from app.ui.common.widgets import Banner, error_style
+from app.ui.storage.actions import KeepExpanded, PaneActions
+from app.ui.storage.banner_area import BannerArea
 from app.ui.storage.filter import FolderFilter
 from app.ui.storage.model import BlobModel, Node
-from app.ui.storage.parts import Asker, BlobTree, Transfer, TransferBar, refused, seed_action
+from app.ui.storage.operations import BlobOperations
+from app.ui.storage.parts import Asker, BlobTree, Transfer, TransferBar, seed_action
 
 logger = logging.getLogger(__name__)
 NOBODY = "Make an account active to browse storage with its credential."
@@ -66,6 +65,7 @@ class BlobPane(QWidget):
         self.browser: BlobBrowser | None = None
         self.follows = False  # connected once: reconnect with every new active account
         self.task: Task | None = None
+        self.connecting: BlobBrowser | None = None  # until its first listing answers
 
         self.url = QComboBox()
         self.url.setEditable(True)
@@ -85,26 +85,28 @@ class BlobPane(QWidget):
         self.banner = Banner("error")
 
         self.model = BlobModel(None, runner)
+        self.model.failed.connect(self._stop_connecting)  # a method: gone with the pane
         self.model.failed.connect(self.show_error)
+        self.model.page_loaded.connect(self._listed)
+        self.operations = ops = BlobOperations(self)
+        self.properties, self.download, self.upload = ops.properties, ops.download, ops.upload
+        self.upload_paths, self.new_container, self.delete = (
+            ops.upload_paths, ops.new_container, ops.delete)  # fmt: skip
         self.tree = BlobTree(self.upload_paths, self.model)
         self.tree.selectionModel().currentChanged.connect(lambda *_: self._update())
+        self.tree.selectionModel().selectionChanged.connect(lambda *_: self._update())
 
-        # A toolbar, not a row of buttons: in a narrow pane the rest goes behind its » menu
-        # instead of pushing the accounts list's State column off-screen.
+        # A toolbar, not a row of buttons: it never pushes the accounts list's State column
+        # off-screen; its actions also have shortcuts and the tree's context menu (actions.py).
         self.toolbar = QToolBar("Storage actions")
         self.toolbar.setIconSize(QSize(16, 16))
-        self.buttons: dict[str, QAction] = {}
-        for key, text, slot in (
-            ("reload", "Reload", self.reload),
-            ("properties", "Properties", self.properties),
-            ("download", "Download…", self.download),
-            ("upload", "Upload…", self.upload),
-            ("new", "New container…", self.new_container),
-            ("delete", "Delete…", self.delete),
-        ):
-            action = self.toolbar.addAction(text, slot)
-            action.setToolTip(text.rstrip("…"))
-            self.buttons[key] = action
+        ops = self.operations
+        slots = {"reload": self.reload, "properties": ops.properties, "download": ops.download,
+                 "upload": ops.upload, "new": ops.new_container, "delete": ops.delete,
+                 "copy_url": ops.copy_url, "upload_folder": ops.upload_folder}  # fmt: skip
+        self.pane_actions = PaneActions(self, self.toolbar, self.tree, slots, ops.properties)
+        self.buttons = self.pane_actions.actions
+        self.expanded = KeepExpanded(self.tree, self.model)
         self.seed_action = seed_action(self.toolbar)  # which credential browses
         self.folder_filter = FolderFilter(self.tree, self.model, self.say)
         self.filter = self.folder_filter.edit
@@ -124,7 +126,7 @@ class BlobPane(QWidget):
         layout.addWidget(self.who)
         layout.addLayout(top)
         layout.addWidget(self.url_error)
-        layout.addWidget(self.banner)
+        layout.addWidget(BannerArea(self.banner))  # all of its advice, scrolled if need be
         layout.addWidget(self.toolbar)
         layout.addWidget(self.filter)
         layout.addWidget(self.tree, 1)
@@ -166,34 +168,49 @@ class BlobPane(QWidget):
             self.url_error.setText(str(exc))
             self.url_error.show()
             return
-        self.url_connected.emit(url)
         self.follows = True
         self.say("")
-        self._use(BlobBrowser(url, self.credential, connection_verify=self.connection_verify))
+        browser = BlobBrowser(url, self.credential, connection_verify=self.connection_verify)
+        self._use(browser)
+        # Said at once, with a Cancel: the first listing is what connects (blobs.py gives it
+        # seconds, not retries), and an address that never answers is not waited out.
+        self.connecting = browser
+        host = url.split("://", 1)[1].split("/", 1)[0]
+        self.transfers.show_busy(f"Connecting to {host}…", self.cancel_connect)
         self.model.fetchMore(QModelIndex())
+
+    def _listed(self, _rows: int) -> None:
+        """A page arrived: the first one proves the URL (only then is it a recent URL)."""
+        browser = self.connecting
+        if browser is not None and browser is self.browser and browser.reached:
+            self._stop_connecting()
+            self.url_connected.emit(browser.account_url)
+
+    def _stop_connecting(self, _error: object = None) -> None:
+        self.connecting = None
+        if self.transfer is None:  # the bar showed the connecting
+            self.transfers.done()
+
+    def cancel_connect(self) -> None:
+        """Stop waiting for the account (its late answer is dropped: the tree was reset)."""
+        browser, self.follows = self.connecting, False
+        self._use(None)
+        host = browser.account_url.split("://", 1)[1] if browser else "the account"
+        self.say(f"Not connected: connecting to {host} was cancelled. Connect tries again.")
 
     def _use(self, browser: BlobBrowser | None) -> None:
         old, self.browser = self.browser, browser
         self.cancel_transfer()
+        self._stop_connecting()
         self.model.reset(browser)
         if old is not None:
             old.close()
         self._update()
 
     def _update(self) -> None:
-        node = self.current()
-        kind = node.kind if node is not None else None
-        idle = self.browser is not None and self.task is None
-        enabled = {
-            "reload": self.browser is not None,
-            "properties": idle and kind == "file",
-            "download": idle and kind == "file",
-            "upload": idle and kind in ("container", "folder", "file"),
-            "new": idle,
-            "delete": idle and kind in ("container", "file"),
-        }
-        for key, action in self.buttons.items():
-            action.setEnabled(enabled[key])
+        chosen = [node for _, node in self.operations.selected()]
+        idle = self.task is None
+        self.pane_actions.update(self.browser is not None, idle, self.current(), chosen)
 
     # ---- what happened -----------------------------------------------------------------------
     def show_error(self, error: BaseException) -> None:
@@ -227,6 +244,7 @@ class BlobPane(QWidget):
         token until it expires, so a new client asks the credential afresh)."""
         credential, handle = self.credential, int(self.window().winId())
         self.interactive.emit(handle)
+        self.expanded.remember()  # reconnecting reopens what was open
         self._run(
             "Signing in with the requested claims" if claims else "Signing in as your code would",
             lambda: credential.step_up(handle, claims),
@@ -242,16 +260,6 @@ class BlobPane(QWidget):
     def current(self) -> Node | None:
         index = self.tree.currentIndex()
         return self.model.node(index) if index.isValid() else None
-
-    def _target(self, index: QModelIndex | None = None) -> tuple[str, str] | None:
-        """(container, folder prefix) that an upload lands in."""
-        node = self.model.node(index) if index is not None and index.isValid() else self.current()
-        if node is None or node.kind == "root":
-            return None
-        if node.kind == "file":
-            node = node.parent if node.parent is not None else node
-        prefix = node.name if node.kind == "folder" else ""
-        return node.container, prefix
 
     # ---- actions ---------------------------------------------------------------------------
     def reload(self) -> None:
@@ -281,116 +289,11 @@ class BlobPane(QWidget):
         self.transfers.done()
         self._update()
 
-    def properties(self) -> None:
-        node, browser = self.current(), self.browser
-        if node is None or node.kind != "file" or browser is None:
-            return
-        container, name = node.container, node.name
-        self._run(
-            "reading properties",
-            lambda: browser.properties(container, name),
-            self.asker.show_properties,
-        )
-
-    def _start_transfer(
-        self, transfer: Transfer, work: Callable[[Transfer], Any], done: Callable[[Any], str]
-    ) -> bool:
-        """The transfer the user sees is the one Cancel stops: it becomes the pane's only if
-        it starts."""
-        if not self._run(transfer.label, lambda: work(transfer), lambda r: self.say(done(r))):
-            return False
-        self.say("")
-        self.transfers.show_transfer(transfer)
-        return True
-
     @property
     def transfer(self) -> Transfer | None:
         """The transfer running now, the one Cancel stops."""
         return self.transfers.transfer
 
     def cancel_transfer(self) -> None:
-        self.transfers.cancel()
-
-    def download(self) -> None:
-        node, browser = self.current(), self.browser
-        if node is None or node.kind != "file" or browser is None:
-            return
-        target = self.asker.save_path(node.name.rsplit("/", 1)[-1])
-        if target is None:
-            return
-        container, name = node.container, node.name
-        # Remembered before anything is written: a download killed mid-way leaves its
-        # temporary in this folder, and the next start sweeps the folders remembered.
-        self.download_folder.emit(str(target.parent))
-        transfer = Transfer(f"Downloading {name}")
-        transfer.cancelled_text = f"Download cancelled: nothing was written to {target}."
-        self._start_transfer(
-            transfer,
-            lambda t: browser.download(container, name, target, t.progress, t.cancelled),
-            lambda size: f"Saved {name} ({human_size(size)}) to {target}",
-        )
-
-    def upload(self) -> None:
-        self.upload_paths(self.asker.open_paths(), None)
-
-    def upload_paths(self, paths: list[Path], index: QModelIndex | None) -> None:
-        target, browser = self._target(index), self.browser
-        if not paths or browser is None:
-            return
-        if target is None:
-            self.banner.show_text("Choose where to upload", "Select a container or a folder.")
-            return
-        container, prefix = target
-        if any(refused(self.banner, rules.validate_blob_name, prefix + p.name) for p in paths):
-            return
-
-        def work(transfer: Transfer) -> int:
-            total = 0
-            for path in paths:
-                total += browser.upload(
-                    container, prefix + path.name, path, transfer.progress, transfer.cancelled
-                )
-            return total
-
-        names = ", ".join(p.name for p in paths)
-        where = f"{container}/{prefix}"
-        transfer = Transfer(f"Uploading {names}")
-        transfer.cancelled_text = f"Upload cancelled: nothing was committed to {where}."
-        uploaded = lambda size: f"Uploaded {names} ({human_size(size)}) to {where}"  # noqa: E731
-        if self._start_transfer(transfer, work, uploaded):
-            assert self.task is not None
-            self.task.finished.connect(lambda: self._reload_level(index))
-
-    def _reload_level(self, index: QModelIndex | None) -> None:
-        node = self.model.node(index) if index is not None and index.isValid() else self.current()
-        while node is not None and node.kind == "file":
-            node = node.parent
-        if node is not None and self.browser is not None:
-            self.model.refetch(self.model._index_of(node))
-
-    def new_container(self) -> None:
-        browser = self.browser
-        name = self.asker.text(f"Name of the new container ({rules.CONTAINER_NAME_RULE}):")
-        if browser is None or not name or refused(self.banner, rules.validate_container_name, name):
-            return
-        self._run("creating a container", lambda: browser.create_container(name),
-                  lambda _: self.reload())  # fmt: skip
-
-    def delete(self) -> None:
-        node, browser = self.current(), self.browser
-        if node is None or browser is None or node.kind in ("root", "folder"):
-            return
-        index = QPersistentModelIndex(self.tree.currentIndex())
-        if node.kind == "container":
-            question = f"Delete the container {node.name} and every blob in it?"
-            fn: Callable[[], Any] = lambda: browser.delete_container(node.name)  # noqa: E731
-        else:
-            question = f"Delete {node.name} from {node.container}?"
-            container = node.container
-            fn = lambda: browser.delete_blob(container, node.name)  # noqa: E731
-        if self.asker.confirm(question):
-            self._run("deleting", fn, lambda _: self._removed(index))
-
-    def _removed(self, index: QPersistentModelIndex) -> None:
-        if index.isValid():  # the tree may have been reloaded meanwhile
-            self.model.remove(self.model.index(index.row(), index.column(), index.parent()))
+        if self.transfer is not None:
+            self.transfers.cancel()

@@ -8,15 +8,16 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from PySide6.QtCore import QModelIndex, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer, SignalInstance
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QResizeEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
-    QHBoxLayout,
+    QAbstractItemView,
+    QGridLayout,
     QHeaderView,
     QInputDialog,
+    QLabel,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -26,10 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.guidance.explain import explain
+from app.core.storage.blobs import BlobBrowser
 from app.core.storage.details import BlobDetails, human_size
 from app.core.storage.names import StorageNameError
+from app.ui.common import files
+from app.ui.common.focus import FocusDelegate
+from app.ui.common.tasks import Task
 from app.ui.common.widgets import Banner
-from app.ui.storage.model import BlobModel
+from app.ui.storage.model import BlobModel, Node
 
 
 class Asker:
@@ -46,13 +51,25 @@ class Asker:
         value, ok = QInputDialog.getText(self.parent, "Broker Account Manager", prompt)
         return value if ok else None
 
+    def choose(self, text: str, choices: list[str]) -> str | None:
+        """One of `choices` (buttons, the first the default), or None for Cancel."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Please confirm", text, parent=self.parent)
+        buttons = [box.addButton(c, QMessageBox.ButtonRole.AcceptRole) for c in choices]
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(buttons[0])
+        box.exec()
+        clicked = box.clickedButton()
+        return next((c for c, b in zip(choices, buttons, strict=True) if b is clicked), None)
+
     def save_path(self, suggested: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self.parent, "Download to", suggested)
-        return Path(path) if path else None
+        return files.save_path(self.parent, "download", "Download to", suggested)
 
     def open_paths(self) -> list[Path]:
-        paths, _ = QFileDialog.getOpenFileNames(self.parent, "Upload files")
-        return [Path(p) for p in paths]
+        return files.open_paths(self.parent, "upload", "Upload files")
+
+    def folder_path(self, kind: str, title: str) -> Path | None:
+        """A folder to download into ("download") or to upload ("upload")."""
+        return files.folder_path(self.parent, kind, title)
 
     def show_properties(self, details: BlobDetails) -> None:
         from app.ui.storage.properties import PropertiesDialog
@@ -63,7 +80,12 @@ class Asker:
 def progress_text(label: str, done: int, total: int, seconds: float) -> str:
     """ "Downloading a.bin — 1.2 MB of 3.0 MB · 24.0 MB/s · 2 s left" (speed and time left
     once there is something to measure)."""
-    text = f"{label} — {human_size(done)} of {human_size(total)}"
+    return f"{label} — {amounts(done, total, seconds)}"
+
+
+def amounts(done: int, total: int, seconds: float) -> str:
+    """ "1.2 MB of 3.0 MB · 24.0 MB/s · 2 s left": what the progress bar itself says."""
+    text = f"{human_size(done)} of {human_size(total)}"
     if done > 0 and seconds > 0:
         speed = done / seconds
         text += f" · {human_size(int(speed))}/s"
@@ -103,14 +125,22 @@ class Transfer:
     def text(self) -> str:
         return progress_text(self.label, self.done, self.total, time.monotonic() - self.started)
 
+    def amounts(self) -> str:
+        return amounts(self.done, self.total, time.monotonic() - self.started)
+
 
 class TransferBar(QWidget):
-    """The running transfer's progress bar and its Cancel, which stops that transfer: the
-    one shown (a GUI timer reads its progress ten times a second)."""
+    """What runs now, on a line of its own (elided in the middle, whole in its tooltip) with
+    its Cancel, over a bar that says how far it got: in a narrow pane the whole sentence in
+    the bar was cut off. A transfer's progress is read by a GUI timer ten times a second;
+    connecting shows a busy bar. Cancel stops what is shown."""
 
     def __init__(self) -> None:
         super().__init__()
         self.transfer: Transfer | None = None
+        self.on_cancel: Callable[[], None] | None = None  # connecting: what Cancel does
+        self.title = QLabel()
+        self.title.setAccessibleName("Running now")
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Transfer progress")
         self.cancel_button = QPushButton("Cancel")
@@ -119,36 +149,66 @@ class TransferBar(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(100)
         self.timer.timeout.connect(self._tick)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.progress, 1)
-        row.addWidget(self.cancel_button)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.title, 0, 0)
+        grid.addWidget(self.cancel_button, 0, 1)
+        grid.addWidget(self.progress, 1, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
         self.hide()
 
     def show_transfer(self, transfer: Transfer) -> None:
-        self.transfer = transfer
-        self.progress.setFormat(transfer.label.replace("%", "%%"))
+        self.transfer, self.on_cancel = transfer, None
+        self._show(transfer.label, "Cancel the transfer")
+        self.progress.setRange(0, 100)
+        self.progress.setFormat(transfer.amounts().replace("%", "%%"))
         self.progress.setValue(0)
-        self.show()
         self.timer.start()
 
+    def show_busy(self, label: str, on_cancel: Callable[[], None]) -> None:
+        """Something without a size to count (connecting): a busy bar, and Cancel."""
+        self.transfer, self.on_cancel = None, on_cancel
+        self._show(label, f"Cancel {label[:1].lower()}{label[1:]}".rstrip("…"))
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("")
+
+    def _show(self, label: str, cancel_name: str) -> None:
+        self.label = label
+        self.title.setToolTip(label)
+        self.cancel_button.setAccessibleName(cancel_name)
+        self.show()
+        self._elide()
+
     def done(self) -> None:
-        self.transfer = None
+        self.transfer, self.on_cancel = None, None
         self.timer.stop()
         self.hide()
 
     def cancel(self) -> None:
         if self.transfer is not None:
             self.transfer.cancel_event.set()  # the worker stops at the next chunk, cleans up
+        elif self.on_cancel is not None:
+            on_cancel, self.on_cancel = self.on_cancel, None
+            on_cancel()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = max(0, self.width() - self.cancel_button.sizeHint().width() - 8)
+        metrics = self.title.fontMetrics()
+        label = getattr(self, "label", "")
+        self.title.setText(metrics.elidedText(label, Qt.TextElideMode.ElideMiddle, width))
 
     def _tick(self) -> None:
         transfer = self.transfer
         if transfer is not None and transfer.total:
             self.progress.setValue(int(100 * transfer.done / transfer.total))
-            self.progress.setFormat(transfer.text().replace("%", "%%"))
+            self.progress.setFormat(transfer.amounts().replace("%", "%%"))
 
 
-NAME_WIDTH = 180
+NAME_WIDTH = 120
 
 
 class BlobTree(QTreeView):
@@ -163,6 +223,8 @@ class BlobTree(QTreeView):
         self.setDropIndicatorShown(True)
         self.setAccessibleName("Containers and blobs")
         self.setModel(model)
+        self.setItemDelegate(FocusDelegate(self))  # where the keyboard is, always shown
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setUniformRowHeights(True)
         model.rowsInserted.connect(self.fit_type_column)
         header = self.header()
@@ -170,8 +232,13 @@ class BlobTree(QTreeView):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setMinimumSectionSize(40)
         # Fixed widths, not ResizeToContents: that measures every row of a 100,000-row level;
-        # Content type grows to the widest type of each page as it arrives.
-        for column, width in ((1, 72), (2, 124), (3, header.sectionSizeHint(3)), (4, 48)):
+        # Size and Modified as wide as their longest text, so that Name, Size and Modified
+        # fit a 300 px pane; Content type grows to the widest type of each page as it arrives.
+        fits = self.fontMetrics().horizontalAdvance
+        for column, width in (
+            (1, fits("999.9 MB") + 16), (2, fits("2026-12-31 23:59") + 16),
+            (3, header.sectionSizeHint(3)), (4, 48),
+        ):  # fmt: skip
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
 
@@ -233,3 +300,23 @@ def refused(banner: Banner, rule: Callable[[str], str], name: str) -> bool:
         banner.show_guidance(explain(exc))
         return True
     return False
+
+
+class Pane(Protocol):
+    """What the pane's operations use of the pane (operations.py, folders.py)."""
+
+    tree: BlobTree
+    model: BlobModel
+    browser: BlobBrowser | None
+    asker: Asker
+    banner: Banner
+    transfers: TransferBar
+    task: Task | None
+
+    @property
+    def download_folder(self) -> SignalInstance: ...
+    def current(self) -> Node | None: ...
+    def say(self, text: str) -> None: ...
+    def show_error(self, error: BaseException) -> None: ...
+    def reload(self) -> None: ...
+    def _run(self, label: str, fn: Callable[[], Any], done: Callable[[Any], None]) -> bool: ...

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.integration.ui.blob_steps import pane, small  # noqa: F401 - the blob tests' fixtures
 from tests.integration.ui.helpers import open_window, use_profile
 
 

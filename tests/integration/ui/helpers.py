@@ -104,3 +104,12 @@ def inside_window(widget) -> bool:  # type: ignore[no-untyped-def]
     window = widget.window()
     top_left = widget.mapTo(window, widget.rect().topLeft())
     return window.rect().contains(QRect(top_left, widget.size()))
+
+
+def only(view, index) -> None:  # type: ignore[no-untyped-def]
+    """Make index current and the only row selected, whatever keys an earlier test left
+    pressed (QTest can leave Shift down, and setCurrentIndex would extend the selection)."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    flag = QItemSelectionModel.SelectionFlag
+    view.selectionModel().setCurrentIndex(index, flag.ClearAndSelect | flag.Rows)

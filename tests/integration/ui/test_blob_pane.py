@@ -16,7 +16,7 @@ from app.core.storage.details import BlobDetails
 from app.ui.storage.parts import Asker
 from app.ui.storage.properties import PropertiesDialog
 from tests.helpers import CONTOSO, claims
-from tests.integration.ui.helpers import EventLoopProbe, open_window, select
+from tests.integration.ui.helpers import EventLoopProbe, only, open_window, select
 
 BIG = 2100
 
@@ -174,20 +174,20 @@ def test_properties_dialog_shows_and_copies_every_property(pane_window, seeded, 
 def test_actions_need_a_selection_that_they_apply_to(pane_window, seeded, qtbot):
     window, _ = pane_window
     pane, model = window.blobs, window.blobs.model
-    pane.tree.setCurrentIndex(QModelIndex())
+    only(pane.tree, QModelIndex())
     enabled = {key: action.isEnabled() for key, action in pane.buttons.items()}
     assert enabled == {
         "reload": True, "properties": False, "download": False, "upload": False,
-        "new": True, "delete": False,
+        "new": True, "delete": False, "copy_url": False, "upload_folder": False,
     }  # fmt: skip
     box = container_row(window, seeded)
-    pane.tree.setCurrentIndex(box)
+    only(pane.tree, box)
     assert pane.buttons["delete"].isEnabled() and pane.buttons["upload"].isEnabled()
-    assert not pane.buttons["download"].isEnabled()
+    assert pane.buttons["download"].isEnabled() and not pane.buttons["properties"].isEnabled()
     expand(qtbot, window, box)
-    pane.tree.setCurrentIndex(child(model, box, "many/"))
+    only(pane.tree, child(model, box, "many/"))
     assert not pane.buttons["delete"].isEnabled()  # a folder is not a blob
-    pane.tree.setCurrentIndex(child(model, box, "top.txt"))
+    only(pane.tree, child(model, box, "top.txt"))
     assert all(action.isEnabled() for action in pane.buttons.values())
 
 

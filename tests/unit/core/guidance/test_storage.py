@@ -137,7 +137,10 @@ ROWS: list[tuple[str, Callable[[], BaseException], str]] = [
         1, "[SSL: CERTIFICATE_VERIFY_FAILED] unable to get local issuer certificate")),
      "CertificateVerifyFailed"),
     ("refused", request_error("Failed to establish a new connection: [Errno 111] Connection "
-                              "refused"), "StorageUnreachable"),
+                              "refused"), "StorageRefused"),
+    ("refused-windows", request_error("Failed to establish a new connection: [WinError 10061] "
+                                      "No connection could be made because the target machine "
+                                      "actively refused it"), "StorageRefused"),
     ("connect-timeout", request_error("Connection to host timed out",
                                       ServiceRequestTimeoutError), "StorageUnreachable"),
     ("read-timeout", request_error("Read timed out.", ServiceResponseError), "StorageUnreachable"),

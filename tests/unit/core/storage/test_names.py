@@ -132,3 +132,30 @@ def test_blob_names_storage_accepts_are_unchanged(name: str):
 def test_container_names_storage_refuses_are_storage_name_errors(name: str):
     with pytest.raises(StorageNameError):
         validate_container_name(name)
+
+
+def test_a_kept_upload_is_numbered_before_its_extension() -> None:
+    from app.core.storage.names import numbered
+
+    assert numbered("a/report.pdf", 1) == "a/report (1).pdf"
+    assert numbered("archive.tar.gz", 2) == "archive.tar (2).gz"
+    assert numbered("README", 3) == "README (3)"
+    assert numbered("dir.v2/.env", 1) == "dir.v2/.env (1)"  # a dot file has no extension
+
+
+def test_urls_keep_slashes_and_encode_the_rest() -> None:
+    from app.core.storage.names import blob_url
+
+    account = "https://127.0.0.1:10000/devstoreaccount1"
+    assert blob_url(account, "box") == f"{account}/box"
+    assert blob_url(account, "box", "a b/c#1.txt") == f"{account}/box/a%20b/c%231.txt"
+    assert blob_url(account + "/", "box", "docs/") == f"{account}/box/docs/"
+
+
+def test_a_folder_download_never_writes_outside_its_folder() -> None:
+    from app.core.storage.names import local_path
+
+    assert local_path("docs", "a/b.txt") == "docs/a/b.txt"
+    assert local_path("", "b.txt") == "b.txt"
+    for name in ("../up.txt", "a/../../x", "a//b", "./a", "c:x", "a\\b", "nul?", "end.", "a\x01b"):
+        assert local_path("docs", name) is None, name

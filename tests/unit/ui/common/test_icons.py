@@ -31,6 +31,9 @@ NAMES = [
     "about",
     "warning",
     "storage",
+    "download",
+    "upload",
+    "properties",
     "app",
 ]
 

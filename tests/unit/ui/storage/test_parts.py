@@ -21,3 +21,9 @@ def test_long_transfers_count_minutes_and_hours() -> None:
 def test_before_anything_arrives_there_is_no_speed_to_speak_of() -> None:
     assert progress_text("Uploading a.txt", 0, 20, 0.0) == "Uploading a.txt — 0 B of 20 B"
     assert progress_text("Done", 20, 20, 2.0) == "Done — 20 B of 20 B · 10 B/s"
+
+
+def test_the_bar_says_the_amounts_and_the_line_above_it_what_runs() -> None:
+    from app.ui.storage.parts import amounts
+
+    assert amounts(3 * MB // 2, 3 * MB, 0.5) == "1.5 MB of 3.0 MB · 3.0 MB/s · 1 s left"

@@ -1,0 +1,149 @@
+"""The blob pane's actions, reachable without a mouse: toolbar buttons that Tab stops at, a
+shortcut each (while the tree or the toolbar has focus: Delete in the filter box deletes a
+character, not a blob), the same actions in the tree's context menu (right-click, the Menu
+key or Shift+F10), and Enter or a double-click on a blob for its properties (a container or
+folder opens, as in a file manager; properties, not download, because it writes nothing and
+asks nothing).
+
+The toolbar shows icons only, each named by its tooltip and accessible name: that way all
+of it fits the pane at the window's default size (900×560, the pane ~320 px) instead of
+New container and Delete hiding behind an unlabelled ». Which actions are enabled follows
+the selection and whether a storage call runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QToolBar, QTreeView, QWidget
+
+from app.ui.common.icons import icon
+from app.ui.storage.model import BlobModel, Node
+
+# (key, icon, text, shortcut, on the toolbar)
+ACTIONS = (
+    ("reload", "refresh", "Reload", "Ctrl+R", True),
+    ("properties", "properties", "Properties", "Alt+Return", True),
+    ("download", "download", "Download…", "Ctrl+S", True),
+    ("upload", "upload", "Upload…", "Ctrl+U", True),
+    ("upload_folder", "upload", "Upload a folder…", "Ctrl+Shift+U", False),
+    ("new", "new", "New container…", "Ctrl+Shift+N", True),
+    ("delete", "delete", "Delete…", "Del", True),
+    ("copy_url", "copy", "Copy URL", "Ctrl+C", True),
+)
+MENU = ("properties", "download", "copy_url", None, "upload", "upload_folder", "new", "delete",
+        None, "reload")  # fmt: skip
+
+
+class PaneActions:
+    def __init__(
+        self,
+        owner: QWidget,
+        toolbar: QToolBar,
+        tree: QTreeView,
+        slots: Mapping[str, Callable[[], object]],
+        on_blob: Callable[[], object],
+    ) -> None:
+        self.tree = tree
+        self.actions: dict[str, QAction] = {}
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        for key, icon_name, text, keys, on_toolbar in ACTIONS:
+            action = QAction(icon(icon_name), text, owner)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shown = text.rstrip("…")
+            action.setToolTip(f"{shown} ({action.shortcut().toString()})")
+            action.triggered.connect(slots[key])
+            tree.addAction(action)  # its shortcut works while the tree has focus
+            self.actions[key] = action
+            if on_toolbar:
+                toolbar.addAction(action)
+                button = toolbar.widgetForAction(action)
+                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a toolbar's buttons had none
+                button.setAccessibleName(shown)
+        tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        tree.customContextMenuRequested.connect(self.popup)
+        self.on_blob = on_blob
+        tree.activated.connect(self._activated)
+
+    def __getitem__(self, key: str) -> QAction:
+        return self.actions[key]
+
+    def update(self, connected: bool, idle: bool, current: Node | None, chosen: list[Node]) -> None:
+        kind = current.kind if current is not None else None
+        kinds = {n.kind for n in chosen}
+        enabled = {
+            "reload": connected,
+            "properties": idle and kind == "file",
+            "download": idle and kind in ("container", "folder", "file"),
+            "upload": idle and kind in ("container", "folder", "file"),
+            "upload_folder": idle and kind in ("container", "folder", "file"),
+            "new": idle,
+            "delete": idle and bool(kinds) and kinds <= {"container", "file"},
+            "copy_url": connected and bool(kinds - {"root"}),
+        }
+        for key, action in self.actions.items():
+            action.setEnabled(connected and enabled[key])
+
+    def menu(self) -> QMenu:
+        """The tree's context menu: the pane's actions, as enabled for the selection."""
+        menu = QMenu(self.tree)
+        for key in MENU:
+            if key is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(self.actions[key])
+        return menu
+
+    def popup(self, at: QPoint) -> None:
+        """At the pointer; from the keyboard (the Menu key), at the current row."""
+        tree = self.tree
+        if not tree.indexAt(at).isValid() and tree.currentIndex().isValid():
+            at = tree.visualRect(tree.currentIndex()).center()
+        menu = self.menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(tree.viewport().mapToGlobal(at))
+
+    def _activated(self, index: QModelIndex) -> None:
+        model = self.tree.model()
+        if isinstance(model, BlobModel) and index.isValid() and model.node(index).kind == "file":
+            self.on_blob()
+
+
+class KeepExpanded(QObject):
+    """Which containers and folders were open, opened again as a reload lists them (the
+    claims step-up reconnects: the tree came back with every container collapsed). The
+    tree's child: the model, which can outlive it, stops calling it with the tree."""
+
+    def __init__(self, tree: QTreeView, model: BlobModel) -> None:
+        super().__init__(tree)
+        self.tree, self.model = tree, model
+        self.wanted: set[tuple[str, str, str]] = set()
+        model.rowsInserted.connect(self._inserted)
+
+    def remember(self) -> None:
+        self.wanted = set()
+        todo = [QModelIndex()]
+        while todo:
+            parent = todo.pop()
+            for row in range(self.model.rowCount(parent)):
+                index = self.model.index(row, 0, parent)
+                if self.tree.isExpanded(index):
+                    self.wanted.add(_key(self.model.node(index)))
+                    todo.append(index)
+
+    def _inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        if not self.wanted:
+            return
+        for row in range(first, last + 1):
+            index = self.model.index(row, 0, parent)
+            key = _key(self.model.node(index))
+            if key in self.wanted:
+                self.wanted.discard(key)
+                self.tree.expand(index)  # fetches its first page, which may open more
+
+
+def _key(node: Node) -> tuple[str, str, str]:
+    return node.kind, node.container, node.name
