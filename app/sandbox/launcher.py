@@ -29,6 +29,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from app.sandbox.arm import HOSTS as ARM_HOSTS
 from app.sandbox.broker import activation
 from app.sandbox.broker.bus import BUS_NAME
 from app.sandbox.broker.control import SandboxControl
@@ -211,7 +212,7 @@ class Sandbox:
         bundle.write_bytes(ca_pem.read_bytes() + Path(certifi.where()).read_bytes())
         config: dict[str, object] = {
             "journal": str(self.workdir / "gateway.jsonl"),
-            "login_cert": self._issue("login", *CLOUD_HOSTS),
+            "login_cert": self._issue("login", *CLOUD_HOSTS, *ARM_HOSTS),
             "directory": str(self.directory),
         }
         if self.storage is not None:
