@@ -29,6 +29,7 @@ CORE = {
     "guidance": {"broker", "configurations", "files", "storage"},
     "outcomes": {"broker", "configurations", "guidance", "tokens"},
     "matrix": {"broker", "configurations", "outcomes"},
+    "arm": {"broker", "configurations", "outcomes"},
     "storage": {"files"},
     "credentials": {"broker", "configurations", "settings", "tokens"},
     "settings": {"broker", "configurations", "files", "guidance", "tokens"},
