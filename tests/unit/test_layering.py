@@ -50,6 +50,8 @@ UI = {
         {"common"},
         {"accounts", "broker", "configurations", "credentials", "guidance", "outcomes"},
     ),
+    # View ▸ Subscriptions: the session runs the discovery; names and picks go to the shell.
+    "arm": (set(), {"accounts", "arm", "broker", "configurations"}),
     "matrix": (
         {"common", "accounts", "tokens"},
         {"accounts", "broker", "configurations", "files", "guidance", "matrix", "outcomes"},

@@ -43,12 +43,14 @@ from app.ui.common.tasks import TaskRunner
 from app.ui.common.widgets import Banner, ask_yes
 from app.ui.configurations.profile_bar import ProfileBar
 from app.ui.shell import window_state
+from app.ui.shell.arm_link import open_arm
 from app.ui.shell.busy import BusyStatus
 from app.ui.shell.menus import build_menus
 from app.ui.storage.tab import StorageTab
 from app.ui.tokens.inspector import TokenInspector
 
 if TYPE_CHECKING:
+    from app.ui.arm.window import ArmWindow
     from app.ui.matrix.window import MatrixWindow
     from app.ui.shell.sandbox import SandboxDetails, SandboxPicker
     from app.ui.storage.pane import BlobPane
@@ -79,6 +81,7 @@ class MainWindow(QMainWindow):
         loaded = store.load()
         self.data = loaded.data
         self.matrix: MatrixWindow | None = None
+        self.arm: ArmWindow | None = None  # View ▸ Subscriptions and storage accounts
         self.setWindowTitle("Broker Account Manager")
         self.setMinimumSize(900, 560)
         names = display_tenant_names(sandbox.tenant_names if sandbox else None)
@@ -204,7 +207,7 @@ class MainWindow(QMainWindow):
 
         self.busy = BusyStatus(self.statusBar(), self.broker, self.session.cancel)
         self.busy_label, self.cancel_button = self.busy.label, self.busy.cancel
-        self.diagnostics = build_menus(self, self.open_matrix)
+        self.diagnostics = build_menus(self, self.open_matrix, lambda: open_arm(self))
 
     def open_matrix(self) -> MatrixWindow:
         """The configuration matrix for the accounts listed now (one window, reused)."""

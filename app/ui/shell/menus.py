@@ -14,8 +14,11 @@ from app.ui.common.widgets import shortcut_action
 from app.ui.shell.diagnostics import DiagnosticsDock, versions
 
 
-def build_menus(window: QMainWindow, open_matrix: Callable[[], object]) -> DiagnosticsDock:
-    """View (Diagnostics, Configuration matrix) and Help (About); the dock, hidden."""
+def build_menus(
+    window: QMainWindow, open_matrix: Callable[[], object], open_arm: Callable[[], object]
+) -> DiagnosticsDock:
+    """View (Diagnostics, Configuration matrix, Subscriptions) and Help (About); the dock,
+    hidden."""
     diagnostics = DiagnosticsDock(set_pii=set_pii_logging, parent=window)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, diagnostics)
     diagnostics.install()
@@ -27,6 +30,11 @@ def build_menus(window: QMainWindow, open_matrix: Callable[[], object]) -> Diagn
     view.addAction(toggle)
     view.addAction(
         shortcut_action(window, "token", "Configuration &matrix…", "Ctrl+M", open_matrix)
+    )
+    view.addAction(
+        shortcut_action(
+            window, "storage", "&Subscriptions and storage accounts…", "Ctrl+Shift+S", open_arm
+        )
     )
 
     def about() -> None:
