@@ -30,7 +30,7 @@ from app.ui.arm.model import ACCOUNT, KIND, PAYLOAD, ArmFilter, ArmModel
 
 class ArmWindow(QMainWindow):
     open_storage = Signal(str, str)  # blob endpoint, home account id
-    names_found = Signal()  # tenant names arrived (session.names holds them)
+    discovered = Signal()  # a discovery ended: `found` and the session's names hold it
     sign_in_wanted = Signal(object, object)  # account, configuration: a tenant's sign-in
 
     def __init__(self, session: AccountsSession, parent: QWidget | None = None) -> None:
@@ -150,18 +150,22 @@ class ArmWindow(QMainWindow):
         self.timer.stop()
         self.run = None
         self.found.update(run.found())
-        self._share_names(run.names)
+        shared = self.session.names  # the accounts list's, the inspector's, the matrix's
+        if isinstance(shared, dict):
+            shared.update(run.names)
         self.model.show(self.found)
         self.tree.expandToDepth(1)
         self.status.setText(message)
         self._running(False)
+        self.discovered.emit()
 
-    def _share_names(self, names: dict[str, str]) -> None:
-        """Tenant names ARM gave, into the session's (the accounts list, outcomes, matrix)."""
-        shared = self.session.names
-        if isinstance(shared, dict) and any(shared.get(k) != v for k, v in names.items()):
-            shared.update(names)
-            self.names_found.emit()
+    def tenants_of(self, home_account_id: str) -> list[tuple[str, str]]:
+        """(id, label) of the tenants found for this account, home first."""
+        found = self.found.get(home_account_id)
+        return [
+            (a.tenant.id, f"{a.tenant.label} · {'home' if a.tenant.home else 'guest'}")
+            for a in (found.tenants if found else ())
+        ]
 
     def _running(self, running: bool) -> None:
         self.refresh_button.setEnabled(not running)

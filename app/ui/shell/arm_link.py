@@ -15,6 +15,7 @@ from app.core.configurations.configuration import Configuration
 from app.core.outcomes.outcome import Outcome
 from app.ui.accounts.model import AccountsModel
 from app.ui.accounts.signals import SessionSignals
+from app.ui.configurations.profile_bar import ProfileBar
 from app.ui.storage.tab import StorageTab
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ class MainWindow(Protocol):
     tabs: QTabWidget
     storage_tab: StorageTab
     arm: ArmWindow | None
+    profile_bar: ProfileBar
 
     @property
     def blobs(self) -> BlobPane: ...
@@ -48,7 +50,8 @@ def open_arm(window: MainWindow) -> ArmWindow:
     if arm is None:
         arm = ArmWindow(window.session, window if isinstance(window, QWidget) else None)
         arm.open_storage.connect(lambda url, home: open_storage(window, url, home))
-        arm.names_found.connect(lambda: names_found(window))
+        arm.discovered.connect(lambda: discovered(window))
+        window.signals.active_account.connect(lambda _: offer_tenants(window))
         pending: set[tuple[str, str]] = set()
 
         def sign_in(account: Account, config: Configuration) -> None:
@@ -85,9 +88,18 @@ def open_storage(window: MainWindow, url: str, home_account_id: str) -> None:
     window.raise_()
 
 
-def names_found(window: MainWindow) -> None:
-    """The session's names (shared with the list and the inspector) grew: show them."""
+def discovered(window: MainWindow) -> None:
+    """The session's names (shared with the list and the inspector) may have grown: show
+    them; the profile bar offers the active account's tenants."""
+    offer_tenants(window)
     model = window.model
     if model.rowCount():
         model.dataChanged.emit(model.index(0, 0), model.index(model.rowCount() - 1,
                                                               model.columnCount() - 1))  # fmt: skip
+
+
+def offer_tenants(window: MainWindow) -> None:
+    """The tenant field offers the active account's tenants that were found (none before)."""
+    active = window.session.active_id
+    arm = window.arm
+    window.profile_bar.offer_tenants(arm.tenants_of(active) if arm and active else [])

@@ -12,7 +12,7 @@ from PySide6.QtCore import QModelIndex
 
 from app.ui.arm.model import KIND
 from app.ui.shell.arm_link import open_arm
-from tests.helpers import CONTOSO
+from tests.helpers import CONTOSO, FABRIKAM
 from tests.integration.ui.helpers import EventLoopProbe, open_window, row
 from tests.integration.ui.test_blob_pane import container_row
 
@@ -110,3 +110,21 @@ def test_sign_in_for_a_tenant_that_needs_mfa_then_it_answers(qtbot, window, cont
     qtbot.waitUntil(lambda: arm.run is None and fabrikam() == "1 subscription", timeout=60000)
     subscription = find(arm.filter, "lee@fabrikam.example", "Fabrikam", "Fabrikam production")
     assert subscription.data(KIND) == "subscription"
+
+
+def test_the_tenant_field_offers_the_active_accounts_tenants_by_name(qtbot, window):  # type: ignore[no-untyped-def]
+    bar = window.profile_bar
+    assert bar.tenants.stringList() == []  # nothing found yet: typing works as before
+    discovered(qtbot, window)
+    lee = row(window, "lee@fabrikam.example").account
+    window.session.set_active(lee)
+    assert bar.tenants.stringList() == [
+        f"Fabrikam (fabrikam.example) · home — {FABRIKAM}",
+        f"Contoso (contoso.example) · guest — {CONTOSO}",
+    ]
+    completer = bar.tenant_edit.completer()
+    completer.setCompletionPrefix("CONTOSO.ex")  # any part, any case: name, domain or id
+    assert completer.completionCount() == 1
+    completer.activated.emit(completer.currentCompletion())
+    qtbot.waitUntil(lambda: window.profile.tenant == CONTOSO)
+    assert bar.tenant_edit.text() == CONTOSO
