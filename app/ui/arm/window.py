@@ -25,7 +25,7 @@ from app.core.arm.discover import DiscoveryRun, arm_configuration
 from app.core.arm.records import Discovery, StorageAccount, TenantAnswer
 from app.core.broker.records import Account
 from app.core.configurations.configuration import Configuration
-from app.ui.arm.model import ACCOUNT, KIND, PAYLOAD, ArmFilter, ArmModel
+from app.ui.arm.model import ACCOUNT, KIND, PAYLOAD, ArmFilter, ArmModel, Node, tree
 
 
 class ArmWindow(QMainWindow):
@@ -104,9 +104,15 @@ class ArmWindow(QMainWindow):
             return False
         base = Configuration.of(self.session.profile)
         run = DiscoveryRun(chosen, base, dict(self.session.names), claims=dict(self.claims))
-        broker = self.session.broker
+        broker, known = self.session.broker, dict(self.found)
+
+        def work() -> tuple[dict[str, Discovery], Node]:
+            """Off the GUI thread: the discovery, and the rows to show for it (plain Python)."""
+            found = {**known, **run.run(broker)}
+            return found, tree(found)
+
         label = "Discovering tenants and subscriptions"
-        if not self.session.run(label, lambda: run.run(broker), self._done, self._failed):
+        if not self.session.run(label, work, self._done, self._failed):
             self.status.setText("Another broker call is running: wait for it, or cancel it.")
             return False
         self.run, self.started = run, time.monotonic()
@@ -127,10 +133,11 @@ class ArmWindow(QMainWindow):
         if run is not None and run.current:
             self.status.setText(f"Asking ({run.calls} so far): {run.current}")
 
-    def _done(self, found: dict[str, Discovery]) -> None:
+    def _done(self, answer: tuple[dict[str, Discovery], Node]) -> None:
         run = self.run
         if run is None:
             return
+        found, rows = answer
         seconds = time.monotonic() - self.started
         tenants = sum(len(d.tenants) for d in found.values())
         subs = sum(len(t.subscriptions) for d in found.values() for t in d.tenants)
@@ -138,6 +145,7 @@ class ArmWindow(QMainWindow):
             run,
             f"{len(found)} accounts, {tenants} tenants, {subs} subscriptions in {seconds:.1f} s "
             f"({run.calls} calls). Each tenant was asked on its own.",
+            rows,
         )
 
     def _failed(self, error: BaseException) -> None:
@@ -146,15 +154,16 @@ class ArmWindow(QMainWindow):
                 self.run, f"Discovery stopped: {type(error).__name__}. What was found is kept."
             )
 
-    def _stop(self, run: DiscoveryRun, message: str) -> None:
+    def _stop(self, run: DiscoveryRun, message: str, rows: Node | None = None) -> None:
+        """Show what was found (the rows the worker built, or built here after a Cancel)."""
         self.timer.stop()
         self.run = None
         self.found.update(run.found())
         shared = self.session.names  # the accounts list's, the inspector's, the matrix's
         if isinstance(shared, dict):
             shared.update(run.names)
-        self.model.show(self.found)
-        self.tree.expandToDepth(1)
+        self.model.show(rows if rows is not None else self.found)
+        self.tree.expandToDepth(0)  # accounts open, tenants closed: one click to subscriptions
         self.status.setText(message)
         self._running(False)
         self.discovered.emit()
