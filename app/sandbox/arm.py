@@ -10,10 +10,10 @@ endpoint as `primaryEndpoints.blob`). The role assignments of directory.json dec
 principals (a guest's own object, groups) as the storage endpoint's (storage/roles.py).
 
 A token is checked as ARM checks it: a bearer JWT, audience one of ARM's, not expired, issued
-by a tenant the directory has (a subscription's requests by that subscription's tenant). Like
-the storage endpoint it reads the claims without verifying the signature. A tenant listed in
-`arm.mfa_tenants` answers a token without MFA (`amr`) or the `p1` context (`acrs`) with ARM's
-claims challenge, which azure-core's bearer policy and the app's "Sign in for this tenant"
+by a tenant the directory has (a subscription's requests by that subscription's tenant). Unlike
+the storage endpoint (storage/authentication.py) it does not verify the signature yet. A tenant
+listed in `arm.mfa_tenants` answers a token without MFA (`amr`) or the `p1` context (`acrs`) with
+ARM's claims challenge, which azure-core's bearer policy and the app's "Sign in for this tenant"
 satisfy through the broker.
 
 `Arm.answer(method, target, authorization)` is pure: gateway.py relays it on the login proxy's
@@ -26,10 +26,13 @@ import base64
 import json
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
+
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app.sandbox.storage.roles import Roles
 
@@ -71,9 +74,14 @@ def error(status: int, code: str, message: str, **headers: str) -> Reply:
 
 
 class Arm:
-    def __init__(self, data: dict[str, Any], storage_url: str | None = None) -> None:
+    def __init__(
+        self,
+        data: dict[str, Any],
+        storage_url: str | None = None,
+        keys: Mapping[str, rsa.RSAPublicKey] | None = None,
+    ) -> None:
         arm = data.get("arm", {})
-        self.roles = Roles(data)
+        self.roles = Roles(data, keys or {})  # its principals and assignments; keys unused here
         self.tenants = {t["id"]: t for t in data["tenants"]}
         first = data["storage_accounts"][0]["tenant"] if data["storage_accounts"] else None
         default = dict(data["subscription"], tenant=first, state="Enabled")

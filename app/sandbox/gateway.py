@@ -306,7 +306,7 @@ def serve(config: dict[str, Any]) -> dict[str, int]:
         if "storage" in servers
         else None
     )
-    servers["proxy"].arm = arm.Arm(directory, storage_url)  # type: ignore[attr-defined]
+    servers["proxy"].arm = arm.Arm(directory, storage_url, public_keys(jwks))  # type: ignore[attr-defined]
     for server in servers.values():
         threading.Thread(target=server.serve_forever, daemon=True).start()
     return {name: server.server_address[1] for name, server in servers.items()}
