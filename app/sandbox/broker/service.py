@@ -372,7 +372,8 @@ def _object(value: Any) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     """Serve until the bus goes away. CONFIG (activation.py writes it) names the generation,
-    the standing picker answer, the state, log and signing key files."""
+    the standing picker answer, the state, log and signing key files (the storage endpoint
+    verifies tokens with that key) and Sandbox(directory=...)'s own users."""
     from jeepney.io.blocking import open_dbus_connection
 
     from app.sandbox.entra.directory import DIRECTORY_ENV
@@ -385,12 +386,8 @@ def main(argv: list[str] | None = None) -> None:
         os.dup2(log, 1)
         os.dup2(log, 2)
     logging.basicConfig(level=logging.INFO, format="sandbox-broker %(levelname)s %(message)s")
-    if config.get("pick"):
-        os.environ[PICK_ENV] = config["pick"]
-    if config.get("directory"):  # Sandbox(directory=...): users of its own
-        os.environ[DIRECTORY_ENV] = config["directory"]
-    if config.get("signing_key"):  # the run's key: the storage endpoint verifies with it
-        os.environ[SIGNING_KEY_ENV] = config["signing_key"]
+    named = {"pick": PICK_ENV, "directory": DIRECTORY_ENV, "signing_key": SIGNING_KEY_ENV}
+    os.environ.update({named[k]: value for k, value in config.items() if k in named and value})
     state = Path(config["state"]) if config.get("state") else None
     broker = SandboxBroker(config.get("generation"), state)
     logger.info("sandbox broker %s (pid %d)", broker.generation.version, os.getpid())
