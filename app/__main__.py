@@ -86,6 +86,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--client-id", metavar="ID", help="--list-accounts, --matrix: a client")
     parser.add_argument("--json", action="store_true", help="--list-accounts: JSON")
     parser.add_argument(
+        "--tenants",
+        action="store_true",
+        help="--list-accounts: also each account's tenants (named, home or guest) and their "
+        "subscriptions, from Azure Resource Manager; a tenant that needs MFA or is blocked "
+        "says so and the others still answer",
+    )
+    parser.add_argument(
         "--matrix",
         type=Path,
         default=None,

@@ -1,6 +1,7 @@
-"""`--list-accounts [--tenant T] [--profile NAME] [--client-id ID] [--json]`: each account the
-broker knows, and whether it can get a token under the configuration, with why and what to
-do when it cannot, classified as the window does. Never a token."""
+"""`--list-accounts [--tenant T] [--profile NAME] [--client-id ID] [--json] [--tenants]`: each
+account the broker knows, and whether it can get a token under the configuration, with why and
+what to do when it cannot, classified as the window does; with --tenants also the tenants and
+subscriptions Azure Resource Manager lists for it (tenants.py). Never a token."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import json
 import sys
 from collections.abc import Mapping
 
+from app.cli import tenants
 from app.cli.common import BAD_INPUT, FAILED, NO_BROKER, OK, broker, profile_of
 from app.core.accounts.pick import describe
+from app.core.arm.records import Discovery
 from app.core.broker.records import shared_usernames
 from app.core.configurations.configuration import Configuration
 from app.core.guidance.explain import explain
@@ -35,7 +38,12 @@ def list_accounts(args: argparse.Namespace, names: Mapping[str, str] | None = No
         print(f"{advice.title}: {advice.explanation}\n{advice.fix}", file=sys.stderr)
         return FAILED
     ordered = sorted(accounts, key=lambda a: (a.username.lower(), a.home_account_id))
-    run = MatrixRun(cells(ordered, [Configuration.of(profile)]), dict(names or {}))
+    names = dict(names or {})
+    reached: dict[str, Discovery] = {}
+    if args.tenants:  # the ARM reads import azure-mgmt-core in the run, only when asked
+        discovery = tenants.discover(found, ordered, Configuration.of(profile))
+        reached, names = discovery.found(), {**names, **discovery.names}
+    run = MatrixRun(cells(ordered, [Configuration.of(profile)]), names)
     run.run(found)
     answers = run.take()
     if args.json:
@@ -47,6 +55,11 @@ def list_accounts(args: argparse.Namespace, names: Mapping[str, str] | None = No
                 "homeAccountId": c.account.home_account_id,
                 "homeTenant": c.account.home_tenant,
                 "outcome": outcome_json(o),
+                **(
+                    {"tenants": tenants.as_json(reached.get(c.account.home_account_id))}
+                    if reached
+                    else {}
+                ),
             }
             for c, o in answers
         ]
@@ -68,6 +81,9 @@ def list_accounts(args: argparse.Namespace, names: Mapping[str, str] | None = No
             print(f"    {describe(a)}")
         if outcome.kind is not Kind.TOKEN:
             print(f"    why: {outcome.reason}\n    fix: {outcome.fix}")
+        said = outcome.reason if outcome.kind is not Kind.TOKEN else ""
+        for line in tenants.lines(reached.get(a.home_account_id), said):
+            print(line)
     return OK
 
 

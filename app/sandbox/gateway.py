@@ -32,6 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from app.sandbox import arm
 from app.sandbox.entra import metadata
 from app.sandbox.storage import shared_key
 from app.sandbox.storage.authentication import bearer_token, public_keys
@@ -45,7 +46,7 @@ HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection
 REFUSED = (
     "Refused by the sandbox: offline, it serves only the login metadata of "
     + ", ".join(metadata.CLOUD_HOSTS)
-    + " and the local storage emulator"
+    + ", Azure Resource Manager's reads (arm.py) and the local storage emulator"
 )
 
 
@@ -94,7 +95,7 @@ class LoginProxy(Handler):
     def do_CONNECT(self) -> None:
         host, _, port = self.path.rpartition(":")
         host = host.lower()
-        if host not in metadata.CLOUD_HOSTS or port != "443":
+        if host not in (*metadata.CLOUD_HOSTS, *arm.HOSTS) or port != "443":
             self.server.journal.write(kind="refused", target=self.path)
             self.reply(403, f"{REFUSED}; not {self.path}.\n".encode(), "text/plain", REFUSED)
             self.close_connection = True
@@ -111,7 +112,7 @@ class LoginProxy(Handler):
             logger.warning("a client refused the sandbox's certificate for %s (%s): does it "
                            "trust REQUESTS_CA_BUNDLE / SSL_CERT_FILE?", host, exc)  # fmt: skip
             return
-        tunnel = type("LoginTunnel", (LoginHost,), {"host": host})
+        tunnel = ArmHost if host in arm.HOSTS else type("LoginTunnel", (LoginHost,), {"host": host})
         try:
             tunnel(tls, self.client_address, self.server)
         finally:
@@ -157,6 +158,19 @@ class LoginHost(Handler):
         self.reply(400, json.dumps(error).encode(), "application/json; charset=utf-8")
 
     do_POST = do_PUT = do_DELETE = do_PATCH = refuse
+
+
+class ArmHost(Handler):
+    """Requests inside the TLS tunnel to management.azure.com: answered by arm.py."""
+
+    def answer(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        reply = self.server.arm.answer(self.command, self.path, self.headers.get("Authorization"))  # type: ignore[attr-defined]
+        path = self.path.split("?")[0]
+        self.server.journal.write(kind="arm", target=f"{self.command} {path}", status=reply.status)
+        self.reply(reply.status, reply.body, "application/json; charset=utf-8", None, reply.headers)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = answer
 
 
 class StorageFront(Handler):
@@ -287,6 +301,12 @@ def serve(config: dict[str, Any]) -> dict[str, int]:
             roles=Roles(directory, public_keys(jwks)), upstream=(host, port),
             upstream_tls=upstream, account=(config["account"], config["account_key"]),
         )  # fmt: skip
+    storage_url = (
+        f"https://127.0.0.1:{servers['storage'].server_address[1]}"
+        if "storage" in servers
+        else None
+    )
+    servers["proxy"].arm = arm.Arm(directory, storage_url, public_keys(jwks))  # type: ignore[attr-defined]
     for server in servers.values():
         threading.Thread(target=server.serve_forever, daemon=True).start()
     return {name: server.server_address[1] for name, server in servers.items()}

@@ -35,6 +35,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from app.sandbox.arm import HOSTS as ARM_HOSTS
 from app.sandbox.broker import activation
 from app.sandbox.broker.bus import BUS_NAME
 from app.sandbox.broker.control import SandboxControl
@@ -239,7 +240,7 @@ class Sandbox:
     ) -> tuple[subprocess.Popen[bytes], dict[str, int]]:
         config: dict[str, object] = {
             "journal": str(self.workdir / "gateway.jsonl"),
-            "login_cert": self._issue("login", *CLOUD_HOSTS),
+            "login_cert": self._issue("login", *CLOUD_HOSTS, *ARM_HOSTS),
             "directory": str(self.directory),
             "signing_keys": str(self.signing_keys),
         }

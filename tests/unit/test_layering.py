@@ -29,6 +29,7 @@ CORE = {
     "guidance": {"broker", "configurations", "files", "storage"},
     "outcomes": {"broker", "configurations", "guidance", "tokens"},
     "matrix": {"broker", "configurations", "outcomes"},
+    "arm": {"broker", "configurations", "outcomes"},
     "storage": {"files"},
     "credentials": {"broker", "configurations", "settings", "tokens"},
     "settings": {"broker", "configurations", "files", "guidance", "tokens"},
@@ -49,6 +50,8 @@ UI = {
         {"common"},
         {"accounts", "broker", "configurations", "credentials", "guidance", "outcomes"},
     ),
+    # View ▸ Subscriptions: the session runs the discovery; names and picks go to the shell.
+    "arm": (set(), {"accounts", "arm", "broker", "configurations"}),
     "matrix": (
         {"common", "accounts", "tokens"},
         {

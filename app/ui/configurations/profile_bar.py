@@ -4,14 +4,15 @@ and flip the two settings people try most (tenant, MSA passthrough) without a di
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
     QComboBox,
+    QCompleter,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -65,6 +66,15 @@ class ProfileBar(QWidget):
         # Wide enough for a tenant GUID whatever is shown beside or below it.
         self.tenant_edit.setMinimumWidth(self.tenant_edit.fontMetrics().horizontalAdvance("0" * 30))
         self.tenant_edit.escaped.connect(lambda: self._show(self.profile))
+        # The active account's tenants, offered as you type (a name, a domain or an id
+        # matches anywhere in the entry); picking one applies its id.
+        self.offered: dict[str, str] = {}  # entry -> tenant id
+        self.tenants = QStringListModel(self)
+        completer = QCompleter(self.tenants, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.activated.connect(self._picked)
+        self.tenant_edit.setCompleter(completer)
         self.passthrough = QCheckBox("MSA passthrough")
         # Below the bar, word-wrapped: a message beside the field squeezed it and was cut off.
         self.error = QLabel()
@@ -152,7 +162,7 @@ class ProfileBar(QWidget):
     def _quick_edit(self) -> None:
         raw = {
             **self.profile.to_dict(),
-            "tenant": self.tenant_edit.text(),
+            "tenant": self.offered.get(self.tenant_edit.text(), self.tenant_edit.text()),
             "msa_passthrough": self.passthrough.isChecked(),
         }
         try:
@@ -165,6 +175,16 @@ class ProfileBar(QWidget):
             return
         self._show_error("")
         self.replace(self.profile, profile)
+
+    def offer_tenants(self, tenants: Sequence[tuple[str, str]]) -> None:
+        """(tenant id, label) for each tenant of the active account; typing any id or domain
+        still works."""
+        self.offered = {f"{label} — {tenant}": tenant for tenant, label in tenants}
+        self.tenants.setStringList(list(self.offered))
+
+    def _picked(self, entry: str) -> None:
+        self.tenant_edit.setText(self.offered.get(entry, entry))
+        self._quick_edit()
 
     def _show_error(self, text: str) -> None:
         self.error.setText(text)

@@ -106,7 +106,7 @@ def warm_up() -> None:
     """Off the GUI thread once the window is shown: import the Azure SDK modules the first
     account and storage actions use, so no click waits on an import (they are not imported
     before the window is shown: ~0.4 s of start-up)."""
-    for module in ("app.core.credentials.account", "azure.storage.blob"):
+    for module in ("app.core.credentials.account", "azure.storage.blob", "app.core.arm.client"):
         importlib.import_module(module)
 
 

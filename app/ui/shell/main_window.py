@@ -10,13 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QMainWindow,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from app.core.accounts.calls import Call
 from app.core.accounts.session import AccountsSession
@@ -43,12 +37,14 @@ from app.ui.common.tasks import TaskRunner
 from app.ui.common.widgets import Banner, ask_yes, copy_text
 from app.ui.configurations.profile_bar import ProfileBar
 from app.ui.shell import window_state
+from app.ui.shell.arm_link import open_arm
 from app.ui.shell.busy import BusyStatus
 from app.ui.shell.menus import build_menus
 from app.ui.storage.tab import StorageTab
 from app.ui.tokens.inspector import TokenInspector
 
 if TYPE_CHECKING:
+    from app.ui.arm.window import ArmWindow
     from app.ui.matrix.window import MatrixWindow
     from app.ui.shell.sandbox import SandboxDetails, SandboxPicker
     from app.ui.storage.pane import BlobPane
@@ -80,6 +76,7 @@ class MainWindow(QMainWindow):
         loaded = store.load()
         self.data = loaded.data
         self.matrix: MatrixWindow | None = None
+        self.arm: ArmWindow | None = None  # View ▸ Subscriptions and storage accounts
         self.setWindowTitle("Broker Account Manager")
         names = display_tenant_names(sandbox.tenant_names if sandbox else None)
         self.model = AccountsModel(names)
@@ -196,7 +193,9 @@ class MainWindow(QMainWindow):
 
         self.busy = BusyStatus(self.statusBar(), self.broker, self.session.cancel)
         self.busy_label, self.cancel_button = self.busy.label, self.busy.cancel
-        self.diagnostics = build_menus(self, self.open_matrix, self.settings)
+        self.diagnostics = build_menus(
+            self, self.open_matrix, lambda: open_arm(self), self.settings
+        )
 
     def open_matrix(self) -> MatrixWindow:
         """The configuration matrix for the accounts listed now (one window, reused)."""
@@ -375,12 +374,9 @@ class MainWindow(QMainWindow):
         """The selected account under this configuration, as azure-identity-broker would."""
         account, handle = self.selected(), self._window_handle()
         if account is not None and handle is not None:
-            from app.ui.accounts.as_your_code import AsYourCodeDialog  # not needed at start-up
+            from app.ui.accounts.as_your_code import show  # not needed at start-up
 
-            self.sdk = AsYourCodeDialog(
-                self.session, account, self.session.configuration, handle, self
-            )
-            self.sdk.open()
+            show(self.session, account, self.session.configuration, handle, self)
 
     def _copy_username(self) -> None:
         if (account := self.selected()) is not None:

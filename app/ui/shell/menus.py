@@ -16,10 +16,13 @@ from app.ui.shell.theme import theme_menu
 
 
 def build_menus(
-    window: QMainWindow, open_matrix: Callable[[], object], settings: QSettings
+    window: QMainWindow,
+    open_matrix: Callable[[], object],
+    open_arm: Callable[[], object],
+    settings: QSettings,
 ) -> DiagnosticsDock:
-    """File (Quit), View (Diagnostics, Configuration matrix, Theme) and Help (About); the
-    dock, hidden."""
+    """File (Quit), View (Diagnostics, Configuration matrix, Subscriptions, Theme) and Help
+    (About); the dock, hidden."""
     bar = window.menuBar()
     file = QMenu("&File", bar)
     bar.insertMenu(bar.actions()[0], file)  # first, before the Account menu
@@ -38,6 +41,11 @@ def build_menus(
     view.addAction(toggle)
     view.addAction(
         shortcut_action(window, "token", "Configuration &matrix…", "Ctrl+M", open_matrix)
+    )
+    view.addAction(
+        shortcut_action(
+            window, "storage", "&Subscriptions and storage accounts…", "Ctrl+Shift+S", open_arm
+        )
     )
     view.addSeparator()
     theme_menu(view, settings)

@@ -1,0 +1,226 @@
+"""View ▸ Subscriptions and storage accounts: what Azure Resource Manager says each listed
+account can reach, tenant by tenant, found off the GUI thread as the session's one broker
+call; a filter over names and ids; a storage account opens in the blob pane; a tenant that
+needs a sign-in (MFA, consent, ARM's claims challenge) offers **Sign in for this tenant**."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.accounts.session import AccountsSession
+from app.core.arm.discover import DiscoveryRun, arm_configuration
+from app.core.arm.records import Discovery, StorageAccount, TenantAnswer
+from app.core.broker.records import Account
+from app.core.configurations.configuration import Configuration
+from app.ui.arm.model import ACCOUNT, KIND, PAYLOAD, ArmFilter, ArmModel, Node, tree
+
+
+class ArmWindow(QMainWindow):
+    open_storage = Signal(str, str)  # blob endpoint, home account id
+    discovered = Signal()  # a discovery ended: `found` and the session's names hold it
+    sign_in_wanted = Signal(object, object)  # account, configuration: a tenant's sign-in
+
+    def __init__(self, session: AccountsSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window)
+        self.setWindowTitle("Subscriptions and storage accounts — Broker Account Manager")
+        self.resize(900, 560)
+        self.session = session
+        self.found: dict[str, Discovery] = {}
+        # (home account id, tenant) -> the claims a sign-in there satisfied
+        self.claims: dict[tuple[str, str], str] = {}
+        self.run: DiscoveryRun | None = None
+        self.started = 0.0
+        self.model = ArmModel()
+        self.filter = ArmFilter()
+        self.filter.setSourceModel(self.model)
+        self.timer = QTimer(self)
+        self.timer.setInterval(100)
+        self.timer.timeout.connect(self._progress)
+        self._build()
+        self._running(False)
+
+    def _build(self) -> None:
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setToolTip(
+            "Ask the broker for an ARM token per account and tenant (silently), then ARM for "
+            "the tenants, subscriptions and storage accounts"
+        )
+        self.refresh_button.clicked.connect(self.refresh)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter by name or id")
+        self.search.setAccessibleName("Filter subscriptions")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._filter)
+        self.open_button = QPushButton("Open in blob pane")
+        self.open_button.clicked.connect(self.open_selected)
+        self.sign_in_button = QPushButton("Sign in for this tenant")
+        self.sign_in_button.clicked.connect(self.sign_in_selected)
+        self.status = QLabel("Refresh to ask Azure Resource Manager what each account reaches.")
+        self.status.setAccessibleName("Discovery status")
+        self.status.setWordWrap(True)
+        self.tree = QTreeView()
+        self.tree.setModel(self.filter)
+        self.tree.setAccessibleName("Tenants, subscriptions and storage accounts")
+        self.tree.setUniformRowHeights(True)
+        self.tree.setColumnWidth(0, 330)
+        self.tree.setColumnWidth(1, 300)
+        self.tree.doubleClicked.connect(self._activated)
+        self.tree.selectionModel().selectionChanged.connect(lambda *_: self._selected())
+        top = QHBoxLayout()
+        for widget in (self.refresh_button, self.cancel_button):
+            top.addWidget(widget)
+        top.addWidget(self.search, 1)
+        for widget in (self.open_button, self.sign_in_button):
+            top.addWidget(widget)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(top)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.status)
+        self.setCentralWidget(central)
+
+    # ---- running -----------------------------------------------------------------------------
+    def refresh(self, accounts: list[Account] | None = None) -> bool:
+        """Every listed account (or those given), one broker call at a time, off the GUI thread."""
+        chosen = list(self.session.accounts) if accounts is None else accounts
+        if not chosen:
+            self.status.setText("No accounts listed: add an account first.")
+            return False
+        base = Configuration.of(self.session.profile)
+        run = DiscoveryRun(chosen, base, dict(self.session.names), claims=dict(self.claims))
+        broker, known = self.session.broker, dict(self.found)
+
+        def work() -> tuple[dict[str, Discovery], Node]:
+            """Off the GUI thread: the discovery, and the rows to show for it (plain Python)."""
+            found = {**known, **run.run(broker)}
+            return found, tree(found)
+
+        label = "Discovering tenants and subscriptions"
+        if not self.session.run(label, work, self._done, self._failed):
+            self.status.setText("Another broker call is running: wait for it, or cancel it.")
+            return False
+        self.run, self.started = run, time.monotonic()
+        self._running(True)
+        self.timer.start()
+        return True
+
+    def cancel(self) -> None:
+        run = self.run
+        if run is None:
+            return
+        run.cancel()
+        self.session.cancel()
+        self._stop(run, "Cancelled: what was found is kept.")
+
+    def _progress(self) -> None:
+        run = self.run
+        if run is not None and run.current:
+            self.status.setText(f"Asking ({run.calls} so far): {run.current}")
+
+    def _done(self, answer: tuple[dict[str, Discovery], Node]) -> None:
+        run = self.run
+        if run is None:
+            return
+        found, rows = answer
+        seconds = time.monotonic() - self.started
+        tenants = sum(len(d.tenants) for d in found.values())
+        subs = sum(len(t.subscriptions) for d in found.values() for t in d.tenants)
+        self._stop(
+            run,
+            f"{len(found)} accounts, {tenants} tenants, {subs} subscriptions in {seconds:.1f} s "
+            f"({run.calls} calls). Each tenant was asked on its own.",
+            rows,
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        if self.run is not None:
+            self._stop(
+                self.run, f"Discovery stopped: {type(error).__name__}. What was found is kept."
+            )
+
+    def _stop(self, run: DiscoveryRun, message: str, rows: Node | None = None) -> None:
+        """Show what was found (the rows the worker built, or built here after a Cancel)."""
+        self.timer.stop()
+        self.run = None
+        self.found.update(run.found())
+        shared = self.session.names  # the accounts list's, the inspector's, the matrix's
+        if isinstance(shared, dict):
+            shared.update(run.names)
+        self.model.show(rows if rows is not None else self.found)
+        self.tree.expandToDepth(0)  # accounts open, tenants closed: one click to subscriptions
+        self.status.setText(message)
+        self._running(False)
+        self.discovered.emit()
+
+    def tenants_of(self, home_account_id: str) -> list[tuple[str, str]]:
+        """(id, label) of the tenants found for this account, home first."""
+        found = self.found.get(home_account_id)
+        return [
+            (a.tenant.id, f"{a.tenant.label} · {'home' if a.tenant.home else 'guest'}")
+            for a in (found.tenants if found else ())
+        ]
+
+    def _running(self, running: bool) -> None:
+        self.refresh_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        self._selected()
+
+    # ---- choosing ----------------------------------------------------------------------------
+    def _filter(self, text: str) -> None:
+        self.filter.set_text(text)
+        if text:
+            self.tree.expandAll()
+
+    def _current(self) -> QModelIndex:
+        indexes = self.tree.selectionModel().selectedRows()
+        return indexes[0] if indexes else QModelIndex()
+
+    def _selected(self) -> None:
+        index = self._current()
+        kind = index.data(KIND)
+        payload = index.data(PAYLOAD)
+        self.open_button.setEnabled(kind == "storage" and self.run is None)
+        needs = isinstance(payload, TenantAnswer) and not payload.answered
+        self.sign_in_button.setEnabled(needs and self.run is None)
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.sibling(index.row(), 0).data(KIND) == "storage":
+            self.open_selected()
+
+    def open_selected(self) -> None:
+        index = self._current()
+        account = index.data(PAYLOAD)
+        if isinstance(account, StorageAccount):
+            self.open_storage.emit(account.blob_endpoint, index.data(ACCOUNT))
+
+    def sign_in_selected(self) -> None:
+        """The broker's window for this account in this tenant, with the claims ARM asked for;
+        that tenant's later tokens are asked with them."""
+        index = self._current()
+        answer, home = index.data(PAYLOAD), index.data(ACCOUNT)
+        account = next((a for a in self.session.accounts if a.home_account_id == home), None)
+        if not isinstance(answer, TenantAnswer) or account is None:
+            return
+        config = arm_configuration(
+            Configuration.of(self.session.profile), account, answer.tenant.id
+        )
+        if answer.problem is not None and answer.problem.claims:
+            config = dataclasses.replace(config, claims=answer.problem.claims)
+            self.claims[(home, answer.tenant.id)] = answer.problem.claims
+        self.sign_in_wanted.emit(account, config)

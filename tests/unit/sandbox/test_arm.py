@@ -1,0 +1,194 @@
+"""The sandbox's Azure Resource Manager on its own (no gateway): who sees which tenants,
+subscriptions and storage accounts under directory.json's role assignments, and ARM's errors."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from typing import Any
+
+import pytest
+
+from app.sandbox.arm import MFA_CLAIMS, Arm
+from app.sandbox.entra.directory import DATA
+
+DIRECTORY = json.loads(DATA.read_text())
+USERS = {u["username"].split("@")[0]: u for u in DIRECTORY["users"]}
+CONTOSO = "4c5aa37b-6bdb-5753-8e91-ca41367d74b3"
+FABRIKAM = "e5ee36fe-9da9-5ff8-81da-b4d64ed573cc"
+SANDBOX_SUB = "6f1c2a3b-0d4e-4f5a-9b8c-7d6e5f4a3b2c"
+LEGACY_SUB = "b3d5e7f9-1a2c-4e6b-8d0f-2a4c6e8b0d1f"
+FABRIKAM_SUB = "c8e2a4f6-3b5d-4f7a-9c1e-5d7f9b1c3e5a"
+STORAGE = "https://127.0.0.1:4443"
+V = "api-version=2022-12-01"
+
+
+def accounts_of(subscription: str, version: str = "2023-05-01") -> str:
+    return (f"/subscriptions/{subscription}/providers/Microsoft.Storage/storageAccounts"
+            f"?api-version={version}")  # fmt: skip
+
+
+def bearer(who: str, tenant: str = CONTOSO, **extra: Any) -> str:
+    user = USERS[who]
+    claims = {
+        "oid": user.get("guest_in", {}).get(tenant, user["oid"]),
+        "aud": "https://management.azure.com",
+        "tid": tenant,
+        "iss": f"https://sts.windows.net/{tenant}/",
+        "exp": time.time() + 600,
+        "upn": user["username"],
+        **extra,
+    }
+    payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    return f"Bearer e30.{payload}.sig"
+
+
+@pytest.fixture
+def arm() -> Arm:
+    return Arm(DIRECTORY, STORAGE)
+
+
+def names(document: dict[str, Any], key: str) -> list[str]:
+    return [item[key] for item in document["value"]]
+
+
+def test_tenants_are_the_users_home_and_guest_ones_whichever_tenant_issued_the_token(
+    arm: Arm,
+) -> None:
+    for tenant in (FABRIKAM, CONTOSO):
+        reply = arm.answer("GET", f"/tenants?{V}", bearer("lee", tenant))
+        assert reply.status == 200
+        assert names(reply.document, "displayName") == ["Contoso", "Fabrikam"]
+    contoso = arm.answer("GET", f"/tenants?{V}", bearer("adele")).document["value"]
+    assert contoso == [{
+        "id": f"/tenants/{CONTOSO}", "tenantId": CONTOSO, "countryCode": "US",
+        "displayName": "Contoso", "domains": ["contoso.example", "contoso.onmicrosoft.com"],
+        "tenantCategory": "Home", "defaultDomain": "contoso.example", "tenantType": "AAD",
+    }]  # fmt: skip
+    assert "x-ms-request-id" in arm.answer("GET", f"/tenants?{V}", bearer("adele")).headers
+
+
+def test_subscriptions_follow_role_assignments_with_their_state(arm: Arm) -> None:
+    nestor = arm.answer("GET", f"/subscriptions?{V}", bearer("nestor")).document
+    assert [(s["displayName"], s["state"]) for s in nestor["value"]] == [
+        ("Contoso sandbox", "Enabled"), ("Contoso legacy", "Disabled")]  # fmt: skip
+    assert names(arm.answer("GET", f"/subscriptions?{V}", bearer("adele")).document,
+                 "subscriptionId") == [SANDBOX_SUB]  # fmt: skip
+    # a data role at the storage account lists the subscription (lee, a guest in Contoso)
+    assert names(arm.answer("GET", f"/subscriptions?{V}", bearer("lee")).document,
+                 "subscriptionId") == [SANDBOX_SUB]  # fmt: skip
+    assert arm.answer("GET", f"/subscriptions?{V}", bearer("carl")).document["value"] == []
+
+
+def test_storage_accounts_need_a_management_role_and_point_at_the_sandbox_storage(
+    arm: Arm,
+) -> None:
+    path = accounts_of(SANDBOX_SUB, "2026-09-01")
+    listed = arm.answer("GET", path, bearer("adele"))  # Reader on the resource group
+    assert listed.status == 200
+    account = listed.document["value"][0]
+    assert account["name"] == "devstoreaccount1"
+    assert account["properties"]["primaryEndpoints"]["blob"] == f"{STORAGE}/devstoreaccount1/"
+    assert account["id"].endswith("/resourceGroups/sandbox-rg/providers/Microsoft.Storage/"
+                                  "storageAccounts/devstoreaccount1")  # fmt: skip
+    refused = arm.answer("GET", path, bearer("megan"))  # data roles only
+    assert refused.status == 403
+    assert refused.document["error"]["code"] == "AuthorizationFailed"
+    assert (
+        "'Microsoft.Storage/storageAccounts/read' over scope"
+        in refused.document["error"]["message"]
+    )
+
+
+def test_a_disabled_subscription_and_one_of_another_tenant(arm: Arm) -> None:
+    legacy = accounts_of(LEGACY_SUB)
+    reply = arm.answer("GET", legacy, bearer("nestor"))
+    assert (reply.status, reply.document["error"]["code"]) == (409, "ReadOnlyDisabledSubscription")
+    fabrikam = accounts_of(FABRIKAM_SUB)
+    wrong = arm.answer("GET", fabrikam, bearer("lee", CONTOSO))
+    assert (wrong.status, wrong.document["error"]["code"]) == (
+        401,
+        "InvalidAuthenticationTokenTenant",
+    )
+    assert f"https://login.windows.net/{FABRIKAM}" in wrong.headers["WWW-Authenticate"]
+    missing = arm.answer(
+        "GET", fabrikam.replace(FABRIKAM_SUB, "0" * 8 + SANDBOX_SUB[8:]), bearer("lee")
+    )
+    assert (missing.status, missing.document["error"]["code"]) == (404, "SubscriptionNotFound")
+
+
+def test_a_tenant_that_demands_mfa_answers_with_a_claims_challenge(arm: Arm) -> None:
+    reply = arm.answer("GET", f"/subscriptions?{V}", bearer("diego", FABRIKAM, amr=["pwd"]))
+    assert reply.status == 401
+    header = reply.headers["WWW-Authenticate"]
+    assert 'error="insufficient_claims"' in header
+    encoded = header.split('claims="')[1].rstrip('"')
+    assert json.loads(base64.urlsafe_b64decode(encoded)) == MFA_CLAIMS
+    assert "Fabrikam" in reply.document["error"]["message"]
+    for satisfied in ({"amr": ["pwd", "mfa"]}, {"acrs": ["p1"]}):
+        ok = arm.answer("GET", f"/subscriptions?{V}", bearer("diego", FABRIKAM, **satisfied))
+        assert names(ok.document, "subscriptionId") == [FABRIKAM_SUB]
+    # the tenant list itself is not behind the challenge: every tenant is then tried on its own
+    assert arm.answer("GET", f"/tenants?{V}", bearer("diego", FABRIKAM)).status == 200
+
+
+@pytest.mark.parametrize(
+    ("authorization", "status", "code"),
+    [
+        (None, 401, "AuthenticationFailed"),
+        ("Bearer not-a-jwt", 401, "InvalidAuthenticationToken"),
+        (bearer("adele", aud="https://storage.azure.com"), 401, "InvalidAuthenticationToken"),
+        (bearer("adele", exp=1000), 401, "ExpiredAuthenticationToken"),
+        (
+            bearer("adele", iss="https://sts.windows.net/other/"),
+            401,
+            "InvalidAuthenticationTokenTenant",
+        ),
+    ],
+)
+def test_tokens_arm_refuses(arm: Arm, authorization: str | None, status: int, code: str) -> None:
+    reply = arm.answer("GET", f"/subscriptions?{V}", authorization)
+    assert (reply.status, reply.document["error"]["code"]) == (status, code)
+
+
+@pytest.mark.parametrize("audience", ["https://management.core.windows.net/",
+                                      "https://management.azure.com/"])  # fmt: skip
+def test_both_arm_audiences_are_accepted(arm: Arm, audience: str) -> None:
+    assert arm.answer("GET", f"/tenants?{V}", bearer("adele", aud=audience)).status == 200
+
+
+def test_api_versions_are_checked(arm: Arm) -> None:
+    missing = arm.answer("GET", "/subscriptions", bearer("adele"))
+    assert (missing.status, missing.document["error"]["code"]) == (
+        400,
+        "MissingApiVersionParameter",
+    )
+    wrong = arm.answer("GET", "/subscriptions?api-version=2099-01-01", bearer("adele"))
+    assert wrong.document["error"]["code"] == "InvalidApiVersionParameter"
+    assert "2022-12-01" in wrong.document["error"]["message"]
+    path = accounts_of(SANDBOX_SUB, "1999-01-01")
+    assert (
+        arm.answer("GET", path, bearer("adele")).document["error"]["code"]
+        == "NoRegisteredProviderFound"
+    )
+    assert arm.answer("GET", f"/resourceGroups?{V}", bearer("adele")).status == 404
+
+
+def test_many_subscriptions_are_paged_with_next_link() -> None:
+    data = json.loads(json.dumps(DIRECTORY))
+    many = [{"id": f"00000000-0000-4000-8000-{i:012d}", "name": f"Sub {i:03d}", "tenant": CONTOSO}
+            for i in range(250)]  # fmt: skip
+    data["arm"]["subscriptions"] = many
+    data["role_assignments"] = [{"principal": "user:adele@contoso.example", "role": "Reader",
+                                 "scope": f"/subscriptions/{s['id']}"} for s in many]  # fmt: skip
+    arm = Arm(data, STORAGE)
+    seen, target = [], f"/subscriptions?{V}"
+    while target:
+        page = arm.answer("GET", target, bearer("adele")).document
+        assert len(page["value"]) <= 100
+        seen += names(page, "displayName")
+        link = page.get("nextLink", "")
+        assert link == "" or link.startswith("https://management.azure.com/subscriptions?")
+        target = link.removeprefix("https://management.azure.com")
+    assert seen == [s["name"] for s in many]
