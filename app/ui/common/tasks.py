@@ -3,6 +3,7 @@
 `runner.run(fn, on_success, on_failure)` calls fn on a pool thread and delivers its value or
 its exception back on the GUI thread (a queued signal). No UI call is allowed inside fn.
 `Task.cancel()` stops waiting: a result that arrives later is dropped, never delivered.
+A finished task is deleted (on the GUI thread) with the callbacks it held.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ class Task(QObject):
         label: str,
         on_success: Callable[[Any], None],
         on_failure: Callable[[BaseException], None],
+        parent: QObject | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(parent)
         self.label = label
         self.cancelled = False
         self.running = True
@@ -78,8 +80,8 @@ class _Job(QRunnable):
             value, error = None, exc
         try:
             task._done.emit(value, error)
-        except RuntimeError:  # the Task is gone: the app quit while this ran
-            logger.info("dropped the result of %s: the app has quit", label)
+        except RuntimeError:  # the Task is gone: cancelled and deleted, or the app quit
+            logger.info("dropped the result of %s: nobody waits for it", label)
 
 
 class TaskRunner(QObject):
@@ -95,8 +97,17 @@ class TaskRunner(QObject):
         on_success: Callable[[Any], None],
         on_failure: Callable[[BaseException], None],
     ) -> Task:
-        task = Task(label, on_success, on_failure)
+        # The runner is the Task's parent and deletes it once finished, on this thread: the
+        # lambda below is held by the Task's own signal, a cycle Python cannot see, which kept
+        # every Task and what its callbacks close over (a listing's model, its browser) alive
+        # for good. A Python-owned Task could instead be deleted on the pool thread that drops
+        # the last reference to it.
+        task = Task(label, on_success, on_failure, self)
         self.tasks.add(task)
-        task.finished.connect(lambda: self.tasks.discard(task))
+        task.finished.connect(lambda: self._forget(task))
         self.pool.start(_Job(task, fn))
         return task
+
+    def _forget(self, task: Task) -> None:
+        self.tasks.discard(task)
+        task.deleteLater()
