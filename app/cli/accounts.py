@@ -7,12 +7,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from app.cli.common import BAD_INPUT, FAILED, NO_BROKER, OK, broker, profile_of
 from app.core.accounts.pick import describe
-from app.core.broker.records import Account
+from app.core.broker.records import shared_usernames
 from app.core.configurations.configuration import Configuration
 from app.core.guidance.explain import explain
 from app.core.matrix.run import MatrixRun
@@ -60,7 +59,7 @@ def list_accounts(args: argparse.Namespace, names: Mapping[str, str] | None = No
     if any(o.code == "AADSTS90002" for _, o in answers):
         print(f"warning: tenant {profile.tenant!r} was not found: no account can use it")
     print(f"Accounts under tenant {profile.tenant} (client {profile.client_id}):")
-    shared = _shared(ordered)
+    shared = shared_usernames(ordered)
     for cell, outcome in answers:
         a = cell.account
         usable = "usable" if outcome.kind is Kind.TOKEN else outcome.label.lower()
@@ -70,12 +69,6 @@ def list_accounts(args: argparse.Namespace, names: Mapping[str, str] | None = No
         if outcome.kind is not Kind.TOKEN:
             print(f"    why: {outcome.reason}\n    fix: {outcome.fix}")
     return OK
-
-
-def _shared(accounts: Sequence[Account]) -> set[str]:
-    """The usernames more than one account has (a personal and a work account, say)."""
-    counts = Counter(a.username.casefold() for a in accounts)
-    return {username for username, n in counts.items() if n > 1}
 
 
 def outcome_json(outcome: Outcome) -> dict[str, object]:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from app.cli.common import BAD_INPUT, FAILED, NO_BROKER, NOT_WRITTEN, OK, profile_of, write_report
 from app.cli.common import broker as find_broker
+from app.core.broker.records import distinct_labels
 from app.core.configurations.configuration import Configuration
 from app.core.matrix.export import LEGEND, grid, to_json, to_text
 from app.core.matrix.file import MatrixFileError, load_matrix
@@ -46,18 +47,19 @@ def run_matrix(args: argparse.Namespace, names: Mapping[str, str] | None = None)
     run.run(broker)
     answers = run.take()
     print(f"Configuration matrix: {len(answers)} cells, client {spec.client_id}")
-    print(to_text(*grid(spec, answers, [a.username for a in accounts], names)), end="")
+    print(to_text(*grid(spec, answers, accounts, names)), end="")
     print(LEGEND)
     missed = misses(spec, answers, matrix.expectations)
     status = OK
     for username in missing:
         print(f"missing: {username} is not an account the broker lists", file=sys.stderr)
         status = FAILED
+    label = dict(zip(accounts, distinct_labels(accounts), strict=True))  # "x (personal)"
     for m in missed:
         c = m.cell.config
         print(
             f"{path}:{m.expectation.line}: expected {m.expectation.outcome} for "
-            f"{m.cell.account.username} under {c.tenant}, passthrough "
+            f"{label.get(m.cell.account, m.cell.account.username)} under {c.tenant}, passthrough "
             f"{'on' if c.msa_passthrough else 'off'}, {spec.scope_set_name(c)}; got "
             f"{m.outcome.kind.value} ({m.outcome.code}): {m.outcome.reason}",
             file=sys.stderr,

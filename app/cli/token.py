@@ -56,7 +56,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
         description="Print a token the broker gives silently (never a sign-in window).",
         epilog=EXIT_STATUSES,
     )
-    parser.add_argument("--account", metavar="USER", help="a username or home account id")
+    parser.add_argument(
+        "--account",
+        metavar="USER",
+        help="a username, or a home account id (OBJECTID.TENANTID, as --list-accounts shows "
+        "it) where two accounts share the username (a personal and a work account): the "
+        "username alone is then refused with both listed",
+    )
     add_profile_options(parser)
     parser.add_argument("--scope", action="append", metavar="S", help="a scope (repeatable)")
     parser.add_argument("--claims", metavar="C", help="a claims challenge (JSON, base64, header)")

@@ -57,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         "--pick",
         metavar="USER",
         default=os.environ.get(PICK_ENV) or None,
-        help=f"answer every account picker with USER (or <cancel>); default ${PICK_ENV}",
+        help=f"answer every account picker with USER (a username, or the home account id of one "
+        f"of two accounts that share it; <cancel> cancels); default ${PICK_ENV}",
     )
     parser.add_argument(
         "--broker-version",

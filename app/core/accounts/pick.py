@@ -47,5 +47,6 @@ def pick(accounts: Sequence[Account], wanted: str | None, active_id: str | None 
 def _choices(accounts: Sequence[Account], lead: str) -> str:
     if not accounts:
         return ""
-    listed = "\n".join(f"  {describe(a)}" for a in sorted(accounts, key=lambda a: a.username))
+    ordered = sorted(accounts, key=lambda a: (a.username.casefold(), a.home_account_id))
+    listed = "\n".join(f"  {describe(a)}" for a in ordered)
     return f" {lead}:\n{listed}"

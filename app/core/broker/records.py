@@ -7,6 +7,8 @@ its list when freed), so every field is copied out at once, inside the callback.
 from __future__ import annotations
 
 import time
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
@@ -70,6 +72,32 @@ class Account:
             realm=native.get_realm(),
             environment=native.get_environment(),
         )
+
+
+def shared_usernames(accounts: Sequence[Account]) -> set[str]:
+    """The usernames (casefolded) more than one account has: a personal and a work account
+    made with one e-mail address (Azure CLI's "Found multiple accounts with the same
+    username"). Brokers tell such accounts apart by id; people by kind and tenant."""
+    counts = Counter(a.username.casefold() for a in accounts)
+    return {username for username, n in counts.items() if n > 1}
+
+
+def distinct_labels(accounts: Sequence[Account], short: bool = False) -> list[str]:
+    """A label per account that tells it from the others listed with it: the username (short:
+    the part before the @, unless another username has that part too); where two accounts
+    share the username, its kind (personal or work), and its home tenant if still alike."""
+    local = Counter(u.split("@")[0] for u in {a.username.casefold() for a in accounts})
+    shared = shared_usernames(list({a.home_account_id: a for a in accounts}.values()))
+    labels = []
+    for a in accounts:
+        name = a.username.split("@")[0]
+        label = name if short and local[name.casefold()] == 1 else a.username
+        if a.username.casefold() in shared:
+            label += " (personal)" if a.personal else " (work)"
+        labels.append(label)
+    alike = Counter(labels)
+    return [f"{label[:-1]}, tenant {a.home_tenant})" if alike[label] > 1 and label.endswith(")")
+            else label for label, a in zip(labels, accounts, strict=True)]  # fmt: skip
 
 
 def same_account(a: Account, b: Account) -> bool:

@@ -12,15 +12,16 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from app.core.broker.records import Account, distinct_labels
 from app.core.configurations.configuration import Configuration
 from app.core.matrix.spec import Cell, MatrixSpec, Miss
 from app.core.outcomes.outcome import NOT_ASKED, Outcome
 
 Answers = Sequence[tuple[Cell, Outcome]]
 CSV_FIELDS = (
-    "account", "tenant", "passthrough", "scopes", "outcome", "code", "title", "reason", "fix",
-    "asked", "options", "token_tenant", "guest", "audience", "granted", "expires_on",
-    "token_type", "source", "correlation_id",
+    "account", "account_type", "home_account_id", "tenant", "passthrough", "scopes", "outcome",
+    "code", "title", "reason", "fix", "asked", "options", "token_tenant", "guest", "audience",
+    "granted", "expires_on", "token_type", "source", "correlation_id",
 )  # fmt: skip
 
 
@@ -28,6 +29,9 @@ def cell_record(spec: MatrixSpec, cell: Cell, outcome: Outcome) -> dict[str, Any
     config, facts = cell.config, outcome.facts
     record: dict[str, Any] = {
         "account": cell.account.username,
+        # a username can be two accounts (personal and work): these tell them apart
+        "account_type": "personal" if cell.account.personal else "work or school",
+        "home_account_id": cell.account.home_account_id,
         "tenant": config.tenant,
         "passthrough": config.msa_passthrough,
         "scopes": spec.scope_set_name(config),
@@ -102,25 +106,25 @@ def to_csv(spec: MatrixSpec, answers: Answers) -> str:
 def grid(
     spec: MatrixSpec,
     answers: Answers,
-    accounts: Sequence[str],
+    accounts: Sequence[Account],
     names: Mapping[str, str] | None = None,
 ) -> tuple[list[str], list[list[str]]]:
     """Header and rows: one row per configuration, one column per account (its short name),
     each cell the outcome's short word."""
-    by_cell = {(c.account.username, c.config): o for c, o in answers}
+    by_cell = {(c.account.home_account_id, c.config): o for c, o in answers}
     header = ["Tenant", "Passthrough", "Scopes", *short_names(accounts)]
     rows = []
     for config in spec.configurations():
-        words = [by_cell[(a, config)].kind.word if (a, config) in by_cell else NOT_ASKED
-                 for a in accounts]  # fmt: skip
+        asked = [by_cell.get((a.home_account_id, config)) for a in accounts]
+        words = [o.kind.word if o is not None else NOT_ASKED for o in asked]
         rows.append([*_config_columns(spec, config, names or {}), *words])
     return header, rows
 
 
-def short_names(usernames: Sequence[str]) -> list[str]:
-    """Each user name before the @, unless two accounts share it."""
-    local = [u.split("@")[0] for u in usernames]
-    return [n if local.count(n) == 1 else u for n, u in zip(local, usernames, strict=True)]
+def short_names(accounts: Sequence[Account]) -> list[str]:
+    """Each username before the @, unless two usernames share that part; an account whose
+    username another one has too says which it is: "taylor (personal)", "taylor (work)"."""
+    return distinct_labels(accounts, short=True)
 
 
 LEGEND = (
@@ -145,9 +149,10 @@ def to_text(header: list[str], rows: list[list[str]]) -> str:
 
 
 def to_markdown(
-    spec: MatrixSpec, answers: Answers, accounts: Sequence[str], names: Mapping[str, str]
+    spec: MatrixSpec, answers: Answers, accounts: Sequence[Account], names: Mapping[str, str]
 ) -> str:
     header, rows = grid(spec, answers, accounts, names)
+    label = dict(zip(accounts, distinct_labels(accounts), strict=True))
 
     def table(head: list[str], body: list[list[str]]) -> list[str]:
         escape = [[v.replace("|", "\\|") for v in r] for r in [head, *body]]
@@ -158,7 +163,13 @@ def to_markdown(
         ]
 
     details = [
-        [c.account.username, *_config_columns(spec, c.config, names), o.label, o.code, o.reason]
+        [
+            label.get(c.account, c.account.username),
+            *_config_columns(spec, c.config, names),
+            o.label,
+            o.code,
+            o.reason,
+        ]
         for c, o in answers
         if o.facts is None
     ]

@@ -296,5 +296,5 @@ class _Entry:
             raise self.bad("passthrough", "is not one of the matrix's passthrough values")
         account = entry.get("account")
         if account is not None and not isinstance(account, str):
-            raise self.bad("account", "must be a username (text)")
+            raise self.bad("account", "must be a username or home account id (text)")
         return Expectation(outcome, self.line("outcome"), account, tenant, passthrough, scopes)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from app.core.broker.records import distinct_labels
 from app.core.matrix.spec import Cell, Expectation, MatrixSpec
 from app.core.outcomes.outcome import Outcome
 
@@ -19,6 +20,8 @@ def to_junit(
     missing: Sequence[str] = (),
 ) -> str:
     suite = ET.Element("testsuite", name=f"configuration matrix {source}")
+    accounts = list(dict.fromkeys(c.account for c, _ in answers))
+    label = dict(zip(accounts, distinct_labels(accounts), strict=True))  # "x (personal)"
     failures = 0
     for username in missing:
         case = ET.SubElement(suite, "testcase", classname="accounts", name=username)
@@ -34,7 +37,7 @@ def to_junit(
             suite,
             "testcase",
             classname=f"{c.tenant} · {passthrough} · {spec.scope_set_name(c)}",
-            name=cell.account.username,
+            name=label[cell.account],
         )
         for e in relevant:
             if not e.met_by(outcome):

@@ -21,7 +21,8 @@ _AXES = ("tenant", "msa_passthrough", "scopes")  # the configuration fields a ma
 
 @dataclass(frozen=True)
 class MatrixSpec:
-    """What to try. Accounts are usernames (empty: every account the broker lists)."""
+    """What to try. Accounts are usernames or home account ids (empty: every account the
+    broker lists); a username two accounts share tries both."""
 
     client_id: str
     authority_host: str
@@ -50,12 +51,23 @@ class MatrixSpec:
         return next((n for n, s in self.scope_sets if s == config.scopes), " ".join(config.scopes))
 
     def pick(self, listed: Sequence[Account]) -> tuple[list[Account], list[str]]:
-        """The accounts to try, in a stable order, and the wanted usernames nobody listed."""
+        """The accounts to try, in a stable order, and the wanted accounts nobody listed."""
+        ordered = sorted(listed, key=lambda a: (a.username.lower(), a.home_account_id))
         if not self.accounts:
-            return sorted(listed, key=lambda a: (a.username.lower(), a.home_account_id)), []
-        by_name = {a.username.lower(): a for a in listed}
-        chosen = [by_name[u.lower()] for u in self.accounts if u.lower() in by_name]
-        return chosen, [u for u in self.accounts if u.lower() not in by_name]
+            return ordered, []
+        chosen: dict[str, Account] = {}
+        missing = []
+        for wanted in self.accounts:
+            hits = [a for a in ordered if names(a, wanted)]
+            chosen.update((a.home_account_id, a) for a in hits)
+            if not hits:
+                missing.append(wanted)
+        return list(chosen.values()), missing
+
+
+def names(account: Account, wanted: str) -> bool:
+    """Whether a matrix file's account (a username or a home account id) names this one."""
+    return wanted.casefold() in (account.username.casefold(), account.home_account_id.casefold())
 
 
 @dataclass(frozen=True)
@@ -85,7 +97,7 @@ class Expectation:
     def matches(self, cell: Cell, spec: MatrixSpec) -> bool:
         c = cell.config
         return (
-            (self.account is None or self.account.lower() == cell.account.username.lower())
+            (self.account is None or names(cell.account, self.account))
             and (self.tenant is None or self.tenant.lower() == c.tenant)
             and (self.passthrough is None or self.passthrough == c.msa_passthrough)
             and (self.scopes is None or self.scopes == spec.scope_set_name(c))

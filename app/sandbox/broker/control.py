@@ -86,7 +86,8 @@ class SandboxControl:
         return self.call("state")
 
     def script_picker(self, *answers: str | dict[str, Any]) -> None:
-        """Queue picker answers: a username, "<cancel>", or {"username", "mfa": True/False}."""
+        """Queue picker answers: a username or account id (homeAccountId), "<cancel>", or
+        {"username", "mfa": True/False}; a username two accounts share is refused."""
         self.call("script", answers=list(answers))
 
     def answer(self, request_id: int, username: str | None, mfa: bool | None = None) -> None:
@@ -95,7 +96,8 @@ class SandboxControl:
         self.call("answer", id=request_id, username=username or "", mfa=mfa)
 
     def pick(self, username: str | None, mfa: bool | None = None) -> None:
-        """Answer every later picker with this username ("<cancel>" cancels; None: ask)."""
+        """Answer every later picker with this username or account id ("<cancel>" cancels;
+        None: ask)."""
         self.call("pick", username=username, mfa=mfa)
 
     def generation(self, name: str) -> None:

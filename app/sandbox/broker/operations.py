@@ -13,9 +13,12 @@ from typing import Any, Protocol
 from app.sandbox.broker import wire
 from app.sandbox.broker.generations import GENERATIONS, Generation
 from app.sandbox.entra.directory import Directory, Refusal
+from app.sandbox.entra.users import known_view
 
 CANCEL = "<cancel>"
-Pick = tuple[str, bool | None]  # (username or <cancel>, did MFA: None = where a policy asks)
+# (an account id, a username only one account has, or <cancel>; did MFA: None = where a
+# policy asks). The picker dialog answers with ids: one username can be two accounts.
+Pick = tuple[str, bool | None]
 
 
 class Controlled(Protocol):
@@ -37,9 +40,9 @@ class Controlled(Protocol):
 
 
 def pick(answer: Any, mfa: Any = None) -> Pick:
-    """A picker answer: a username or <cancel>, or {"username", "mfa"}. `mfa` True: the user
-    also did multi-factor authentication; False: gave up at an MFA prompt; None (the default):
-    did MFA where a policy asked for it."""
+    """A picker answer: an account id, a username or <cancel>, or {"username", "mfa"}. `mfa`
+    True: the user also did multi-factor authentication; False: gave up at an MFA prompt;
+    None (the default): did MFA where a policy asked for it."""
     if isinstance(answer, dict):
         answer, mfa = answer.get("username"), answer.get("mfa", mfa)
     if not isinstance(answer, str) or not answer:
@@ -78,8 +81,10 @@ def run(broker: Controlled, command: dict[str, Any]) -> str:
             broker.generation = GENERATIONS[command["name"]]
         elif op == "reset":
             broker.reset()
-        elif op == "forget":
-            broker.directory.known.discard(command["username"])
+        elif op == "forget":  # an account id, or a username: every account that has it
+            d = broker.directory
+            gone = {u.id for u in d.users if command["username"] in (u.id, u.username)}
+            d.known -= gone
         elif op == "age_tokens":
             broker.directory.token_age = float(command["seconds"])
         elif op == "register":
@@ -91,10 +96,18 @@ def run(broker: Controlled, command: dict[str, Any]) -> str:
             {
                 "calls": broker.calls,
                 "pending": list(broker.pending.values()),
-                "known": sorted(broker.directory.known),
+                # usernames (one twice if two accounts on the device share it), and the ids
+                "known": known_view(broker.directory.users, broker.directory.known),
+                "known_ids": sorted(broker.directory.known),
                 "script": [username for username, _ in broker.script],
                 "pick": broker.standing_pick[0] if broker.standing_pick else None,
                 "generation": broker.generation.name,
-                "mfa": broker.directory.mfa_sessions,
+                "mfa": _by_username(broker.directory, broker.directory.mfa_sessions),
             }
         )
+
+
+def _by_username(directory: Directory, by_id: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Who did MFA, by username (readable; the broker keeps it by account id)."""
+    names = {u.id: u.username for u in directory.users}
+    return {names.get(i, i): resources for i, resources in by_id.items()}

@@ -33,13 +33,14 @@ from app.sandbox.broker.operations import CANCEL, Pick
 from app.sandbox.broker.wire import WIRE_STATUS, Invalid
 from app.sandbox.entra import requests
 from app.sandbox.entra.directory import CLOUD_HOSTS, INTERACTION_REQUIRED, Directory, Refusal, User
+from app.sandbox.entra.users import Ambiguous, named
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["BUS_NAME", "CONTROL_INTERFACE", "INTERFACE", "OBJECT_PATH", "SandboxBroker"]
 PICKER_WAIT_S = 120.0
 _SECRET_FIELDS = frozenset({"accessTokenToRenew", "password"})
-PICK_ENV = "SANDBOX_PICK"  # a standing picker answer (a username or <cancel>) set at start
+PICK_ENV = "SANDBOX_PICK"  # a standing picker answer (account id, username, <cancel>) at start
 STATUS_NAMES = {number: name for name, number in WIRE_STATUS.items()}
 
 
@@ -139,18 +140,18 @@ class SandboxBroker:
         }
 
     def _accounts(self, request: dict[str, Any]) -> dict[str, Any]:
-        users = [u for u in self.directory.users if u.username in self.directory.known]
+        users = [u for u in self.directory.users if u.id in self.directory.known]
         return {"accounts": [self.directory.account_json(u) for u in users]}
 
     def _remove(self, request: dict[str, Any]) -> dict[str, Any]:
         user = self.directory.user_for_account(request["account"])
         if user:
-            self.directory.known.discard(user.username)
+            self.directory.known.discard(user.id)
         return {}
 
     def _known_user(self, account: dict[str, Any] | None) -> User:
         user = self.directory.user_for_account(account)
-        if user is None or user.username not in self.directory.known:
+        if user is None or user.id not in self.directory.known:
             raise Refusal("AccountNotFound", 0, "The account is not known to the broker")
         return user
 
@@ -271,7 +272,7 @@ class SandboxBroker:
             user = self._known_user(params["account"])
         else:  # no account: the OS default account
             default = d.user(d.data["os_default_account"])
-            if default is None or default.username not in d.known:
+            if default is None or default.id not in d.known:
                 raise Refusal(INTERACTION_REQUIRED, 0, "Default account could not be found")
             user = default
         return self._issue(user, params, interactive=False)
@@ -281,8 +282,14 @@ class SandboxBroker:
         account; otherwise the picker lists whom the request admits. Scripted answers win
         either way, so tests can cancel any dialog."""
         d = self.directory
-        chosen = d.user_for_account(params.get("account")) or d.user(params.get("username") or "")
         offered = d.offered(params["authority"], self._passthrough(params))
+        chosen = d.user_for_account(params.get("account"))
+        hinted = named(d.users, params.get("username") or "")
+        if chosen is None and len(hinted) == 1:
+            chosen = hinted[0]
+        elif chosen is None and hinted:  # one sign-in name, two accounts: the user picks one
+            offered = [u for u in offered if u in hinted] or hinted
+            chosen = offered[0] if len(offered) == 1 else None  # the request admits one
         answer = self._pick(params, offered, chosen)
         if answer is None:
             raise Refusal(
@@ -297,7 +304,11 @@ class SandboxBroker:
         username, mfa = answer
         if username == CANCEL:
             raise Refusal("UserCanceled", 0, "User canceled the authentication dialog")
-        user = d.user(username)
+        try:
+            user = d.user(username)
+        except Ambiguous as exc:  # a scripted answer; the picker's own answers are ids
+            why = f"The sandbox picker's answer is ambiguous: {exc}"
+            raise Refusal("Unexpected", 0, why) from None
         if user is None:
             raise Refusal(
                 "AccountNotFound",
@@ -331,7 +342,7 @@ class SandboxBroker:
             if self.script:
                 return self.script.popleft()
             if chosen is not None:
-                return chosen.username, None
+                return chosen.id, None
             if self.standing_pick:
                 return self.standing_pick
             request_id = next(self._ids)
@@ -340,15 +351,7 @@ class SandboxBroker:
                 "id": request_id,
                 "authority": params.get("authority"),
                 "clientId": params.get("clientId"),
-                "offered": [
-                    {
-                        "username": u.username,
-                        "name": u.name,
-                        "personal": u.personal,
-                        "mfaRequired": self.directory.needs_mfa(u, scopes),
-                    }
-                    for u in offered
-                ],
+                "offered": [self.directory.picker_entry(u, scopes) for u in offered],
                 "parentWindow": (params.get("parentWindow") or {}).get("handle"),
             }
             answered = self.lock.wait_for(lambda: request_id in self.answers, PICKER_WAIT_S)

@@ -22,6 +22,9 @@ from urllib.parse import urlsplit
 
 from app.sandbox.entra.requests import NOTHING, POP_TOKEN_TYPE, Asked, PopSigner
 from app.sandbox.entra.tokens import TokenMinter, split_scopes
+from app.sandbox.entra.users import User, find, for_account
+
+__all__ = ["User"]
 
 DATA = Path(__file__).with_name("directory.json")
 # Another directory for the broker to serve (Sandbox(directory=...): benchmarks/accounts.py's
@@ -38,29 +41,6 @@ AUTHORITY_UNTRUSTED, ACCOUNT_UNUSABLE = "AuthorityUntrusted", "AccountUnusable"
 def tenant_names(path: Path = DATA) -> dict[str, str]:
     """The simulated tenants' names by id (for display)."""
     return {t["id"]: t["name"] for t in json.loads(path.read_text())["tenants"]}
-
-
-@dataclass(frozen=True)
-class User:
-    username: str
-    name: str
-    given: str
-    family: str
-    oid: str
-    home: str
-    personal: bool = False
-    mfa: bool = False
-    blocked_by_conditional_access: bool = False
-    guest_in: tuple[tuple[str, str], ...] = ()  # (tenant, the guest's object id there)
-
-    def oid_in(self, tenant: str) -> str:
-        """The user's object id in a tenant: a guest has an object of its own in each tenant
-        that invited it (Entra ID B2B: the inviting tenant creates a guest user object)."""
-        return dict(self.guest_in).get(tenant, self.oid)
-
-    @property
-    def guest_tenants(self) -> tuple[str, ...]:
-        return tuple(tenant for tenant, _ in self.guest_in)
 
 
 class Refusal(Exception):
@@ -90,13 +70,13 @@ class Refusal(Exception):
 class Directory:
     data: dict[str, Any]
     users: list[User]
-    known: set[str] = field(default_factory=set)
+    known: set[str] = field(default_factory=set)  # the ids (User.id) of accounts on device
     consents: set[tuple[str, str, str]] = field(default_factory=set)
-    # username → the resources whose sign-ins did multi-factor authentication. Entra ID puts
+    # account id → the resources whose sign-ins did multi-factor authentication. Entra ID puts
     # the MFA claim into the PRT, so from then on it satisfies every resource's MFA policy.
     mfa_sessions: dict[str, list[str]] = field(default_factory=dict)
     token_age: float = 0.0  # seconds: tokens are minted as if this long ago
-    step_ups: set[tuple[str, str]] = field(default_factory=set)  # (username, auth context)
+    step_ups: set[tuple[str, str]] = field(default_factory=set)  # (account id, auth context)
     pop: PopSigner = field(default_factory=PopSigner)
     minter: TokenMinter = field(default_factory=TokenMinter)
 
@@ -107,14 +87,12 @@ class Directory:
         consumers = data["consumers_tenant"]
         users = []
         for raw in data["users"]:
-            raw = dict(raw)
-            known = raw.pop("known", False)
+            raw = {k: v for k, v in raw.items() if k != "known"}
             raw.setdefault("home", consumers)
             raw["guest_in"] = tuple(sorted(dict(raw.get("guest_in", {})).items()))
             users.append(User(**raw))
-            if known:
-                data.setdefault("_known", []).append(raw["username"])
-        return cls(data=data, users=users, known=set(data.get("_known", [])))
+        known = {u.id for u, raw in zip(users, data["users"], strict=True) if raw.get("known")}
+        return cls(data=data, users=users, known=known)
 
     # ---- session state (kept across a broker restart) ---------------------------------------
     def state(self) -> dict[str, Any]:
@@ -144,22 +122,31 @@ class Directory:
         return client_id
 
     # ---- lookups -------------------------------------------------------------------------
-    def user(self, username: str) -> User | None:
-        return next((u for u in self.users if u.username.lower() == username.lower()), None)
+    def user(self, wanted: str) -> User | None:
+        """By account id, or by a username only one account has (users.Ambiguous if two)."""
+        return find(self.users, wanted)
 
     def user_for_account(self, account: dict[str, Any] | None) -> User | None:
-        if not account:
-            return None
-        oid = str(account.get("localAccountId") or account.get("homeAccountId", "")).split(".")[0]
-        return next((u for u in self.users if u.oid == oid), None) or self.user(
-            str(account.get("username", ""))
-        )
+        return for_account(self.users, account)
 
     def tenant_id(self, tenant: str) -> str | None:
         for t in self.data["tenants"]:
             if tenant.lower() in [t["id"], *t["domains"]]:
                 return str(t["id"])
         return None
+
+    def picker_entry(self, user: User, scopes: list[str]) -> dict[str, Any]:
+        """An account the picker offers: its id, and what tells it from another account with
+        the username (personal or work, and where it lives, as the account picker shows)."""
+        tenant = next((t["name"] for t in self.data["tenants"] if t["id"] == user.home), "")
+        return {
+            "id": user.id,
+            "username": user.username,
+            "name": user.name,
+            "personal": user.personal,
+            "tenant": "Microsoft account" if user.personal else tenant,
+            "mfaRequired": self.needs_mfa(user, scopes),
+        }
 
     def account_json(self, user: User) -> dict[str, Any]:
         client_info = json.dumps({"uid": user.oid, "utid": user.home}).encode()
@@ -246,7 +233,7 @@ class Directory:
         """What only an interactive sign-in can satisfy, in the order Entra ID evaluates it."""
         if user.blocked_by_conditional_access:
             raise self.blocked()
-        if self.needs_mfa(user, scopes) and user.username not in self.mfa_sessions:
+        if self.needs_mfa(user, scopes) and user.id not in self.mfa_sessions:
             raise Refusal(
                 INTERACTION_REQUIRED,
                 50076,
@@ -265,7 +252,7 @@ class Directory:
                 f"and resource. Scopes: {' '.join(missing)}",
                 suberror="consent_required",
             )
-        stepped = [c for c in asked.contexts if (user.username, c) not in self.step_ups]
+        stepped = [c for c in asked.contexts if (user.id, c) not in self.step_ups]
         if stepped:  # a claims challenge asked for an authentication context: step up
             names = self.data.get("authentication_contexts", {})
             what = ", ".join(f"{c} ({names.get(c, {}).get('name', 'unknown')})" for c in stepped)
@@ -283,7 +270,7 @@ class Directory:
 
     def amr(self, user: User) -> list[str]:
         """How the session authenticated (the amr claim): a password, and MFA once done."""
-        return ["pwd", "mfa"] if user.username in self.mfa_sessions else ["pwd"]
+        return ["pwd", "mfa"] if user.id in self.mfa_sessions else ["pwd"]
 
     def _needs_consent(self, user: User, client_id: str, scopes: list[str]) -> list[str]:
         return [
@@ -325,11 +312,11 @@ class Directory:
                 "The user closed the sign-in window at the multi-factor authentication prompt",
             )
         if did_mfa:
-            resources = self.mfa_sessions.setdefault(user.username, [])
+            resources = self.mfa_sessions.setdefault(user.id, [])
             resources.extend(r for r in (split_scopes(scopes)[0],) if r not in resources)
-        self.step_ups.update((user.username, c) for c in asked.contexts)
+        self.step_ups.update((user.id, c) for c in asked.contexts)
         self.consents.update((user.oid, client_id, s) for s in scopes)
-        self.known.add(user.username)
+        self.known.add(user.id)
 
     def token_response(
         self, user: User, tenant_id: str, client_id: str, scopes: list[str], asked: Asked = NOTHING

@@ -20,7 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.broker.records import CONSUMERS_TENANT, MSA_PASSTHROUGH_TENANT, Account
+from app.core.broker.records import (
+    CONSUMERS_TENANT,
+    MSA_PASSTHROUGH_TENANT,
+    Account,
+    distinct_labels,
+    shared_usernames,
+)
 from app.core.configurations.configuration import WELL_KNOWN_TENANTS
 from app.core.configurations.profile import Profile, parse_profile, validate
 from app.core.configurations.request_options import OptionError, parse_claims, parse_pop
@@ -66,7 +72,9 @@ class AxesPanel(QWidget):
         super().__init__()
         self.profile = profile
         ordered = sorted(accounts, key=lambda a: (a.username.lower(), a.home_account_id))
-        self.accounts = CheckList("Accounts to try", ((a.username, a, True) for a in ordered))
+        labels = distinct_labels(ordered)  # "x (personal)", "x (work)" where one username is two
+        choices = ((label, a, True) for label, a in zip(labels, ordered, strict=True))
+        self.accounts = CheckList("Accounts to try", choices)
         known = [t for t in names if t not in (CONSUMERS_TENANT, MSA_PASSTHROUGH_TENANT)]
         homes = [a.home_tenant for a in accounts if not a.personal]
         tenants = [*WELL_KNOWN_TENANTS, *dict.fromkeys(known + homes)]
@@ -200,7 +208,7 @@ class AxesPanel(QWidget):
             tuple(tenants),
             passthrough,
             tuple(scope_sets),
-            tuple(a.username for a in accounts),
+            tuple(_name(a, shared_usernames(accounts)) for a in accounts),
             pop,
             self.force_refresh.isChecked(),
             claims,
@@ -209,3 +217,9 @@ class AxesPanel(QWidget):
 
     def chosen_accounts(self) -> list[Account]:
         return list(self.accounts.checked())
+
+
+def _name(account: Account, shared: set[str]) -> str:
+    """How a matrix spec names an account: its username, or its home account id where
+    another account has the username too."""
+    return account.home_account_id if account.username.casefold() in shared else account.username

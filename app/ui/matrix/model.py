@@ -118,7 +118,8 @@ class MatrixModel(QAbstractTableModel):
                 account = self.accounts[section]
                 if role == Qt.ItemDataRole.DisplayRole:
                     return self.short_names[section]
-                return f"{account.username} ({account.kind.lower()})"
+                home = self.names.get(account.home_tenant, account.home_tenant)
+                return f"{account.username} ({account.kind.lower()}, home tenant {home})"
             return None
         if 0 <= section < len(self.configs) and self.spec is not None:
             config = self.configs[section]
@@ -132,7 +133,7 @@ class MatrixModel(QAbstractTableModel):
 
     @property
     def short_names(self) -> list[str]:
-        return short_names([a.username for a in self.accounts])
+        return short_names(self.accounts)
 
     def data(self, index: Index, role: int = _ROLE.DisplayRole) -> Any:
         if not index.isValid():

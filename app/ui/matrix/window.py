@@ -229,7 +229,10 @@ class MatrixWindow(QMainWindow):
     def _title(self, cell: Cell) -> str:
         row = self.model.configs.index(cell.config) if cell.config in self.model.configs else -1
         where = self.model.headerData(row, Qt.Orientation.Vertical) if row >= 0 else ""
-        return f"{cell.account.username} · {where}"
+        accounts = self.model.accounts
+        column = accounts.index(cell.account) if cell.account in accounts else -1
+        who = self.model.short_names[column] if column >= 0 else cell.account.username
+        return f"{who} · {where}"
 
     def _done(self, answered: int) -> None:
         self._drain()
@@ -341,11 +344,10 @@ class MatrixWindow(QMainWindow):
         if path is None:
             return
         answers = self.model.answered()
-        usernames = [a.username for a in self.model.accounts]
         text = {
             "JSON": lambda: to_json(spec, answers),
             "CSV": lambda: to_csv(spec, answers),
-            "Markdown": lambda: to_markdown(spec, answers, usernames, self.names),
+            "Markdown": lambda: to_markdown(spec, answers, self.model.accounts, self.names),
         }[kind]()
         try:
             write_private(path, text.encode("utf-8"))

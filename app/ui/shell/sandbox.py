@@ -35,8 +35,9 @@ logger = logging.getLogger(__name__)
 SANDBOX_NOTE = (
     "The accounts are simulated by the offline sandbox broker; nothing leaves this machine. "
     "Try adele (work), megan (MFA for Key Vault), carl (blocked by Conditional Access), "
-    "diego (another tenant), lee (guest: reads storage), alex (personal: needs MSA passthrough) "
-    "and nestor (subscription Owner without a storage data role)."
+    "diego (another tenant), lee (guest: reads storage), alex (personal: needs MSA passthrough), "
+    "nestor (subscription Owner without a storage data role), and taylor: a work and a "
+    "personal account with one username (sign in both with Add account)."
 )
 
 
@@ -74,9 +75,12 @@ class PickerDialog(QDialog):
         self.list = QListWidget()
         self.list.setAccessibleName("Accounts the broker offers")
         for user in request["offered"]:
-            kind = "personal" if user["personal"] else "work or school"
-            item = QListWidgetItem(f"{user['name']}\n{user['username']} · {kind}")
-            item.setData(0x0100, user["username"])
+            # One username can be two accounts (a personal and a work one): each tile says
+            # which, as Microsoft's sign-in page does, and answers with the account's id.
+            kind = "personal account" if user["personal"] else "work or school account"
+            where = f" · {user['tenant']}" if user.get("tenant") else ""
+            item = QListWidgetItem(f"{user['name']}\n{user['username']} · {kind}{where}")
+            item.setData(0x0100, user.get("id") or user["username"])
             item.setData(0x0101, bool(user.get("mfaRequired")))
             self.list.addItem(item)
         # Entra ID asks for MFA where a policy demands it; the user may also do it anyway, or
@@ -106,6 +110,7 @@ class PickerDialog(QDialog):
         self.mfa.setChecked(bool(item and item.data(0x0101)))
 
     def username(self) -> str | None:
+        """The chosen account's id (a username from a broker that offers no ids)."""
         item = self.list.currentItem()
         return str(item.data(0x0100)) if item and self.result() else None
 

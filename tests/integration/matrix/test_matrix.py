@@ -136,7 +136,7 @@ def test_exports_parse_back_and_hold_no_token(spec, accounts):
     answers = run.take()
     as_json = to_json(spec, answers)
     as_csv = to_csv(spec, answers)
-    as_md = to_markdown(spec, answers, [a.username for a in accounts], NAMES)
+    as_md = to_markdown(spec, answers, accounts, NAMES)
     for text in (as_json, as_csv, as_md):
         assert not looks_like_jwt(text)
         assert all(o.token.access_token not in text for _, o in answers if o.token)
