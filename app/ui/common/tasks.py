@@ -3,7 +3,7 @@
 `runner.run(fn, on_success, on_failure)` calls fn on a pool thread and delivers its value or
 its exception back on the GUI thread (a queued signal). No UI call is allowed inside fn.
 `Task.cancel()` stops waiting: a result that arrives later is dropped, never delivered.
-A finished task is deleted (on the GUI thread) with the callbacks it held.
+A task lets go of its callbacks once it has delivered or been cancelled.
 """
 
 from __future__ import annotations
@@ -28,9 +28,8 @@ class Task(QObject):
         label: str,
         on_success: Callable[[Any], None],
         on_failure: Callable[[BaseException], None],
-        parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__()
         self.label = label
         self.cancelled = False
         self.running = True
@@ -42,8 +41,16 @@ class Task(QObject):
         if self.running:
             self.cancelled = True
             self.running = False
+            self._let_go()
             logger.info("stopped waiting for %s", self.label)
             self.finished.emit()
+
+    def _let_go(self) -> None:
+        """The runner's lambda on `finished` keeps this Task alive for good (a cycle through
+        Qt that Python's collector cannot see; deleting the Task from the GUI thread while a
+        worker may be emitting on it is no safe way out): what the callbacks close over (a
+        listing's model and browser, a matrix run) is not kept with it."""
+        self._on_success, self._on_failure = _ignore, _ignore
 
     @Slot(object, object)
     def _deliver(self, value: Any, error: BaseException | None) -> None:
@@ -57,7 +64,12 @@ class Task(QObject):
             else:
                 self._on_failure(error)
         finally:
+            self._let_go()
             self.finished.emit()
+
+
+def _ignore(_value: Any) -> None:
+    """What a task that has delivered, or was cancelled, calls back."""
 
 
 class _Job(QRunnable):
@@ -80,8 +92,8 @@ class _Job(QRunnable):
             value, error = None, exc
         try:
             task._done.emit(value, error)
-        except RuntimeError:  # the Task is gone: cancelled and deleted, or the app quit
-            logger.info("dropped the result of %s: nobody waits for it", label)
+        except RuntimeError:  # the Task is gone: the app quit while this ran
+            logger.info("dropped the result of %s: the app has quit", label)
 
 
 class TaskRunner(QObject):
@@ -97,17 +109,8 @@ class TaskRunner(QObject):
         on_success: Callable[[Any], None],
         on_failure: Callable[[BaseException], None],
     ) -> Task:
-        # The runner is the Task's parent and deletes it once finished, on this thread: the
-        # lambda below is held by the Task's own signal, a cycle Python cannot see, which kept
-        # every Task and what its callbacks close over (a listing's model, its browser) alive
-        # for good. A Python-owned Task could instead be deleted on the pool thread that drops
-        # the last reference to it.
-        task = Task(label, on_success, on_failure, self)
+        task = Task(label, on_success, on_failure)
         self.tasks.add(task)
-        task.finished.connect(lambda: self._forget(task))
+        task.finished.connect(lambda: self.tasks.discard(task))
         self.pool.start(_Job(task, fn))
         return task
-
-    def _forget(self, task: Task) -> None:
-        self.tasks.discard(task)
-        task.deleteLater()
