@@ -1,6 +1,8 @@
-// Azurite's blob service, started exactly as `azurite-blob` starts it (same arguments), that
-// can also copy one blob's record under many names straight into its in-memory metadata
-// store: one line on stdin, {"container", "template", "names": [...]}, answered by "seeded N".
+// Azurite's blob service, started exactly as `azurite-blob` starts it (same arguments, and the
+// run's account key in AZURITE_ACCOUNTS: no OAuth, only the sandbox's storage endpoint signs
+// requests it takes), that can also copy one blob's record under many names straight into its
+// in-memory metadata store: one line on stdin, {"container", "template", "names": [...]},
+// answered by "seeded N".
 //
 // Why: Azurite looks each uploaded blob up by scanning every blob of the account
 // (LokiBlobMetadataStore.createBlob's findOne narrows on accountName first), so uploads slow

@@ -4,15 +4,16 @@ figure against the raw SDK doing the same work in the same run.
     .venv/bin/python benchmarks/blob_pane.py [--blobs 50000,100000] [--big-mb 256]
 
 Azurite runs in memory (benchmarks/azurite_bulk.js: Azurite itself, started with the same
-arguments as the sandbox's) and is seeded in seconds: one blob is uploaded, then its record is
-copied under every other name straight into Azurite's metadata store. Uploading them one by
-one slows down with the square of the count (Azurite scans every blob of the account on each
-upload): keep-alive PUTs began at ~420 blobs/s and 50,000 had not finished after 15 min; disk
-persistence seeded 100,000 in 33 min. For each size: the first page, the full
-listing into the model (no view, as the issue measured it) against raw `walk_blobs`
-iteration, the largest event-loop gap while listing; then, with the level expanded in the
-pane's tree, the filter (time to its count, and the gap) and clearing it. Download once at the
-end. Targets: first rows <= 1.2x the raw first page; full listing <= 1.1x raw iteration;
+arguments and account key as the sandbox's, behind the sandbox's storage endpoint, which checks
+each token as the pane meets it in sandbox mode) and is seeded in seconds: one blob is
+uploaded, then its record is copied under every other name straight into Azurite's metadata
+store. Uploading them one by one slows down with the square of the count (Azurite scans every
+blob of the account on each upload): keep-alive PUTs began at ~420 blobs/s and 50,000 had not
+finished after 15 min; disk persistence seeded 100,000 in 33 min. For each size: the first
+page, the full listing into the model (no view, as the issue measured it) against raw
+`walk_blobs` iteration, the largest event-loop gap while listing; then, with the level expanded
+in the pane's tree, the filter (time to its count, and the gap) and clearing it. Download once
+at the end. Targets: first rows <= 1.2x the raw first page; full listing <= 1.1x raw iteration;
 download >= 0.95x raw `download_blob(max_concurrency=4)`; largest gap <= 50 ms.
 """
 
@@ -52,14 +53,11 @@ class BulkAzurite(StorageEmulator):
 
     def start(self, port: int | None = None, location: Path | None = None) -> None:
         cert, key = self._certificates()
-        self.port = free_port()
-        args = ["node", str(ROOT / "benchmarks" / "azurite_bulk.js"), "--blobHost", "127.0.0.1",
-                "--blobPort", str(self.port), "--oauth", "basic", "--cert", str(cert),
-                "--key", str(key), "--inMemoryPersistence", "--disableTelemetry", "--silent",
-                "--skipApiVersionCheck", "--loose"]  # fmt: skip
+        self.port = port or free_port()
         self.proc = subprocess.Popen(
-            args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True,
-            env={**os.environ, "AZURITE_ACCOUNTS": ""},
+            ["node", str(ROOT / "benchmarks" / "azurite_bulk.js"), *self.arguments(cert, key)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True,
+            env=self.environment(),
         )  # fmt: skip
         self._wait_for_port()
 
@@ -132,9 +130,12 @@ def main() -> None:
     parser.add_argument("--big-mb", type=int, default=256)
     args = parser.parse_args()
     sizes = [int(n) for n in args.blobs.split(",")]
-    with Sandbox(), tempfile.TemporaryDirectory() as tmp:
-        emulator = BulkAzurite(Path(tmp))
-        emulator.start()  # in memory
+    with (
+        Sandbox(storage=True, emulator=BulkAzurite) as sandbox,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        emulator = sandbox.storage  # in memory, behind the sandbox's storage endpoint
+        assert isinstance(emulator, BulkAzurite)
         try:
             emulator.shared_key_client().create_container(CONTAINER)
             seed_big(emulator, args.big_mb)

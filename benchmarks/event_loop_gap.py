@@ -3,9 +3,13 @@
 Runs the real main window against the sandbox, which holds `acquireTokenSilently` for
 HOLD seconds, and records the largest gap between 10 ms heartbeat ticks. The baseline is the
 same heartbeat over an idle loop of the same length, measured in the same run, so the ratio
-says what the broker call costs the GUI on this (noisy) machine. Target: largest gap ≤ 50 ms.
+says what the broker call costs the GUI on this (noisy) machine. Round 0 is the window's first
+broker call, listing the accounts, which loads the native runtime (after the app's
+`preload.start()`, as `python -m app` does; `--no-preload` leaves the load to the call),
+beside the SDK's warm-up, as application.run() starts both. The worst round, the first
+included, is the figure. Target: largest gap ≤ 50 ms.
 
-    .venv/bin/python benchmarks/event_loop_gap.py [--rounds 3]
+    .venv/bin/python benchmarks/event_loop_gap.py [--rounds 3] [--no-preload]
 """
 
 from __future__ import annotations
@@ -28,28 +32,50 @@ HOLD = 3.0
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-preload", action="store_true", help="as before preload.start()")
     args = parser.parse_args()
     with Sandbox() as sandbox, tempfile.TemporaryDirectory() as tmp:
         from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
         from PySide6.QtTest import QTest
         from PySide6.QtWidgets import QApplication
 
+        from app.core.broker import preload
         from app.core.broker.runtime import Broker
         from app.core.configurations.profile import Profile
         from app.core.settings.store import Store
         from app.ui.common.tasks import TaskRunner
-        from app.ui.shell.application import build_window, settle_heap
+        from app.ui.shell.application import build_window, settle_heap, warm_up
 
         app = QApplication.instance() or QApplication(sys.argv)
         settings = QSettings(str(Path(tmp) / "w.ini"), QSettings.Format.IniFormat)
-        window = build_window(
-            Broker(), TaskRunner(), sandbox, Store(Path(tmp) / "s.json"), settings
-        )
+        runner = TaskRunner()
+        window = build_window(Broker(), runner, sandbox, Store(Path(tmp) / "s.json"), settings)
         window.show()
-        settle_heap()  # as the app does once its window is up
-        window.session.refresh()
-        while window.current is not None or window.model.rowCount() == 0:
-            QTest.qWait(20)
+        if not args.no_preload:
+            preload.start()  # where application.run() starts it
+        app.processEvents()
+
+        def first_call() -> int:
+            """The heartbeat from the first broker call (the accounts listed) and the SDK's
+            warm-up, started as application.run() starts them, to both done."""
+            gaps: list[int] = []
+            warmed: list[bool] = []
+            clock = QElapsedTimer()
+            heartbeat = QTimer()
+            heartbeat.setInterval(10)
+            heartbeat.timeout.connect(lambda: gaps.append(clock.restart()))
+            clock.start()
+            heartbeat.start()
+            window.session.refresh()
+            runner.run("Loading libraries", warm_up, lambda _: warmed.append(True),
+                       lambda _: warmed.append(False))  # fmt: skip
+            while window.current is not None or window.model.rowCount() == 0 or not warmed:
+                QTest.qWait(5)
+            heartbeat.stop()
+            settle_heap()  # as the app does once the SDK is loaded
+            return max(gaps) - 10
+
+        first = first_call()
 
         def largest_gap(during_broker_call: bool) -> int:
             gaps: list[int] = []
@@ -84,12 +110,14 @@ def main() -> None:
         window.sandbox_picker.stop()
         window.close()
         del app
+    how = "left to the call" if args.no_preload else "preloaded"
+    print(f"round 0: the first broker call (accounts listed, the runtime {how}): {first} ms")
     print(f"{'round':>5} {'idle loop (ms)':>15} {'held broker call (ms)':>22} {'ratio':>7}")
     for i, (idle, held) in enumerate(rows, 1):
         print(f"{i:>5} {idle:>15} {held:>22} {held / max(idle, 1):>7.2f}")
-    worst = max(held for _, held in rows)
+    worst = max(first, *(held for _, held in rows))
     print(
-        f"largest event-loop gap during a {HOLD:g} s broker call: {worst} ms "
+        f"largest event-loop gap in any round, the first call included: {worst} ms "
         f"(target <= 50 ms: {'met' if worst <= 50 else 'NOT met'})"
     )
 

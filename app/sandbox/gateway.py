@@ -7,8 +7,11 @@ under a certificate from the sandbox's CA, and the two metadata documents (metad
 served from memory. Every other host is refused at CONNECT, every other path on a login host
 with an OAuth-style error, each with a message that says why. Nothing leaves the machine.
 
-Storage endpoint. HTTPS in front of Azurite: each request first meets the role assignments
-(roles.py), then is streamed through unchanged in both directions (no body is held whole).
+Storage endpoint. HTTPS in front of Azurite: each request first meets Azure Storage's checks
+(roles.py: the bearer token's signature, lifetime, audience and issuer, then the role
+assignments); a request whose token passed them is signed with the emulator's account key,
+which only this process holds (shared_key.py), and streamed through in both directions (no
+body is held whole). Azurite runs without OAuth: a token sent to it directly opens nothing.
 
 The standard library's HTTP server and ssl module do the work: the one proxy library that
 fits (proxy.py) intercepts TLS through the openssl command and its own certificate cache, and
@@ -30,7 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from app.sandbox.entra import metadata
-from app.sandbox.storage.roles import MESSAGE, Roles
+from app.sandbox.storage import shared_key
+from app.sandbox.storage.authentication import bearer_token, public_keys
+from app.sandbox.storage.roles import MESSAGE, Denial, Roles
 
 logger = logging.getLogger(__name__)
 CHUNK = 1 << 20
@@ -126,7 +131,7 @@ class LoginHost(Handler):
 
     def do_GET(self) -> None:
         try:
-            document = metadata.answer(self.host, self.path, self.server.domains)  # type: ignore[attr-defined]
+            document = metadata.answer(self.host, self.path, self.server.domains, self.server.jwks)  # type: ignore[attr-defined]
         except metadata.UnknownTenant as unknown:
             url = f"https://{self.host}{self.path}"
             self.server.journal.write(kind="unknown-tenant", url=url)
@@ -165,22 +170,22 @@ class StorageFront(Handler):
 
     def forward(self) -> None:
         roles: Roles = self.server.roles  # type: ignore[attr-defined]
-        denial = roles.denial(self.command, self.path, self.headers.get("Authorization"))
+        authorization = self.headers.get("Authorization")
+        verdict = roles.verdict(self.command, self.path, authorization)
         length = int(self.headers.get("Content-Length") or 0)
-        if denial is not None:
+        if verdict.denial is not None:
             self.rfile.read(length)  # drained, so the connection can carry the next request
-            self.server.journal.write(kind="denied", method=self.command, path=self.path)
-            headers = {"x-ms-error-code": denial.code, "x-ms-request-id": denial.request_id,
-                       "x-ms-version": self.headers.get("x-ms-version", "2025-11-05")}  # fmt: skip
-            if denial.challenge:
-                headers["WWW-Authenticate"] = denial.challenge
-            reason = (
-                MESSAGE if denial.status == 403 else "Server failed to authenticate the request."
-            )
-            self.reply(denial.status, denial.body, "application/xml", reason, headers)
+            self.refuse(verdict.denial)
             return
+        headers = [(n, v) for n, v in self.headers.items() if n.lower() not in HOP_BY_HOP]
+        if bearer_token(authorization) is not None:  # never shown to the emulator
+            headers = [(n, v) for n, v in headers if n.lower() != "authorization"]
+            if verdict.verified:
+                account, key = self.server.account  # type: ignore[attr-defined]
+                signed = shared_key.authorization(self.command, self.path, headers, account, key)
+                headers.append(("Authorization", signed))
         try:
-            response = self._send_upstream(length)
+            response = self._send_upstream(length, headers)
         except (OSError, http.client.HTTPException) as exc:  # Azurite gone: drop the
             logger.warning("storage emulator unreachable: %s", exc)  # connection, as an
             self.close_connection = True  # unreachable host does
@@ -203,7 +208,18 @@ class StorageFront(Handler):
             self.close_connection = True  # either side went away mid-body
         self.idle_since = time.monotonic()
 
-    def _send_upstream(self, length: int) -> http.client.HTTPResponse:
+    def refuse(self, denial: Denial) -> None:
+        self.server.journal.write(kind="denied", method=self.command, path=self.path)
+        headers = {"x-ms-error-code": denial.code, "x-ms-request-id": denial.request_id,
+                   "x-ms-version": self.headers.get("x-ms-version", "2025-11-05")}  # fmt: skip
+        if denial.challenge:
+            headers["WWW-Authenticate"] = denial.challenge
+        reason = MESSAGE if denial.status == 403 else "Server failed to authenticate the request."
+        self.reply(denial.status, denial.body, "application/xml", reason, headers)
+
+    def _send_upstream(
+        self, length: int, headers: list[tuple[str, str]]
+    ) -> http.client.HTTPResponse:
         """Sends the request, its body streamed. Node closes a keep-alive connection idle for
         5 s: one idle longer than IDLE_S is replaced first, and a request without a body that
         meets a closed one is sent again on a new connection."""
@@ -217,7 +233,7 @@ class StorageFront(Handler):
                 tls = self.server.upstream_tls  # type: ignore[attr-defined]
                 self.upstream = http.client.HTTPSConnection(host, port, context=tls, timeout=60)
             try:
-                return self._exchange(self.upstream, length)
+                return self._exchange(self.upstream, length, headers)
             except (OSError, http.client.HTTPException):
                 self.upstream.close()
                 self.upstream = None
@@ -226,12 +242,11 @@ class StorageFront(Handler):
         raise AssertionError("unreachable")
 
     def _exchange(
-        self, upstream: http.client.HTTPSConnection, length: int
+        self, upstream: http.client.HTTPSConnection, length: int, headers: list[tuple[str, str]]
     ) -> http.client.HTTPResponse:
         upstream.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
-        for name, value in self.headers.items():
-            if name.lower() not in HOP_BY_HOP:
-                upstream.putheader(name, value)
+        for name, value in headers:
+            upstream.putheader(name, value)
         upstream.endheaders()
         left = length
         while left > 0:
@@ -261,16 +276,16 @@ def serve(config: dict[str, Any]) -> dict[str, int]:
     journal = Journal(Path(config["journal"]))
     directory = json.loads(Path(config["directory"]).read_text())
     domains = {d.lower(): t["id"] for t in directory["tenants"] for d in t["domains"]}
-    servers = {
-        "proxy": Server(LoginProxy, tls_context(*config["login_cert"]), journal, domains=domains)
-    }
+    jwks = json.loads(Path(config["signing_keys"]).read_text())
+    login = tls_context(*config["login_cert"])
+    servers = {"proxy": Server(LoginProxy, login, journal, domains=domains, jwks=jwks)}
     if config.get("upstream"):
         upstream = ssl.create_default_context(cafile=config["upstream_ca"])
         host, port = config["upstream"]
         servers["storage"] = Server(
             StorageFront, tls_context(*config["storage_cert"]), journal,
-            roles=Roles(directory), upstream=(host, port),
-            upstream_tls=upstream,
+            roles=Roles(directory, public_keys(jwks)), upstream=(host, port),
+            upstream_tls=upstream, account=(config["account"], config["account_key"]),
         )  # fmt: skip
     for server in servers.values():
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -3,6 +3,11 @@ sandbox broker service, the gateway (login proxy, and the storage endpoint in fr
 Azurite when storage is wanted), all children of this process (the broker the bus's, as D-Bus
 activation starts it: activation.py) and all gone on `stop()`.
 
+One RSA signing key per run (entra/tokens.py): the broker signs tokens with it, the storage
+endpoint verifies them against its public half, which the login proxy publishes at the
+tenants' jwks_uri. It and the emulator's account key stay in the run's folder, readable by
+its owner alone.
+
 `env` is what a program inside needs and nothing else: the bus, the proxy and CA-bundle
 variables Python's HTTP stacks honour (requests, azure-core and msal read REQUESTS_CA_BUNDLE;
 the ssl module's default context, urllib's for one, SSL_CERT_FILE), and the storage URL.
@@ -25,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -35,6 +41,7 @@ from app.sandbox.broker.control import SandboxControl
 from app.sandbox.broker.generations import DEFAULT, GENERATIONS
 from app.sandbox.entra.directory import DATA
 from app.sandbox.entra.metadata import CLOUD_HOSTS
+from app.sandbox.entra.tokens import jwks, new_signing_key
 from app.sandbox.processes import die_with_parent, end
 from app.sandbox.runtime_locks import clear_orphaned_locks
 from app.sandbox.storage.azurite import ACCOUNT, StorageEmulator
@@ -55,7 +62,8 @@ class Sandbox:
     """`broker_version`: the broker generation the sandbox answers as (generations.py; the
     default is what current installs run). `activation`: the bus starts the broker from its
     activation file, again after it died (False: started once, by hand, as a broker without
-    an activation file; once it dies it stays dead)."""
+    an activation file; once it dies it stays dead). `emulator`: the storage emulator's class
+    (benchmarks/blob_pane.py's bulk-seeding Azurite)."""
 
     def __init__(
         self,
@@ -65,6 +73,7 @@ class Sandbox:
         broker_version: str | None = None,
         activation: bool = True,
         directory: Path | None = None,
+        emulator: type[StorageEmulator] = StorageEmulator,
     ) -> None:
         if broker_version is not None and broker_version not in GENERATIONS:
             raise SandboxError(
@@ -78,6 +87,7 @@ class Sandbox:
         self.broker_version = broker_version or DEFAULT
         self.activation = activation
         self.storage: StorageEmulator | None = None
+        self.emulator = emulator
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="broker-sandbox-"))
         self.env: dict[str, str] = {}
         self.procs: list[subprocess.Popen[bytes]] = []
@@ -104,6 +114,10 @@ class Sandbox:
                 )
             if export:
                 clear_orphaned_locks()
+            self.signing_key = self.workdir / "signing-key.pem"
+            public = new_signing_key(self.signing_key).public_key()
+            self.signing_keys = self.workdir / "signing-keys.json"
+            self.signing_keys.write_text(json.dumps(jwks(public)))
             self._start_bus()
             self._start_keyring()
             self._start_broker()
@@ -111,7 +125,7 @@ class Sandbox:
 
             self.ca = trustme.CA()
             if self.want_storage:
-                self.storage = StorageEmulator(self.workdir, ca=self.ca)
+                self.storage = self.emulator(self.workdir, ca=self.ca)
                 self.storage.start()
             self._start_gateway()
         except BaseException:
@@ -147,6 +161,7 @@ class Sandbox:
                 "state": str(self.workdir / "broker-state.json"),
                 "log": str(self.workdir / "broker.log"),
                 "directory": str(self.directory),
+                "signing_key": str(self.signing_key),
             },
         )
         config = ["--session"]
@@ -209,34 +224,7 @@ class Sandbox:
         self.ca.cert_pem.write_to_path(str(ca_pem))
         bundle = self.workdir / "ca-bundle.pem"  # the sandbox's CA and the usual public ones
         bundle.write_bytes(ca_pem.read_bytes() + Path(certifi.where()).read_bytes())
-        config: dict[str, object] = {
-            "journal": str(self.workdir / "gateway.jsonl"),
-            "login_cert": self._issue("login", *CLOUD_HOSTS),
-            "directory": str(self.directory),
-        }
-        if self.storage is not None:
-            config.update(
-                storage_cert=self._issue("storage-front", "127.0.0.1", "localhost"),
-                upstream=["127.0.0.1", self.storage.port],
-                upstream_ca=str(self.storage.ca_path),
-            )
-        (self.workdir / "gateway.json").write_text(json.dumps(config))
-        frozen = getattr(sys, "frozen", False)
-        command = ["--sandbox-gateway"] if frozen else ["-m", "app.sandbox.gateway"]
-        log = open(self.workdir / "gateway.log", "wb")  # noqa: SIM115 - owned by the child
-        gateway = self._spawn(
-            [sys.executable, *command, str(self.workdir / "gateway.json")],
-            stdout=subprocess.PIPE,
-            stderr=log,
-            cwd=str(Path(__file__).resolve().parents[2]),
-        )
-        log.close()
-        assert gateway.stdout is not None
-        line = gateway.stdout.readline().decode()
-        if not line:
-            why = (self.workdir / "gateway.log").read_text(errors="replace")[-2000:]
-            raise SandboxError(f"the sandbox gateway did not start: {why}")
-        ports = json.loads(line)
+        ports = self._spawn_gateway("gateway", self.storage)[1]
         proxy = f"http://127.0.0.1:{ports['proxy']}"
         for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"):
             self.env[name] = proxy
@@ -245,6 +233,57 @@ class Sandbox:
         if self.storage is not None:
             self.storage.public_url = f"https://127.0.0.1:{ports['storage']}/{ACCOUNT}"
             self.env[STORAGE_URL_ENV] = self.storage.public_url
+
+    def _spawn_gateway(
+        self, name: str, storage: StorageEmulator | None
+    ) -> tuple[subprocess.Popen[bytes], dict[str, int]]:
+        config: dict[str, object] = {
+            "journal": str(self.workdir / "gateway.jsonl"),
+            "login_cert": self._issue("login", *CLOUD_HOSTS),
+            "directory": str(self.directory),
+            "signing_keys": str(self.signing_keys),
+        }
+        if storage is not None:
+            config.update(
+                storage_cert=self._issue("storage-front", "127.0.0.1", "localhost"),
+                upstream=["127.0.0.1", storage.port],
+                upstream_ca=str(storage.ca_path),
+                account=ACCOUNT,
+                account_key=storage.account_key,
+            )
+        path = self.workdir / f"{name}.json"  # holds the emulator's key: its owner's alone
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+            out.write(json.dumps(config))
+        frozen = getattr(sys, "frozen", False)
+        command = ["--sandbox-gateway"] if frozen else ["-m", "app.sandbox.gateway"]
+        log = open(self.workdir / f"{name}.log", "wb")  # noqa: SIM115 - owned by the child
+        gateway = self._spawn(
+            [sys.executable, *command, str(path)],
+            stdout=subprocess.PIPE,
+            stderr=log,
+            cwd=str(Path(__file__).resolve().parents[2]),
+        )
+        log.close()
+        assert gateway.stdout is not None
+        line = gateway.stdout.readline().decode()
+        if not line:
+            why = (self.workdir / f"{name}.log").read_text(errors="replace")[-2000:]
+            raise SandboxError(f"the sandbox gateway did not start: {why}")
+        return gateway, json.loads(line)
+
+    @contextlib.contextmanager
+    def storage_front(self, emulator: StorageEmulator) -> Iterator[str]:
+        """Another storage endpoint, with the same checks, in front of an emulator of the
+        caller's (a test's own, to stop mid-download); yields its account URL."""
+        gateway, ports = self._spawn_gateway(f"gateway-{emulator.port}", emulator)
+        try:
+            yield f"https://127.0.0.1:{ports['storage']}/{ACCOUNT}"
+        finally:
+            self.procs.remove(gateway)
+            end(gateway.pid)
+            gateway.wait()
+            if gateway.stdout:
+                gateway.stdout.close()
 
     def _issue(self, name: str, *hosts: str) -> list[str]:
         """A server certificate from the sandbox CA: [cert path, key path]."""

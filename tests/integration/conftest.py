@@ -75,7 +75,7 @@ def sandbox(sandbox_session: Sandbox) -> Sandbox:
 
 @pytest.fixture(scope="session")
 def storage(sandbox_session: Sandbox):  # type: ignore[no-untyped-def]
-    """The session's Azurite (HTTPS, OAuth) and its CA."""
+    """The session's Azurite (HTTPS, behind the storage endpoint: `account_url`) and its CA."""
     assert sandbox_session.storage is not None
     return sandbox_session.storage
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any, TypeVar
 
-from app.core.broker import calls, platform, request, unavailable
+from app.core.broker import calls, platform, preload, request, unavailable
 from app.core.broker.errors import (
     BrokerError,
     BrokerUnavailable,
@@ -55,6 +55,7 @@ def load_runtime() -> ModuleType | BrokerUnavailable:
     """Import pymsalruntime once per process; the outcome (module or reason) is cached, because
     the native runtime decides once, at import, whether a broker answers."""
     global _runtime
+    preload.wait()  # a load begun by preload.start(): waiting releases the GIL, loading not
     with _runtime_lock:
         if _runtime is None:
             _runtime = _import_runtime()

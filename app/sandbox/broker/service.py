@@ -372,10 +372,12 @@ def _object(value: Any) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     """Serve until the bus goes away. CONFIG (activation.py writes it) names the generation,
-    the standing picker answer, the state file and the log file."""
+    the standing picker answer, the state, log and signing key files (the storage endpoint
+    verifies tokens with that key) and Sandbox(directory=...)'s own users."""
     from jeepney.io.blocking import open_dbus_connection
 
     from app.sandbox.entra.directory import DIRECTORY_ENV
+    from app.sandbox.entra.tokens import SIGNING_KEY_ENV
 
     args = sys.argv[1:] if argv is None else argv
     config = json.loads(Path(args[0]).read_text()) if args else {}
@@ -384,10 +386,8 @@ def main(argv: list[str] | None = None) -> None:
         os.dup2(log, 1)
         os.dup2(log, 2)
     logging.basicConfig(level=logging.INFO, format="sandbox-broker %(levelname)s %(message)s")
-    if config.get("pick"):
-        os.environ[PICK_ENV] = config["pick"]
-    if config.get("directory"):  # Sandbox(directory=...): users of its own
-        os.environ[DIRECTORY_ENV] = config["directory"]
+    named = {"pick": PICK_ENV, "directory": DIRECTORY_ENV, "signing_key": SIGNING_KEY_ENV}
+    os.environ.update({named[k]: value for k, value in config.items() if k in named and value})
     state = Path(config["state"]) if config.get("state") else None
     broker = SandboxBroker(config.get("generation"), state)
     logger.info("sandbox broker %s (pid %d)", broker.generation.version, os.getpid())

@@ -9,6 +9,10 @@ A tenant given as a domain name is answered as Entra ID answers it: the document
 tenant by its id (the canonical realm libmsalruntime looks for: given the domain back it fails
 with "Unable to canonicalize friendly name", measured with 0.20.7), and a domain no tenant
 has gets Entra's 400 invalid_tenant (AADSTS90002).
+
+The `jwks_uri` the document names (and the v1 `/{tenant}/discovery/keys`) serves the run's
+signing key (entra/tokens.py `jwks`): the key the sandbox's storage endpoint verifies tokens
+with, published where a client would look for Entra ID's.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 CLOUD_HOSTS = ("login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn")
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 ALIASES = ("common", "organizations", "consumers")
+KEYS_V1, KEYS_V2 = ["discovery", "keys"], ["discovery", "v2.0", "keys"]
 
 
 class UnknownTenant(LookupError):
@@ -81,21 +86,34 @@ def instance_discovery(host: str, query: str) -> dict[str, Any]:
     }
 
 
-def answer(host: str, target: str, domains: dict[str, str] | None = None) -> dict[str, Any] | None:
+def answer(
+    host: str,
+    target: str,
+    domains: dict[str, str] | None = None,
+    jwks: dict[str, Any] | None = None,
+) -> dict[str, Any] | None:
     """The document for a GET of `target` (path and query) on a login host, or None;
-    UnknownTenant for a domain that is no tenant's (`domains`: domain → tenant id)."""
+    UnknownTenant for a domain that is no tenant's (`domains`: domain → tenant id; `jwks`:
+    the signing keys' document)."""
     url = urlsplit(target)
     parts = [p for p in url.path.split("/") if p]
     if host not in CLOUD_HOSTS:
         return None
     if parts[-2:] == [".well-known", "openid-configuration"] and len(parts) >= 3:
-        tenant = parts[0]
-        if tenant.lower() not in ALIASES and not GUID.match(tenant):
-            known = (domains or {}).get(tenant.lower())
-            if known is None:
-                raise UnknownTenant(tenant)
-            tenant = known
-        return openid_configuration(host, tenant)
+        return openid_configuration(host, _tenant(parts[0], domains))
+    if jwks is not None and len(parts) >= 3 and parts[1:] in (KEYS_V1, KEYS_V2):
+        _tenant(parts[0], domains)
+        return jwks
     if parts == ["common", "discovery", "instance"]:
         return instance_discovery(host, url.query)
     return None
+
+
+def _tenant(tenant: str, domains: dict[str, str] | None) -> str:
+    """A tenant id or alias as given; a domain as its tenant's id; UnknownTenant otherwise."""
+    if tenant.lower() in ALIASES or GUID.match(tenant):
+        return tenant
+    known = (domains or {}).get(tenant.lower())
+    if known is None:
+        raise UnknownTenant(tenant)
+    return known

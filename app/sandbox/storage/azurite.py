@@ -1,13 +1,21 @@
-"""Azurite, the Azure Storage emulator, as the sandbox's blob endpoint: blob service only, on
-loopback, HTTPS with a CA made for this run, `--oauth basic` so it accepts the bearer tokens
-the sandbox broker mints, in memory, telemetry off (app/sandbox/BEHAVIOUR.md).
+"""Azurite, the Azure Storage emulator, behind the sandbox's blob endpoint: blob service only,
+on loopback, HTTPS with a CA made for this run, in memory, telemetry off
+(app/sandbox/BEHAVIOUR.md).
+
+It runs without OAuth (its `--oauth basic` accepts any well-formed token, signed or not) and
+its one account has a key made for this run (AZURITE_ACCOUNTS) instead of the documented
+public one: loopback is open to every local user, so the key is what keeps them out. The
+sandbox's storage endpoint checks each bearer token as Azure Storage does and signs what
+passes with that key (gateway.py); set-up code gets the key from `shared_key_client()`.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import logging
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -26,8 +34,9 @@ logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[3]
 AZURITE = ROOT / "node_modules" / ".bin" / "azurite-blob"
 ACCOUNT = "devstoreaccount1"
-# Azurite's documented, public development key; it grants nothing outside the emulator.
-ACCOUNT_KEY = (
+# Azurite's documented, public development key: what the emulator falls back to when it
+# cannot read AZURITE_ACCOUNTS. Never used here; tests check it opens nothing.
+PUBLIC_KEY = (
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 )
 
@@ -44,10 +53,12 @@ def free_port() -> int:
 
 class StorageEmulator:
     """Azurite on loopback. Inside a Sandbox, clients reach it through the sandbox's storage
-    endpoint (roles enforced): `account_url` is then that endpoint's, `direct_url` Azurite's."""
+    endpoint (tokens checked, roles enforced): `account_url` is then that endpoint's,
+    `direct_url` Azurite's, which answers only requests signed with `account_key`."""
 
     def __init__(self, workdir: Path, ca: Any = None) -> None:
         self.workdir = workdir
+        self.account_key = base64.b64encode(secrets.token_bytes(64)).decode("ascii")
         self.port = 0
         self.proc: subprocess.Popen[bytes] | None = None
         self.ca = ca  # a trustme.CA; one of its own when None
@@ -87,21 +98,27 @@ class StorageEmulator:
         cert, key = self._certificates()
         self.port = port or free_port()
         log = open(self.workdir / "azurite.log", "wb")  # noqa: SIM115 - owned by the child
-        args = [str(AZURITE), "--blobHost", "127.0.0.1", "--blobPort", str(self.port),
-                "--oauth", "basic", "--cert", str(cert), "--key", str(key),
-                *(["--location", str(location)] if location else ["--inMemoryPersistence"]),
-                "--disableTelemetry", "--silent",
-                "--skipApiVersionCheck", "--loose"]  # fmt: skip
         self.proc = subprocess.Popen(
-            args,
+            [str(AZURITE), *self.arguments(cert, key, location)],
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
             preexec_fn=die_with_parent,
-            env={**os.environ, "AZURITE_ACCOUNTS": ""},
+            env=self.environment(),
         )
         log.close()
         self._wait_for_port()
+
+    def arguments(self, cert: Path, key: Path, location: Path | None = None) -> list[str]:
+        """Azurite's command line after the program (no --oauth: see the module docstring)."""
+        return ["--blobHost", "127.0.0.1", "--blobPort", str(self.port),
+                "--cert", str(cert), "--key", str(key),
+                *(["--location", str(location)] if location else ["--inMemoryPersistence"]),
+                "--disableTelemetry", "--silent", "--skipApiVersionCheck", "--loose"]  # fmt: skip
+
+    def environment(self) -> dict[str, str]:
+        """The emulator's environment: its one account, under this run's key."""
+        return {**os.environ, "AZURITE_ACCOUNTS": f"{ACCOUNT}:{self.account_key}"}
 
     def _wait_for_port(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
@@ -135,13 +152,14 @@ class StorageEmulator:
         self.proc = None
 
     def shared_key_client(self) -> BlobServiceClient:
-        """A client with the emulator's account key: for seeding and test set-up only; the
-        app itself only ever uses the active account's token credential."""
+        """A client with this run's account key, straight to Azurite (the key needs no role):
+        for seeding and test set-up only; the app itself only ever uses the active account's
+        token credential."""
         from azure.storage.blob import BlobServiceClient
 
         return BlobServiceClient(
-            self.direct_url,  # straight to Azurite: the key needs no role
-            credential={"account_name": ACCOUNT, "account_key": ACCOUNT_KEY},
+            self.direct_url,
+            credential={"account_name": ACCOUNT, "account_key": self.account_key},
             connection_verify=str(self.ca_path),
         )
 

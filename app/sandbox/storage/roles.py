@@ -1,31 +1,34 @@
 """Azure RBAC for the sandbox's blob endpoint: the role assignments in directory.json, applied
 to each storage request the way Azure Storage applies them.
 
-Azurite accepts any well-formed token for anything (app/sandbox/BEHAVIOUR.md). In front of
-it the sandbox's storage endpoint (gateway.py) asks `denial()` first. A token for storage that
-another tenant issued than the storage account's gets Azure's 401 InvalidAuthenticationInfo,
-"Issuer validation failed. Issuer did not match." (a guest's home-tenant token: reported
-against azcopy #531, azd #7067, azure-sdk-for-net #10529), with the bearer challenge naming
-the account's tenant (azure-storage-blob follows it and asks for a token there). A token whose
-user holds no data role covering the request gets Azure's 403
-AuthorizationPermissionMismatch; role assignments name the user's object in the account's
-tenant (a guest's own object there). Management roles (Owner, Contributor, Reader) grant no
-data access, as in Azure. Requests without a bearer token (the emulator's shared key, set-up
-only) and tokens for another audience are left to Azurite, which authenticates them as before.
+Azurite runs without OAuth, under an account key only the storage endpoint (gateway.py) holds:
+the endpoint asks `denial()` about every request first. A bearer token is authenticated first
+(authentication.py: signature against the run's signing keys, lifetime, audience, and the
+storage account's tenant as issuer), each failure Azure's 401 InvalidAuthenticationInfo with
+the bearer challenge naming the account's tenant (azure-storage-blob follows it and asks for a
+token there: a guest's home-tenant token meets "Issuer validation failed. Issuer did not
+match.", reported against azcopy #531, azd #7067, azure-sdk-for-net #10529). A token whose
+user holds no data role covering the request gets Azure's 403 AuthorizationPermissionMismatch;
+role assignments name the user's object in the account's tenant (a guest's own object there).
+Management roles (Owner, Contributor, Reader) grant no data access, as in Azure. Requests
+without a bearer token (shared key, SAS, anonymous) are Azurite's to judge, with its key.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 from app.sandbox.entra.requests import challenge
+from app.sandbox.storage.authentication import Unauthenticated, authenticate, bearer_token
 
 # What each built-in role lets a principal do to blob data. Blob index tags have data actions
 # of their own (blobs/tags/read, blobs/tags/write) that only Storage Blob Data Owner holds.
@@ -37,15 +40,12 @@ DATA_ACTIONS: dict[str, frozenset[str]] = {
     "Contributor": frozenset(),
     "Reader": frozenset(),
 }
-STORAGE_AUDIENCES = ("https://storage.azure.com", "https://storage.azure.com/",
-                     "e406a681-f3d4-42a8-90b6-c2b029497af1")  # fmt: skip
 MESSAGE = "This request is not authorized to perform this operation using this permission."
 CHALLENGED = "The token does not satisfy the claims this data requires (authentication context)."
 UNAUTHENTICATED = (
     "Server failed to authenticate the request. Please refer to the information in the "
     "www-authenticate header."
 )
-ISSUER = "Issuer validation failed. Issuer did not match."
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,17 @@ class Denial:
     challenge: str | None = None  # the WWW-Authenticate header of a claims challenge
 
 
+@dataclass(frozen=True)
+class Verdict:
+    denial: Denial | None = None
+    verified: bool = False  # a bearer token passed authentication and the role check
+
+
 class Roles:
-    def __init__(self, data: dict[str, Any]) -> None:
+    """`keys`: the signing keys tokens must verify against (kid → public key)."""
+
+    def __init__(self, data: dict[str, Any], keys: Mapping[str, rsa.RSAPublicKey]) -> None:
+        self.keys = keys
         # (username, tenant) → the user's object id in that tenant (a guest's own object)
         self.oids = {
             (u["username"].lower(), tenant): oid
@@ -82,8 +91,8 @@ class Roles:
         }
 
     @classmethod
-    def load(cls, path: Path) -> Roles:
-        return cls(json.loads(path.read_text()))
+    def load(cls, path: Path, keys: Mapping[str, rsa.RSAPublicKey]) -> Roles:
+        return cls(json.loads(path.read_text()), keys)
 
     def principals(self, oid: str, tenant: str | None = None) -> set[str]:
         """The names an assignment can use for this user: `user:NAME` and `group:NAME`."""
@@ -105,36 +114,42 @@ class Roles:
             for a in self.assignments
         )
 
-    def denial(self, method: str, target: str, authorization: str | None) -> Denial | None:
-        """None to pass the request on; a Denial when Azure would refuse it for want of a role."""
-        claims = _bearer_claims(authorization)
+    def denial(
+        self, method: str, target: str, authorization: str | None, now: float | None = None
+    ) -> Denial | None:
+        """None to pass the request on; a Denial when Azure would refuse it: a 401 for a token
+        that fails authentication, a 403 for want of a role."""
+        return self.verdict(method, target, authorization, now).denial
+
+    def verdict(
+        self, method: str, target: str, authorization: str | None, now: float | None = None
+    ) -> Verdict:
+        """The denial, and whether a bearer token passed every check (only then may the
+        endpoint sign the request with the emulator's key)."""
+        token = bearer_token(authorization)
         action = {"GET": "read", "HEAD": "read", "PUT": "write", "POST": "write",
                   "PATCH": "write", "DELETE": "delete"}.get(method)  # fmt: skip
-        if claims is None or action is None:
-            return None  # no bearer token (shared key, preflight): Azurite decides
         url = urlsplit(target)
-        if "comp=tags" in url.query.split("&"):  # Get Blob Tags / Set Blob Tags
-            action = "tags/read" if action == "read" else "tags/write"
         parts = [p for p in url.path.split("/") if p]
         account = self.accounts.get(parts[0]) if parts else None
-        audience = claims.get("aud")
-        if account is None or audience not in (
-            *STORAGE_AUDIENCES,
-            f"https://{parts[0]}.blob.core.windows.net",
-        ):
-            return None  # not ours to judge: Azurite answers (unknown account, wrong audience)
+        if token is None or action is None or account is None:
+            return Verdict()  # shared key, SAS, preflight, an account nobody has: Azurite's
         tenant = self.tenants[parts[0]]
-        if claims.get("iss") != f"https://sts.windows.net/{tenant}/":
-            return issuer_mismatch(tenant)
+        try:
+            claims = authenticate(token, parts[0], tenant, self.keys, now)
+        except Unauthenticated as failed:
+            return Verdict(unauthenticated(tenant, failed.detail))
+        if "comp=tags" in url.query.split("&"):  # Get Blob Tags / Set Blob Tags
+            action = "tags/read" if action == "read" else "tags/write"
         scope = account + (f"/blobServices/default/containers/{parts[1]}" if len(parts) > 1 else "")
         if not self.allowed(str(claims.get("oid", "")), action, scope, tenant):
-            return denied()
+            return Verdict(denied())
         context = self.contexts.get("/".join(parts[:2]).lower()) if len(parts) > 1 else None
         acrs = claims.get("acrs")
         acrs = acrs if isinstance(acrs, list) else []
         if context is not None and context not in acrs:
-            return claims_challenge(context, str(claims.get("tid", "organizations")))
-        return None
+            return Verdict(claims_challenge(context, str(claims.get("tid", "organizations"))))
+        return Verdict(verified=True)
 
 
 def denied() -> Denial:
@@ -147,14 +162,15 @@ def denied() -> Denial:
     return Denial(request_id, body.encode())
 
 
-def issuer_mismatch(tenant: str) -> Denial:
-    """Azure Storage's 401 for a token another tenant issued, with its bearer challenge."""
+def unauthenticated(tenant: str, detail: str) -> Denial:
+    """Azure Storage's 401 for a token that failed a check (`detail` says which), with the
+    bearer challenge naming the account's tenant."""
     request_id = str(uuid.uuid4())
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f0Z")
     body = (
         '<?xml version="1.0" encoding="utf-8"?><Error><Code>InvalidAuthenticationInfo</Code>'
         f"<Message>{UNAUTHENTICATED}\nRequestId:{request_id}\nTime:{now}</Message>"
-        f"<AuthenticationErrorDetail>{ISSUER}</AuthenticationErrorDetail></Error>"
+        f"<AuthenticationErrorDetail>{detail}</AuthenticationErrorDetail></Error>"
     )
     header = (
         f"Bearer authorization_uri=https://login.microsoftonline.com/{tenant}/oauth2/authorize "
@@ -176,16 +192,3 @@ def claims_challenge(context: str, tenant: str) -> Denial:
         f"<Message>{CHALLENGED}\nRequestId:{request_id}</Message></Error>"
     )
     return Denial(request_id, body.encode(), "InvalidAuthenticationInfo", 401, header)
-
-
-def _bearer_claims(authorization: str | None) -> dict[str, Any] | None:
-    """The token's claims, unverified (Azurite does not verify signatures either)."""
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or token.count(".") != 2:
-        return None
-    payload = token.split(".")[1]
-    try:
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except ValueError:
-        return None
-    return claims if isinstance(claims, dict) else None

@@ -14,6 +14,7 @@ import socket
 from typing import Any
 from urllib.parse import urlencode
 
+import jwt
 import msal
 import pytest
 import requests
@@ -153,6 +154,35 @@ def test_other_paths_on_a_login_host_get_an_oauth_error(method: str, path: str) 
     assert error["error"] == "invalid_request"
     assert "Refused by the sandbox" in error["error_description"]
     assert "sandbox broker" in error["error_description"]
+
+
+def test_the_tenants_jwks_uri_serves_the_key_the_brokers_tokens_verify_with(
+    sandbox: Sandbox,
+) -> None:
+    """A resource server's usual steps, with PyJWT: the tenant's openid-configuration, its
+    jwks_uri, the key named by the token's kid; a token the sandbox broker minted verifies,
+    the same token with a changed claim does not."""
+    from app.core.broker.runtime import Broker
+    from app.core.configurations.profile import Profile
+    from app.core.credentials.account import BrokerAccountCredential
+
+    configuration = requests.get(
+        f"{HOST}/{CONTOSO}/v2.0/.well-known/openid-configuration", timeout=10
+    ).json()
+    keys = requests.get(configuration["jwks_uri"], timeout=10).json()
+    assert sandbox.journal()[-1] == {"kind": "metadata", "url": configuration["jwks_uri"]}
+    adele = next(a for a in Broker().discover_accounts(Profile()) if a.username.startswith("adele"))
+    credential = BrokerAccountCredential(Broker(), adele, Profile())
+    token = credential.get_token("https://storage.azure.com/.default").token
+    kid = jwt.get_unverified_header(token)["kid"]
+    key = jwt.PyJWKSet.from_dict(keys)[kid].key
+    claims = jwt.decode(token, key, algorithms=["RS256"], audience="https://storage.azure.com")
+    assert claims["iss"] == f"https://sts.windows.net/{CONTOSO}/"
+    head, _, signature = token.split(".")
+    changed = jwt.utils.base64url_encode(json.dumps({**claims, "oid": "x"}).encode()).decode()
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(f"{head}.{changed}.{signature}", key, algorithms=["RS256"],
+                   audience="https://storage.azure.com")  # fmt: skip
 
 
 def test_through_an_azure_core_pipeline() -> None:

@@ -1,6 +1,6 @@
-"""BlobBrowser against Azurite (HTTPS, --oauth basic) with tokens the sandbox broker mints
-through the real pymsalruntime. The emulator's shared key only seeds data and checks results;
-every call under test goes through BrokerAccountCredential.
+"""BlobBrowser against the sandbox's storage endpoint (Azurite behind it) with tokens the
+sandbox broker mints through the real pymsalruntime. The emulator's shared key only seeds
+data and checks results; every call under test goes through BrokerAccountCredential.
 """
 
 from __future__ import annotations
@@ -433,7 +433,11 @@ def test_http_is_refused_before_any_request(storage, credential):
 
 
 @pytest.mark.timeout(120)  # hanging on the dead endpoint is the failure (not a speed target)
-def test_emulator_stopping_mid_download_fails_and_leaves_nothing(credential, tmp_path):
+def test_emulator_stopping_mid_download_fails_and_leaves_nothing(
+    sandbox, storage, credential, tmp_path
+):
+    """An emulator of this test's own, behind a storage endpoint of its own, stopped while
+    the download runs."""
     emulator = StorageEmulator(tmp_path)
     emulator.start()
     downloads = tmp_path / "downloads"
@@ -443,20 +447,21 @@ def test_emulator_stopping_mid_download_fails_and_leaves_nothing(credential, tmp
         seeder.create_container("box")
         seeder.get_container_client("box").upload_blob("big.bin", os.urandom(8 * MiB))
         seeder.close()
-        b = BlobBrowser(
-            emulator.account_url, credential, connection_verify=str(emulator.ca_path),
-            chunk_size=1 * MiB, retry_total=1, retry_backoff=0, connection_timeout=5,
-            read_timeout=5,
-        )  # fmt: skip
-        seen: list[int] = []
+        with sandbox.storage_front(emulator) as url:
+            b = BlobBrowser(
+                url, credential, connection_verify=str(storage.ca_path),
+                chunk_size=1 * MiB, retry_total=1, retry_backoff=0, connection_timeout=5,
+                read_timeout=5,
+            )  # fmt: skip
+            seen: list[int] = []
 
-        def progress(done: int, total: int) -> None:
-            seen.append(done)
-            emulator.stop()
+            def progress(done: int, total: int) -> None:
+                seen.append(done)
+                emulator.stop()
 
-        with pytest.raises(AzureError) as caught:
-            b.download("box", "big.bin", downloads / "big.bin", progress, lambda: False)
-        b.close()
+            with pytest.raises(AzureError) as caught:
+                b.download("box", "big.bin", downloads / "big.bin", progress, lambda: False)
+            b.close()
     finally:
         emulator.stop()
     assert seen == [MiB]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from typing import Any
 
 import pytest
@@ -17,6 +18,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from app.core.configurations.request_options import parse_claims
 from app.sandbox.broker.service import SandboxBroker
 from app.sandbox.entra.directory import DATA
+from app.sandbox.entra.tokens import TokenMinter, jwks
+from app.sandbox.storage.authentication import public_keys
 from app.sandbox.storage.roles import Roles
 from tests.helpers import claims
 from tests.unit.sandbox.entra.test_directory import error, interactive, ok, silent
@@ -76,16 +79,20 @@ def test_a_pop_request_gets_a_signed_http_request(broker: SandboxBroker) -> None
     assert silent(broker, "adele@contoso.example")["accessTokenType"] == 0
 
 
+MINTER = TokenMinter()
+
+
 def token(extra: dict[str, Any]) -> str:
     tenant = "4c5aa37b-6bdb-5753-8e91-ca41367d74b3"
+    now = int(time.time())
     body = {"aud": "https://storage.azure.com", "oid": "200a129e-8b45-5a42-9504-569a7d9bd498",
-            "tid": tenant, "iss": f"https://sts.windows.net/{tenant}/", **extra}  # fmt: skip
-    encode = lambda d: base64.urlsafe_b64encode(json.dumps(d).encode()).rstrip(b"=").decode()  # noqa: E731
-    return f"Bearer {encode({'alg': 'RS256'})}.{encode(body)}.c2ln"
+            "tid": tenant, "iss": f"https://sts.windows.net/{tenant}/", "iat": now, "nbf": now,
+            "exp": now + 3600, **extra}  # fmt: skip
+    return "Bearer " + MINTER.sign(body)
 
 
 def test_the_storage_endpoint_challenges_a_token_without_the_context() -> None:
-    roles = Roles.load(DATA)
+    roles = Roles.load(DATA, public_keys(jwks(MINTER.public_key())))
     denial = roles.denial("GET", f"/{ACCOUNT}/sensitive?restype=container", token({}))
     assert (
         denial is not None and denial.status == 401 and denial.code == "InvalidAuthenticationInfo"
