@@ -105,13 +105,22 @@ def main() -> None:
         settle_heap()
         pauses = gc_pauses()
 
-        def heartbeat_gaps() -> tuple[list[int], QTimer]:
-            """A 10 ms heartbeat, started; the gaps between its ticks land in the list."""
-            gaps: list[int] = []
+        def heartbeat_gaps() -> tuple[list[tuple[int, float, float]], QTimer]:
+            """A 10 ms heartbeat, started; each gap between its ticks lands in the list, with
+            how long of it the GUI thread waited for a core and ran (Linux schedstat)."""
+            gaps: list[tuple[int, float, float]] = []
             clock = QElapsedTimer()
             heartbeat = QTimer()
             heartbeat.setInterval(10)
-            heartbeat.timeout.connect(lambda: gaps.append(clock.restart()))
+            last = [schedstat()]
+
+            def tick() -> None:
+                now = schedstat()
+                ran, waited = (now[0] - last[0][0], now[1] - last[0][1])
+                gaps.append((clock.restart(), waited, ran))
+                last[0] = now
+
+            heartbeat.timeout.connect(tick)
             clock.start()
             heartbeat.start()
             return gaps, heartbeat
@@ -167,8 +176,13 @@ def main() -> None:
             else:
                 raw = raw_calls(sandbox.control.register_application("raw"), made)
             asked = made
-            rows.append((len(matrix.model.answered()), len(made), app_time, raw, max(gaps) - 10,
+            worst = max(gaps)
+            rows.append((len(matrix.model.answered()), len(made), app_time, raw, worst[0] - 10,
                          rss_growth))  # fmt: skip
+            own = max(g - w for g, w, _ in gaps) - 10
+            print(f"round {round_ + 1}: largest gap {worst[0] - 10} ms, of which the GUI thread "
+                  f"waited for a core {worst[1]:.0f} ms and ran {worst[2]:.0f} ms; largest gap "
+                  f"less its wait for a core: {own:.0f} ms")  # fmt: skip
             matrix.close()
             window.matrix = None
         window.sandbox_picker.stop()
@@ -203,6 +217,15 @@ def gc_pauses() -> list[float]:
 
     gc.callbacks.append(watch)
     return pauses
+
+
+def schedstat() -> tuple[float, float]:
+    """(ms this thread has run, ms it has waited for a core) so far, from Linux's schedstat."""
+    try:
+        ran, waited = Path("/proc/thread-self/schedstat").read_text().split()[:2]
+        return int(ran) / 1e6, int(waited) / 1e6
+    except (OSError, ValueError):
+        return 0.0, 0.0
 
 
 def rss_kb() -> int:

@@ -3,6 +3,7 @@
 `runner.run(fn, on_success, on_failure)` calls fn on a pool thread and delivers its value or
 its exception back on the GUI thread (a queued signal). No UI call is allowed inside fn.
 `Task.cancel()` stops waiting: a result that arrives later is dropped, never delivered.
+A task lets go of its callbacks once it has delivered or been cancelled.
 """
 
 from __future__ import annotations
@@ -40,8 +41,16 @@ class Task(QObject):
         if self.running:
             self.cancelled = True
             self.running = False
+            self._let_go()
             logger.info("stopped waiting for %s", self.label)
             self.finished.emit()
+
+    def _let_go(self) -> None:
+        """The runner's lambda on `finished` keeps this Task alive for good (a cycle through
+        Qt that Python's collector cannot see; deleting the Task from the GUI thread while a
+        worker may be emitting on it is no safe way out): what the callbacks close over (a
+        listing's model and browser, a matrix run) is not kept with it."""
+        self._on_success, self._on_failure = _ignore, _ignore
 
     @Slot(object, object)
     def _deliver(self, value: Any, error: BaseException | None) -> None:
@@ -55,7 +64,12 @@ class Task(QObject):
             else:
                 self._on_failure(error)
         finally:
+            self._let_go()
             self.finished.emit()
+
+
+def _ignore(_value: Any) -> None:
+    """What a task that has delivered, or was cancelled, calls back."""
 
 
 class _Job(QRunnable):
