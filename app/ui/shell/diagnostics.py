@@ -25,9 +25,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import PySide6
-from PySide6.QtCore import QDir, QPoint, Qt, QTimer, qVersion
+from PySide6.QtCore import QDir, QEvent, QPoint, Qt, QTimer, qVersion
 from PySide6.QtGui import QFontDatabase, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDockWidget,
@@ -280,6 +281,9 @@ class DiagnosticsDock(QDockWidget):
             super().setVisible(visible)
             return
         assert isinstance(window, QMainWindow)
+        # Layout requests still queued (a tab just opened, a banner just shown) first: measured
+        # before them, the room looked spare and the dock crushed the blob pane.
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         spare = _spare_height(window.centralWidget())
         needed = self.minimumSizeHint().height()
         self.floated_for_room = spare < needed

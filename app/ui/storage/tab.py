@@ -73,7 +73,8 @@ class StorageTab(QWidget):
             layout = self.layout()
             assert layout is not None
             layout.addWidget(pane)
-            self._pane = pane
+            pane.show()  # now: a layout shows a widget added to a shown one only later, and
+            self._pane = pane  # until then the window measured its room without the pane
             pane.set_credential(*self.credential)
         return self._pane
 
