@@ -9,9 +9,10 @@ accounts the user may read through a management role, each with the sandbox's st
 endpoint as `primaryEndpoints.blob`). The role assignments of directory.json decide; the same
 principals (a guest's own object, groups) as the storage endpoint's (storage/roles.py).
 
-A token is checked as ARM checks it: a bearer JWT, audience one of ARM's, not expired, issued
-by a tenant the directory has (a subscription's requests by that subscription's tenant). Unlike
-the storage endpoint (storage/authentication.py) it does not verify the signature yet. A tenant
+A token is verified as ARM verifies it, by the checks the storage endpoint runs too
+(entra/verification.py): its signature against the run's signing keys, its lifetime, an
+audience of ARM's, an issuer that is a tenant of the directory (a subscription's requests by
+that subscription's tenant); each failure gets ARM's own 401. A tenant
 listed in `arm.mfa_tenants` answers a token without MFA (`amr`) or the `p1` context (`acrs`) with
 ARM's claims challenge, which azure-core's bearer policy and the app's "Sign in for this tenant"
 satisfy through the broker.
@@ -34,15 +35,16 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from app.sandbox.entra import verification
+from app.sandbox.entra.verification import Rejected, bearer_token
 from app.sandbox.storage.roles import Roles
 
 HOSTS = ("management.azure.com",)
 BASE = "https://management.azure.com"
-AUDIENCES = (
-    "https://management.azure.com/", "https://management.azure.com",
-    "https://management.core.windows.net/", "https://management.core.windows.net",
-    "797f4846-ba00-4fd7-ba43-dac1f8f63013",  # Windows Azure Service Management API's app id
-)  # fmt: skip
+# ARM's allowed audiences, in the order its InvalidAuthenticationTokenAudience lists them
+AUDIENCES = ("https://management.core.windows.net/", "https://management.core.windows.net",
+             "https://management.azure.com/", "https://management.azure.com")  # fmt: skip
+INVALID = "The access token is invalid."
 # api-versions ARM serves for its own endpoints and Microsoft.Storage's list, newest first
 # (REST references: Tenants - List, Subscriptions - List, Storage Accounts - List).
 RESOURCE_VERSIONS = ("2022-12-01", "2022-09-01", "2022-01-01", "2021-04-01", "2021-01-01",
@@ -81,7 +83,8 @@ class Arm:
         keys: Mapping[str, rsa.RSAPublicKey] | None = None,
     ) -> None:
         arm = data.get("arm", {})
-        self.roles = Roles(data, keys or {})  # its principals and assignments; keys unused here
+        self.keys = dict(keys or {})  # kid → the run's public signing keys (jwks_uri's)
+        self.roles = Roles(data, self.keys)  # its principals and assignments
         self.tenants = {t["id"]: t for t in data["tenants"]}
         first = data["storage_accounts"][0]["tenant"] if data["storage_accounts"] else None
         default = dict(data["subscription"], tenant=first, state="Enabled")
@@ -91,7 +94,10 @@ class Arm:
         self.mfa_tenants = set(arm.get("mfa_tenants", []))
         self.page_size = int(arm.get("page_size", 100))
         self.storage_url = storage_url  # https://127.0.0.1:PORT (the storage endpoint)
-        self.other_issuers = {data["consumers_tenant"], data["msa_passthrough_tenant"]}
+        trusted = {*self.tenants, data["consumers_tenant"], data["msa_passthrough_tenant"]}
+        self.issuers = {f"https://sts.windows.net/{t}/" for t in trusted} | {
+            f"https://login.microsoftonline.com/{t}/v2.0" for t in trusted
+        }
 
     # ---- the request ------------------------------------------------------------------------
     def answer(self, method: str, target: str, authorization: str | None) -> Reply:
@@ -149,31 +155,14 @@ class Arm:
         if not authorization:
             missing = "Authentication failed. The 'Authorization' header is missing."
             return None, error(401, "AuthenticationFailed", missing)
-        claims = bearer_claims(authorization)
-        if claims is None:
-            return None, error(401, "InvalidAuthenticationToken", "The access token is invalid.")
-        audience = claims.get("aud")
-        if audience not in AUDIENCES:
-            allowed = ",".join(f"'{a}'" for a in AUDIENCES[:4])
-            return None, error(401, "InvalidAuthenticationToken",
-                               f"The access token has been obtained for wrong audience or "
-                               f"resource '{audience}'. It should exactly match with one of the "
-                               f"allowed audiences {allowed}.")  # fmt: skip
+        token = bearer_token(authorization)
+        if token is None:
+            return None, error(401, "InvalidAuthenticationToken", INVALID)
         now = time.time()
-        if float(claims.get("exp", 0)) < now:
-            expiry = _utc(float(claims.get("exp", 0)))
-            return None, error(401, "ExpiredAuthenticationToken",
-                               f"The access token expiry UTC time '{expiry}' is earlier than "
-                               f"current UTC time '{_utc(now)}'.")  # fmt: skip
-        tenant = str(claims.get("tid", ""))
-        issuers = (f"https://sts.windows.net/{tenant}/",
-                   f"https://login.microsoftonline.com/{tenant}/v2.0")  # fmt: skip
-        known = tenant in self.tenants or tenant in self.other_issuers
-        if claims.get("iss") not in issuers or not known:
-            return None, error(401, "InvalidAuthenticationTokenTenant",
-                               f"The access token is from the wrong issuer '{claims.get('iss')}'."
-                               " No tenant of this directory issued it.")  # fmt: skip
-        return claims, None
+        try:
+            return verification.verify(token, self.keys, AUDIENCES, self.issuers, now), None
+        except Rejected as rejected:
+            return None, refusal(rejected, now)
 
     def _bad_version(self, operation: str, version: str, versions: tuple[str, ...]) -> Reply:
         listed = ", ".join(versions)
@@ -337,21 +326,36 @@ class Arm:
         }
 
 
+def refusal(rejected: Rejected, now: float) -> Reply:
+    """ARM's 401 for the check a token failed (BEHAVIOUR.md names the recorded replies)."""
+    claims = rejected.claims
+    if rejected.check == verification.EXPIRED:
+        return error(401, "ExpiredAuthenticationToken",
+                     f"The access token expiry UTC time '{_utc(claims.get('exp'))}' is earlier "
+                     f"than current UTC time '{_utc(now)}'.")  # fmt: skip
+    if rejected.check == verification.NOT_YET_VALID:  # the sandbox's words: none on record
+        return error(401, "InvalidAuthenticationToken",
+                     f"The access token is not yet valid: its 'nbf' UTC time "
+                     f"'{_utc(claims.get('nbf'))}' is later than current UTC time "
+                     f"'{_utc(now)}'.")  # fmt: skip
+    if rejected.check == verification.AUDIENCE:
+        allowed = ",".join(f"'{a}'" for a in AUDIENCES)
+        return error(401, "InvalidAuthenticationTokenAudience",
+                     f"The access token has been obtained for wrong audience or resource "
+                     f"'{claims.get('aud')}'. It should exactly match with one of the allowed "
+                     f"audiences {allowed}.")  # fmt: skip
+    if rejected.check == verification.ISSUER:
+        return error(401, "InvalidAuthenticationTokenTenant",
+                     f"The access token is from the wrong issuer '{claims.get('iss')}'. No "
+                     "tenant of this directory issued it.")  # fmt: skip
+    return error(401, "InvalidAuthenticationToken", INVALID)  # malformed, signature
+
+
 def _within(scope: str, base: str) -> bool:
     return scope == base or scope.startswith(base + "/")
 
 
-def _utc(epoch: float) -> str:
+def _utc(epoch: Any) -> str:
+    if not isinstance(epoch, (int, float)):
+        return str(epoch)
     return datetime.fromtimestamp(epoch, UTC).strftime("%m/%d/%Y %H:%M:%S")
-
-
-def bearer_claims(authorization: str) -> dict[str, Any] | None:
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or token.count(".") != 2:
-        return None
-    payload = token.split(".")[1]
-    try:
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except ValueError:
-        return None
-    return claims if isinstance(claims, dict) else None

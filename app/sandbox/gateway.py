@@ -34,8 +34,8 @@ from typing import Any
 
 from app.sandbox import arm
 from app.sandbox.entra import metadata
+from app.sandbox.entra.verification import bearer_token, public_keys
 from app.sandbox.storage import shared_key
-from app.sandbox.storage.authentication import bearer_token, public_keys
 from app.sandbox.storage.roles import MESSAGE, Denial, Roles
 
 logger = logging.getLogger(__name__)

@@ -2,29 +2,24 @@
 
 Azure Storage accepts a token only when its signature verifies against the issuing tenant's
 signing keys, it is within its lifetime, its audience is storage's, and the storage account's
-tenant issued it (Authorize with Microsoft Entra ID, Azure Storage REST documentation). Each
-failure is a 401 `InvalidAuthenticationInfo` with the bearer challenge; the
-`AuthenticationErrorDetail` says which check failed (app/sandbox/BEHAVIOUR.md has the
-recorded replies). The checks run in the order Microsoft.IdentityModel runs them (signature,
-lifetime, audience, issuer), with its default five minutes of clock skew. The sandbox's
-signing keys are its own run's (entra/tokens.py): a token no sandbox broker minted, an
-unsigned one included, never verifies.
+tenant issued it (Authorize with Microsoft Entra ID, Azure Storage REST documentation). The
+checks themselves are entra/verification.py's, shared with ARM (arm.py); here are storage's
+audiences and issuer and its words for each failure: a 401 `InvalidAuthenticationInfo` with the
+bearer challenge whose `AuthenticationErrorDetail` says which check failed
+(app/sandbox/BEHAVIOUR.md has the recorded replies).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import time
 from collections.abc import Mapping
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 
-CLOCK_SKEW_S = 300  # Microsoft.IdentityModel's TokenValidationParameters.DefaultClockSkew
+from app.sandbox.entra import verification
+from app.sandbox.entra.verification import Rejected
+
+CLOCK_SKEW_S = verification.CLOCK_SKEW_S
 STORAGE_AUDIENCES = ("https://storage.azure.com", "https://storage.azure.com/",
                      "e406a681-f3d4-42a8-90b6-c2b029497af1")  # fmt: skip
 # The recorded AuthenticationErrorDetail texts (BEHAVIOUR.md); SIGNATURE and MALFORMED are
@@ -35,6 +30,9 @@ EXPIRED = "Lifetime validation failed. The token is expired."
 NOT_YET_VALID = "Lifetime validation failed. The token is not yet valid."
 AUDIENCE = "Audience validation failed. Audience did not match."
 ISSUER = "Issuer validation failed. Issuer did not match."
+DETAILS = {verification.MALFORMED: MALFORMED, verification.SIGNATURE: SIGNATURE,
+           verification.EXPIRED: EXPIRED, verification.NOT_YET_VALID: NOT_YET_VALID,
+           verification.AUDIENCE: AUDIENCE, verification.ISSUER: ISSUER}  # fmt: skip
 
 
 class Unauthenticated(Exception):
@@ -45,22 +43,6 @@ class Unauthenticated(Exception):
         self.detail = detail
 
 
-def public_keys(document: Mapping[str, Any]) -> dict[str, rsa.RSAPublicKey]:
-    """kid → key, from a JWKS document (what Entra ID serves at jwks_uri)."""
-    keys: dict[str, rsa.RSAPublicKey] = {}
-    for entry in document.get("keys", []):
-        if entry.get("kty") == "RSA":
-            n, e = (int.from_bytes(_b64(entry[name]), "big") for name in ("n", "e"))
-            keys[entry["kid"]] = rsa.RSAPublicNumbers(e, n).public_key()
-    return keys
-
-
-def bearer_token(authorization: str | None) -> str | None:
-    """The token of a `Bearer` Authorization header, or None for any other scheme."""
-    scheme, _, token = (authorization or "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else None
-
-
 def authenticate(
     token: str,
     account: str,
@@ -69,36 +51,10 @@ def authenticate(
     now: float | None = None,
 ) -> dict[str, Any]:
     """The token's claims once every check passed; Unauthenticated for the first that fails."""
-    parts = token.split(".")
-    if len(parts) != 3:
-        raise Unauthenticated(MALFORMED)
+    audiences = (*STORAGE_AUDIENCES, f"https://{account}.blob.core.windows.net")
     try:
-        header, claims = (json.loads(_b64(part)) for part in parts[:2])
-        signature = _b64(parts[2])
-    except (ValueError, binascii.Error) as exc:
-        raise Unauthenticated(MALFORMED) from exc
-    if not isinstance(header, dict) or not isinstance(claims, dict):
-        raise Unauthenticated(MALFORMED)
-    key = keys.get(str(header.get("kid")))
-    if header.get("alg") != "RS256" or key is None or not signature:
-        raise Unauthenticated(SIGNATURE)
-    try:
-        signed = f"{parts[0]}.{parts[1]}".encode("ascii")
-        key.verify(signature, signed, padding.PKCS1v15(), hashes.SHA256())
-    except (InvalidSignature, UnicodeEncodeError) as exc:
-        raise Unauthenticated(SIGNATURE) from exc
-    now = time.time() if now is None else now
-    expires, not_before = claims.get("exp"), claims.get("nbf", 0)
-    if not isinstance(expires, (int, float)) or expires + CLOCK_SKEW_S < now:
-        raise Unauthenticated(EXPIRED)
-    if not isinstance(not_before, (int, float)) or not_before - CLOCK_SKEW_S > now:
-        raise Unauthenticated(NOT_YET_VALID)
-    if claims.get("aud") not in (*STORAGE_AUDIENCES, f"https://{account}.blob.core.windows.net"):
-        raise Unauthenticated(AUDIENCE)
-    if claims.get("iss") != f"https://sts.windows.net/{tenant}/":
-        raise Unauthenticated(ISSUER)
-    return claims
-
-
-def _b64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        return verification.verify(
+            token, keys, audiences, (f"https://sts.windows.net/{tenant}/",), now
+        )
+    except Rejected as rejected:
+        raise Unauthenticated(DETAILS[rejected.check]) from rejected

@@ -28,7 +28,8 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app.sandbox.entra.requests import challenge
-from app.sandbox.storage.authentication import Unauthenticated, authenticate, bearer_token
+from app.sandbox.entra.verification import bearer_token
+from app.sandbox.storage.authentication import Unauthenticated, authenticate
 
 # What each built-in role lets a principal do to blob data. Blob index tags have data actions
 # of their own (blobs/tags/read, blobs/tags/write) that only Storage Blob Data Owner holds.

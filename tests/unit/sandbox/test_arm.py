@@ -12,6 +12,8 @@ import pytest
 
 from app.sandbox.arm import MFA_CLAIMS, Arm
 from app.sandbox.entra.directory import DATA
+from app.sandbox.entra.tokens import TokenMinter, jwks
+from app.sandbox.entra.verification import public_keys
 
 DIRECTORY = json.loads(DATA.read_text())
 USERS = {u["username"].split("@")[0]: u for u in DIRECTORY["users"]}
@@ -22,6 +24,8 @@ LEGACY_SUB = "b3d5e7f9-1a2c-4e6b-8d0f-2a4c6e8b0d1f"
 FABRIKAM_SUB = "c8e2a4f6-3b5d-4f7a-9c1e-5d7f9b1c3e5a"
 STORAGE = "https://127.0.0.1:4443"
 V = "api-version=2022-12-01"
+MINTER = TokenMinter()  # the run's signing key, as the sandbox broker signs with it
+KEYS = public_keys(jwks(MINTER.public_key()))
 
 
 def accounts_of(subscription: str, version: str = "2023-05-01") -> str:
@@ -40,13 +44,12 @@ def bearer(who: str, tenant: str = CONTOSO, **extra: Any) -> str:
         "upn": user["username"],
         **extra,
     }
-    payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
-    return f"Bearer e30.{payload}.sig"
+    return f"Bearer {MINTER.sign(claims)}"
 
 
 @pytest.fixture
 def arm() -> Arm:
-    return Arm(DIRECTORY, STORAGE)
+    return Arm(DIRECTORY, STORAGE, KEYS)
 
 
 def names(document: dict[str, Any], key: str) -> list[str]:
@@ -134,27 +137,57 @@ def test_a_tenant_that_demands_mfa_answers_with_a_claims_challenge(arm: Arm) -> 
 
 
 @pytest.mark.parametrize(
-    ("authorization", "status", "code"),
+    ("authorization", "code"),
     [
-        (None, 401, "AuthenticationFailed"),
-        ("Bearer not-a-jwt", 401, "InvalidAuthenticationToken"),
-        (bearer("adele", aud="https://storage.azure.com"), 401, "InvalidAuthenticationToken"),
-        (bearer("adele", exp=1000), 401, "ExpiredAuthenticationToken"),
+        ("Bearer not-a-jwt", "InvalidAuthenticationToken"),
+        ("Basic dXNlcjpwYXNz", "InvalidAuthenticationToken"),
+        (bearer("adele").replace(".", ".x", 1), "InvalidAuthenticationToken"),  # changed claims
+        (f"Bearer {TokenMinter().sign({})}", "InvalidAuthenticationToken"),  # another key
+        (bearer("adele", exp=time.time() - 600), "ExpiredAuthenticationToken"),
+        (bearer("adele", nbf=time.time() + 600), "InvalidAuthenticationToken"),
+        (bearer("adele", aud="https://storage.azure.com"), "InvalidAuthenticationTokenAudience"),
         (
-            bearer("adele", iss="https://sts.windows.net/other/"),
-            401,
-            "InvalidAuthenticationTokenTenant",
+            bearer("adele", aud="797f4846-ba00-4fd7-ba43-dac1f8f63013"),
+            "InvalidAuthenticationTokenAudience",
         ),
+        (bearer("adele", iss="https://sts.windows.net/other/"), "InvalidAuthenticationTokenTenant"),
     ],
 )
-def test_tokens_arm_refuses(arm: Arm, authorization: str | None, status: int, code: str) -> None:
-    reply = arm.answer("GET", f"/subscriptions?{V}", authorization)
-    assert (reply.status, reply.document["error"]["code"]) == (status, code)
+def test_tokens_arm_refuses(arm: Arm, authorization: str, code: str) -> None:
+    for path in (f"/subscriptions?{V}", f"/tenants?{V}"):
+        reply = arm.answer("GET", path, authorization)
+        assert (reply.status, reply.document["error"]["code"]) == (401, code)
+        assert not set(authorization.split()) & set(reply.document["error"]["message"].split())
+
+
+def test_arm_words_its_refusals_as_recorded() -> None:
+    arm = Arm(DIRECTORY, STORAGE, KEYS)
+    missing = arm.answer("GET", f"/tenants?{V}", None).document["error"]
+    assert missing["code"] == "AuthenticationFailed"
+    audience = arm.answer("GET", f"/tenants?{V}", bearer("adele", aud="api://x")).document
+    assert audience["error"]["message"] == (
+        "The access token has been obtained for wrong audience or resource 'api://x'. It should "
+        "exactly match with one of the allowed audiences 'https://management.core.windows.net/',"
+        "'https://management.core.windows.net','https://management.azure.com/',"
+        "'https://management.azure.com'."
+    )
+    expired = arm.answer("GET", f"/tenants?{V}", bearer("adele", exp=0)).document
+    assert expired["error"]["message"].startswith(
+        "The access token expiry UTC time '01/01/1970 00:00:00' is earlier than current UTC time"
+    )
+    within_skew = bearer("adele", exp=time.time() - 120)  # Microsoft.IdentityModel's 5 min skew
+    assert arm.answer("GET", f"/tenants?{V}", within_skew).status == 200
+
+
+def test_arm_verifies_nothing_without_the_runs_keys() -> None:
+    assert Arm(DIRECTORY, STORAGE).answer("GET", f"/tenants?{V}", bearer("adele")).status == 401
 
 
 @pytest.mark.parametrize("audience", ["https://management.core.windows.net/",
-                                      "https://management.azure.com/"])  # fmt: skip
-def test_both_arm_audiences_are_accepted(arm: Arm, audience: str) -> None:
+                                      "https://management.core.windows.net",
+                                      "https://management.azure.com/",
+                                      "https://management.azure.com"])  # fmt: skip
+def test_every_arm_audience_is_accepted(arm: Arm, audience: str) -> None:
     assert arm.answer("GET", f"/tenants?{V}", bearer("adele", aud=audience)).status == 200
 
 
@@ -182,7 +215,7 @@ def test_many_subscriptions_are_paged_with_next_link() -> None:
     data["arm"]["subscriptions"] = many
     data["role_assignments"] = [{"principal": "user:adele@contoso.example", "role": "Reader",
                                  "scope": f"/subscriptions/{s['id']}"} for s in many]  # fmt: skip
-    arm = Arm(data, STORAGE)
+    arm = Arm(data, STORAGE, KEYS)
     seen, target = [], f"/subscriptions?{V}"
     while target:
         page = arm.answer("GET", target, bearer("adele")).document

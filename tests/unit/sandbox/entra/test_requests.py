@@ -19,7 +19,7 @@ from app.core.configurations.request_options import parse_claims
 from app.sandbox.broker.service import SandboxBroker
 from app.sandbox.entra.directory import DATA
 from app.sandbox.entra.tokens import TokenMinter, jwks
-from app.sandbox.storage.authentication import public_keys
+from app.sandbox.entra.verification import public_keys
 from app.sandbox.storage.roles import Roles
 from tests.helpers import claims
 from tests.unit.sandbox.entra.test_directory import error, interactive, ok, silent

@@ -13,8 +13,9 @@ import pytest
 
 from app.sandbox.entra import metadata
 from app.sandbox.entra.tokens import TokenMinter, b64url, jwks, key_id, new_signing_key
+from app.sandbox.entra.verification import public_keys
 from app.sandbox.storage import authentication
-from app.sandbox.storage.authentication import Unauthenticated, authenticate, public_keys
+from app.sandbox.storage.authentication import Unauthenticated, authenticate
 
 CONTOSO = "4c5aa37b-6bdb-5753-8e91-ca41367d74b3"
 ACCOUNT = "devstoreaccount1"

@@ -11,7 +11,7 @@ import pytest
 
 from app.sandbox.entra.directory import DATA
 from app.sandbox.entra.tokens import TokenMinter, jwks
-from app.sandbox.storage.authentication import public_keys
+from app.sandbox.entra.verification import public_keys
 from app.sandbox.storage.roles import Roles
 
 ACCOUNT = "devstoreaccount1"
