@@ -2,7 +2,11 @@
 screenshots in README stay current: `.venv/bin/python scripts/screenshots.py`.
 
 Each state is a fresh window with its own temporary settings; `--dark` renders with the
-dark colour scheme (run it as its own process: the scheme is set before widgets exist)."""
+dark colour scheme (run it as its own process: the scheme is set before widgets exist).
+The window opens at its default size on a 1920×1080 screen. `--screen=1366x768` renders it
+filling a 1366×768 screen, and `--screen=1600x1000 --scale=2` at 2× scaling on a 1600×1000
+screen (the window cut to the screen's room): the main states only, as
+docs/<state>-<screen>[@2x].png."""
 
 from __future__ import annotations
 
@@ -12,8 +16,20 @@ import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
+OPTIONS = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
+SCREEN, SCALE = OPTIONS.get("screen", ""), OPTIONS.get("scale", "")
+SUFFIX = f"-{SCREEN}" + (f"@{SCALE}x" if SCALE else "") if SCREEN else ""
+VARIANT_STATES = {"accounts", "token-inspector", "blob-pane", "matrix"}
+_width, _height = (int(n) for n in (SCREEN or "1920x1080").split("x"))
+_screen = Path(tempfile.mkdtemp()) / "screen.json"
+_screen.write_text(
+    f'{{"screens": [{{"name": "s", "x": 0, "y": 0, "width": {_width}, "height": {_height}, '
+    '"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}'
+)
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
+if SCALE:
+    os.environ["QT_SCALE_FACTOR"] = SCALE
 sys.path.insert(0, str(ROOT))
 
 from app.sandbox.launcher import Sandbox  # noqa: E402
@@ -45,7 +61,8 @@ def main(dark: bool) -> None:
             Store(Path(tmp) / "settings.json"),
             QSettings(str(Path(tmp) / "w.ini"), QSettings.Format.IniFormat),
         )
-        window.resize(1180, 680)
+        if SCREEN and not SCALE:  # as a user fills a small screen with it
+            window.resize(window.screen().availableGeometry().size())
         window.show()
 
         def settle(until=lambda: True, limit: int = 15000) -> None:  # type: ignore[no-untyped-def]
@@ -64,7 +81,9 @@ def main(dark: bool) -> None:
             loop.exec()
 
         def shot(name: str, widget=None) -> None:  # type: ignore[no-untyped-def]
-            path = DOCS / f"{name}.png"
+            if SUFFIX and name not in VARIANT_STATES:
+                return
+            path = DOCS / f"{name}{SUFFIX}.png"
             (widget or window).grab().save(str(path))
             print("wrote", path)
 
