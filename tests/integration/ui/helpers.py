@@ -51,6 +51,23 @@ def idle(window) -> bool:  # type: ignore[no-untyped-def]
     return window.current is None
 
 
+def token_for(window, qtbot, username: str) -> None:  # type: ignore[no-untyped-def]
+    """Ask the window for a token for username and wait for its answer; asked again whenever
+    the window is idle without one: a call the session starts by itself (after a profile
+    change) may take the turn, and the ask is then refused."""
+    select(window, username)
+    window.get_token()
+
+    def answered() -> bool:
+        if idle(window) and row(window, username).outcome is None:
+            select(window, username)
+            window.get_token()
+        return idle(window) and row(window, username).outcome is not None
+
+    # A deadline, not a margin: the broker's own (Broker(timeout=10)) ends any call before it.
+    qtbot.waitUntil(answered, timeout=30000)
+
+
 class EventLoopProbe:
     """A 10 ms QTimer heartbeat; `largest` is the longest the event loop went without it.
     A GUI thread that waited on the broker or the network would show that wait here."""

@@ -12,18 +12,20 @@ from app.core.configurations.profile import Profile
 from app.core.guidance.statuses import for_status
 from app.core.outcomes.outcome import Kind
 from tests.helpers import CONTOSO
-from tests.integration.ui.helpers import clipped, idle, new_window, row, select, use_profile
+from tests.integration.ui.helpers import (
+    clipped,
+    idle,
+    new_window,
+    row,
+    select,
+    token_for,
+    use_profile,
+)
 
 
 @pytest.fixture
 def window(fresh_window):  # type: ignore[no-untyped-def]
     return fresh_window
-
-
-def token_for(window, qtbot, username: str) -> None:  # type: ignore[no-untyped-def]
-    select(window, username)
-    window.get_token()
-    qtbot.waitUntil(lambda: idle(window) and row(window, username).outcome is not None)
 
 
 def make_active(window, qtbot, username: str) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ import pytest
 
 from app.core.outcomes.outcome import NOT_CHECKED, Kind
 from tests.helpers import CONTOSO
-from tests.integration.ui.helpers import idle, row, select
+from tests.integration.ui.helpers import idle, row, token_for
 
 VAULT = ("https://vault.azure.net/.default",)
 MANAGEMENT = ("https://management.azure.com/.default",)
@@ -29,12 +29,6 @@ def set_tenant(window, tenant: str) -> None:  # type: ignore[no-untyped-def]
 
 def settled(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: idle(window) and window.model.rowCount() > 0, timeout=15000)
-
-
-def token_for(window, qtbot, username: str) -> None:  # type: ignore[no-untyped-def]
-    select(window, username)
-    window.get_token()
-    qtbot.waitUntil(lambda: idle(window) and row(window, username).outcome is not None)
 
 
 def test_a_work_account_under_consumers_is_not_usable_not_sign_in_again(window, qtbot, control):

@@ -13,23 +13,9 @@ import pytest
 from app.core.configurations.profile import Profile
 from app.sandbox.entra.directory import DATA
 from tests.helpers import CONTOSO, FABRIKAM
-from tests.integration.ui.helpers import idle, row, select, use_profile
+from tests.integration.ui.helpers import token_for, use_profile
 
 MFA_SCOPE = "https://vault.azure.net/.default"
-
-
-def token_for(window, qtbot, username: str) -> None:  # type: ignore[no-untyped-def]
-    """Asked again whenever the window is idle without the answer: a call the session starts
-    by itself (after a profile change) may take the turn, and the ask is then refused."""
-
-    def answered() -> bool:
-        if idle(window) and row(window, username).outcome is None:
-            select(window, username)
-            window.get_token()
-        return idle(window) and row(window, username).outcome is not None
-
-    # A deadline, not a margin: the broker's own (Broker(timeout=10)) ends any call before it.
-    qtbot.waitUntil(answered, timeout=30000)
 
 
 def personal_data() -> list[str]:

@@ -10,19 +10,13 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 
 from app.core.outcomes.outcome import NOT_ASKED, Kind
 from tests.helpers import CONTOSO
-from tests.integration.ui.helpers import idle, row, select
+from tests.integration.ui.helpers import idle, row, select, token_for
 from tests.integration.ui.test_matrix_window import only, run_all
 
 
 @pytest.fixture
 def window(fresh_window):  # type: ignore[no-untyped-def]
     return fresh_window
-
-
-def token_for(window, qtbot, username: str) -> None:  # type: ignore[no-untyped-def]
-    select(window, username)
-    window.get_token()
-    qtbot.waitUntil(lambda: idle(window) and row(window, username).outcome is not None)
 
 
 def outcome_row(window, username: str):  # type: ignore[no-untyped-def]
