@@ -12,7 +12,7 @@ blob of the account on each upload): keep-alive PUTs began at ~420 blobs/s and 5
 finished after 15 min; disk persistence seeded 100,000 in 33 min. For each size: the first
 page, the full listing into the model (no view, as the issue measured it) against raw
 `walk_blobs` iteration, the largest event-loop gap while listing; then, with the level expanded
-in the pane's tree, the filter (time to its count, and the gap) and clearing it. Download once
+in the pane's table, the filter (time to its count, and the gap) and clearing it. Download once
 at the end. Targets: first rows <= 1.2x the raw first page; full listing <= 1.1x raw iteration;
 download >= 0.95x raw `download_blob(max_concurrency=4)`; largest gap <= 50 ms.
 """
@@ -240,9 +240,7 @@ class Bench:
 
         from app.core.storage.blobs import BlobBrowser
         from app.ui.common.tasks import TaskRunner
-        from app.ui.storage.filter import FolderFilter
-        from app.ui.storage.model import BlobModel
-        from app.ui.storage.parts import BlobTree
+        from app.ui.storage.pane import BlobPane
 
         started = time.perf_counter()
         first = list(next(self.raw.walk_blobs(delimiter="/", results_per_page=PAGE).by_page()))
@@ -250,7 +248,11 @@ class Bench:
 
         self.browser = BlobBrowser(self.url, self.credential, connection_verify=self.ca,
                                    page_size=PAGE)  # fmt: skip
-        model = BlobModel(self.browser, TaskRunner())
+        pane = BlobPane(TaskRunner())  # the whole pane: its table, folder tree, breadcrumbs
+        pane.resize(900, 520)
+        pane.show()
+        pane._use(self.browser)
+        model = pane.model
         self.beat(f"listing {size:,}")
         model.fetchMore(QModelIndex())
         self.wait(lambda: model.rowCount() > 0, model.page_loaded)
@@ -285,16 +287,14 @@ class Bench:
         self.rows.append((f"full listing ({loaded:,} rows)", pane_full, raw_full, "<= 1.1"))
         self.rows.append(("  RSS per loaded row (bytes)", rss_per_row, None, ""))
 
-        # The filter, in the pane's tree with the level open (as a user filters it).
+        # The filter, in the pane's table with the level open (as a user filters it).
         said: list[str] = []
-        tree = BlobTree(lambda *_: None, model)
-        tree.resize(700, 500)
-        tree.show()
-        folder_filter = FolderFilter(tree, model, said.append)
-        self.beat(f"opening the {size:,}-row level (Qt's layout)")
-        tree.expand(box)
-        tree.setCurrentIndex(model.index(0, 0, box))
-        self.wait(lambda: tree.isExpanded(box))
+        folder_filter = pane.folder_filter
+        folder_filter.say = said.append
+        self.beat(f"opening the {size:,}-row folder in the table")
+        pane.open(box)
+        pane.tree.setCurrentIndex(model.index(0, 0, box))
+        self.wait(lambda: pane.tree.rootIndex() == box)
         self.app.processEvents()
         self.settle()
         self.beat(f"filtering {size:,}")
@@ -318,8 +318,8 @@ class Bench:
         self.beat("")
         self.rows.append((f"filter to {shown} of {loaded:,} rows (s)", filtered, None, ""))
         self.rows.append((f"clear the filter at {loaded:,} (s)", cleared, None, ""))
-        tree.close()
-        tree.deleteLater()
+        pane.close()
+        pane.deleteLater()
         self.report()  # so far, in case a later size fails
 
     def download(self, tmp: Path) -> None:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QToolBar, QTreeView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QToolBar, QWidget
 
 from app.ui.common.icons import icon
 from app.ui.storage.model import BlobModel, Node
@@ -42,7 +42,7 @@ class PaneActions:
         self,
         owner: QWidget,
         toolbar: QToolBar,
-        tree: QTreeView,
+        tree: QAbstractItemView,
         slots: Mapping[str, Callable[[], object]],
         on_blob: Callable[[], object],
     ) -> None:
@@ -110,40 +110,3 @@ class PaneActions:
         model = self.tree.model()
         if isinstance(model, BlobModel) and index.isValid() and model.node(index).kind == "file":
             self.on_blob()
-
-
-class KeepExpanded(QObject):
-    """Which containers and folders were open, opened again as a reload lists them (the
-    claims step-up reconnects: the tree came back with every container collapsed). The
-    tree's child: the model, which can outlive it, stops calling it with the tree."""
-
-    def __init__(self, tree: QTreeView, model: BlobModel) -> None:
-        super().__init__(tree)
-        self.tree, self.model = tree, model
-        self.wanted: set[tuple[str, str, str]] = set()
-        model.rowsInserted.connect(self._inserted)
-
-    def remember(self) -> None:
-        self.wanted = set()
-        todo = [QModelIndex()]
-        while todo:
-            parent = todo.pop()
-            for row in range(self.model.rowCount(parent)):
-                index = self.model.index(row, 0, parent)
-                if self.tree.isExpanded(index):
-                    self.wanted.add(_key(self.model.node(index)))
-                    todo.append(index)
-
-    def _inserted(self, parent: QModelIndex, first: int, last: int) -> None:
-        if not self.wanted:
-            return
-        for row in range(first, last + 1):
-            index = self.model.index(row, 0, parent)
-            key = _key(self.model.node(index))
-            if key in self.wanted:
-                self.wanted.discard(key)
-                self.tree.expand(index)  # fetches its first page, which may open more
-
-
-def _key(node: Node) -> tuple[str, str, str]:
-    return node.kind, node.container, node.name

@@ -1,6 +1,6 @@
-"""The blob pane's filter box: narrows one folder's loaded rows to those whose names contain
-the text typed, including rows of pages that arrive later. Only loaded rows: filtering never
-lists more of a folder than the user asked for.
+"""The blob pane's filter box: narrows the loaded rows of the folder the table shows to those
+whose names contain the text typed, including rows of pages that arrive later. Only loaded
+rows: filtering never lists more of a folder than the user asked for.
 
 The rows are matched on a worker (`app.ui.common.tasks`) over a copy of the level, and the
 model then shows only the rows kept, in one layout change: hiding 50,000 rows one by one
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QTimer
-from PySide6.QtWidgets import QLineEdit, QTreeView
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
 from app.ui.common.tasks import Task
 from app.ui.storage.model import BlobModel, Node, display_name
@@ -32,7 +32,9 @@ def matcher(text: str) -> Callable[[Row], bool]:
 
 
 class FolderFilter(QObject):
-    def __init__(self, tree: QTreeView, model: BlobModel, say: Callable[[str], None]) -> None:
+    def __init__(
+        self, tree: QAbstractItemView, model: BlobModel, say: Callable[[str], None]
+    ) -> None:
         super().__init__(tree)
         self.tree, self.model, self.say = tree, model, say
         self.edit = QLineEdit()
@@ -53,12 +55,9 @@ class FolderFilter(QObject):
         return self.edit.text().strip().casefold()
 
     def _folder(self) -> QModelIndex:
-        """The selected folder if it is open, else the folder the selection is in."""
-        index = self.tree.currentIndex()
-        if not index.isValid():  # none, or the filter hid it: the same folder
-            return self._level()
-        index = index.siblingAtColumn(0)
-        return index if self.tree.isExpanded(index) else index.parent()
+        """The folder the table shows."""
+        root = self.tree.rootIndex()
+        return self.model.index(root.row(), 0, root.parent()) if root.isValid() else root
 
     def _level(self) -> QModelIndex:
         level = self.level

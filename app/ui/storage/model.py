@@ -21,11 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.core.storage.blobs import BlobBrowser, BlobRow, ContainerRow
 from app.core.storage.details import human_size
 from app.ui.common.tasks import TaskRunner
+from app.ui.storage.levels import LISTING, LevelRows, Order
 
 logger = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
@@ -47,6 +48,8 @@ class Node:
     version: int = 0  # bumped when rows are removed or reloaded (not when a page is added)
     ahead: tuple[list[Any], str | None] | None = None  # the next page, read ahead
     reading: bool = False  # the read-ahead is on its way
+    sorted_as: Order = LISTING  # the order of its rows
+    gone: bool = False  # removed from the model (deleted, reloaded): the folder tree drops it
 
     @property
     def rows(self) -> list[Node | tuple[Any, ...]]:
@@ -72,7 +75,7 @@ class Node:
         )
 
 
-class BlobModel(QAbstractItemModel):
+class BlobModel(LevelRows):
     NAME, SIZE, MODIFIED, TYPE, TIER = range(5)
     HEADERS = ("Name", "Size", "Modified", "Content type", "Tier")
     failed = Signal(object)  # the exception of a page that could not be fetched
@@ -87,7 +90,7 @@ class BlobModel(QAbstractItemModel):
     def reset(self, browser: BlobBrowser | None) -> None:
         self.beginResetModel()
         self.browser = browser
-        self.root = Node("root", "")
+        self.root, self.arranged = Node("root", ""), None
         self.endResetModel()
 
     # ---- structure -------------------------------------------------------------------------
@@ -247,6 +250,11 @@ class BlobModel(QAbstractItemModel):
             self._read(node, browser)  # the next page, while this one is looked at
         items = [_child(node, row, 0) for row in rows]
         shown, match = node.shown, node.match
+        if node.sorted_as != LISTING:  # a sorted level: each row at its place
+            kept = items if shown is None or match is None else [i for i in items if match(i)]
+            self._insert_sorted(node, items, kept)
+            self.page_loaded.emit(len(rows))
+            return
         if shown is not None and match is not None:  # a filtered level: only what it keeps
             node.children.extend(items)
             items = [item for item in items if match(item)]
@@ -281,6 +289,8 @@ class BlobModel(QAbstractItemModel):
         row = index.row()
         self.beginRemoveRows(self._index_of(parent), row, row)
         item = parent.rows.pop(row)
+        if isinstance(item, Node):
+            item.gone = True
         if parent.shown is not None:
             parent.children.remove(item)
         parent.version += 1
@@ -293,6 +303,9 @@ class BlobModel(QAbstractItemModel):
     def refetch(self, index: QModelIndex) -> None:
         """Reload one level: drop what is shown and fetch its first page again."""
         node = self.node(index)
+        for item in node.children:
+            if isinstance(item, Node):
+                item.gone = True
         if node.rows:
             self.beginRemoveRows(self._index_of(node), 0, len(node.rows) - 1)
             node.children.clear()
@@ -303,78 +316,6 @@ class BlobModel(QAbstractItemModel):
         node.fetched_once, node.continuation, node.loading = False, None, False
         node.version, node.ahead, node.reading = node.version + 1, None, False
         self.fetchMore(self._index_of(node))
-
-    # ---- filtering a level -------------------------------------------------------------------
-    def snapshot(self, index: Index) -> tuple[list[Node | tuple[Any, ...]], int]:
-        """A copy of the level's loaded rows (for a worker to match) and its version."""
-        node = self.node(index)
-        return list(node.children), node.version
-
-    def show_only(
-        self,
-        index: Index,
-        match: Callable[[Node | tuple[Any, ...]], bool] | None,
-        matched: list[Node | tuple[Any, ...]] | None = None,
-        of: tuple[int, int] = (0, 0),
-    ) -> bool:
-        """Show the level's rows `match` keeps (None: all of them). `matched` is what a worker
-        kept of the first `of[0]` rows at version `of[1]`; rows added since are matched here.
-        False when rows were removed or reloaded meanwhile: match a new snapshot."""
-        node = self.node(index)
-        if not node.expandable:
-            return True
-        if match is None:
-            shown = None
-        elif matched is None:
-            shown = [item for item in node.children if match(item)]
-        elif node.version != of[1]:
-            return False
-        else:
-            shown = matched + [item for item in node.children[of[0] :] if match(item)]
-        self._change_rows(index, node, shown)
-        node.match = match
-        return True
-
-    def _change_rows(self, index: Index, node: Node, shown: list[Any] | None) -> None:
-        """From the rows shown to `shown` (None: all), as removals and insertions of runs of
-        rows: a layout change made the view lay out every row of the level again, even the
-        ones the filter drops (266 ms at 50,000 rows here); runs cost ~8 ms."""
-        new = shown if shown is not None else node.children
-        keep = {id(item) for item in new}
-        if node.shown is None:
-            node.shown = list(node.children)  # the same rows: the view sees no change yet
-        view, row = node.shown, len(node.shown) - 1
-        while row >= 0:  # drop the runs of rows the new list does not have, from the end
-            if id(view[row]) in keep:
-                row -= 1
-                continue
-            last = row
-            while row >= 0 and id(view[row]) not in keep:
-                row -= 1
-            self.beginRemoveRows(index, row + 1, last)
-            del view[row + 1 : last + 1]
-            self.endRemoveRows()
-        had, row = {id(item) for item in view}, 0
-        while row < len(new):  # then put in the runs it has that are not shown
-            if id(new[row]) in had:
-                row += 1
-                continue
-            end = row
-            while end < len(new) and id(new[end]) not in had:
-                end += 1
-            self.beginInsertRows(index, row, end - 1)
-            view[row:row] = new[row:end]
-            self.endInsertRows()
-            row = end
-        node.shown = shown if shown is None else view
-        for position, item in enumerate(node.rows):
-            if isinstance(item, Node):
-                item.position = position
-
-    def counts(self, index: Index) -> tuple[int, int]:
-        """(rows shown, rows loaded) of the level."""
-        node = self.node(index)
-        return len(node.rows), len(node.children)
 
 
 def _child(parent: Node, row: BlobRow | ContainerRow, position: int) -> Node | tuple[Any, ...]:

@@ -209,7 +209,7 @@ class BlobOperations:
         if browser is None or not name or refused(pane.banner, rules.validate_container_name, name):
             return
         pane._run("creating a container", lambda: browser.create_container(name),
-                  lambda _: pane.reload())  # fmt: skip
+                  lambda _: pane.reload_containers())  # fmt: skip
 
     def delete(self) -> None:
         """Delete every selected blob and container, after one question."""

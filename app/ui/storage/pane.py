@@ -11,12 +11,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSplitter,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -30,15 +32,18 @@ from app.core.storage.blobs import BlobBrowser, TransferCancelled
 from app.core.storage.names import StorageUrlError, validate_account_url
 from app.ui.common.tasks import Task, TaskRunner
 from app.ui.common.widgets import Banner, error_style
-from app.ui.storage.actions import KeepExpanded, PaneActions
+from app.ui.storage.actions import PaneActions
 from app.ui.storage.banner_area import BannerArea
 from app.ui.storage.filter import FolderFilter
 from app.ui.storage.model import BlobModel, Node
+from app.ui.storage.navigation import Breadcrumbs, FolderTree, FolderTreeModel, KeepOpen
 from app.ui.storage.operations import BlobOperations
-from app.ui.storage.parts import Asker, BlobTree, Transfer, TransferBar, seed_action
+from app.ui.storage.parts import Asker, Transfer, TransferBar, seed_action
+from app.ui.storage.table import BlobTable
 
 logger = logging.getLogger(__name__)
 NOBODY = "Make an account active to browse storage with its credential."
+FOLDERS_FROM = 560  # narrower, the pane shows no folder tree: the breadcrumbs lead
 
 
 class BlobPane(QWidget):
@@ -92,8 +97,17 @@ class BlobPane(QWidget):
         self.properties, self.download, self.upload = ops.properties, ops.download, ops.upload
         self.upload_paths, self.new_container, self.delete = (
             ops.upload_paths, ops.new_container, ops.delete)  # fmt: skip
-        self.tree = BlobTree(self.upload_paths, self.model)
-        self.tree.selectionModel().currentChanged.connect(lambda *_: self._update())
+        # `tree`: the flat table of the folder shown (`open`), beside the folder tree.
+        self.tree = BlobTable(self.upload_paths, self.model)
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
+        self.tree.activated.connect(self._activated)
+        self.folder_model = FolderTreeModel(self.model)
+        self.folders = FolderTree(self.folder_model)
+        self.folders.clicked.connect(self._folder_chosen)
+        self.folders.activated.connect(self._folder_chosen)
+        self.crumbs = Breadcrumbs(self.go_to, self.up, self.tree)
+        self.model.modelReset.connect(lambda: self._shown(self.model.root))
+        self.model.rowsRemoved.connect(self._maybe_gone)
         self.tree.selectionModel().selectionChanged.connect(lambda *_: self._update())
 
         # A toolbar, not a row of buttons: it never pushes the accounts list's State column
@@ -106,7 +120,7 @@ class BlobPane(QWidget):
                  "copy_url": ops.copy_url, "upload_folder": ops.upload_folder}  # fmt: skip
         self.pane_actions = PaneActions(self, self.toolbar, self.tree, slots, ops.properties)
         self.buttons = self.pane_actions.actions
-        self.expanded = KeepExpanded(self.tree, self.model)
+        self.expanded = KeepOpen(self, self.model, self.open)
         self.seed_action = seed_action(self.toolbar)  # which credential browses
         self.folder_filter = FolderFilter(self.tree, self.model, self.say)
         self.filter = self.folder_filter.edit
@@ -129,10 +143,17 @@ class BlobPane(QWidget):
         layout.addWidget(BannerArea(self.banner))  # all of its advice, scrolled if need be
         layout.addWidget(self.toolbar)
         layout.addWidget(self.filter)
-        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.crumbs)
+        self.split = QSplitter()
+        self.split.addWidget(self.folders)
+        self.split.addWidget(self.tree)
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([160, 400])
+        layout.addWidget(self.split, 1)
         layout.addWidget(self.transfers)
         layout.addWidget(self.status)
         self.url_error.hide()
+        self._shown(self.model.root)
         self._update()
 
     # ---- what to browse with ---------------------------------------------------------------
@@ -244,7 +265,7 @@ class BlobPane(QWidget):
         token until it expires, so a new client asks the credential afresh)."""
         credential, handle = self.credential, int(self.window().winId())
         self.interactive.emit(handle)
-        self.expanded.remember()  # reconnecting reopens what was open
+        self.expanded.remember(self.shown_node)  # reconnecting reopens what was open
         self._run(
             "Signing in with the requested claims" if claims else "Signing in as your code would",
             lambda: credential.step_up(handle, claims),
@@ -256,13 +277,89 @@ class BlobPane(QWidget):
         self.status.setText(text)
         self.status.setVisible(bool(text))
 
+    # ---- where the table is ---------------------------------------------------------------
+    def open(self, index: QModelIndex | QPersistentModelIndex, keep: bool = False) -> None:
+        """Show this container or folder (invalid: the account's containers) in the table,
+        listing its first page; `keep`: the current row is one of its rows (else cleared)."""
+        index = self.model.index(index.row(), 0, index.parent()) if index.isValid() else index
+        node = self.model.node(index)
+        if not node.expandable:
+            return
+        if not keep:
+            self.tree.selectionModel().clear()
+        self.tree.setRootIndex(index)
+        self.model.arrange(index)
+        self._shown(node)
+        if self.model.canFetchMore(index):
+            self.model.fetchMore(index)
+        if self.folder_filter.text:
+            self.folder_filter.apply()  # the filter follows the folder shown
+        self._update()
+
+    def up(self) -> None:
+        parent = self.shown_node.parent
+        if parent is not None:
+            self.go_to(parent)
+
+    def go_to(self, node: Node) -> None:
+        self.open(self.model._index_of(node))
+
+    def _shown(self, node: Node) -> None:
+        self.shown_node = node
+        account = self.browser.account_url.split("://", 1)[-1] if self.browser else "Storage"
+        self.crumbs.show_path(node, account)
+        where = self.folder_model.index_of(node) if node.parent is not None else QModelIndex()
+        if where.isValid() and self.folders.currentIndex() != where:
+            self.folders.setCurrentIndex(where)
+            self.folders.scrollTo(where)
+
+    def _maybe_gone(self, *_: object) -> None:
+        """The folder shown (or one above it) was deleted or reloaded away: the table shows
+        the nearest level above that is still there."""
+        path, node = [], self.shown_node
+        while node.parent is not None:
+            path.append(node)
+            node = node.parent
+        if any(n.gone for n in path):
+            stay = next((n for n in reversed(path) if n.gone), path[-1]).parent
+            assert stay is not None
+            self.go_to(stay)
+
+    def _folder_chosen(self, index: QModelIndex) -> None:
+        self.go_to(self.folder_model.node(index))
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """A row of another folder made current (a test, a reconnect): its folder is shown."""
+        if current.isValid() and current.parent() != self.tree.rootIndex():
+            self.open(current.parent(), keep=True)
+        self._update()
+
+    def _activated(self, index: QModelIndex) -> None:
+        """Enter or a double-click on a container or folder opens it (a blob's: properties)."""
+        if index.isValid() and self.model.node(index).kind in ("container", "folder"):
+            self.open(index.siblingAtColumn(0))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.folders.setVisible(self.width() >= FOLDERS_FROM)
+
     # ---- selection ----------------------------------------------------------------
     def current(self) -> Node | None:
+        """The row the keyboard is on; with none, the container or folder shown."""
         index = self.tree.currentIndex()
-        return self.model.node(index) if index.isValid() else None
+        if index.isValid():
+            return self.model.node(index)
+        shown = self.shown_node
+        return shown if shown.parent is not None else None
 
     # ---- actions ---------------------------------------------------------------------------
     def reload(self) -> None:
+        """The folder shown, listed again (at the top: the containers)."""
+        self.model.refetch(self.model._index_of(self.shown_node))
+
+    def reload_containers(self) -> None:
+        """The account's containers listed again (one was made), the folder shown reopened."""
+        self.expanded.remember(self.shown_node)
         self.model.refetch(QModelIndex())
 
     def _run(self, label: str, fn: Callable[[], Any], done: Callable[[Any], None]) -> bool:

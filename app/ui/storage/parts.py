@@ -1,6 +1,5 @@
 """What the blob pane is made of besides the pane itself: the questions it asks (tests pass
-their own answers), a transfer's shared progress and how it reads, and the tree that takes
-dropped files."""
+their own answers) and a transfer's shared progress and how it reads."""
 
 from __future__ import annotations
 
@@ -8,21 +7,18 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, SignalInstance
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QResizeEvent
+from PySide6.QtCore import Qt, QTimer, SignalInstance
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QToolBar,
-    QTreeView,
     QWidget,
 )
 
@@ -31,10 +27,12 @@ from app.core.storage.blobs import BlobBrowser
 from app.core.storage.details import BlobDetails, human_size
 from app.core.storage.names import StorageNameError
 from app.ui.common import files
-from app.ui.common.focus import FocusDelegate
 from app.ui.common.tasks import Task
 from app.ui.common.widgets import Banner
 from app.ui.storage.model import BlobModel, Node
+
+if TYPE_CHECKING:
+    from app.ui.storage.table import BlobTable
 
 
 class Asker:
@@ -208,77 +206,6 @@ class TransferBar(QWidget):
             self.progress.setFormat(transfer.amounts().replace("%", "%%"))
 
 
-NAME_WIDTH = 120
-
-
-class BlobTree(QTreeView):
-    """Accepts files dropped from the desktop: they are uploaded where they land."""
-
-    def __init__(
-        self, on_drop: Callable[[list[Path], QModelIndex], None], model: BlobModel
-    ) -> None:
-        super().__init__()
-        self.on_drop = on_drop
-        self.setAcceptDrops(True)
-        self.setDropIndicatorShown(True)
-        self.setAccessibleName("Containers and blobs")
-        self.setModel(model)
-        self.setItemDelegate(FocusDelegate(self))  # where the keyboard is, always shown
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setUniformRowHeights(True)
-        model.rowsInserted.connect(self.fit_type_column)
-        header = self.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.setMinimumSectionSize(40)
-        # Fixed widths, not ResizeToContents: that measures every row of a 100,000-row level;
-        # Size and Modified as wide as their longest text, so that Name, Size and Modified
-        # fit a 300 px pane; Content type grows to the widest type of each page as it arrives.
-        fits = self.fontMetrics().horizontalAdvance
-        for column, width in (
-            (1, fits("999.9 MB") + 16), (2, fits("2026-12-31 23:59") + 16),
-            (3, header.sectionSizeHint(3)), (4, 48),
-        ):  # fmt: skip
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self.fit_name_column()
-
-    def fit_name_column(self) -> None:
-        """Name takes the width the other columns leave, but never less than NAME_WIDTH:
-        stretched, it was squeezed to "…" by a wide Content type in a narrow pane."""
-        header = self.header()
-        others = sum(header.sectionSize(c) for c in range(1, header.count()))
-        header.resizeSection(0, max(NAME_WIDTH, self.viewport().width() - others))
-
-    def fit_type_column(self, parent: QModelIndex, first: int, last: int) -> None:
-        """A page arrived: Content type widens to its widest type (never measured over every
-        row of a 100,000-row level, as ResizeToContents would)."""
-        model = self.model()
-        types = model.content_types(parent, first, last) if isinstance(model, BlobModel) else ()
-        if types:
-            wanted = max(self.fontMetrics().horizontalAdvance(t) for t in types) + 16
-            if wanted > self.header().sectionSize(BlobModel.TYPE):
-                self.header().resizeSection(BlobModel.TYPE, wanted)
-                self.fit_name_column()
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event: Any) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            self.on_drop(paths, self.indexAt(event.position().toPoint()))
-            event.acceptProposedAction()
-
-
 def seed_action(toolbar: QToolBar) -> QAction:
     """On: the pane browses with azure-identity-broker's credential for the active account, as
     an SDK user's code would; off: with the app's own (the broker account's)."""
@@ -305,7 +232,7 @@ def refused(banner: Banner, rule: Callable[[str], str], name: str) -> bool:
 class Pane(Protocol):
     """What the pane's operations use of the pane (operations.py, folders.py)."""
 
-    tree: BlobTree
+    tree: BlobTable  # the table of the folder shown
     model: BlobModel
     browser: BlobBrowser | None
     asker: Asker
@@ -319,4 +246,5 @@ class Pane(Protocol):
     def say(self, text: str) -> None: ...
     def show_error(self, error: BaseException) -> None: ...
     def reload(self) -> None: ...
+    def reload_containers(self) -> None: ...
     def _run(self, label: str, fn: Callable[[], Any], done: Callable[[Any], None]) -> bool: ...

@@ -58,7 +58,7 @@ def pane(qtbot, sandbox, control, tmp_path, storage, small) -> Iterator:  # type
     pane.connect_storage()
     qtbot.waitUntil(lambda: container_row(window, small) is not None, timeout=15000)
     box = container_row(window, small)
-    pane.tree.expand(box)
+    pane.open(box)
     qtbot.waitUntil(lambda: child(pane.model, box, "top.txt") is not None, timeout=15000)
     window.activateWindow()
     qtbot.waitActive(window)
