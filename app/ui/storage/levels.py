@@ -3,8 +3,8 @@ what a filter matched (`show_only`) and sort them (`sort`, `arrange`).
 
 Both change only the level the table shows, and only its loaded rows (sorting never lists
 more of a folder). A sorted level takes each later page row by row at its place (a binary
-search per row), so scrolling on keeps the order; sorted by name ascending it is in the
-service's own listing order, and pages are appended as they come.
+search per row), so scrolling on keeps the order; a level is in the
+service's own listing order until a column is chosen, and pages are appended as they come.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from app.core.storage.blobs import BlobRow
 
 Index = QModelIndex | QPersistentModelIndex
 Order = tuple[int, bool]  # (column, descending)
-LISTING: Order = (0, False)  # by name, as the service lists: nothing to sort
+LISTING: Order = (-1, False)  # as the service lists (no column): pages are appended
 
 
 class LevelRows(QAbstractItemModel):
@@ -54,8 +54,7 @@ class LevelRows(QAbstractItemModel):
         key = sort_key(self.order)
         if node.sorted_as == self.order or not node.expandable:
             return
-        parent = self._index_of(node)
-        self.layoutAboutToBeChanged.emit([QPersistentModelIndex(parent)])
+        self.layoutAboutToBeChanged.emit()  # (PySide emits it with no parents)
         old = list(node.rows)
         node.children.sort(key=key)
         if node.shown is not None:
@@ -71,7 +70,7 @@ class LevelRows(QAbstractItemModel):
                 after.append(self.createIndex(row, index.column(), node))
         self.changePersistentIndexList(before, after)
         _renumber(node)
-        self.layoutChanged.emit([QPersistentModelIndex(parent)])
+        self.layoutChanged.emit()
 
     def _insert_sorted(self, node: Any, items: list[Any], shown: list[Any]) -> None:
         """A page for a sorted level: each row at its place (`shown`: those the view gets)."""
@@ -184,8 +183,9 @@ EPOCH = datetime.min
 @functools.lru_cache(maxsize=16)
 def sort_key(order: Order) -> Callable[[Any], Any]:
     """The key a level's rows sort by in this order. Names compare case-insensitively, then
-    exactly; folders come before blobs except in the listing order; rows without a value
-    (containers have no size) sort first."""
+    exactly; folders come before blobs either way; rows without a value (containers have no
+    size) sort first. The listing order is the service's own (nothing to sort): asked for
+    again, it is taken as by name."""
     column, descending = order
 
     def fields(item: Any) -> tuple[str, bool, int, datetime, str, str]:
@@ -213,8 +213,6 @@ def sort_key(order: Order) -> Callable[[Any], Any]:
             value = (kind.casefold(), value)
         elif column == 4:
             value = (tier.casefold(), value)
-        if order == LISTING:
-            return name
         value = (not folder, value) if not descending else (folder, value)
         return _Reversed(value) if descending else value
 

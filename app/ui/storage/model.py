@@ -45,7 +45,8 @@ class Node:
     loading: bool = False  # a page the view asked for is on its way
     shown: list[Node | tuple[Any, ...]] | None = None  # the rows a filter kept (None: all)
     match: Callable[[Node | tuple[Any, ...]], bool] | None = None  # that filter
-    version: int = 0  # bumped when rows are removed or reloaded (not when a page is added)
+    version: int = 0  # bumped when rows are removed, reloaded or sorted (not when one is added)
+    listing: int = 0  # bumped when the level is listed again: a page of an older one is dropped
     ahead: tuple[list[Any], str | None] | None = None  # the next page, read ahead
     reading: bool = False  # the read-ahead is on its way
     sorted_as: Order = LISTING  # the order of its rows
@@ -207,10 +208,10 @@ class BlobModel(LevelRows):
             prefix = node.name if node.kind == "folder" else ""
             container, token = node.container, node.continuation
             fetch = lambda: browser.blob_page(container, prefix, token)  # noqa: E731
-        node.reading, version = True, node.version
+        node.reading, listing = True, node.listing
 
         def arrived(page: tuple[list[Any], str | None]) -> None:
-            if node.version != version:
+            if node.listing != listing:
                 return
             node.reading = False
             if node.loading:
@@ -219,7 +220,7 @@ class BlobModel(LevelRows):
                 node.ahead = page
 
         def failed(error: BaseException) -> None:
-            if node.version != version:
+            if node.listing != listing:
                 return
             node.reading = False
             if node.loading:
@@ -230,10 +231,13 @@ class BlobModel(LevelRows):
         self.runner.run("listing storage", fetch, arrived, failed)
 
     def _alive(self, node: Node, browser: BlobBrowser) -> bool:
-        """A page for a tree that was reset meanwhile (account switch) is dropped."""
+        """A page for a tree that was reset meanwhile (account switch), or for a level that was
+        removed or listed again above it (deleted, reloaded), is dropped."""
         if browser is not self.browser:
             return False
         while node.parent is not None:
+            if node.gone:
+                return False
             node = node.parent
         return node is self.root
 
@@ -315,6 +319,7 @@ class BlobModel(LevelRows):
         node.children.clear()
         node.fetched_once, node.continuation, node.loading = False, None, False
         node.version, node.ahead, node.reading = node.version + 1, None, False
+        node.listing += 1
         self.fetchMore(self._index_of(node))
 
 

@@ -9,6 +9,7 @@ row in it. Expanding one lists its first page through the blob model.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -191,7 +192,9 @@ class Breadcrumbs(QWidget):
         outer.addLayout(self.row, 1)
         self.buttons: list[QToolButton] = []
 
-    def show_path(self, node: Node, account: str) -> None:
+    def show_path(self, node: Node, url: str) -> None:
+        """Where node is, under the storage account at url ("": not connected)."""
+        account = account_name(url) if url else "Storage"
         while self.row.count():
             item = self.row.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -208,16 +211,28 @@ class Breadcrumbs(QWidget):
         for position, (text, target) in enumerate(crumbs):
             if position:
                 self.row.addWidget(QLabel("›"))
+            if target is node:  # where the table is: said, not a button
+                here = QLabel(f"<b>{html.escape(_elide(text))}</b>")
+                here.setToolTip(target.name or account)
+                here.setAccessibleName(f"Showing {target.name or account}")
+                self.row.addWidget(here)
+                continue
             button = QToolButton()
             button.setAutoRaise(True)
             button.setText(_elide(text))
             button.setToolTip(target.name or account)
             button.setAccessibleName(f"Go to {target.name or account}")
-            button.setEnabled(target is not node)
             button.clicked.connect(lambda _=False, t=target: self.go(t))
             self.row.addWidget(button)
             self.buttons.append(button)
         self.row.addStretch(1)
+
+
+def account_name(url: str) -> str:
+    """The storage account's name: a path-style (emulator) URL's path, else the host's
+    first label."""
+    host, _, path = url.split("://", 1)[-1].partition("/")
+    return path.strip("/") or host.split(".", 1)[0]
 
 
 def _label(node: Node) -> str:

@@ -43,7 +43,7 @@ from app.ui.storage.table import BlobTable
 
 logger = logging.getLogger(__name__)
 NOBODY = "Make an account active to browse storage with its credential."
-FOLDERS_FROM = 560  # narrower, the pane shows no folder tree: the breadcrumbs lead
+FOLDERS_FROM = 560  # narrower, the folder tree folds away: the breadcrumbs lead
 
 
 class BlobPane(QWidget):
@@ -103,8 +103,8 @@ class BlobPane(QWidget):
         self.tree.activated.connect(self._activated)
         self.folder_model = FolderTreeModel(self.model)
         self.folders = FolderTree(self.folder_model)
-        self.folders.clicked.connect(self._folder_chosen)
-        self.folders.activated.connect(self._folder_chosen)
+        for chosen in (self.folders.clicked, self.folders.activated):
+            chosen.connect(lambda i: self.go_to(self.folder_model.node(i)))
         self.crumbs = Breadcrumbs(self.go_to, self.up, self.tree)
         self.model.modelReset.connect(lambda: self._shown(self.model.root))
         self.model.rowsRemoved.connect(self._maybe_gone)
@@ -148,7 +148,8 @@ class BlobPane(QWidget):
         self.split.addWidget(self.folders)
         self.split.addWidget(self.tree)
         self.split.setStretchFactor(1, 1)
-        self.split.setSizes([160, 400])
+        self.split.setCollapsible(1, False)
+        self.wide: bool | None = None  # whether the folder tree is open beside the table
         layout.addWidget(self.split, 1)
         layout.addWidget(self.transfers)
         layout.addWidget(self.status)
@@ -306,8 +307,7 @@ class BlobPane(QWidget):
 
     def _shown(self, node: Node) -> None:
         self.shown_node = node
-        account = self.browser.account_url.split("://", 1)[-1] if self.browser else "Storage"
-        self.crumbs.show_path(node, account)
+        self.crumbs.show_path(node, self.browser.account_url if self.browser else "")
         where = self.folder_model.index_of(node) if node.parent is not None else QModelIndex()
         if where.isValid() and self.folders.currentIndex() != where:
             self.folders.setCurrentIndex(where)
@@ -325,9 +325,6 @@ class BlobPane(QWidget):
             assert stay is not None
             self.go_to(stay)
 
-    def _folder_chosen(self, index: QModelIndex) -> None:
-        self.go_to(self.folder_model.node(index))
-
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         """A row of another folder made current (a test, a reconnect): its folder is shown."""
         if current.isValid() and current.parent() != self.tree.rootIndex():
@@ -340,8 +337,13 @@ class BlobPane(QWidget):
             self.open(index.siblingAtColumn(0))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        """Narrow, the folder tree folds to the splitter's edge (drag it out; the breadcrumbs
+        lead meanwhile) so that Name, Size and Modified fit; wide enough, it opens."""
         super().resizeEvent(event)
-        self.folders.setVisible(self.width() >= FOLDERS_FROM)
+        wide = self.width() >= FOLDERS_FROM
+        if wide != self.wide:  # only when crossing: a width the user dragged stays
+            self.wide = wide
+            self.split.setSizes([min(200, self.width() // 3) if wide else 0, self.width()])
 
     # ---- selection ----------------------------------------------------------------
     def current(self) -> Node | None:

@@ -62,7 +62,7 @@ class BlobTable(QTableView):
         ):  # fmt: skip
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # as the service lists
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # as the service lists
         self.setSortingEnabled(True)
 
     def header(self) -> QHeaderView:
