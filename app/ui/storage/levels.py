@@ -61,14 +61,7 @@ class LevelRows(QAbstractItemModel):
             node.shown.sort(key=key)
         node.sorted_as = self.order
         node.version += 1  # a filter matching a snapshot of the old order matches again
-        where = {id(item): row for row, item in enumerate(node.rows)}
-        before, after = [], []
-        for index in self.persistentIndexList():
-            if index.internalPointer() is node and index.row() < len(old):
-                before.append(index)
-                row = where[id(old[index.row()])]
-                after.append(self.createIndex(row, index.column(), node))
-        self.changePersistentIndexList(before, after)
+        self._move_persistent(node, old, node.rows)
         _renumber(node)
         self.layoutChanged.emit()
 
@@ -120,38 +113,30 @@ class LevelRows(QAbstractItemModel):
         return True
 
     def _change_rows(self, index: Index, node: Any, shown: list[Any] | None) -> None:
-        """From the rows shown to `shown` (None: all), as removals and insertions of runs of
-        rows: a layout change made the view lay out every row of the level again, even the
-        ones the filter drops (266 ms at 50,000 rows here); runs cost ~8 ms."""
+        """From the rows shown to `shown` (None: all), as one layout change: the table asks
+        for the rows on screen and the count only (QTreeView laid out every row of the level
+        again, so this was done as removals and insertions of runs of rows). The rows that
+        stay keep their selection and the keyboard's place (persistent indexes)."""
+        old = node.rows
         new = shown if shown is not None else node.children
-        keep = {id(item) for item in new}
-        if node.shown is None:
-            node.shown = list(node.children)  # the same rows: the view sees no change yet
-        view, row = node.shown, len(node.shown) - 1
-        while row >= 0:  # drop the runs of rows the new list does not have, from the end
-            if id(view[row]) in keep:
-                row -= 1
-                continue
-            last = row
-            while row >= 0 and id(view[row]) not in keep:
-                row -= 1
-            self.beginRemoveRows(index, row + 1, last)
-            del view[row + 1 : last + 1]
-            self.endRemoveRows()
-        had, row = {id(item) for item in view}, 0
-        while row < len(new):  # then put in the runs it has that are not shown
-            if id(new[row]) in had:
-                row += 1
-                continue
-            end = row
-            while end < len(new) and id(new[end]) not in had:
-                end += 1
-            self.beginInsertRows(index, row, end - 1)
-            view[row:row] = new[row:end]
-            self.endInsertRows()
-            row = end
-        node.shown = shown if shown is None else view
+        if new is old:
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._move_persistent(node, old, new)
+        node.shown = shown
         _renumber(node)
+        self.layoutChanged.emit()
+
+    def _move_persistent(self, node: Any, old: list[Any], new: list[Any]) -> None:
+        """Persistent indexes of node's rows to those rows' places in `new` (gone: invalid)."""
+        mine = [i for i in self.persistentIndexList() if i.internalPointer() is node]
+        wanted = {id(old[i.row()]) for i in mine if i.row() < len(old)}
+        rows = {id(item): row for row, item in enumerate(new) if id(item) in wanted}
+        after = []
+        for i in mine:
+            row = rows.get(id(old[i.row()])) if i.row() < len(old) else None
+            after.append(QModelIndex() if row is None else self.createIndex(row, i.column(), node))
+        self.changePersistentIndexList(mine, after)
 
     def counts(self, index: Index) -> tuple[int, int]:
         """(rows shown, rows loaded) of the level."""

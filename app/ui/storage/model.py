@@ -9,9 +9,8 @@ at its parent node, the usual way to keep a Qt tree cheap.
 While the view shows one page, the next is read ahead on the worker, so scrolling on (or
 listing a whole folder) never waits for the round trip after the GUI has inserted a page: a
 full listing keeps up with the SDK's own iteration. A level can be narrowed to the rows a
-filter matched (`show_only`): the view then holds only those rows, so QTreeView's layout,
-which asks the model for every row of an expanded level each time it changes (100 ms per
-50,000 rows here, from Python), stays as short as the match list.
+filter matched and sorted by a column (levels.py). The pane shows one level at a time in a
+table (table.py) and the containers and folders in a tree of their own (navigation.py).
 """
 
 from __future__ import annotations
