@@ -52,6 +52,12 @@ def test_folders_open_in_the_table_and_the_breadcrumbs_and_up_lead_back(pane, qt
 
     qtbot.keyClick(pane.tree, Qt.Key.Key_Backspace)  # up
     assert pane.tree.rootIndex() == box and crumbs(pane)[-1] == f"[{small}]"
+    pick(pane, small, "docs/")
+    rect = pane.tree.visualRect(pane.tree.currentIndex())
+    qtbot.mouseClick(pane.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(pane.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert pane.tree.rootIndex() == docs  # a double-click opens it too
+    qtbot.keyClick(pane.tree, Qt.Key.Key_Backspace)
     qtbot.keyClick(pane.tree, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)  # up again
     assert not pane.tree.rootIndex().isValid() and small in table_names(pane)
     assert crumbs(pane) == ["[devstoreaccount1]"] and not pane.crumbs.up.isEnabled()
@@ -81,6 +87,10 @@ def test_the_tree_beside_the_table_holds_containers_and_folders_only(pane, qtbot
 def test_at_the_default_size_the_folder_tree_folds_away_and_opens_when_wide(pane, qtbot):  # type: ignore[no-untyped-def]
     window = pane.window()
     assert pane.split.sizes()[0] == 0  # 900×560: the table has the pane's width
+    before = pane.width()
+    window.resize(1120, 680)  # the default size
+    qtbot.waitUntil(lambda: pane.width() > before)  # laid out again
+    assert pane.width() < 560 and pane.split.sizes()[0] == 0  # still folded
     window.resize(1600, 800)
     window.splitter.setSizes([600, 1000])
     qtbot.waitUntil(lambda: pane.split.sizes()[0] > 0)
