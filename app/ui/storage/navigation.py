@@ -188,7 +188,7 @@ class Breadcrumbs(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(button)
         self.row = QHBoxLayout()
-        self.row.setSpacing(0)
+        self.row.setSpacing(4)
         outer.addLayout(self.row, 1)
         self.buttons: list[QToolButton] = []
 
