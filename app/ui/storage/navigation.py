@@ -164,7 +164,8 @@ def path_of(node: Node) -> list[Node]:
 
 class Breadcrumbs(QWidget):
     """Up (Backspace or Alt+Up in the table), then the account › container › folder… of the
-    folder shown, each a button back up to it. Deep paths keep the last levels ("…" before)."""
+    folder shown, each a button back up to it (deep paths keep the last levels, "…" before),
+    and Folders, which shows or hides the folder tree."""
 
     SHOWN = 3
 
@@ -190,6 +191,14 @@ class Breadcrumbs(QWidget):
         self.row = QHBoxLayout()
         self.row.setSpacing(4)
         outer.addLayout(self.row, 1)
+        self.tree_button = QToolButton()  # the folder tree beside the table, shown or not
+        self.tree_button.setText("Folders")
+        self.tree_button.setCheckable(True)
+        self.tree_button.setAutoRaise(True)
+        self.tree_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.tree_button.setToolTip("Show the tree of containers and folders beside the table")
+        self.tree_button.setAccessibleName("Show the folder tree")
+        outer.addWidget(self.tree_button)
         self.buttons: list[QToolButton] = []
 
     def show_path(self, node: Node, url: str) -> None:

@@ -36,14 +36,14 @@ from app.ui.storage.actions import PaneActions
 from app.ui.storage.banner_area import BannerArea
 from app.ui.storage.filter import FolderFilter
 from app.ui.storage.model import BlobModel, Node
-from app.ui.storage.navigation import Breadcrumbs, FolderTree, FolderTreeModel, KeepOpen
+from app.ui.storage.navigation import Breadcrumbs, FolderTree, FolderTreeModel, KeepOpen, path_of
 from app.ui.storage.operations import BlobOperations
 from app.ui.storage.parts import Asker, Transfer, TransferBar, seed_action
 from app.ui.storage.table import BlobTable
 
 logger = logging.getLogger(__name__)
 NOBODY = "Make an account active to browse storage with its credential."
-FOLDERS_FROM = 560  # narrower, the folder tree folds away: the breadcrumbs lead
+FOLDERS_FROM = 560  # narrower, the folder tree is hidden until asked for
 
 
 class BlobPane(QWidget):
@@ -149,7 +149,8 @@ class BlobPane(QWidget):
         self.split.addWidget(self.tree)
         self.split.setStretchFactor(1, 1)
         self.split.setCollapsible(1, False)
-        self.wide: bool | None = None  # whether the folder tree is open beside the table
+        self.crumbs.tree_button.toggled.connect(self._show_folders)
+        self.wide: bool | None = None  # whether the pane has room for the folder tree
         layout.addWidget(self.split, 1)
         layout.addWidget(self.transfers)
         layout.addWidget(self.status)
@@ -298,9 +299,8 @@ class BlobPane(QWidget):
         self._update()
 
     def up(self) -> None:
-        parent = self.shown_node.parent
-        if parent is not None:
-            self.go_to(parent)
+        if self.shown_node.parent is not None:
+            self.go_to(self.shown_node.parent)
 
     def go_to(self, node: Node) -> None:
         self.open(self.model._index_of(node))
@@ -315,15 +315,10 @@ class BlobPane(QWidget):
 
     def _maybe_gone(self, *_: object) -> None:
         """The folder shown (or one above it) was deleted or reloaded away: the table shows
-        the nearest level above that is still there."""
-        path, node = [], self.shown_node
-        while node.parent is not None:
-            path.append(node)
-            node = node.parent
-        if any(n.gone for n in path):
-            stay = next((n for n in reversed(path) if n.gone), path[-1]).parent
-            assert stay is not None
-            self.go_to(stay)
+        the level above the highest one gone."""
+        gone = next((n for n in path_of(self.shown_node) if n.gone), None)
+        if gone is not None and gone.parent is not None:
+            self.go_to(gone.parent)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         """A row of another folder made current (a test, a reconnect): its folder is shown."""
@@ -337,13 +332,18 @@ class BlobPane(QWidget):
             self.open(index.siblingAtColumn(0))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """Narrow, the folder tree folds to the splitter's edge (drag it out; the breadcrumbs
-        lead meanwhile) so that Name, Size and Modified fit; wide enough, it opens."""
+        """Narrow, the folder tree is hidden (Folders shows it; the breadcrumbs lead) so that
+        Name, Size and Modified fit; wide enough, it shows. Decided only when crossing."""
         super().resizeEvent(event)
-        wide = self.width() >= FOLDERS_FROM
-        if wide != self.wide:  # only when crossing: a width the user dragged stays
+        if (wide := self.width() >= FOLDERS_FROM) != self.wide:
             self.wide = wide
-            self.split.setSizes([min(200, self.width() // 3) if wide else 0, self.width()])
+            self.crumbs.tree_button.setChecked(wide)
+            self._show_folders(wide)
+
+    def _show_folders(self, shown: bool) -> None:
+        self.folders.setVisible(shown)
+        if shown:
+            self.split.setSizes([min(200, self.width() // 3), self.width()])
 
     # ---- selection ----------------------------------------------------------------
     def current(self) -> Node | None:

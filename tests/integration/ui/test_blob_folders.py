@@ -84,17 +84,23 @@ def test_the_tree_beside_the_table_holds_containers_and_folders_only(pane, qtbot
     assert pane.folders.currentIndex() == top  # the tree follows the table
 
 
-def test_at_the_default_size_the_folder_tree_folds_away_and_opens_when_wide(pane, qtbot):  # type: ignore[no-untyped-def]
+def test_at_the_default_size_the_folder_tree_waits_to_be_asked_for_and_shows_when_wide(pane, qtbot):  # type: ignore[no-untyped-def]
     window = pane.window()
-    assert pane.split.sizes()[0] == 0  # 900×560: the table has the pane's width
+    assert not pane.folders.isVisible()  # 900×560: the table has the pane's width
     before = pane.width()
     window.resize(1120, 680)  # the default size
     qtbot.waitUntil(lambda: pane.width() > before)  # laid out again
-    assert pane.width() < 560 and pane.split.sizes()[0] == 0  # still folded
+    assert pane.width() < 560 and not pane.folders.isVisible()
+    button = pane.crumbs.tree_button
+    assert button.isVisible() and not button.isChecked()
+    button.click()  # Folders: the tree beside the table
+    assert pane.folders.isVisible() and pane.split.sizes()[0] > 0
+    button.click()
+    assert not pane.folders.isVisible()
     window.resize(1600, 800)
     window.splitter.setSizes([600, 1000])
-    qtbot.waitUntil(lambda: pane.split.sizes()[0] > 0)
-    assert pane.folders.isVisible()
+    qtbot.waitUntil(lambda: pane.folders.isVisible())  # room enough: shown by itself
+    assert button.isChecked() and pane.split.sizes()[0] > 0
 
 
 def test_a_header_sorts_the_folder_folders_first_keeping_the_current_row(pane, qtbot, small):  # type: ignore[no-untyped-def]
