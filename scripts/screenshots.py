@@ -198,16 +198,16 @@ def main(dark: bool) -> None:
                 for r in range(model.rowCount())
                 if model.node(model.index(r, 0)).name == "demo-documents"
             )
-            window.blobs.tree.expand(documents)
+            window.blobs.open(documents)
             settle(lambda: model.rowCount(documents) > 0)
             reports = next(
                 model.index(r, 0, documents)
                 for r in range(model.rowCount(documents))
                 if model.node(model.index(r, 0, documents)).name == "reports/"
             )
-            window.blobs.tree.expand(reports)
+            window.blobs.open(reports)  # the folder table shows it
             settle(lambda: model.rowCount(reports) > 0)
-            window.blobs.tree.setCurrentIndex(reports)
+            window.blobs.tree.setCurrentIndex(model.index(0, 0, reports))
             settle()
             shot("blob-pane")
             # A claims challenge from the storage endpoint: the step-up it offers.
@@ -222,7 +222,7 @@ def main(dark: bool) -> None:
                 for r in range(model.rowCount())
                 if model.node(model.index(r, 0)).name == "sensitive"
             )
-            window.blobs.tree.expand(sensitive)
+            window.blobs.open(sensitive)
             settle(window.blobs.banner.isVisible)
             shot("blob-claims-challenge")
             # Owner of the subscription, no data role: the storage endpoint's 403, explained.

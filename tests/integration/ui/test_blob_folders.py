@@ -154,3 +154,18 @@ def test_a_folder_that_goes_away_leaves_the_table_at_the_level_above(pane, qtbot
     assert crumbs(pane)[-1] == f"[{small}]"
     qtbot.waitUntil(lambda: "docs/" in table_names(pane), timeout=15000)
     assert pane.model.rowCount(QModelIndex()) > 0
+
+
+def test_the_next_page_is_read_ahead_and_comes_in_at_once(pane_window, seeded, qtbot):  # noqa: F811
+    window, _ = pane_window
+    model = window.blobs.model
+    box = container_row(window, seeded)
+    expand(qtbot, window, box)
+    many = child(model, box, "many/")
+    expand(qtbot, window, many)
+    first = model.rowCount(many)
+    node = model.node(many)
+    qtbot.waitUntil(lambda: node.ahead is not None, timeout=15000)  # read while looked at
+    assert model.rowCount(many) == first  # read, not shown until asked for
+    model.fetchMore(many)
+    assert model.rowCount(many) == 2 * first and not node.loading  # no round trip waited for

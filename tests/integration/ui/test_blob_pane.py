@@ -355,21 +355,6 @@ def test_files_dropped_during_a_download_are_refused_and_cancel_still_stops_the_
     assert not box.get_blob_client("dropped.txt").exists()  # refused, and said so: not lost
 
 
-def test_the_next_page_is_read_ahead_and_comes_in_at_once(pane_window, seeded, qtbot):
-    window, _ = pane_window
-    model = window.blobs.model
-    box = container_row(window, seeded)
-    expand(qtbot, window, box)
-    many = child(model, box, "many/")
-    expand(qtbot, window, many)
-    first = model.rowCount(many)
-    node = model.node(many)
-    qtbot.waitUntil(lambda: node.ahead is not None, timeout=15000)  # read while looked at
-    assert model.rowCount(many) == first  # read, not shown until asked for
-    model.fetchMore(many)
-    assert model.rowCount(many) == 2 * first and not node.loading  # no round trip waited for
-
-
 def test_a_filter_keeps_the_current_row_when_it_matches(pane_window, seeded, qtbot):
     window, _ = pane_window
     pane, model = window.blobs, window.blobs.model
