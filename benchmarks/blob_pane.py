@@ -12,7 +12,8 @@ blob of the account on each upload): keep-alive PUTs began at ~420 blobs/s and 5
 finished after 15 min; disk persistence seeded 100,000 in 33 min. For each size: the first
 page, the full listing into the model (no view, as the issue measured it) against raw
 `walk_blobs` iteration, the largest event-loop gap while listing; then, with the level expanded
-in the pane's table, the filter (time to its count, and the gap) and clearing it. Download once
+in the pane's table, the filter (time to its count, and the gap), clearing it and sorting
+the folder by size. Download once
 at the end. Targets: first rows <= 1.2x the raw first page; full listing <= 1.1x raw iteration;
 download >= 0.95x raw `download_blob(max_concurrency=4)`; largest gap <= 50 ms.
 """
@@ -236,7 +237,7 @@ class Bench:
             signal.disconnect(check)
 
     def listing(self, size: int) -> None:
-        from PySide6.QtCore import QModelIndex
+        from PySide6.QtCore import QModelIndex, Qt
 
         from app.core.storage.blobs import BlobBrowser
         from app.ui.common.tasks import TaskRunner
@@ -316,8 +317,17 @@ class Bench:
         cleared = time.perf_counter() - started
         self.settle()
         self.beat("")
+        self.beat(f"sorting {size:,} by size")
+        started = time.perf_counter()
+        pane.tree.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # a header click (a worker sorts)
+        self.wait(lambda: node.sorted_as == (1, True))
+        self.app.processEvents()
+        ordered = time.perf_counter() - started
+        self.settle()
+        self.beat("")
         self.rows.append((f"filter to {shown} of {loaded:,} rows (s)", filtered, None, ""))
         self.rows.append((f"clear the filter at {loaded:,} (s)", cleared, None, ""))
+        self.rows.append((f"sort {loaded:,} rows by size (s)", ordered, None, ""))
         pane.close()
         pane.deleteLater()
         self.report()  # so far, in case a later size fails

@@ -22,6 +22,7 @@ from app.core.storage.blobs import BlobRow
 Index = QModelIndex | QPersistentModelIndex
 Order = tuple[int, bool]  # (column, descending)
 LISTING: Order = (-1, False)  # as the service lists (no column): pages are appended
+SORT_HERE = 5_000  # a level of more rows is sorted on a worker
 
 
 class LevelRows(QAbstractItemModel):
@@ -29,6 +30,7 @@ class LevelRows(QAbstractItemModel):
 
     order: Order = LISTING  # the order the table shows levels in
     arranged: Any = None  # the Node whose rows the table shows (sorted as `order`)
+    runner: Any  # BlobModel's TaskRunner
 
     def node(self, index: Index) -> Any:  # the Node at index (BlobModel's)
         raise NotImplementedError
@@ -51,15 +53,38 @@ class LevelRows(QAbstractItemModel):
             self._sort(node)
 
     def _sort(self, node: Any) -> None:
-        key = sort_key(self.order)
-        if node.sorted_as == self.order or not node.expandable:
+        """Sort the level's loaded rows: here if they are few, else on a worker (100,000 rows
+        take 250-430 ms of Python), put in once sorted with the rows that arrived meanwhile."""
+        order = self.order
+        if node.sorted_as == order or not node.expandable:
             return
+        if len(node.children) <= SORT_HERE:
+            self._sorted(node, order, sorted(node.children, key=sort_key(order)))
+            return
+        rows, version, key = list(node.children), node.version, sort_key(order)
+
+        def done(ordered: list[Any]) -> None:
+            if node.sorted_as == order or self.order != order:
+                return  # sorted meanwhile, or another order asked for
+            if node.version != version:  # rows removed or reloaded meanwhile: again
+                self._sort(node)
+                return
+            had = {id(item) for item in rows}  # pages that arrived meanwhile go in too
+            for item in (i for i in node.children if id(i) not in had):
+                bisect.insort(ordered, item, key=key)
+            self._sorted(node, order, ordered)
+
+        self.runner.run("sorting", lambda: sorted(rows, key=key), done, lambda _: None)
+
+    def _sorted(self, node: Any, order: Order, ordered: list[Any]) -> None:
+        """The level's rows in this order, as one layout change; its rows keep their indexes."""
         self.layoutAboutToBeChanged.emit()  # (PySide emits it with no parents)
         old = list(node.rows)
-        node.children.sort(key=key)
         if node.shown is not None:
-            node.shown.sort(key=key)
-        node.sorted_as = self.order
+            keep = {id(item) for item in node.shown}
+            node.shown = [item for item in ordered if id(item) in keep]
+        node.children[:] = ordered
+        node.sorted_as = order
         node.version += 1  # a filter matching a snapshot of the old order matches again
         self._move_persistent(node, old, node.rows)
         _renumber(node)

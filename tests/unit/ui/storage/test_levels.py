@@ -137,3 +137,44 @@ def test_the_folder_tree_holds_the_folders_of_a_level_and_lets_a_reloaded_one_go
     assert [tree.index(r, 0, top).data() for r in range(tree.rowCount(top))] == ["g/"]
     model.refetch(box)  # listed again: new nodes, the same names
     assert [tree.index(r, 0, top).data() for r in range(tree.rowCount(top))] == ["f/", "g/"]
+
+
+class Later:
+    """A TaskRunner whose tasks run when the test says (to have a page arrive mid-sort)."""
+
+    def __init__(self) -> None:
+        self.tasks: list[tuple[str, Any, Any]] = []
+
+    def run(self, label: str, fn: Any, done: Any, failed: Any = None) -> None:
+        self.tasks.append((label, fn, done))
+
+    def next(self, label: str) -> None:
+        task = next(t for t in self.tasks if t[0] == label)
+        self.tasks.remove(task)
+        task[2](task[1]())
+
+
+def test_a_big_level_is_sorted_on_the_worker_with_the_rows_that_arrived_meanwhile(
+    qapp, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from app.ui.storage import levels
+
+    monkeypatch.setattr(levels, "SORT_HERE", 2)  # more rows than this: on the worker
+    runner = Later()
+    browser = Pages([[blob("a", 30), blob("b", 10), blob("c", 20)], [blob("d", 40), blob("e", 5)]])
+    model = BlobModel(browser, runner)  # type: ignore[arg-type]
+    model.fetchMore(QModelIndex())
+    runner.next("listing storage")
+    box = model.index(0, 0)
+    model.fetchMore(box)
+    runner.next("listing storage")  # the first page, and the next one is read ahead
+    kept = QPersistentModelIndex(model.index(0, 0, box))  # "a"
+    model.arrange(box)
+    model.sort(1, Qt.SortOrder.AscendingOrder)  # by size, on the worker
+    assert names(model, box) == ["a", "b", "c"]  # not yet: the GUI did not wait for it
+    runner.next("listing storage")
+    model.fetchMore(box)  # a page comes in while the rows are sorted
+    assert names(model, box) == ["a", "b", "c", "d", "e"]
+    runner.next("sorting")
+    assert names(model, box) == ["e", "b", "c", "a", "d"]
+    assert kept.row() == 3 and kept.data() == "a"
