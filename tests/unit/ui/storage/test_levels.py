@@ -178,3 +178,13 @@ def test_a_big_level_is_sorted_on_the_worker_with_the_rows_that_arrived_meanwhil
     runner.next("sorting")
     assert names(model, box) == ["e", "b", "c", "a", "d"]
     assert kept.row() == 3 and kept.data() == "a"
+
+
+def test_sorting_in_pieces_is_sorting_and_keeps_equal_rows_in_their_order() -> None:
+    from app.ui.storage.levels import sorted_in_pieces
+
+    rows = [tuple(blob(f"n{i:03d}", size=i % 7)) for i in range(500)]
+    for order in ((1, False), (1, True), (0, True)):
+        assert sorted_in_pieces(rows, sort_key(order), piece=37) == sorted(
+            rows, key=sort_key(order)
+        )
