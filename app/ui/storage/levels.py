@@ -57,14 +57,15 @@ class LevelRows(QAbstractItemModel):
         """Sort the level's loaded rows: here if they are few, else on a worker (100,000 rows
         take 250-430 ms of Python), put in once sorted with the rows that arrived meanwhile."""
         order = self.order
-        if node.sorted_as == order or not node.expandable:
-            return
+        if node.sorted_as == order or node.sorting == order or not node.expandable:
+            return  # (QTableView asks twice: once itself, once as its header's indicator moves)
         if len(node.children) <= SORT_HERE:
             self._sorted(node, order, sorted(node.children, key=sort_key(order)))
             return
         rows, version, key = list(node.children), node.version, sort_key(order)
 
         def done(ordered: list[Any]) -> None:
+            node.sorting = None
             if node.sorted_as == order or self.order != order:
                 return  # sorted meanwhile, or another order asked for
             if node.version != version:  # rows removed or reloaded meanwhile: again
@@ -75,7 +76,9 @@ class LevelRows(QAbstractItemModel):
                 bisect.insort(ordered, item, key=key)
             self._sorted(node, order, ordered)
 
-        self.runner.run("sorting", lambda: sorted_in_pieces(rows, key), done, lambda _: None)
+        node.sorting = order
+        forget = lambda _: setattr(node, "sorting", None)  # noqa: E731 - asked again, sorted again
+        self.runner.run("sorting", lambda: sorted_in_pieces(rows, key), done, forget)
 
     def _sorted(self, node: Any, order: Order, ordered: list[Any]) -> None:
         """The level's rows in this order, as one layout change; its rows keep their indexes."""

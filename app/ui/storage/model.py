@@ -49,6 +49,7 @@ class Node:
     ahead: tuple[list[Any], str | None] | None = None  # the next page, read ahead
     reading: bool = False  # the read-ahead is on its way
     sorted_as: Order = LISTING  # the order of its rows
+    sorting: Order | None = None  # the order a worker sorts its rows in now
     gone: bool = False  # removed from the model (deleted, reloaded): the folder tree drops it
 
     @property
