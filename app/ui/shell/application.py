@@ -20,6 +20,7 @@ from app.core.broker.runtime import Broker
 from app.core.files.atomic import sweep_stale
 from app.core.files.private import write_private
 from app.core.settings.store import Store
+from app.sandbox.later import LaterSandbox
 from app.ui.common import files
 from app.ui.common.icons import app_icon
 from app.ui.common.tasks import TaskRunner
@@ -39,7 +40,7 @@ SDK_PACKAGES = ("azure", "msal", "requests", "cryptography", "jwt")
 def build_window(
     broker: Broker,
     runner: TaskRunner,
-    sandbox: Sandbox | None,
+    sandbox: Sandbox | LaterSandbox | None,
     store: Store | None = None,
     settings: QSettings | None = None,
 ) -> MainWindow:
@@ -125,15 +126,21 @@ def probe_startup(app: QApplication, path: Path, window: MainWindow) -> None:
     the window was shown and, once the event loop has run, the time; then the time the first
     account listing arrived (or the broker was found unavailable); then quit."""
     loaded = sorted(m for m in sys.modules if m.split(".")[0] in SDK_PACKAGES)
+    note = window.accounts_view.note  # what the window said it waits for, when shown
     probe: dict[str, object] = {"sdk_modules": loaded}
+    probe["waiting"] = note.title.text() if note.isVisibleTo(window) else ""
 
     def shown() -> None:
         probe["shown"] = time.time()
 
-    def listed(*_: object) -> None:
+    def listed(answer: object = None) -> None:
         if "listed" in probe or "shown" not in probe:
             return
         probe["listed"] = time.time()
+        probe["rows"] = len(getattr(answer, "accounts", ()))
+        probe["banner"] = window.banner.title.text() if window.banner.isVisibleTo(window) else ""
+        probe["broker_loaded"] = "pymsalruntime" in sys.modules
+        probe["storage"] = window.storage_tab.url
         write_private(path, json.dumps(probe).encode())
         app.quit()
 
@@ -144,11 +151,12 @@ def probe_startup(app: QApplication, path: Path, window: MainWindow) -> None:
 
 
 def run(
-    sandbox: Sandbox | None = None,
+    sandbox: Sandbox | LaterSandbox | None = None,
     startup_probe: Path | None = None,
     one: OneWindow | None = None,
 ) -> int:
-    """The window and its event loop; `one` (one_window.claim) brings later launches here."""
+    """The window and its event loop; `one` (one_window.claim) brings later launches here. A
+    LaterSandbox starts once the window is shown (sandbox_start.py), storage on first need."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Broker Account Manager")
@@ -156,10 +164,17 @@ def run(
     follow_colour_scheme(app)
     runner = TaskRunner()
     window = build_window(Broker(), runner, sandbox)
+    starter = None
+    if isinstance(sandbox, LaterSandbox):
+        from app.ui.shell.sandbox_start import SandboxStart
+
+        starter = SandboxStart(sandbox, runner, window)
     window.sandbox_wanted.connect(lambda: restart_in_sandbox(one))
     if one is not None:
         one.arrived = lambda launch: come_forward(window, launch, sandbox is not None)
     window.show()
+    if starter is not None:
+        starter.start()
     # The runtime's library loads beside the first paint, off the GIL (before the window it
     # delayed it ~150 ms on 2 busy cores; left to the first call, it froze the window).
     preload.start()
