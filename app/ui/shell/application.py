@@ -138,7 +138,9 @@ def probe_startup(app: QApplication, path: Path, window: MainWindow) -> None:
             return
         probe["listed"] = time.time()
         probe["rows"] = len(getattr(answer, "accounts", ()))
-        probe["banner"] = window.banner.title.text() if window.banner.isVisibleTo(window) else ""
+        banner = window.banner  # why not, and the fix offered
+        probe["banner"] = banner.title.text() if banner.isVisibleTo(window) else ""
+        probe["offer"] = banner.action.text() if banner.action.isVisibleTo(window) else ""
         probe["broker_loaded"] = "pymsalruntime" in sys.modules
         probe["storage"] = window.storage_tab.url
         write_private(path, json.dumps(probe).encode())

@@ -56,6 +56,7 @@ def test_a_sandbox_that_cannot_start_is_explained_and_loads_no_runtime(tmp_path)
     empty.mkdir()
     seen = start_window(tmp_path, PATH=str(empty))
     assert seen["banner"] == "The sandbox broker did not start"
+    assert seen["offer"] == "Start the sandbox again"
     assert seen["rows"] == 0
     assert seen["broker_loaded"] is False  # nothing decided there is no broker: it can retry
 
