@@ -175,13 +175,13 @@ def run(
     if one is not None:
         one.arrived = lambda launch: come_forward(window, launch, sandbox is not None)
     window.show()
+    if startup_probe is not None:  # what was imported by the time the window was shown
+        probe_startup(app, startup_probe, window)
     if starter is not None:
         starter.start()
     # The runtime's library loads beside the first paint, off the GIL (before the window it
     # delayed it ~150 ms on 2 busy cores; left to the first call, it froze the window).
     preload.start()
-    if startup_probe is not None:
-        probe_startup(app, startup_probe, window)
     QTimer.singleShot(0, window.session.refresh)
     # Once the SDK is loaded, out of the garbage collector's way with the rest of start-up.
     runner.run("Loading libraries", warm_up, lambda _: settle_heap(), _warm_up_failed)

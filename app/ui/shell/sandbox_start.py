@@ -71,6 +71,11 @@ class SandboxStart(QObject):
         window.storage_tab.needs_storage = self.start_storage
         window.signals.broker_unavailable.connect(self._offer_again)
         preload.hold()  # from now on: the runtime's import waits for the services
+        self._say_starting()  # in the window's first paint
+
+    def _say_starting(self) -> None:
+        note = self.window.accounts_view.note
+        note.show_text(STARTING, STARTING_TEXT, closable=False, tone="info")
 
     # ---- the broker's services --------------------------------------------------------------
     def start(self) -> None:
@@ -79,8 +84,7 @@ class SandboxStart(QObject):
             return
         self.services = "starting"
         preload.hold()
-        note = self.window.accounts_view.note
-        note.show_text(STARTING, STARTING_TEXT, closable=False, tone="info")
+        self._say_starting()
         work, done = self._start_services, self.services_up
         self.runner.run("Starting the sandbox broker", work, done, self._failed)
 
