@@ -53,7 +53,7 @@ def main() -> None:
         settings = QSettings(str(Path(tmp) / "w.ini"), QSettings.Format.IniFormat)
         runner = TaskRunner()
         window = build_window(Broker(), runner, later, Store(Path(tmp) / "s.json"), settings)
-        starter = SandboxStart(later, runner, window)
+        starter = SandboxStart(later, window)
         window.show()
         app.processEvents()
 

@@ -43,7 +43,7 @@ from app.sandbox.broker.generations import DEFAULT, GENERATIONS
 from app.sandbox.entra.directory import DATA
 from app.sandbox.entra.metadata import CLOUD_HOSTS
 from app.sandbox.entra.tokens import jwks, new_signing_key
-from app.sandbox.processes import die_with_parent, end
+from app.sandbox.processes import end, guarded
 from app.sandbox.runtime_locks import clear_orphaned_locks
 from app.sandbox.storage.azurite import ACCOUNT, StorageEmulator
 
@@ -147,8 +147,9 @@ class Sandbox:
         self, args: list[str], extra_env: dict[str, str] | None = None, **kwargs: object
     ) -> subprocess.Popen[bytes]:
         env = {**os.environ, **self.env, **(extra_env or {})}
+        command, guard = guarded(args)
         proc = subprocess.Popen(  # type: ignore[call-overload]
-            args, env=env, start_new_session=True, preexec_fn=die_with_parent, **kwargs
+            command, env=env, start_new_session=True, **guard, **kwargs
         )
         self.procs.append(proc)
         return proc  # type: ignore[no-any-return]

@@ -170,7 +170,7 @@ def run(
     if isinstance(sandbox, LaterSandbox):
         from app.ui.shell.sandbox_start import SandboxStart
 
-        starter = SandboxStart(sandbox, runner, window)
+        starter = SandboxStart(sandbox, window)
     window.sandbox_wanted.connect(lambda: restart_in_sandbox(one))
     if one is not None:
         one.arrived = lambda launch: come_forward(window, launch, sandbox is not None)

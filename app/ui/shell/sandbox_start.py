@@ -15,7 +15,7 @@ import logging
 import os
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QThreadPool, QTimer
 
 from app.core.broker import preload
 from app.core.broker.errors import BrokerUnavailable
@@ -54,14 +54,31 @@ def why(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+_pool: QThreadPool | None = None
+
+
+def sandbox_pool() -> QThreadPool:
+    """One thread for the sandbox's starts, kept while the process runs: every process the
+    sandbox starts dies with the thread that started it (processes.py), and the shared pool
+    lets an idle thread go after 30 s. Its own, too: a listing waiting for the broker holds
+    a thread of the shared pool, which has as many as the machine has cores."""
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool()
+        _pool.setMaxThreadCount(1)
+        _pool.setExpiryTimeout(-1)
+    return _pool
+
+
 class SandboxStart(QObject):
     """Starts the later sandbox's services for this window; `services` and `storage` say how
     far each got ("idle", "starting", "up", "failed"; storage also "wanted": asked for while
     the services still start)."""
 
-    def __init__(self, later: LaterSandbox, runner: TaskRunner, window: MainWindow) -> None:
+    def __init__(self, later: LaterSandbox, window: MainWindow) -> None:
         super().__init__(window)
-        self.later, self.runner, self.window = later, runner, window
+        self.later, self.window = later, window
+        self.runner = TaskRunner(sandbox_pool())
         self.services = self.storage = "idle"
         self.export = os.environ.update  # what a program inside needs, for this process
         self.step = ""

@@ -23,7 +23,6 @@ import pytest
 from app.sandbox.later import LaterSandbox
 from app.sandbox.launcher import Sandbox
 from app.sandbox.storage.azurite import DEMO_TREE
-from app.ui.common.tasks import TaskRunner
 from app.ui.shell.sandbox_start import STARTING, STORAGE_FAILED, SandboxStart
 from tests.helpers import ROOT
 from tests.integration.ui.helpers import new_window, select
@@ -81,7 +80,7 @@ def later(sandbox: Sandbox, tmp_path: Path) -> Iterator[LaterSandbox]:
 
 def window_with(qtbot, later: LaterSandbox, tmp_path: Path):  # type: ignore[no-untyped-def]
     window = new_window(qtbot, later, tmp_path)
-    starter = SandboxStart(later, TaskRunner(), window)
+    starter = SandboxStart(later, window)
     assert later.sandbox is not None
     starter.services_up(later.sandbox.env)  # already up: the session sandbox's
     window.show()
