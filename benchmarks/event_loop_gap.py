@@ -46,7 +46,7 @@ def main() -> None:
         from app.core.configurations.profile import Profile
         from app.core.settings.store import Store
         from app.ui.common.tasks import TaskRunner
-        from app.ui.shell.application import build_window, settle_heap, warm_up
+        from app.ui.shell.application import build_window, start_behind
         from app.ui.shell.sandbox_start import SandboxStart
 
         app = QApplication.instance() or QApplication(sys.argv)
@@ -54,31 +54,26 @@ def main() -> None:
         runner = TaskRunner()
         window = build_window(Broker(), runner, later, Store(Path(tmp) / "s.json"), settings)
         starter = SandboxStart(later, window)
-        window.show()
-        app.processEvents()
 
         def first_call() -> int:
-            """The heartbeat from the window shown, through the sandbox's start, the runtime's
-            load, the first broker call (the accounts listed) and the SDK's warm-up, started
-            as application.run() starts them, to all done."""
+            """The heartbeat from the window shown, through what application.run() starts
+            behind it (the sandbox's start, the runtime's load, the first broker call listing
+            the accounts, the SDK's warm-up), to all done."""
             gaps: list[int] = []
-            warmed: list[bool] = []
             clock = QElapsedTimer()
             heartbeat = QTimer()
             heartbeat.setInterval(10)
             heartbeat.timeout.connect(lambda: gaps.append(clock.restart()))
             clock.start()
             heartbeat.start()
-            starter.start()
-            if not args.no_preload:
-                preload.start()  # where application.run() starts it
-            window.session.refresh()
-            runner.run("Loading libraries", warm_up, lambda _: warmed.append(True),
-                       lambda _: warmed.append(False))  # fmt: skip
+            if args.no_preload:
+                setattr(preload, "start", lambda: None)  # noqa: B010 - the load left to the call
+            warmed: list[bool] = []
+            start_behind(window, runner, starter, lambda: warmed.append(True))
+            window.show()
             while window.current is not None or window.model.rowCount() == 0 or not warmed:
                 QTest.qWait(5)
             heartbeat.stop()
-            settle_heap()  # as the app does once the SDK is loaded
             return max(gaps) - 10
 
         first = first_call()

@@ -68,6 +68,15 @@ def start() -> None:
     _thread.start()
 
 
+def loaded() -> None:
+    """Until a load `start` began has finished (at once when none did). Work that imports
+    extension modules on another thread waits for it: an import loads its module with the
+    GIL held, and while this load holds the dynamic loader's lock that import, and every
+    Python thread with it, the window's included, waits too (a 60-100 ms stop, measured)."""
+    if _thread is not None:
+        _thread.join()
+
+
 def hold() -> None:
     """The runtime's environment is being made (a sandbox starting): imports wait."""
     global _refusal
@@ -89,7 +98,6 @@ def held() -> bool:
 def wait() -> BrokerUnavailable | None:
     """Until a load `start` began has finished and the environment is released (at once when
     neither is pending): the refusal `release` was given, if any. Blocking: a worker's."""
-    if _thread is not None:
-        _thread.join()
+    loaded()
     _environment.wait()
     return _refusal
