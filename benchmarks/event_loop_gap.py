@@ -114,7 +114,8 @@ def main() -> None:
         del app
     later.stop()
     how = "left to the call" if args.no_preload else "preloaded"
-    print(f"round 0: the first broker call (accounts listed, the runtime {how}): {first} ms")
+    print(f"round 0: the window's start (the sandbox started behind it, the runtime {how}, "
+          f"the accounts listed, the SDK warmed up): {first} ms")  # fmt: skip
     print(f"{'round':>5} {'idle loop (ms)':>15} {'held broker call (ms)':>22} {'ratio':>7}")
     for i, (idle, held) in enumerate(rows, 1):
         print(f"{i:>5} {idle:>15} {held:>22} {held / max(idle, 1):>7.2f}")
