@@ -44,12 +44,18 @@ STORAGE_REMEDY = (
 )
 
 
+NO_SERVICES = RuntimeError(
+    "It needs the sandbox's services, which did not start: the message below the accounts "
+    "says why."
+)
+
+
 def why(error: BaseException) -> str:
     """A start's failure in words: the launcher's own sentence, or what went wrong."""
     from app.sandbox.launcher import SandboxError
     from app.sandbox.storage.azurite import StorageError
 
-    if isinstance(error, SandboxError | StorageError):
+    if isinstance(error, SandboxError | StorageError) or error is NO_SERVICES:
         return str(error)
     return f"{type(error).__name__}: {error}"
 
@@ -125,14 +131,14 @@ class SandboxStart(QObject):
         self.services = "failed"
         self.window.accounts_view.note.hide()
         refusal = BrokerUnavailable(
-            "sandbox", f"The sandbox's services did not start: {why(error)}", SERVICES_REMEDY
+            "sandbox", f"The sandbox's services did not start. {why(error)}", SERVICES_REMEDY
         )
         preload.release(refusal)  # calls waiting for the runtime are refused with it
         logger.warning("sandbox services did not start: %s", type(error).__name__)
         if self.window.session.current is None:  # else the waiting call's failure says it
             self.window.signals.broker_unavailable.emit(refusal)
         if self.storage == "wanted":
-            self._storage_failed(RuntimeError("the sandbox's services did not start"))
+            self._storage_failed(NO_SERVICES)
 
     def _offer_again(self, unavailable: BrokerUnavailable) -> None:
         if unavailable.kind == "sandbox" and self.services == "failed":
@@ -154,7 +160,7 @@ class SandboxStart(QObject):
         if self.services == "up":
             self._start_storage()
         elif self.services == "failed":
-            self._storage_failed(RuntimeError("the sandbox's services did not start"))
+            self._storage_failed(NO_SERVICES)
 
     def _start_storage(self) -> None:
         self.storage, self.step = "starting", ""
