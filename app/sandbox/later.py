@@ -34,6 +34,10 @@ class LaterSandbox:
             self.sandbox = Sandbox(**self.options)
         return self.sandbox
 
+    def forget(self) -> None:
+        """After a start that failed (the Sandbox tore itself down): make() makes a new one."""
+        self.sandbox = None
+
     def tenant_names(self) -> dict[str, str]:
         """The simulated tenants' names by id (entra.directory.tenant_names, for display)."""
         path = Path(self.options.get("directory") or DIRECTORY)

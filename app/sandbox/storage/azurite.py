@@ -183,10 +183,14 @@ DEMO_TREE = {
 
 
 def seed_demo(emulator: StorageEmulator) -> None:
-    """A few containers and a folder tree so a newcomer sees a working pane."""
+    """A few containers and a folder tree so a newcomer sees a working pane (again: what is
+    there already is overwritten)."""
     client = emulator.shared_key_client()
+    there = {box.name for box in client.list_containers()}  # seeded again after a failure
     for container, names in DEMO_TREE.items():
-        box = client.create_container(container)
+        box = client.get_container_client(container)
+        if container not in there:
+            box.create_container()
         for name in names:
             body = f"Sandbox demo file {container}/{name}\n".encode() * 8
             box.upload_blob(name, body, overwrite=True)

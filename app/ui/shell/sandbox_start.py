@@ -45,8 +45,7 @@ STORAGE_REMEDY = (
 
 
 NO_SERVICES = RuntimeError(
-    "It needs the sandbox's services, which did not start: the message below the accounts "
-    "says why."
+    "It needs the sandbox's services, which did not start: the message below the accounts says why."
 )
 
 
@@ -129,6 +128,7 @@ class SandboxStart(QObject):
 
     def _failed(self, error: BaseException) -> None:
         self.services = "failed"
+        self.later.forget()  # it tore itself down, its folder too: a new one starts again
         self.window.accounts_view.note.hide()
         refusal = BrokerUnavailable(
             "sandbox", f"The sandbox's services did not start. {why(error)}", SERVICES_REMEDY
@@ -156,7 +156,8 @@ class SandboxStart(QObject):
         if self.storage in ("starting", "up", "wanted"):
             return
         self.storage = "wanted"
-        self.window.storage_tab.storage_starting("waiting for the sandbox's services")
+        if self.services != "up":
+            self.window.storage_tab.storage_starting("waiting for the sandbox's broker")
         if self.services == "up":
             self._start_storage()
         elif self.services == "failed":
@@ -164,6 +165,7 @@ class SandboxStart(QObject):
 
     def _start_storage(self) -> None:
         self.storage, self.step = "starting", ""
+        self.window.storage_tab.storage_starting("getting ready")  # its thread may be busy
         self.timer.start()
         done, failed = self._storage_up, self._storage_failed
         self.runner.run("Starting the storage emulator", self._storage_work, done, failed)

@@ -60,6 +60,22 @@ def test_a_sandbox_that_cannot_start_is_explained_and_loads_no_runtime(tmp_path)
     assert seen["broker_loaded"] is False  # nothing decided there is no broker: it can retry
 
 
+def test_a_sandbox_that_failed_to_start_starts_again_once_fixed():
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.integration.ui.sandbox_retry_run"],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    title, text, offer = seen["failed"]
+    assert title == "The sandbox broker did not start" and offer == "Start the sandbox again"
+    assert "dbus-daemon" in text and "scripts/setup.sh" in text  # why, and what to do
+    assert seen["imported"] is False
+    state, rows, banner_shown = seen["again"]
+    assert state == "up" and rows >= 5 and not banner_shown  # the accounts listed, message gone
+
+
 def view_of(sandbox: Sandbox, workdir: Path) -> Sandbox:
     """The session sandbox's services, with no storage yet and a folder of its own."""
     view = copy.copy(sandbox)
