@@ -21,6 +21,9 @@ def test_nothing_is_started_and_stop_before_make_does_nothing():
     later.stop()
     assert later.make().broker_version == "2.0.1" and later.make() is later.make()
     assert later.make().want_storage and later.make().control is None
+    folder = later.make().workdir  # made with the Sandbox, gone with it
+    later.stop()
+    assert not folder.exists()
 
 
 CODE = """
