@@ -1,7 +1,9 @@
 """Command line → build the services → window (or --list-accounts, --matrix, --self-test).
 
-On Linux with no broker, `--sandbox` starts the offline sandbox first: it must be up before
-anything imports pymsalruntime (the runtime decides at import whether a broker answers).
+On Linux with no broker, `--sandbox` runs against the offline sandbox, which must be up before
+anything imports pymsalruntime (the runtime decides at import whether a broker answers): the
+headless modes start it first; the window starts it once it is shown (its storage emulator
+when the Blob tab first needs it) and holds the runtime's import until then.
 
 SIGTERM, SIGINT (Ctrl-C) and SIGHUP end every mode through the same `finally`, so the sandbox
 (its processes, and its folder with the keyring and TLS keys) is torn down however the run
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from app.sandbox.later import LaterSandbox
     from app.sandbox.launcher import Sandbox
 
 logger = logging.getLogger("app")
@@ -45,7 +48,7 @@ def _ignore_signals() -> None:
         signal.signal(number, signal.SIG_IGN)
 
 
-def stop_sandbox(sandbox: Sandbox) -> None:
+def stop_sandbox(sandbox: Sandbox | LaterSandbox) -> None:
     """Tear the sandbox down, its processes and its folder, whatever signal comes meanwhile."""
     _ignore_signals()
     sandbox.stop()
@@ -184,18 +187,23 @@ def main(argv: list[str] | None = None) -> int:
         return sandbox_gateway([args.sandbox_gateway])
     stop_on_signals()
     one = None
-    if args.self_test is None and not (args.list_accounts or args.matrix):
+    if args.self_test is None and not (args.list_accounts or args.matrix):  # the window
         from app.ui.shell.one_window import claim  # the window: one per user and settings
 
         one = claim(argv, args.sandbox)
         if one is None:
             return 0  # the running window took this launch
-    sandbox = None
+    sandbox: Sandbox | LaterSandbox | None = None
     if args.broker_version and not args.sandbox:
         print("error: --broker-version chooses the sandbox broker's: use it with --sandbox",
               file=sys.stderr)  # fmt: skip
         return 2
-    if args.sandbox:
+    window = args.self_test is None and not (args.list_accounts or args.matrix)
+    if args.sandbox and window:  # started by the window once it is shown, storage on first need
+        from app.sandbox.later import LaterSandbox
+
+        sandbox = LaterSandbox(args.broker_version)
+    elif args.sandbox:  # the headless modes start it all first
         sandbox = start_sandbox(args.broker_version)
         if sandbox is None:
             return 2

@@ -43,7 +43,7 @@ from app.sandbox.broker.generations import DEFAULT, GENERATIONS
 from app.sandbox.entra.directory import DATA
 from app.sandbox.entra.metadata import CLOUD_HOSTS
 from app.sandbox.entra.tokens import jwks, new_signing_key
-from app.sandbox.processes import die_with_parent, end
+from app.sandbox.processes import end, guarded
 from app.sandbox.runtime_locks import clear_orphaned_locks
 from app.sandbox.storage.azurite import ACCOUNT, StorageEmulator
 
@@ -94,6 +94,7 @@ class Sandbox:
         self.procs: list[subprocess.Popen[bytes]] = []
         self.control: SandboxControl | None = None
         self.ca: Any = None  # trustme.CA: signs the login proxy's and the storage certificates
+        self.step = ""  # what start_storage does now (the blob pane shows it)
 
     def __enter__(self) -> Sandbox:
         self.start()
@@ -106,6 +107,11 @@ class Sandbox:
 
     def start(self, export: bool = True) -> dict[str, str]:
         """Start everything; with export, also put the environment into os.environ."""
+        return self.start_services(export, storage=self.want_storage)
+
+    def start_services(self, export: bool = True, storage: bool = False) -> dict[str, str]:
+        """The bus, the Secret Service, the broker and the gateway (with storage, the
+        emulator behind it too); the window starts storage later, by `start_storage`."""
         try:
             missing = [tool for tool in REQUIRED_TOOLS if shutil.which(tool) is None]
             if missing:
@@ -125,7 +131,7 @@ class Sandbox:
             import trustme  # here: the app without --sandbox never needs it
 
             self.ca = trustme.CA()
-            if self.want_storage:
+            if storage:
                 self.storage = self.emulator(self.workdir, ca=self.ca)
                 self.storage.start()
             self._start_gateway()
@@ -141,8 +147,9 @@ class Sandbox:
         self, args: list[str], extra_env: dict[str, str] | None = None, **kwargs: object
     ) -> subprocess.Popen[bytes]:
         env = {**os.environ, **self.env, **(extra_env or {})}
+        command, guard = guarded(args)
         proc = subprocess.Popen(  # type: ignore[call-overload]
-            args, env=env, start_new_session=True, preexec_fn=die_with_parent, **kwargs
+            command, env=env, start_new_session=True, **guard, **kwargs
         )
         self.procs.append(proc)
         return proc  # type: ignore[no-any-return]
@@ -271,6 +278,27 @@ class Sandbox:
             why = (self.workdir / f"{name}.log").read_text(errors="replace")[-2000:]
             raise SandboxError(f"the sandbox gateway did not start: {why}")
         return gateway, json.loads(line)
+
+    def start_storage(self) -> StorageEmulator:
+        """The storage emulator and an endpoint in front of it, once `start_services` has run
+        without them (the window's Blob tab first needing them); `step` says what it does.
+        Its URL goes into `env`, not os.environ (the caller exports it)."""
+        assert self.ca is not None, "start_services first"
+        if self.storage is not None:
+            return self.storage
+        self.step = "Azurite (1 of 3)"
+        emulator = self.emulator(self.workdir, ca=self.ca)
+        try:
+            emulator.start()
+            self.step = "its endpoint (2 of 3)"
+            ports = self._spawn_gateway("storage-gateway", emulator)[1]
+        except BaseException:
+            emulator.stop()
+            raise
+        emulator.public_url = f"https://127.0.0.1:{ports['storage']}/{ACCOUNT}"
+        self.env[STORAGE_URL_ENV] = emulator.public_url
+        self.storage = emulator
+        return emulator
 
     @contextlib.contextmanager
     def storage_front(self, emulator: StorageEmulator) -> Iterator[str]:

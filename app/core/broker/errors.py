@@ -155,7 +155,8 @@ class UnavailableHere(BrokerError):
 class BrokerUnavailable:
     """Why the broker runtime cannot be used here, and what to do about it.
 
-    kind is one of "wheel-missing", "system-libraries", "no-broker", "unsupported".
+    kind is one of "wheel-missing", "system-libraries", "no-broker", "unsupported", "sandbox"
+    (the window's sandbox did not start: nothing was imported, it can be started again).
     """
 
     kind: str

@@ -6,8 +6,13 @@ the GIL for the whole load: 0.46-0.68 s on this 2-core machine under load, every
 thread stopped, the window's event loop with it (measured; benchmarks/event_loop_gap.py).
 libc's dlopen, called through ctypes, runs with the GIL released; the import then finds the
 library loaded and takes ~12 ms. Linux only (elsewhere `start` does nothing). The runtime
-still decides at `import pymsalruntime` whether a broker answers, so loading the library
-early changes nothing there; `start` once a sandbox has started all the same.
+still decides at `import pymsalruntime` whether a broker answers (it pings the broker then,
+not at load), so the library may load while the window's sandbox is still starting.
+
+The import itself must wait for that sandbox: `hold()` while the environment the runtime
+must see (the sandbox's bus) is being made, `release()` once it is exported, or
+`release(refusal)` when it could not be made; `wait()` (load_runtime, on a worker) returns
+that refusal instead of letting the import decide, for good, that no broker answers.
 """
 
 from __future__ import annotations
@@ -18,8 +23,13 @@ import os
 import sys
 import threading
 
+from app.core.broker.errors import BrokerUnavailable
+
 logger = logging.getLogger(__name__)
 _thread: threading.Thread | None = None
+_environment = threading.Event()
+_environment.set()
+_refusal: BrokerUnavailable | None = None
 
 
 def library() -> str | None:
@@ -58,7 +68,36 @@ def start() -> None:
     _thread.start()
 
 
-def wait() -> None:
-    """Until a load `start` began has finished (at once when none did)."""
+def loaded() -> None:
+    """Until a load `start` began has finished (at once when none did). Work that imports
+    extension modules on another thread waits for it: an import loads its module with the
+    GIL held, and while this load holds the dynamic loader's lock that import, and every
+    Python thread with it, the window's included, waits too (a 60-100 ms stop, measured)."""
     if _thread is not None:
         _thread.join()
+
+
+def hold() -> None:
+    """The runtime's environment is being made (a sandbox starting): imports wait."""
+    global _refusal
+    _refusal = None
+    _environment.clear()
+
+
+def release(refusal: BrokerUnavailable | None = None) -> None:
+    """The environment is ready (exported), or could not be made: why (then no import)."""
+    global _refusal
+    _refusal = refusal
+    _environment.set()
+
+
+def held() -> bool:
+    return not _environment.is_set()
+
+
+def wait() -> BrokerUnavailable | None:
+    """Until a load `start` began has finished and the environment is released (at once when
+    neither is pending): the refusal `release` was given, if any. Blocking: a worker's."""
+    loaded()
+    _environment.wait()
+    return _refusal

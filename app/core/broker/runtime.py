@@ -55,7 +55,11 @@ def load_runtime() -> ModuleType | BrokerUnavailable:
     """Import pymsalruntime once per process; the outcome (module or reason) is cached, because
     the native runtime decides once, at import, whether a broker answers."""
     global _runtime
-    preload.wait()  # a load begun by preload.start(): waiting releases the GIL, loading not
+    # A load begun by preload.start() (waiting releases the GIL, loading not), and the
+    # window's sandbox starting: a sandbox that did not start is said, not cached.
+    refused = preload.wait()
+    if refused is not None:
+        return refused
     with _runtime_lock:
         if _runtime is None:
             _runtime = _import_runtime()

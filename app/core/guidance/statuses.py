@@ -137,6 +137,7 @@ _UNAVAILABLE_TITLES: Mapping[str, str] = MappingProxyType(
         "system-libraries": "System libraries missing",
         "no-broker": "Authentication broker not found",
         "unsupported": "Broker not supported on this system",
+        "sandbox": "The sandbox broker did not start",
     }
 )
 

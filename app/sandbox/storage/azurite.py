@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.sandbox.processes import die_with_parent
+from app.sandbox.processes import guarded
 
 if TYPE_CHECKING:
     from azure.storage.blob import BlobServiceClient
@@ -98,13 +98,14 @@ class StorageEmulator:
         cert, key = self._certificates()
         self.port = port or free_port()
         log = open(self.workdir / "azurite.log", "wb")  # noqa: SIM115 - owned by the child
+        command, guard = guarded([str(AZURITE), *self.arguments(cert, key, location)])
         self.proc = subprocess.Popen(
-            [str(AZURITE), *self.arguments(cert, key, location)],
+            command,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=die_with_parent,
             env=self.environment(),
+            **guard,
         )
         log.close()
         self._wait_for_port()
@@ -182,10 +183,14 @@ DEMO_TREE = {
 
 
 def seed_demo(emulator: StorageEmulator) -> None:
-    """A few containers and a folder tree so a newcomer sees a working pane."""
+    """A few containers and a folder tree so a newcomer sees a working pane (again: what is
+    there already is overwritten)."""
     client = emulator.shared_key_client()
+    there = {box.name for box in client.list_containers()}  # seeded again after a failure
     for container, names in DEMO_TREE.items():
-        box = client.create_container(container)
+        box = client.get_container_client(container)
+        if container not in there:
+            box.create_container()
         for name in names:
             body = f"Sandbox demo file {container}/{name}\n".encode() * 8
             box.upload_blob(name, body, overwrite=True)

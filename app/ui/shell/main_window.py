@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self.session = AccountsSession(broker, runner, self.data, self.save, names, self.signals)
         self._build(sandbox.note if sandbox else None, names)
         self.sandbox_picker: SandboxPicker | None = None
-        if sandbox is not None and sandbox.control is not None:
+        if sandbox is not None:  # its control once the sandbox is up (sandbox_start.py)
             from app.ui.shell.sandbox import SandboxPicker
 
             self.sandbox_picker = SandboxPicker(sandbox.control, runner, self)

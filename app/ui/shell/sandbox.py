@@ -27,6 +27,7 @@ from app.sandbox.broker.control import SandboxControl
 from app.ui.common.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from app.sandbox.later import LaterSandbox
     from app.sandbox.launcher import Sandbox
 
 logger = logging.getLogger(__name__)
@@ -54,13 +55,19 @@ class SandboxDetails:
     control: SandboxControl | None = None
 
 
-def sandbox_details(sandbox: Sandbox) -> SandboxDetails:
-    from app.sandbox.entra.directory import tenant_names
+def sandbox_details(sandbox: Sandbox | LaterSandbox) -> SandboxDetails:
+    from app.sandbox.later import LaterSandbox
 
+    if isinstance(sandbox, LaterSandbox):  # not started yet: its directory's names only
+        names = sandbox.tenant_names()
+    else:
+        from app.sandbox.entra.directory import tenant_names
+
+        names = tenant_names()
     storage = sandbox.storage
     return SandboxDetails(
         note=SANDBOX_NOTE,
-        tenant_names=tenant_names(),
+        tenant_names=names,
         storage_url=storage.account_url if storage else None,
         storage_ca=str(storage.ca_path) if storage else None,
         control=sandbox.control,
@@ -122,8 +129,8 @@ class SandboxPicker:
     """Watches the sandbox broker (off the GUI thread) for a picker request carrying our
     window handle and answers it with what the user chose."""
 
-    def __init__(self, control: SandboxControl, runner: TaskRunner, parent: QWidget) -> None:
-        self.control = control
+    def __init__(self, control: SandboxControl | None, runner: TaskRunner, parent: QWidget) -> None:
+        self.control = control  # None until the window's sandbox is up: nothing to answer
         self.runner = runner
         self.parent = parent
         self.handle = 0
@@ -145,7 +152,7 @@ class SandboxPicker:
         self.timer.stop()
 
     def _poll(self) -> None:
-        if self.dialog is not None:
+        if self.dialog is not None or self.control is None:
             return
         self.runner.run("sandbox picker", self.control.state, self._seen, self._lost)
 
@@ -168,9 +175,11 @@ class SandboxPicker:
         username, mfa = self.dialog.username(), self.dialog.did_mfa()
         self.dialog.deleteLater()
         self.dialog = None
+        control = self.control
+        assert control is not None  # it asked
         self.runner.run(
             "sandbox picker answer",
-            lambda: self.control.answer(request_id, username, mfa),
+            lambda: control.answer(request_id, username, mfa),
             lambda _: None,
             self._lost,
         )

@@ -44,6 +44,10 @@ class StorageTab(QWidget):
         self.seed = False  # azure-identity-broker's credential ("as your code would")
         self.active: tuple[Broker, Account, Profile, AccountRecord, int] | None = None
         self._pane: BlobPane | None = None
+        # Sandbox mode: starts the storage emulator when the pane is first built (then
+        # storage_starting, storage_ready or storage_failed; app/ui/shell/sandbox_start.py).
+        self.needs_storage: Callable[[], None] | None = None
+        self.waiting = False  # the pane's busy bar says the emulator is starting
 
     def showEvent(self, event: QShowEvent) -> None:
         self.pane  # noqa: B018 - built when the tab first opens
@@ -76,7 +80,47 @@ class StorageTab(QWidget):
             pane.show()  # now: a layout shows a widget added to a shown one only later, and
             self._pane = pane  # until then the window measured its room without the pane
             pane.set_credential(*self.credential)
+            if self.needs_storage is not None:
+                self.needs_storage()
         return self._pane
+
+    # ---- the sandbox's storage emulator, started on first need ----------------------------
+    def storage_starting(self, step: str) -> None:
+        """What the emulator's start does now, in the pane's busy bar (Cancel: stop waiting)."""
+        if self._pane is None or (self._pane.task is not None and not self.waiting):
+            return
+        self.waiting = True
+        label = f"Starting the storage emulator: {step}…"
+        self._pane.transfers.show_busy(label, self._stop_waiting)
+
+    def _stop_waiting(self) -> None:
+        self.waiting = False
+        if self._pane is not None:
+            self._pane.say("The storage emulator is still starting: its URL is filled in, and "
+                           "connected, once it is up.")  # fmt: skip
+
+    def storage_ready(self, url: str, ca: str) -> None:
+        """The emulator is up: its URL in the field, and connected for the active account."""
+        self.url, self.ca = url, ca
+        if self._pane is None:
+            return
+        pane = self._pane
+        if self.waiting:
+            self.waiting = False
+            pane.transfers.done()
+        pane.connection_verify = ca
+        pane.url.setCurrentText(url)
+        if pane.credential is not None and pane.browser is None and pane.task is None:
+            pane.connect_storage()
+
+    def storage_failed(self, title: str, text: str, again: Callable[[], None]) -> None:
+        if self._pane is None:
+            return
+        if self.waiting:
+            self.waiting = False
+            self._pane.transfers.done()
+        self._pane.banner.show_text(title, text)
+        self._pane.banner.offer("Start it again", again)
 
     def use_account(
         self,

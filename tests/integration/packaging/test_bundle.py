@@ -116,3 +116,17 @@ def test_frozen_app_shows_its_window_before_the_sdk_loads(bundle: Path, tools, c
     result = run(bundle / tools.EXE_NAME, "--startup-probe", str(probe), XDG_CONFIG_HOME=config)
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads(probe.read_text())["sdk_modules"] == []
+
+
+def test_frozen_window_starts_its_sandbox_behind_it(bundle: Path, tools, tmp_path):
+    """The frozen app's own sandbox processes (`--sandbox-gateway`, the broker by activation)
+    started by the window once it is shown, as from source."""
+    probe = tmp_path / "probe.json"
+    config = str(tmp_path / "config")
+    result = run(
+        bundle / tools.EXE_NAME, "--sandbox", "--startup-probe", str(probe), XDG_CONFIG_HOME=config
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    seen = json.loads(probe.read_text())
+    assert seen["waiting"] == "Starting the sandbox broker…" and seen["sdk_modules"] == []
+    assert seen["rows"] >= 5 and seen["banner"] == "" and seen["storage"] is None
