@@ -194,18 +194,12 @@ class Arm:
                      **{"WWW-Authenticate": header})  # fmt: skip
 
     # ---- who may see what -------------------------------------------------------------------
-    def _user(self, claims: dict[str, Any]) -> str | None:
-        """The username of the token's user, from its object id in the issuing tenant."""
-        oid, tenant = str(claims.get("oid", "")), str(claims.get("tid", ""))
-        return next((n for (n, t), o in self.roles.oids.items() if o == oid and t == tenant), None)
-
     def _assignments(self, claims: dict[str, Any]) -> list[dict[str, Any]]:
-        mine = self.roles.principals(str(claims.get("oid", "")), str(claims.get("tid", "")))
-        return [a for a in self.roles.assignments if a["principal"].lower() in mine]
+        return self.roles.assignments_of(str(claims.get("oid", "")))
 
     def _tenants(self, claims: dict[str, Any]) -> Reply:
-        username = self._user(claims)
-        member_of = sorted({t for (n, t) in self.roles.oids if n == username and t in self.tenants})
+        mine = self.roles.tenants_of(str(claims.get("oid", "")), str(claims.get("tid", "")))
+        member_of = sorted(t for t in mine if t in self.tenants)
         return Reply(200, {"value": [self._tenant(self.tenants[t]) for t in member_of]})
 
     @staticmethod

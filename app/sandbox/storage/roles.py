@@ -10,6 +10,11 @@ token there: a guest's home-tenant token meets "Issuer validation failed. Issuer
 match.", reported against azcopy #531, azd #7067, azure-sdk-for-net #10529). A token whose
 user holds no data role covering the request gets Azure's 403 AuthorizationPermissionMismatch;
 role assignments name the user's object in the account's tenant (a guest's own object there).
+Azure matches an assignment's principalId (an object id) against the token's oid; directory.json
+names principals readably (`user:USERNAME`, `group:NAME`, or `user:OBJECT-ID`), and each is
+resolved once, at load, to the object ids it stands for in the tenant that owns its scope: the
+personal and the work taylor@fabrikam.example are different objects, and an assignment to one
+never admits the other. A name two objects in one tenant share is refused at load.
 Management roles (Owner, Contributor, Reader) grant no data access, as in Azure. Requests
 without a bearer token (shared key, SAS, anonymous) are Azurite's to judge, with its key.
 """
@@ -71,20 +76,25 @@ class Roles:
 
     def __init__(self, data: dict[str, Any], keys: Mapping[str, rsa.RSAPublicKey]) -> None:
         self.keys = keys
-        # (username, tenant) → the user's object id in that tenant (a guest's own object)
-        self.oids = {
-            (u["username"].lower(), tenant): oid
+        # One entry per user object: its username and tenant → object id (home and guest).
+        self.people = [
+            (u["username"].lower(), {u.get("home"): u["oid"], **u.get("guest_in", {})})
             for u in data["users"]
-            for tenant, oid in [(u.get("home"), u["oid"]), *u.get("guest_in", {}).items()]
-        }
+        ]
         self.tenants = {a["name"]: a["tenant"] for a in data["storage_accounts"]}
-        self.groups = {g["name"]: {m.lower() for m in g["members"]} for g in data["groups"]}
+        subscriptions = data.get("arm", {}).get("subscriptions") or [
+            dict(data["subscription"], tenant=next(iter(self.tenants.values()), None))
+        ]
+        self.subscription_tenants = {s["id"].lower(): s["tenant"] for s in subscriptions}
+        self.groups = {g["name"].lower(): {m.lower() for m in g["members"]} for g in data["groups"]}
         self.accounts = {
             a["name"]: f"/subscriptions/{data['subscription']['id']}/resourceGroups/"
             f"{a['resource_group']}/providers/Microsoft.Storage/storageAccounts/{a['name']}"
             for a in data["storage_accounts"]
         }
         self.assignments = data["role_assignments"]
+        # Each assignment's principalId(s): the object ids it grants, in its scope's tenant.
+        self.grantees = [self._resolve(a["principal"], a["scope"]) for a in self.assignments]
         self.contexts = {
             container.lower(): context
             for context, about in data.get("authentication_contexts", {}).items()
@@ -95,24 +105,52 @@ class Roles:
     def load(cls, path: Path, keys: Mapping[str, rsa.RSAPublicKey]) -> Roles:
         return cls(json.loads(path.read_text()), keys)
 
-    def principals(self, oid: str, tenant: str | None = None) -> set[str]:
-        """The names an assignment can use for this user: `user:NAME` and `group:NAME`."""
-        users = {
-            name
-            for (name, home), user_oid in self.oids.items()
-            if user_oid == oid and (tenant is None or home == tenant)
-        }
-        groups = {name for name, members in self.groups.items() if members & users}
-        return {f"user:{u}" for u in users} | {f"group:{g.lower()}" for g in groups}
+    def _resolve(self, principal: str, scope: str) -> frozenset[str]:
+        kind, _, name = principal.partition(":")
+        subscription = (
+            scope.split("/")[2].lower() if scope.lower().startswith("/subscriptions/") else ""
+        )
+        tenant = self.subscription_tenants.get(subscription)
+        if kind == "group":
+            names = self.groups.get(name.lower())
+            if names is None:
+                raise ValueError(f"role assignment to {principal!r}: no such group")
+        elif kind == "user":
+            names = {name.lower()}
+        else:
+            raise ValueError(f"role assignment to {principal!r}: expected user:… or group:…")
+        oids = set()
+        for member in names:
+            found = [o for n, objects in self.people for t, o in objects.items()
+                     if t == tenant and (n == member or o == member)]  # fmt: skip
+            if len(found) > 1:
+                raise ValueError(
+                    f"role assignment to {principal!r}: {member} names {len(found)} objects in "
+                    f"tenant {tenant}; name the object id instead (user:OBJECT-ID)"
+                )
+            oids.update(found)
+        return frozenset(oids)
 
-    def allowed(self, oid: str, action: str, scope: str, tenant: str | None = None) -> bool:
-        mine = self.principals(oid, tenant)
+    def tenants_of(self, oid: str, tenant: str) -> list[str]:
+        """Every tenant the user whose object in `tenant` is `oid` has an object in (its home and
+        the tenants it is a guest of): ARM's GET /tenants for that user."""
+        objects = next((o for _, o in self.people if o.get(tenant) == oid), {})
+        return [t for t in objects if t is not None]
+
+    def assignments_of(self, oid: str) -> list[dict[str, Any]]:
+        """The role assignments whose principal is this object (itself or a group it is in)."""
+        return [
+            a
+            for a, grantees in zip(self.assignments, self.grantees, strict=True)
+            if oid in grantees
+        ]
+
+    def allowed(self, oid: str, action: str, scope: str) -> bool:
         scope = scope.lower()
         return any(
-            a["principal"].lower() in mine
-            and action in DATA_ACTIONS[a["role"]]
+            action in DATA_ACTIONS[a["role"]]
             and (scope == a["scope"].lower() or scope.startswith(a["scope"].lower() + "/"))
-            for a in self.assignments
+            for a in self.assignments_of(oid)
         )
 
     def denial(
@@ -143,7 +181,7 @@ class Roles:
         if "comp=tags" in url.query.split("&"):  # Get Blob Tags / Set Blob Tags
             action = "tags/read" if action == "read" else "tags/write"
         scope = account + (f"/blobServices/default/containers/{parts[1]}" if len(parts) > 1 else "")
-        if not self.allowed(str(claims.get("oid", "")), action, scope, tenant):
+        if not self.allowed(str(claims.get("oid", "")), action, scope):
             return Verdict(denied())
         context = self.contexts.get("/".join(parts[:2]).lower()) if len(parts) > 1 else None
         acrs = claims.get("acrs")

@@ -235,3 +235,23 @@ def test_many_subscriptions_are_paged_with_next_link() -> None:
         assert link == "" or link.startswith("https://management.azure.com/subscriptions?")
         target = link.removeprefix("https://management.azure.com")
     assert seen == [s["name"] for s in many]
+
+
+def test_two_users_of_one_username_each_see_their_own_tenants() -> None:
+    """GET /tenants lists the tenants the token's own object is in: a personal account invited
+    into Contoso under the work taylor's e-mail address does not make the work taylor a guest
+    there (who is who is the object id, never the username)."""
+    directory = json.loads(DATA.read_text())
+    taylors = [u for u in directory["users"] if u["username"] == "taylor@fabrikam.example"]
+    work, personal = sorted(taylors, key=lambda u: u.get("home") is None)
+    personal["guest_in"] = {CONTOSO: "7a7a7a7a-0000-4000-8000-000000000003"}
+    arm = Arm(directory, STORAGE, KEYS)
+
+    def tenants(oid: str, tenant: str) -> list[str]:
+        iss = f"https://sts.windows.net/{tenant}/"
+        claims = {"oid": oid, "aud": "https://management.azure.com", "tid": tenant, "iss": iss}
+        token = MINTER.sign({**claims, "exp": time.time() + 600})
+        return names(arm.answer("GET", f"/tenants?{V}", f"Bearer {token}").document, "tenantId")
+
+    assert tenants(work["oid"], FABRIKAM) == [FABRIKAM]
+    assert tenants(personal["guest_in"][CONTOSO], CONTOSO) == [CONTOSO]

@@ -123,6 +123,53 @@ def test_a_token_another_tenant_issued_is_azures_401_issuer_mismatch(
 def test_a_guest_acts_as_its_own_object_in_the_accounts_tenant(roles: Roles) -> None:
     guest = USERS["lee"]["guest_in"][CONTOSO]
     assert guest != USERS["lee"]["oid"]
-    assert roles.allowed(guest, "read", roles.accounts[ACCOUNT], CONTOSO)
+    assert roles.allowed(guest, "read", roles.accounts[ACCOUNT])
     # The home object id presented in the account's tenant is nobody there.
-    assert not roles.allowed(USERS["lee"]["oid"], "read", roles.accounts[ACCOUNT], CONTOSO)
+    assert not roles.allowed(USERS["lee"]["oid"], "read", roles.accounts[ACCOUNT])
+
+
+def twins(assignments: list[dict[str, str]], personal_guest_in: dict[str, str]) -> dict[str, Any]:
+    """directory.json with its two taylor@fabrikam.example objects (work in Fabrikam, personal)
+    and the personal one invited into Contoso as a guest, under `assignments`."""
+    data = json.loads(DATA.read_text())
+    for user in data["users"]:
+        if user["username"] == "taylor@fabrikam.example" and user.get("home") is None:
+            user["guest_in"] = personal_guest_in
+    data["role_assignments"] = assignments
+    return data
+
+
+def test_an_assignment_grants_the_object_it_names_not_every_user_of_that_name() -> None:
+    """Azure matches a role assignment's principalId (an object id) against the token's oid:
+    the personal taylor's guest object in Contoso is not the work taylor of Fabrikam."""
+    scope = json.loads(DATA.read_text())["role_assignments"][1]["scope"]  # devstoreaccount1
+    guest = "7a7a7a7a-0000-4000-8000-000000000001"
+    data = twins([{"principal": "user:taylor@fabrikam.example", "role": "Storage Blob Data Reader",
+                   "scope": scope}], {CONTOSO: guest})  # fmt: skip
+    roles = Roles(data, {})
+    work = next(
+        u["oid"] for u in data["users"] if u["username"].startswith("taylor") and u.get("home")
+    )
+    assert roles.allowed(guest, "read", scope)
+    assert not roles.allowed(work, "read", scope)
+    # ARM's tenants for each object are its own: the work taylor is no guest of Contoso.
+    assert roles.tenants_of(work, FABRIKAM) == [FABRIKAM]
+    assert roles.tenants_of(guest, CONTOSO) == [CONTOSO]
+
+
+def test_a_name_two_objects_share_in_one_tenant_is_refused_at_load() -> None:
+    scope = "/subscriptions/c8e2a4f6-3b5d-4f7a-9c1e-5d7f9b1c3e5a"  # Fabrikam production
+    second = "7a7a7a7a-0000-4000-8000-000000000002"
+    assignment = {"principal": "user:taylor@fabrikam.example", "role": "Reader", "scope": scope}
+    with pytest.raises(ValueError, match=r"names 2 objects in tenant .*user:OBJECT-ID"):
+        Roles(twins([assignment], {FABRIKAM: second}), {})
+    by_id = dict(assignment, principal=f"user:{second}")
+    roles = Roles(twins([by_id], {FABRIKAM: second}), {})
+    assert [a["principal"] for a in roles.assignments_of(second)] == [f"user:{second}"]
+    assert roles.assignments_of(USERS["diego"]["oid"]) == []
+
+
+def test_an_assignment_to_nobody_known_is_refused_at_load() -> None:
+    scope = "/subscriptions/6f1c2a3b-0d4e-4f5a-9b8c-7d6e5f4a3b2c"
+    with pytest.raises(ValueError, match="no such group"):
+        Roles(twins([{"principal": "group:Nobody", "role": "Reader", "scope": scope}], {}), {})
