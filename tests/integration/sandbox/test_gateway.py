@@ -141,7 +141,10 @@ def test_plain_http_is_refused_with_a_reason(sandbox: Sandbox) -> None:
 @pytest.mark.parametrize(
     ("method", "path"),
     [
+        # The flows `az login` uses on Linux (no broker there): browser auth code, device code
+        # (BEHAVIOUR.md, "Not modelled").
         ("POST", "/organizations/oauth2/v2.0/token"),
+        ("POST", "/organizations/oauth2/v2.0/devicecode"),
         ("GET", "/organizations/oauth2/v2.0/authorize"),
         ("GET", "/"),
         ("GET", "/.well-known/openid-configuration"),
