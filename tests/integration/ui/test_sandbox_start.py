@@ -76,6 +76,20 @@ def test_a_sandbox_that_failed_to_start_starts_again_once_fixed():
     assert state == "up" and rows >= 5 and not banner_shown  # the accounts listed, message gone
 
 
+def test_the_sandbox_outlives_the_thread_pools_idle_expiry():
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.integration.ui.sandbox_outlives_run"],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["first"] >= 5
+    assert seen["running"] and all(seen["running"])  # bus, keyring, broker, gateway
+    rows, banner_shown = seen["again"]
+    assert rows == seen["first"] and not banner_shown
+
+
 def view_of(sandbox: Sandbox, workdir: Path) -> Sandbox:
     """The session sandbox's services, with no storage yet and a folder of its own."""
     view = copy.copy(sandbox)
