@@ -9,6 +9,7 @@ the slowest imports in the app and the pane is not needed at start-up.
 
 from __future__ import annotations
 
+import io
 import mimetypes
 import threading
 import uuid
@@ -217,6 +218,30 @@ class BlobBrowser:
                 error.needed = size  # how much room to free, in the guidance
             raise
         return done
+
+    def head(
+        self, container: str, name: str, limit: int, progress: Progress, cancelled: Cancelled
+    ) -> tuple[bytes, int]:
+        """At most the first `limit` bytes of a blob, in memory (a ranged GET: nothing is
+        written to disk), and the blob's whole size."""
+        if cancelled():
+            raise TransferCancelled(name)
+        stream = (
+            self._service()
+            .get_blob_client(container, name)
+            .download_blob(
+                offset=0,
+                length=limit,
+                progress_hook=lambda now, total: progress(now, min(total or now, limit)),
+            )
+        )
+        out = io.BytesIO()
+        stream.readinto(_CancellableWriter(out, cancelled, name))
+        data = out.getvalue()
+        # The SDK sets properties.size to the range's size; the blob's is after the "/" of
+        # Content-Range ("bytes 0-1048575/12582912"), absent when the whole blob came back.
+        whole = (stream.properties.content_range or "").rpartition("/")[2]
+        return data, int(whole) if whole.isdigit() else len(data)
 
     def upload(
         self,

@@ -1,9 +1,9 @@
 """The blob pane's actions, reachable without a mouse: toolbar buttons that Tab stops at, a
 shortcut each (while the tree or the toolbar has focus: Delete in the filter box deletes a
 character, not a blob), the same actions in the tree's context menu (right-click, the Menu
-key or Shift+F10), and Enter or a double-click on a blob for its properties (a container or
-folder opens, as in a file manager; properties, not download, because it writes nothing and
-asks nothing).
+key or Shift+F10), and Enter or a double-click on a blob for its preview (a container or
+folder opens, as in a file manager; a preview, not download, because it writes nothing and
+asks nothing; Alt+Enter shows its properties).
 
 The toolbar shows icons only, each named by its tooltip and accessible name: that way all
 of it fits the pane at the window's default size (900×560, the pane ~320 px) instead of
@@ -25,6 +25,7 @@ from app.ui.storage.model import BlobModel, Node
 # (key, icon, text, shortcut, on the toolbar)
 ACTIONS = (
     ("reload", "refresh", "Reload", "Ctrl+R", True),
+    ("preview", "properties", "Preview", "", False),  # Enter, a double-click
     ("properties", "properties", "Properties", "Alt+Return", True),
     ("download", "download", "Download…", "Ctrl+S", True),
     ("upload", "upload", "Upload…", "Ctrl+U", True),
@@ -33,8 +34,8 @@ ACTIONS = (
     ("delete", "delete", "Delete…", "Del", True),
     ("copy_url", "copy", "Copy URL", "Ctrl+C", True),
 )
-MENU = ("properties", "download", "copy_url", None, "upload", "upload_folder", "new", "delete",
-        None, "reload")  # fmt: skip
+MENU = ("preview", "properties", "download", "copy_url", None, "upload", "upload_folder", "new",
+        "delete", None, "reload")  # fmt: skip
 
 
 class PaneActions:
@@ -54,7 +55,8 @@ class PaneActions:
             action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shown = text.rstrip("…")
-            action.setToolTip(f"{shown} ({action.shortcut().toString()})")
+            keys_shown = action.shortcut().toString() or "Enter"
+            action.setToolTip(f"{shown} ({keys_shown})")
             action.triggered.connect(slots[key])
             tree.addAction(action)  # its shortcut works while the tree has focus
             self.actions[key] = action
@@ -76,6 +78,7 @@ class PaneActions:
         kinds = {n.kind for n in chosen}
         enabled = {
             "reload": connected,
+            "preview": idle and kind == "file",
             "properties": idle and kind == "file",
             "download": idle and kind in ("container", "folder", "file"),
             "upload": idle and kind in ("container", "folder", "file"),

@@ -20,6 +20,7 @@ from app.core.storage.details import human_size
 from app.ui.storage import folders
 from app.ui.storage.model import Node
 from app.ui.storage.parts import Pane, Transfer, refused
+from app.ui.storage.preview import start_preview
 
 REPLACE, KEEP_BOTH = "Replace", "Keep both"
 
@@ -60,6 +61,10 @@ class BlobOperations:
             lambda: browser.properties(container, name),
             pane.asker.show_properties,
         )
+
+    def preview(self) -> None:
+        """The current blob's first 1 MiB at most, in memory (preview.py)."""
+        start_preview(self.pane, self.start_transfer, self.download)
 
     def copy_url(self) -> None:
         """The selected blobs', folders' and containers' URLs, one a line (no token, no SAS:

@@ -117,8 +117,9 @@ class BlobPane(QWidget):
         ops = self.operations
         slots = {"reload": self.reload, "properties": ops.properties, "download": ops.download,
                  "upload": ops.upload, "new": ops.new_container, "delete": ops.delete,
-                 "copy_url": ops.copy_url, "upload_folder": ops.upload_folder}  # fmt: skip
-        self.pane_actions = PaneActions(self, self.toolbar, self.tree, slots, ops.properties)
+                 "copy_url": ops.copy_url, "upload_folder": ops.upload_folder,
+                 "preview": ops.preview}  # fmt: skip
+        self.pane_actions = PaneActions(self, self.toolbar, self.tree, slots, ops.preview)
         self.buttons = self.pane_actions.actions
         self.expanded = KeepOpen(self, self.model, self.open)
         self.seed_action = seed_action(self.toolbar)  # which credential browses
@@ -327,7 +328,7 @@ class BlobPane(QWidget):
         self._update()
 
     def _activated(self, index: QModelIndex) -> None:
-        """Enter or a double-click on a container or folder opens it (a blob's: properties)."""
+        """Enter or a double-click on a container or folder opens it (a blob's: a preview)."""
         if index.isValid() and self.model.node(index).kind in ("container", "folder"):
             self.open(index.siblingAtColumn(0))
 

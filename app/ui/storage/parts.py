@@ -26,6 +26,7 @@ from app.core.guidance.explain import explain
 from app.core.storage.blobs import BlobBrowser
 from app.core.storage.details import BlobDetails, human_size
 from app.core.storage.names import StorageNameError
+from app.core.storage.preview import Preview
 from app.ui.common import files
 from app.ui.common.tasks import Task
 from app.ui.common.widgets import Banner
@@ -68,6 +69,11 @@ class Asker:
     def folder_path(self, kind: str, title: str) -> Path | None:
         """A folder to download into ("download") or to upload ("upload")."""
         return files.folder_path(self.parent, kind, title)
+
+    def show_preview(self, preview: Preview, download: Callable[[], None]) -> None:
+        from app.ui.storage.preview import PreviewDialog
+
+        PreviewDialog(preview, self.parent, download).open()
 
     def show_properties(self, details: BlobDetails) -> None:
         from app.ui.storage.properties import PropertiesDialog

@@ -100,20 +100,28 @@ def test_the_context_menu_offers_the_actions_and_runs_them(pane, qtbot, small): 
     assert pane.asker.shown.name == "second.txt"
 
 
-def test_double_click_or_enter_on_a_blob_shows_its_properties(pane, qtbot, small):  # type: ignore[no-untyped-def]
+def test_double_click_or_enter_on_a_blob_previews_it(pane, qtbot, small):  # type: ignore[no-untyped-def]
     answers = pane.asker
     pick(pane, small, "second.txt")
     rect = pane.tree.visualRect(pane.tree.currentIndex())
     qtbot.mouseClick(pane.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(pane.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: answers.shown is not None, timeout=15000)
-    assert answers.shown.name == "second.txt"
+    qtbot.waitUntil(lambda: answers.previewed is not None, timeout=15000)
+    assert (answers.previewed.name, answers.previewed.text) == ("second.txt", "second\n")
+    assert answers.shown is None  # a preview, not the properties
     qtbot.waitUntil(lambda: pane.task is None)
-    answers.shown = None
+    answers.previewed = None
     pick(pane, small, "top.txt")
     qtbot.keyClick(pane.tree, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: answers.shown is not None, timeout=15000)
-    assert answers.shown.name == "top.txt"
+    qtbot.waitUntil(lambda: answers.previewed is not None, timeout=15000)
+    assert answers.previewed.text == "top level file\n"
+    qtbot.waitUntil(lambda: pane.task is None)
+    answers.previewed = None
+    pick(pane, small, "second.txt")
+    preview = next(a for a in pane.pane_actions.menu().actions() if a.text() == "Preview")
+    preview.trigger()
+    qtbot.waitUntil(lambda: answers.previewed is not None, timeout=15000)
+    assert answers.previewed.name == "second.txt"
 
 
 def frame_colour(view, index) -> QColor:  # type: ignore[no-untyped-def]
@@ -147,7 +155,7 @@ def test_at_900_by_560_the_actions_columns_and_progress_fit(pane, qtbot, small, 
     assert (window.width(), window.height()) == (900, 560)
     toolbar = pane.toolbar
     for key, action in pane.buttons.items():
-        if key == "upload_folder":  # in the context menu only
+        if key in ("upload_folder", "preview"):  # in the context menu only (and Enter)
             continue
         button = toolbar.widgetForAction(action)
         assert button.isVisible() and toolbar.rect().contains(button.geometry()), key

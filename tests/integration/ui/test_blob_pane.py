@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLineEdit
 
 from app.core.storage.details import BlobDetails
+from app.core.storage.preview import Preview
 from app.ui.storage.parts import Asker
 from app.ui.storage.properties import PropertiesDialog
 from tests.helpers import CONTOSO, claims
@@ -30,6 +32,7 @@ class Answers(Asker):
         self.files: list[Path] = []
         self.name: str | None = None
         self.shown: BlobDetails | None = None
+        self.previewed: Preview | None = None
 
     def confirm(self, text: str) -> bool:
         self.confirmations.append(text)
@@ -46,6 +49,10 @@ class Answers(Asker):
 
     def show_properties(self, details: BlobDetails) -> None:
         self.shown = details
+
+    def show_preview(self, preview: Preview, download: Callable[[], None]) -> None:
+        self.previewed = preview
+        self.offered_download = download
 
 
 @pytest.fixture(scope="module")
@@ -179,11 +186,13 @@ def test_actions_need_a_selection_that_they_apply_to(pane_window, seeded, qtbot)
     assert enabled == {
         "reload": True, "properties": False, "download": False, "upload": False,
         "new": True, "delete": False, "copy_url": False, "upload_folder": False,
+        "preview": False,
     }  # fmt: skip
     box = container_row(window, seeded)
     only(pane.tree, box)
     assert pane.buttons["delete"].isEnabled() and pane.buttons["upload"].isEnabled()
     assert pane.buttons["download"].isEnabled() and not pane.buttons["properties"].isEnabled()
+    assert not pane.buttons["preview"].isEnabled()  # a container is not a blob
     expand(qtbot, window, box)
     only(pane.tree, child(model, box, "many/"))
     assert not pane.buttons["delete"].isEnabled()  # a folder is not a blob
