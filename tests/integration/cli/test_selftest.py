@@ -35,7 +35,7 @@ def test_a_probe_that_could_not_answer_is_said(control):
 
 class Refusing(Broker):
     """The broker's answer to a listing, which the sandbox cannot give: the real runtime reports
-    success with the accounts it has cached whatever the broker says (notes/broker-dbus.md)."""
+    success with the accounts it has cached whatever the broker says (app/sandbox/BEHAVIOUR.md)."""
 
     def discover_accounts(self, profile: Any) -> Any:
         error = BrokerError("Response_Status.Status_Unexpected", context="the session says no")
