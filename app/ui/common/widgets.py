@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.guidance.advice import Guidance
+from app.core.guidance.advice import Guidance, entra_code
 from app.core.outcomes.outcome import Kind, Outcome
 from app.ui.common.icons import icon, is_dark
 
@@ -192,12 +192,6 @@ class Banner(QFrame):
             tone=tone,
             trace=guidance.trace,
         )
-
-
-def entra_code(code: str) -> str:
-    """ " (AADSTS50020)" where Entra ID gave a code people can look up; our own codes (status
-    names, "PersonalAccountNotAdmitted"…) are for exports and logs, never shown."""
-    return f" ({code})" if code.startswith("AADSTS") else ""
 
 
 def ask_yes(parent: QWidget, title: str, text: str) -> bool:

@@ -36,7 +36,7 @@ from app.core.accounts.session import AccountsSession
 from app.core.broker.records import Account
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.request_options import OptionError
-from app.core.guidance.advice import Guidance
+from app.core.guidance.advice import Guidance, entra_code
 from app.core.matrix.export import RunInfo
 from app.core.matrix.run import MatrixRun
 from app.core.matrix.spec import Cell, MatrixSpec, cells
@@ -44,7 +44,6 @@ from app.core.outcomes.outcome import NOT_ASKED, Kind, Outcome
 from app.ui.accounts.signals import SessionSignals
 from app.ui.common import files
 from app.ui.common.screen import fit_to_screen
-from app.ui.common.widgets import entra_code
 from app.ui.matrix.axes import AxesPanel, scrolled
 from app.ui.matrix.compare import CompareDialog
 from app.ui.matrix.exports import EXPORTS, write_export
