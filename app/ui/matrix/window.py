@@ -91,6 +91,8 @@ class MatrixWindow(QMainWindow):
         self._running(False)
         signals.outcome_shown.connect(self._answered)
         signals.call_failed.connect(self._not_answered)
+        # A signed-out account's token leaves the inspector, as in the main window's.
+        signals.accounts_updated.connect(self._selected)
 
     # ---- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -320,9 +322,12 @@ class MatrixWindow(QMainWindow):
         idle = self.run is None
         one = chosen[0] if len(chosen) == 1 else None
         outcome = one[1] if one else None
-        self.inspector.show_result(outcome.token if outcome else None)
+        gone = one is not None and not self._signed_in(one[0].account)
+        self.inspector.show_result(outcome.token if outcome and not gone else None)
         if outcome is not None:
             asked = "" if outcome.asked else " — decided by Entra ID's rules, not asked"
+            if gone:
+                asked += " — signed out since: its token is no longer shown"
             trace = f"<br>{escape(outcome.trace)}" if outcome.trace else ""
             self.detail.setText(
                 f"<b>{escape(outcome.title)}</b>{asked}<br>{escape(outcome.reason)}<br><br>"
@@ -336,6 +341,9 @@ class MatrixWindow(QMainWindow):
         self.sdk_button.setEnabled(idle and one is not None)
         self.compare_button.setEnabled(len(chosen) == 2 and all(o for _, o in chosen))
         self.export_button.setEnabled(idle and bool(self.model.outcomes) and self.spec is not None)
+
+    def _signed_in(self, account: Account) -> bool:
+        return any(a.home_account_id == account.home_account_id for a in self.session.accounts)
 
     def sign_in_cell(self) -> None:
         """The broker's sign-in for this one cell (its account, its configuration)."""
