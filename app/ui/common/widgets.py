@@ -217,7 +217,6 @@ def shortcut_action(
 ) -> QAction:
     """An action with its icon, shortcut and a tooltip that names the shortcut."""
     action = QAction(icon(icon_name), text, parent)
-    action.setProperty("icon_name", icon_name)  # drawn again for another theme
     action.setShortcut(QKeySequence(keys))
     shown = text.replace("&", "").rstrip("…")
     key = action.shortcut().toString()
