@@ -114,23 +114,26 @@ class Banner(QFrame):
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
 
-    def collapsible(self, settings: QSettings, key: str) -> None:
-        """A Less/More button that folds the body away (the title stays, one line), the
-        choice kept in `settings` under `key`."""
+    def collapsible(self, settings: QSettings, key: str, folded: bool = False) -> None:
+        """A Less/More button that folds the body away (the title stays, one line). It starts
+        as the user last left it (kept in `settings` under `key`), or else `folded`; only the
+        user's own clicks are kept, so a fold the app chose (a short screen) is not."""
         self.fold = QPushButton()
         self.fold.setCheckable(True)
-        self.fold.toggled.connect(lambda folded: self._fold(folded, settings, key))
+        self.fold.toggled.connect(self._fold)
+        self.fold.clicked.connect(lambda chosen: settings.setValue(key, chosen))
         layout = self.layout()
         assert isinstance(layout, QHBoxLayout)
         layout.insertWidget(1, self.fold, 0, Qt.AlignmentFlag.AlignTop)
-        self.fold.setChecked(bool(settings.value(key, False, type=bool)))
-        self._fold(self.fold.isChecked(), settings, key)
+        if settings.contains(key):
+            folded = bool(settings.value(key, False, type=bool))
+        self.fold.setChecked(folded)
+        self._fold(folded)
 
-    def _fold(self, folded: bool, settings: QSettings, key: str) -> None:
+    def _fold(self, folded: bool) -> None:
         self.body.setVisible(not folded)
         self.fold.setText("More" if folded else "Less")
         self.fold.setAccessibleName(f"{'Show' if folded else 'Hide'} the details of this message")
-        settings.setValue(key, folded)
 
     def _set_tone(self, tone: str) -> None:
         """The banner's colours: its own kind's, or another's for one message (a cancelled
