@@ -40,6 +40,7 @@ def test_hidden_rows_leave_the_view_are_not_asked_and_survive_sign_in_and_restar
     lee = find(arm.filter, "lee@fabrikam.example")
     assert [n for n, _ in rows(arm.filter, lee)] == ["Fabrikam (fabrikam.example) · home"]
     assert arm.show_hidden.text() == "Show hidden (2)"
+    assert window.saver.flush()  # saves run off the GUI thread: these have ended
     saved = json.loads((tmp_path / "settings.json").read_text())["arm_hidden"]
     assert saved[lee_id] == {"tenants": [CONTOSO], "subscriptions": []}
 
