@@ -61,7 +61,7 @@ class SettingsSaver:
 
     def _start(self) -> None:
         self.pending = False
-        store, snapshot = self.store(), copy.deepcopy(self.data)
+        store, snapshot = self.store(), self.data.snapshot()
         ended, result = threading.Event(), []
 
         def work() -> tuple[str | None, StoreData]:
