@@ -165,10 +165,13 @@ def main(argv: list[str] | None = None) -> int:
         stop_on_signals()
         return token(argv[1:], start_sandbox, stop_sandbox)
     args = parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(name)s %(levelname)s %(message)s",
-    )
+    # Every stderr line is scrubbed as the Diagnostics dock's are (secrets always, personal
+    # data while its PII switch is off): the same process-wide switch and account ids.
+    from app.core.tokens.scrubbing import ScrubbingFormatter
+
+    stderr = logging.StreamHandler()
+    stderr.setFormatter(ScrubbingFormatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, handlers=[stderr])
     # The diagnostics dock turns our loggers up to DEBUG; stderr keeps the chosen level, and
     # the native runtime's own lines (its warnings and errors are routine: "no token in the
     # cache") reach stderr only with --verbose (the dock shows them).

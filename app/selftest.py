@@ -133,6 +133,7 @@ def check_broker(report: Report, broker: Broker | None = None) -> None:
     from app.core.broker.errors import BrokerError, BrokerUnavailable
     from app.core.broker.runtime import Broker, load_runtime
     from app.core.configurations.profile import Profile
+    from app.core.guidance.advice import entra_code
     from app.core.guidance.explain import explain
 
     broker = broker or Broker(timeout=30)
@@ -155,7 +156,7 @@ def check_broker(report: Report, broker: Broker | None = None) -> None:
         advice = explain(exc)
         report.note(
             f"{broker.platform.broker} unavailable in this session: it did not list accounts "
-            f"({advice.title} [{advice.code}]). {advice.fix}"
+            f"({advice.title}{entra_code(advice.code)}). {advice.fix}"
         )
         return
     except Exception as exc:  # not an answer of the broker's: the runtime or the app broke

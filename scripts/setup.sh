@@ -11,7 +11,7 @@ case "${1:-}" in
   *) extra="[sandbox]" ;;
 esac
 
-# libmsalruntime.so's dependencies (notes/broker-dbus.md), Qt's, the sandbox's tools (gdbus and
+# libmsalruntime.so's dependencies (README.md, "System packages"), Qt's, the sandbox's tools (gdbus and
 # ip for its tests: a broker client's requests, a loopback-only network namespace), and
 # what PyInstaller needs to build the bundle (binutils; libgssapi-krb5-2 for Qt's network hook).
 packages=(

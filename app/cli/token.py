@@ -34,6 +34,7 @@ from app.core.configurations.configuration import Configuration
 from app.core.guidance.explain import explain
 from app.core.outcomes.classify import check
 from app.core.outcomes.outcome import Kind, Outcome
+from app.core.tokens.scrubbing import ScrubbingFormatter
 
 STATUS_OF = {
     Kind.TOKEN: OK,
@@ -78,7 +79,9 @@ def main(
     """The command; with --sandbox, start_sandbox() and stop_sandbox(it) bracket it (app.__main__:
     a SIGTERM or Ctrl-C mid-run still tears the sandbox down)."""
     args = parse(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.ERROR)
+    stderr = logging.StreamHandler()  # scrubbed as the window's --verbose lines are
+    stderr.setFormatter(ScrubbingFormatter(logging.BASIC_FORMAT))
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.ERROR, handlers=[stderr])
     sandbox = None
     if args.sandbox:
         sandbox = start_sandbox()

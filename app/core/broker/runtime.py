@@ -2,10 +2,10 @@
 
 Every call runs the native asynchronous API with our own deadline (app/core/broker/calls.py). The
 native library can block ~300 s on a broker that never answers and cancel_async_operation()
-does not cut silent calls short (notes/broker-dbus.md), so callers get a BrokerTimeout when our
-deadline passes and the late callback is dropped. Callbacks arrive on a native thread;
-everything is copied out of the native objects inside the callback. Blocking calls: run them
-off the GUI thread.
+does not cut silent calls short (app/sandbox/BEHAVIOUR.md, "The broker on D-Bus"), so callers
+get a BrokerTimeout when our deadline passes and the late callback is dropped. Callbacks arrive
+on a native thread; everything is copied out of the native objects inside the callback.
+Blocking calls: run them off the GUI thread.
 
 Native calls are kept to the minimum an operation needs: the native account objects the
 runtime hands us (listings, sign-ins, reads) are held, with the result object that owns each,

@@ -52,3 +52,9 @@ ASK_ADMIN_LC = "ask your IT administrator"
 def table(rows: tuple[Row, ...]) -> dict[str, Guidance]:
     """Guidance by code from table rows."""
     return {r[0]: Guidance(r[0], r[1], r[2], r[3], r[4]) for r in rows}
+
+
+def entra_code(code: str) -> str:
+    """ " (AADSTS50020)" where Entra ID gave a code people can look up; our own codes (status
+    names, "PersonalAccountNotAdmitted"…) are for exports and logs, never shown."""
+    return f" ({code})" if code.startswith("AADSTS") else ""

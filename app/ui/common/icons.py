@@ -3,7 +3,9 @@
 Icons live in `resources/icons/<name>.svg` (24×24 viewBox, strokes in NEUTRAL). In a dark
 colour scheme NEUTRAL is swapped for DARK_NEUTRAL before rendering; accent colours stay as
 drawn. Each QIcon renders the sizes Qt asks for when it asks (SvgIconEngine), and is cached
-per (name, dark).
+per (name, dark). `icon(name)` follows the scheme: it asks which scheme is in use each time
+it is painted, so a switch (the OS's, or View ▸ Theme) repaints every icon in the new one
+without anyone setting icons again.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ ICONS_DIR: Path = RESOURCES / "icons"
 NEUTRAL = "#4a5568"
 DARK_NEUTRAL = "#e2e8f0"
 
-_cache: dict[tuple[str, bool], QIcon] = {}
+_cache: dict[tuple[str, bool | None], QIcon] = {}
 
 
 def names() -> list[str]:
@@ -87,20 +89,21 @@ class SvgIconEngine(QIconEngine):
     keeps it: start-up renders only what the first paint shows (rendering every size of every
     icon up front took ~20 ms)."""
 
-    def __init__(self, name: str, colour: str | None) -> None:
+    def __init__(self, name: str, dark: bool | None) -> None:
         super().__init__()
         self.name = name
-        self.colour = colour
-        self.rendered: dict[tuple[int, float, QIcon.Mode], QPixmap] = {}
+        self.dark = dark  # None: the scheme in use when painted
+        self.rendered: dict[tuple[int, float, QIcon.Mode, bool], QPixmap] = {}
 
     def scaledPixmap(
         self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float
     ) -> QPixmap:
         side = max(1, min(size.width(), size.height()))
-        key = (side, scale, mode)
+        dark = is_dark() if self.dark is None else self.dark
+        key = (side, scale, mode, dark)
         pixmap = self.rendered.get(key)
         if pixmap is None:
-            pixmap = render(self.name, side, scale, self.colour)
+            pixmap = render(self.name, side, scale, DARK_NEUTRAL if dark else None)
             if mode != QIcon.Mode.Normal and QApplication.instance() is not None:
                 style = QApplication.style()
                 pixmap = style.generatedIconPixmap(mode, pixmap, QStyleOption())
@@ -116,20 +119,20 @@ class SvgIconEngine(QIconEngine):
         painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, ratio))
 
     def clone(self) -> QIconEngine:
-        return SvgIconEngine(self.name, self.colour)
+        return SvgIconEngine(self.name, self.dark)
 
 
 def icon(name: str, dark: bool | None = None) -> QIcon:
-    """Icon `name`; `dark=None` follows the platform colour scheme. Unknown name: KeyError."""
-    if dark is None:
-        dark = is_dark()
+    """Icon `name`; `dark=None` follows the colour scheme in use whenever it is painted (a
+    scheme change repaints it in the new one), True/False draws it for that scheme always.
+    Unknown name: KeyError."""
     key = (name, dark)
     cached = _cache.get(key)
     if cached is not None:
         return cached
     if not (ICONS_DIR / f"{name}.svg").is_file():
         raise KeyError(f"unknown icon {name!r}; known icons: {', '.join(names())}")
-    result = QIcon(SvgIconEngine(name, DARK_NEUTRAL if dark else None))
+    result = QIcon(SvgIconEngine(name, dark))
     _cache[key] = result
     return result
 

@@ -12,6 +12,17 @@ from PySide6.QtWidgets import QWidget
 FRAME = QSize(16, 48)
 
 
+# Below this available height (logical pixels) the window's room goes to the accounts first:
+# the sandbox note starts folded (at 2× a 1600×1000 screen has 500).
+SHORT = 600
+
+
+def is_short(window: QWidget) -> bool:
+    """Whether the window's screen has less than SHORT logical pixels of available height."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    return screen is not None and screen.availableGeometry().height() < SHORT
+
+
 def room(window: QWidget) -> QSize:
     """The largest size the window can have and still show whole, frame included."""
     screen = window.screen() or QGuiApplication.primaryScreen()

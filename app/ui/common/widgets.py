@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.guidance.advice import Guidance
+from app.core.guidance.advice import Guidance, entra_code
 from app.core.outcomes.outcome import Kind, Outcome
 from app.ui.common.icons import icon, is_dark
 
@@ -114,23 +114,26 @@ class Banner(QFrame):
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
 
-    def collapsible(self, settings: QSettings, key: str) -> None:
-        """A Less/More button that folds the body away (the title stays, one line), the
-        choice kept in `settings` under `key`."""
+    def collapsible(self, settings: QSettings, key: str, folded: bool = False) -> None:
+        """A Less/More button that folds the body away (the title stays, one line). It starts
+        as the user last left it (kept in `settings` under `key`), or else `folded`; only the
+        user's own clicks are kept, so a fold the app chose (a short screen) is not."""
         self.fold = QPushButton()
         self.fold.setCheckable(True)
-        self.fold.toggled.connect(lambda folded: self._fold(folded, settings, key))
+        self.fold.toggled.connect(self._fold)
+        self.fold.clicked.connect(lambda chosen: settings.setValue(key, chosen))
         layout = self.layout()
         assert isinstance(layout, QHBoxLayout)
         layout.insertWidget(1, self.fold, 0, Qt.AlignmentFlag.AlignTop)
-        self.fold.setChecked(bool(settings.value(key, False, type=bool)))
-        self._fold(self.fold.isChecked(), settings, key)
+        if settings.contains(key):
+            folded = bool(settings.value(key, False, type=bool))
+        self.fold.setChecked(folded)
+        self._fold(folded)
 
-    def _fold(self, folded: bool, settings: QSettings, key: str) -> None:
+    def _fold(self, folded: bool) -> None:
         self.body.setVisible(not folded)
         self.fold.setText("More" if folded else "Less")
         self.fold.setAccessibleName(f"{'Show' if folded else 'Hide'} the details of this message")
-        settings.setValue(key, folded)
 
     def _set_tone(self, tone: str) -> None:
         """The banner's colours: its own kind's, or another's for one message (a cancelled
@@ -194,12 +197,6 @@ class Banner(QFrame):
         )
 
 
-def entra_code(code: str) -> str:
-    """ " (AADSTS50020)" where Entra ID gave a code people can look up; our own codes (status
-    names, "PersonalAccountNotAdmitted"…) are for exports and logs, never shown."""
-    return f" ({code})" if code.startswith("AADSTS") else ""
-
-
 def ask_yes(parent: QWidget, title: str, text: str) -> bool:
     """A question that defaults to No."""
     answer = QMessageBox.question(parent, title, text, defaultButton=QMessageBox.StandardButton.No)
@@ -223,7 +220,6 @@ def shortcut_action(
 ) -> QAction:
     """An action with its icon, shortcut and a tooltip that names the shortcut."""
     action = QAction(icon(icon_name), text, parent)
-    action.setProperty("icon_name", icon_name)  # drawn again for another theme
     action.setShortcut(QKeySequence(keys))
     shown = text.replace("&", "").rstrip("…")
     key = action.shortcut().toString()

@@ -36,7 +36,7 @@ from app.core.accounts.session import AccountsSession
 from app.core.broker.records import Account
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.request_options import OptionError
-from app.core.guidance.advice import Guidance
+from app.core.guidance.advice import Guidance, entra_code
 from app.core.matrix.export import RunInfo
 from app.core.matrix.run import MatrixRun
 from app.core.matrix.spec import Cell, MatrixSpec, cells
@@ -44,7 +44,6 @@ from app.core.outcomes.outcome import NOT_ASKED, Kind, Outcome
 from app.ui.accounts.signals import SessionSignals
 from app.ui.common import files
 from app.ui.common.screen import fit_to_screen
-from app.ui.common.widgets import entra_code
 from app.ui.matrix.axes import AxesPanel, scrolled
 from app.ui.matrix.compare import CompareDialog
 from app.ui.matrix.exports import EXPORTS, write_export
@@ -92,6 +91,8 @@ class MatrixWindow(QMainWindow):
         self._running(False)
         signals.outcome_shown.connect(self._answered)
         signals.call_failed.connect(self._not_answered)
+        # A signed-out account's token leaves the inspector, as in the main window's.
+        signals.accounts_updated.connect(self._selected)
 
     # ---- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -321,9 +322,12 @@ class MatrixWindow(QMainWindow):
         idle = self.run is None
         one = chosen[0] if len(chosen) == 1 else None
         outcome = one[1] if one else None
-        self.inspector.show_result(outcome.token if outcome else None)
+        gone = one is not None and not self._signed_in(one[0].account)
+        self.inspector.show_result(outcome.token if outcome and not gone else None)
         if outcome is not None:
             asked = "" if outcome.asked else " — decided by Entra ID's rules, not asked"
+            if gone:
+                asked += " — signed out since: its token is no longer shown"
             trace = f"<br>{escape(outcome.trace)}" if outcome.trace else ""
             self.detail.setText(
                 f"<b>{escape(outcome.title)}</b>{asked}<br>{escape(outcome.reason)}<br><br>"
@@ -337,6 +341,9 @@ class MatrixWindow(QMainWindow):
         self.sdk_button.setEnabled(idle and one is not None)
         self.compare_button.setEnabled(len(chosen) == 2 and all(o for _, o in chosen))
         self.export_button.setEnabled(idle and bool(self.model.outcomes) and self.spec is not None)
+
+    def _signed_in(self, account: Account) -> bool:
+        return any(a.home_account_id == account.home_account_id for a in self.session.accounts)
 
     def sign_in_cell(self) -> None:
         """The broker's sign-in for this one cell (its account, its configuration)."""

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from app.core.files.private import write_private
 from app.core.guidance.files import for_file_error, one_line
 from app.core.tokens.redact import redact
+from app.core.tokens.scrubbing import Scrubber
 from app.ui.common import files
 from app.ui.common.widgets import ask_warning
 from app.ui.shell.log_handler import LOGGERS, MAX_LINES, QtLogHandler
@@ -125,6 +126,7 @@ class DiagnosticsDock(QDockWidget):
         confirm: Callable[[QWidget, str], bool] = ask_pii,
         choose_path: Callable[[QWidget, str], str] = ask_path,
         parent: QWidget | None = None,
+        scrubber: Scrubber | None = None,
     ) -> None:
         super().__init__("Diagnostics", parent)
         self.setObjectName("diagnosticsDock")
@@ -133,7 +135,7 @@ class DiagnosticsDock(QDockWidget):
         self._choose_path = choose_path
         self.entries: deque[tuple[int, str, str]] = deque(maxlen=MAX_LINES)
         self.floated_for_room = False  # made a window because the main window had no room
-        self.handler = QtLogHandler()
+        self.handler = QtLogHandler(scrubber=scrubber)
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.drain)

@@ -12,10 +12,8 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Iterable
-from pathlib import Path
 
-from app.core.tokens.pii import scrub_pii
-from app.core.tokens.redact import redact
+from app.core.tokens.scrubbing import Scrubber
 
 MAX_LINES = 5000
 LOGGERS = ("app", "msal", "msalruntime", "azure")
@@ -33,7 +31,7 @@ class QtLogHandler(logging.Handler):
     unless `pii` is on.
     """
 
-    def __init__(self, max_lines: int = MAX_LINES) -> None:
+    def __init__(self, max_lines: int = MAX_LINES, scrubber: Scrubber | None = None) -> None:
         super().__init__(logging.DEBUG)
         self.setFormatter(
             logging.Formatter(
@@ -46,18 +44,26 @@ class QtLogHandler(logging.Handler):
         self._levels: dict[str, int] = {}
         self._quieted: dict[str, int] = {}
         self._attach_lock = threading.Lock()
-        self.pii = False
-        # Replaced whole, never changed in place: emit reads it on any thread.
-        self.object_ids: frozenset[str] = frozenset()
-        self.home = str(Path.home())
+        # The PII switch and the accounts' object ids: the app's (shared with stderr's
+        # formatter, app/__main__.py), or this handler's own.
+        self.scrubber = scrubber or Scrubber()
+        self.scrubber.pii = False  # a new dock starts with its switch off
+
+    @property
+    def pii(self) -> bool:
+        return self.scrubber.pii
+
+    @property
+    def object_ids(self) -> frozenset[str]:
+        return self.scrubber.object_ids
 
     def scrub(self, text: str) -> str:
         """text as the PII switch lets it be shown (secrets are always redacted)."""
-        return text if self.pii else scrub_pii(text, self.object_ids, self.home)
+        return self.scrubber.scrub(text)
 
     def emit(self, record: logging.LogRecord) -> None:  # called under self.lock
         try:
-            text = self.scrub(redact(self.format(record)))
+            text = self.scrubber.clean(self.format(record))
             self.buffer.append(text)
             self.pending.append((record.levelno, record.name.partition(".")[0], text))
         except Exception:
@@ -83,12 +89,12 @@ class QtLogHandler(logging.Handler):
     def know(self, object_ids: Iterable[str]) -> None:
         """Accounts' object ids to scrub wherever they appear (those of every account listed;
         never forgotten: a signed-out account's id can still turn up in a later line)."""
-        self.object_ids = self.object_ids | {i.lower() for i in object_ids if i}
+        self.scrubber.know(object_ids)
 
     def set_pii(self, on: bool) -> None:
         """Turned off, the lines kept so far are scrubbed too."""
         with self.lock:  # type: ignore[union-attr]
-            self.pii = on
+            self.scrubber.pii = on
             if not on:
                 scrubbed = [self.scrub(text) for text in self.buffer]
                 self.buffer.clear()

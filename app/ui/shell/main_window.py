@@ -33,7 +33,7 @@ from app.ui.accounts.model import AccountsModel, display_tenant_names
 from app.ui.accounts.signals import SessionSignals
 from app.ui.accounts.view import AccountsView
 from app.ui.common.icons import icon
-from app.ui.common.screen import fit_to_screen
+from app.ui.common.screen import fit_to_screen, is_short
 from app.ui.common.tasks import TaskRunner
 from app.ui.common.widgets import Banner, ask_yes, copy_text
 from app.ui.configurations.profile_bar import ProfileBar
@@ -160,9 +160,11 @@ class MainWindow(QMainWindow):
         )
 
         self.sandbox_banner = Banner("sandbox")
-        if sandbox_note:  # one line once collapsed, and remembered so
+        if sandbox_note:  # one line once collapsed, the user's choice remembered
             self.sandbox_banner.show_text("Sandbox mode", sandbox_note, closable=False)
-            self.sandbox_banner.collapsible(self.settings, "window/sandbox_note_collapsed")
+            self.sandbox_banner.collapsible(
+                self.settings, "window/sandbox_note_collapsed", folded=is_short(self)
+            )
         self.banner = WindowBanner(self._sign_in)
 
         self.notice = Banner("info")

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from app.core.broker.runtime import set_pii_logging
+from app.core.tokens.scrubbing import PROCESS
 from app.ui.common.icons import icon
 from app.ui.common.widgets import shortcut_action
 from app.ui.shell.diagnostics import DiagnosticsDock, versions
@@ -30,7 +31,8 @@ def build_menus(
     quit_app.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # the matrix's too
     quit_app.setMenuRole(QAction.MenuRole.QuitRole)
     file.addAction(quit_app)
-    diagnostics = DiagnosticsDock(set_pii=set_pii_logging, parent=window)
+    # The app's scrubber: --verbose stderr shows each line as the dock does (app/__main__.py).
+    diagnostics = DiagnosticsDock(set_pii=set_pii_logging, parent=window, scrubber=PROCESS)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, diagnostics)
     diagnostics.install()
     diagnostics.hide()

@@ -10,7 +10,6 @@ from PySide6.QtGui import QAction, QActionGroup, QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMenu, QProxyStyle
 
 from app.ui.common.contrast import ContrastStyle
-from app.ui.common.icons import icon
 from app.ui.common.widgets import Banner
 
 THEMES = {"System": None, "Light": False, "Dark": True}  # the choice → forced dark or not
@@ -49,14 +48,10 @@ def follow_colour_scheme(app: QApplication, dark: bool | None = None) -> None:
 
 
 def use_theme(app: QApplication, theme: str) -> None:
-    """Switch now: the palette, then every action's icon drawn for it."""
+    """Switch now. Icons need nothing: they draw in the scheme in use when painted
+    (app/ui/common/icons.py), and the palette's change repaints them."""
     app.setProperty("theme", theme if theme in THEMES else "System")
     follow_colour_scheme(app)
-    for window in app.topLevelWidgets():
-        for action in window.findChildren(QAction):
-            name = action.property("icon_name")
-            if isinstance(name, str) and name:
-                action.setIcon(icon(name))
 
 
 def theme_menu(menu: QMenu, settings: QSettings) -> QActionGroup:

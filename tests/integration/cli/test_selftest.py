@@ -35,10 +35,12 @@ def test_a_probe_that_could_not_answer_is_said(control):
 
 class Refusing(Broker):
     """The broker's answer to a listing, which the sandbox cannot give: the real runtime reports
-    success with the accounts it has cached whatever the broker says (notes/broker-dbus.md)."""
+    success with the accounts it has cached whatever the broker says (app/sandbox/BEHAVIOUR.md)."""
+
+    context = "the session says no"
 
     def discover_accounts(self, profile: Any) -> Any:
-        error = BrokerError("Response_Status.Status_Unexpected", context="the session says no")
+        error = BrokerError("Response_Status.Status_Unexpected", context=self.context)
         error.interactive = False
         raise error
 
@@ -55,10 +57,24 @@ def test_the_brokers_refusal_is_a_note_a_broken_runtime_a_failure(control):
     assert refused.failures == 0
     assert refused.lines[-1].startswith(
         "note the Microsoft Identity Broker unavailable in this session: it did not list "
-        "accounts (Unexpected broker error [Unexpected])."
+        "accounts (Unexpected broker error)."
     )
     broken = checked(Broken())
     assert broken.failures == 1
     assert broken.lines[-1] == (
         "FAIL the broker runtime is broken: listing accounts raised TypeError"
     )
+
+
+class RefusingWithEntrasCode(Refusing):
+    context = "AADSTS50076: Due to a configuration change made by your administrator"
+
+
+def test_the_self_test_names_entras_codes_never_our_own_tags(control):
+    """Our codes ("[Unexpected]", "[Rules]", "[NotBrokered]") are for exports and logs: the
+    self-test's lines, like the app's banners, carry only the AADSTS codes people look up."""
+    entras = checked(RefusingWithEntrasCode()).lines[-1]
+    ours = checked(Refusing()).lines[-1]
+    assert "(AADSTS50076)" in entras, entras
+    assert "[" not in entras and "[" not in ours, (entras, ours)
+    assert "Unexpected]" not in ours

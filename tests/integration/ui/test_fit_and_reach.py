@@ -217,6 +217,70 @@ def test_both_windows_fit_a_1600x1000_screen_at_twice_the_scale(tmp_path):
         assert needs[0] <= max(minimum[0], w) and needs[1] <= max(minimum[1], h), (name, found)
 
 
+FOLDED = """
+import json, sys
+from pathlib import Path
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+from app.core.broker.runtime import Broker
+from app.core.settings.store import Store
+from app.sandbox.later import LaterSandbox
+from app.ui.common.tasks import TaskRunner
+from app.ui.shell.application import build_window
+
+app = QApplication(sys.argv)
+folder, clicks = Path(sys.argv[1]), int(sys.argv[2])
+ini = QSettings(str(folder / "window.ini"), QSettings.Format.IniFormat)
+window = build_window(Broker(), TaskRunner(), LaterSandbox(), Store(folder / "settings.json"), ini)
+window.show()
+app.processEvents()
+banner = window.sandbox_banner
+found = {"area": app.primaryScreen().availableGeometry().height(),
+         "folded": banner.body.isHidden(), "text": banner.fold.text(),
+         "saved": ini.contains("window/sandbox_note_collapsed")}
+banner.grab().save(str(folder / "banner.png"))
+for _ in range(clicks):
+    banner.fold.click()
+ini.sync()
+found["after"] = banner.body.isHidden()
+kept = ini.value("window/sandbox_note_collapsed")
+found["kept"] = None if kept is None else str(kept).lower()
+print(json.dumps(found))
+"""
+
+
+def folded_run(tmp_path, scale: str, clicks: int = 0) -> dict:  # type: ignore[type-arg]
+    """The sandbox-mode window (its sandbox not started: only its note is needed) on a
+    1600×1000 screen at QT_SCALE_FACTOR=scale, in a process of its own; clicks on Less/More."""
+    screen = tmp_path / "screen.json"
+    screen.write_text(json.dumps({"screens": [{"name": "s", "x": 0, "y": 0, "width": 1600,
+                                               "height": 1000, "logicalDpi": 96,
+                                               "logicalBaseDpi": 96, "dpr": 1}]}))  # fmt: skip
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen}",
+           "QT_SCALE_FACTOR": scale}  # fmt: skip
+    command = [sys.executable, "-c", FOLDED, str(tmp_path), str(clicks)]
+    done = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_the_sandbox_note_starts_folded_on_a_short_screen_and_only_a_click_is_kept(tmp_path):
+    """At 2× a 1600×1000 screen has 500 logical pixels of height (< 600): the note starts
+    folded, and that fold is not written to window.ini. The user's More is kept, and wins at
+    the next start; at 1× (1000 high) the note starts open."""
+    short = folded_run(tmp_path, "2", clicks=0)
+    assert short["area"] == 500 and short["folded"] and short["text"] == "More", short
+    assert not short["saved"] and short["kept"] is None, short  # the automatic fold: not kept
+    opened = folded_run(tmp_path, "2", clicks=1)  # the user's More
+    assert opened["folded"] and not opened["after"] and opened["kept"] == "false", opened
+    again = folded_run(tmp_path, "2")
+    assert again["saved"] and not again["folded"] and again["text"] == "Less", again
+    (tmp_path / "window.ini").unlink()
+    tall = folded_run(tmp_path, "1")
+    assert tall["area"] == 1000 and not tall["folded"] and not tall["saved"], tall
+
+
 def test_the_matrix_opens_at_its_default_size_where_the_screen_has_room(window, qtbot):
     matrix = window.open_matrix()
     qtbot.waitExposed(matrix)

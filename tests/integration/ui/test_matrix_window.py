@@ -14,6 +14,7 @@ from app.core.outcomes.outcome import NOT_ASKED, Kind
 from app.core.tokens.redact import looks_like_jwt
 from tests.helpers import CONTOSO
 from tests.integration.ui.helpers import EventLoopProbe, idle
+from tests.integration.ui.helpers import select as select_row
 
 
 @pytest.fixture
@@ -113,6 +114,29 @@ def test_selecting_a_cell_shows_its_token_and_why(matrix, qtbot):
     select(matrix, index_of(matrix, "alex@outlook.example", "organizations", False, "storage"))
     assert "decided by Entra ID's rules" in matrix.detail.text()
     assert matrix.inspector.result is None
+
+
+def test_a_signed_out_accounts_cell_token_leaves_the_inspector(main, matrix, qtbot):
+    """As in the main window's inspector: once adele is signed out (from the main window),
+    her cell's token is no longer shown, nor can it be copied; selecting it again shows none."""
+    run_all(matrix, qtbot)
+    cell = index_of(matrix, "adele@contoso.example", CONTOSO, False, "management")
+    select(matrix, cell)
+    inspector = matrix.inspector
+    assert inspector.result is not None and inspector.copy_button.isEnabled()
+    select_row(main, "adele@contoso.example")
+    main.sign_out()
+    qtbot.waitUntil(
+        lambda: (
+            idle(main) and all(a.username != "adele@contoso.example" for a in main.session.accounts)
+        )
+    )
+    assert inspector.result is None
+    assert not inspector.copy_button.isEnabled() and not inspector.json_button.isEnabled()
+    select(matrix)
+    select(matrix, cell)
+    assert inspector.result is None and not inspector.copy_button.isEnabled()
+    assert "signed out since" in matrix.detail.text()
 
 
 def test_as_your_code_would_opens_for_the_cell_its_configuration(matrix, qtbot):  # type: ignore[no-untyped-def]

@@ -45,6 +45,11 @@ def _image(name: str, dark: bool) -> QImage:
     return pixmap.toImage().convertToFormat(QImage.Format.Format_ARGB32)
 
 
+def _image_following(name: str) -> QImage:
+    pixmap = icon(name).pixmap(QSize(48, 48), 2.0)
+    return pixmap.toImage().convertToFormat(QImage.Format.Format_ARGB32)
+
+
 def _opaque_share(image: QImage) -> float:
     width, height = image.width(), image.height()
     opaque = sum(
@@ -84,7 +89,10 @@ def test_accent_only_icon_is_the_same_in_dark(qapp: object) -> None:
 
 
 def test_icon_follows_colour_scheme_and_is_cached(qapp: object) -> None:
-    assert icon("copy") is icon("copy", dark=icons.is_dark())
+    """One following icon per name, drawn as the scheme in use draws it (a switch repaints
+    it: tests/unit/ui/shell/test_theme_icons.py)."""
+    assert icon("copy") is icon("copy")
+    assert _image_following("copy") == _image("copy", dark=icons.is_dark())
     assert app_icon() is app_icon()
     assert not app_icon().isNull()
 
