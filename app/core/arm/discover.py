@@ -23,6 +23,7 @@ from app.core.broker.records import Account
 from app.core.configurations.configuration import Configuration
 from app.core.outcomes.classify import check
 from app.core.outcomes.outcome import Outcome
+from app.core.settings.records import ArmChoice
 
 if TYPE_CHECKING:
     from azure.core.pipeline.transport import RequestsTransport
@@ -52,6 +53,10 @@ class DiscoveryRun:
     # (home account id, tenant) -> the claims a sign-in for that tenant satisfied: its later
     # tokens are asked with them (ARM's claims challenge is answered by that sign-in alone)
     claims: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    # home account id -> what the user hid: a hidden tenant is neither asked for a token nor
+    # listed, a hidden subscription's storage accounts are not asked for (broker and ARM
+    # calls saved); both are still returned, marked hidden, so they can be shown again
+    hidden: Mapping[str, ArmChoice] = field(default_factory=dict)
     current: str = ""  # what is being asked now, for people
     calls: int = 0  # broker calls and ARM reads made so far
     _found: dict[str, Discovery] = field(default_factory=dict)
@@ -111,7 +116,11 @@ class DiscoveryRun:
         self.names.update({t.id: t.name for t in tenants if t.name})
         tenants.sort(key=lambda t: (not t.home, t.name.lower(), t.id))
         answers = []
+        hidden = self.hidden.get(account.home_account_id, ArmChoice())
         for tenant in tenants:
+            if tenant.id in hidden.tenants:
+                answers.append(TenantAnswer(tenant, hidden=True))
+                continue
             if self.cancelled:
                 answers.append(TenantAnswer(tenant))
                 continue
@@ -147,8 +156,11 @@ class DiscoveryRun:
         except Refused as refused:
             return TenantAnswer(tenant, outcome, problem=refused.problem)
         listed = []
+        hidden = self.hidden.get(account.home_account_id, ArmChoice()).subscriptions
         for subscription in subscriptions:
-            if self.storage and not self.cancelled:
+            if subscription.id in hidden:
+                subscription = dataclasses.replace(subscription, hidden=True)
+            elif self.storage and not self.cancelled:
                 subscription = self._storage(client, subscription)
             listed.append(subscription)
         listed.sort(key=lambda s: (s.name.lower(), s.id))

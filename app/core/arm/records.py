@@ -65,6 +65,7 @@ class Subscription:
     tenant: str
     storage_accounts: tuple[StorageAccount, ...] = ()
     problem: ArmProblem | None = None  # why its storage accounts are not listed
+    hidden: bool = False  # the user hid it: its storage accounts were not asked for
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class TenantAnswer:
     outcome: Outcome | None = None  # the token's (None: not asked, e.g. cancelled)
     subscriptions: tuple[Subscription, ...] = ()
     problem: ArmProblem | None = None  # ARM refused the tenant's listing
+    hidden: bool = False  # the user hid it: no token or listing was asked for it
 
     @property
     def answered(self) -> bool:
@@ -83,6 +85,8 @@ class TenantAnswer:
     @property
     def status(self) -> str:
         """A few words: "2 subscriptions", "Needs sign-in", "Blocked", "MFA required"…"""
+        if self.hidden:
+            return "Hidden (not asked)"
         if self.problem is not None:
             return self.problem.title
         if self.outcome is None:

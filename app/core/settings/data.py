@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.configurations.profile import Profile
-from app.core.settings.records import AccountRecord
+from app.core.settings.records import AccountRecord, ArmChoice
 
 MAX_RECENT_URLS = 10
 MAX_DOWNLOAD_FOLDERS = 10
@@ -32,6 +32,24 @@ class StoreData:
     # Folders downloads went to, most recent first: a download killed mid-way leaves its
     # temporary there, and the next start sweeps these folders (app.core.files.atomic).
     download_folders: list[str] = field(default_factory=list)
+    # home_account_id -> the tenants and subscriptions hidden in the ARM window. Not per
+    # profile: an account is the same account under every profile.
+    arm_hidden: dict[str, ArmChoice] = field(default_factory=dict)
+
+    def snapshot(self) -> StoreData:
+        """A copy that later changes to this one do not reach, in time linear in the number of
+        entries: the containers are copied, the frozen profiles, records and choices shared
+        (copy.deepcopy took ~0.5 s for a file at every limit, too long for the GUI thread)."""
+        return StoreData(
+            profiles=list(self.profiles),
+            selected=self.selected,
+            records={k: list(v) for k, v in self.records.items()},
+            active=dict(self.active),
+            forgotten={k: list(v) for k, v in self.forgotten.items()},
+            recent_urls={k: list(v) for k, v in self.recent_urls.items()},
+            download_folders=list(self.download_folders),
+            arm_hidden=dict(self.arm_hidden),
+        )
 
     def profile(self, name: str | None = None) -> Profile:
         """The named profile, the selected one by default; KeyError if there is none."""

@@ -23,7 +23,7 @@ from app.core.configurations.profile import (
     parse_profile,
 )
 from app.core.settings.data import MAX_DOWNLOAD_FOLDERS, MAX_RECENT_URLS, StoreData
-from app.core.settings.records import AccountRecord
+from app.core.settings.records import AccountRecord, ArmChoice
 from app.core.tokens.redact import looks_like_jwt
 
 VERSION = 1
@@ -76,6 +76,9 @@ def document(data: StoreData) -> dict[str, object]:
     doc: dict[str, object] = {"version": VERSION, "selected": data.selected, "profiles": entries}
     if folders:  # absent until the first download: older versions' files stay as they were
         doc["download_folders"] = folders
+    hidden = {home: choice.to_json() for home, choice in sorted(data.arm_hidden.items()) if choice}
+    if hidden:  # absent until something is hidden, as download_folders
+        doc["arm_hidden"] = hidden
     return doc
 
 
@@ -262,7 +265,31 @@ def parse(raw: bytes) -> Parsed:
     folders = _capped(folders, MAX_DOWNLOAD_FOLDERS, "download folder", "the settings", parsed,
                       newest_first=True)  # fmt: skip
     data.download_folders = _tokens_dropped(folders, "download folder", "the settings", parsed)
+    data.arm_hidden = _arm_hidden(doc.get("arm_hidden", {}), parsed)
     return parsed
+
+
+def _arm_hidden(raw: object, parsed: Parsed) -> dict[str, ArmChoice]:
+    """The tenants and subscriptions hidden per account; an account entry that looks like a
+    token (key or ids) is left out and noted."""
+    if not isinstance(raw, dict):
+        raise Corrupt("'arm_hidden' must be an object")
+    if len(raw) > MAX_ACCOUNTS * 10:
+        parsed.left_out.append(f"the ARM choices: all but {MAX_ACCOUNTS * 10} accounts'")
+        parsed.trimmed = True
+        raw = dict(list(raw.items())[: MAX_ACCOUNTS * 10])
+    hidden: dict[str, ArmChoice] = {}
+    for home, value in raw.items():
+        if parsed.may_hold_tokens and (looks_like_jwt(home) or _has_token(value)):
+            parsed.left_out.append("the ARM choices of an account (looked like a token)")
+            continue
+        try:
+            choice = ArmChoice.from_json(value)
+        except ValueError as exc:
+            raise Corrupt(f"the ARM choices of {_shown(home)}: {exc}") from None
+        if choice:
+            hidden[home] = choice
+    return hidden
 
 
 def left_out_warning(left_out: list[str], backup: Path | None, path: Path) -> str:

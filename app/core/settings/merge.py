@@ -7,7 +7,8 @@ them now (ours) and as the file holds them now (theirs): for every profile field
 per-profile list, ours where we changed it, theirs otherwise; the profile in use stays ours. A
 profile one side added is kept; one side deleted goes unless the other changed it meanwhile.
 The download folders are both sides' (ours first): each may hold what a killed download of
-either left, for the start-up sweep. Plain Python."""
+either left, for the start-up sweep. The tenants and subscriptions hidden in the ARM window
+merge account by account, as a per-profile field. Plain Python."""
 
 from __future__ import annotations
 
@@ -66,4 +67,13 @@ def merge(base: StoreData, ours: StoreData, theirs: StoreData) -> StoreData:
         setattr(merged, key, result)
     folders = dict.fromkeys([*ours.download_folders, *theirs.download_folders])
     merged.download_folders = list(folders)[:MAX_DOWNLOAD_FOLDERS]
+    # ARM choices, account by account: ours where we changed it, theirs otherwise.
+    accounts = {*ours.arm_hidden, *theirs.arm_hidden}
+    merged.arm_hidden = {}
+    for home in accounts:
+        kept = ours.arm_hidden.get(home)
+        if kept == base.arm_hidden.get(home):
+            kept = theirs.arm_hidden.get(home)
+        if kept:
+            merged.arm_hidden[home] = kept
     return merged

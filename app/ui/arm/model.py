@@ -1,10 +1,12 @@
 """The tree the Subscriptions window shows: account → tenant → subscription → storage account,
 each with what ARM or the broker answered, and a filter over names and ids that keeps the
-parents of what matches (hundreds of subscriptions narrowed as you type)."""
+parents of what matches (hundreds of subscriptions narrowed as you type). Tenant and
+subscription rows have a check box: unticked, the row is hidden (the settings' ArmChoice of its
+account) and left out of the view unless hidden rows are shown."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,9 +16,11 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    Signal,
 )
 
 from app.core.arm.records import Discovery, StorageAccount, Subscription, TenantAnswer
+from app.core.settings.records import ArmChoice
 
 KIND = Qt.ItemDataRole.UserRole + 1  # "account", "tenant", "subscription", "storage"
 PAYLOAD = Qt.ItemDataRole.UserRole + 2  # the record behind the row
@@ -43,11 +47,50 @@ class Node:
 
 
 class ArmModel(QAbstractItemModel):
-    """A plain tree over the records: no item objects, so 300 subscriptions show at once."""
+    """A plain tree over the records: no item objects, so 300 subscriptions show at once.
+    `choices` gives the settings' map (home account id -> ArmChoice), changed in place by the
+    check boxes (asked each time: a save's merge puts a new map in the settings);
+    choice_changed(home account id) follows each change."""
 
-    def __init__(self) -> None:
+    choice_changed = Signal(str)
+
+    def __init__(self, choices: Callable[[], dict[str, ArmChoice]] | None = None) -> None:
         super().__init__()
         self.root = Node("root", "", None, ("", "", ""))
+        own: dict[str, ArmChoice] = {}
+        self.choices = choices or (lambda: own)
+
+    @property
+    def hidden(self) -> dict[str, ArmChoice]:
+        return self.choices()
+
+    def is_hidden(self, node: Node) -> bool:
+        """The user hid this tenant or subscription (or the tenant it is under)."""
+        choice = self.hidden.get(node.home)
+        while choice and node.parent is not None:
+            payload = node.payload
+            if isinstance(payload, TenantAnswer) and payload.tenant.id in choice.tenants:
+                return True
+            if isinstance(payload, Subscription) and payload.id in choice.subscriptions:
+                return True
+            node = node.parent
+        return False
+
+    def _own_hidden(self, node: Node) -> bool:
+        choice = self.hidden.get(node.home, ArmChoice())
+        payload = node.payload
+        if isinstance(payload, TenantAnswer):
+            return payload.tenant.id in choice.tenants
+        return isinstance(payload, Subscription) and payload.id in choice.subscriptions
+
+    def hidden_count(self) -> int:
+        """Tenant and subscription rows the user hid, over the tree."""
+
+        def walk(node: Node) -> int:
+            own = node.kind in ("tenant", "subscription") and self._own_hidden(node)
+            return int(own) + sum(walk(child) for child in node.children)
+
+        return walk(self.root)
 
     def show(self, found: Mapping[str, Discovery] | Node) -> None:
         """The tree of what was found (or one built already, off the GUI thread by `tree`)."""
@@ -79,12 +122,59 @@ class ArmModel(QAbstractItemModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return len(HEADERS)
 
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.column() == 0 and self.node(index).kind in ("tenant", "subscription"):
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def setData(self, index: Index, value: Any, role: int = 0) -> bool:
+        node = self.node(index)
+        checkable = index.column() == 0 and node.kind in ("tenant", "subscription")
+        if role != Qt.ItemDataRole.CheckStateRole or not checkable:
+            return False
+        shown = Qt.CheckState(value) == Qt.CheckState.Checked
+        if shown == (not self._own_hidden(node)):
+            return True
+        payload = node.payload
+        choice = self.hidden.get(node.home, ArmChoice())
+        if isinstance(payload, TenantAnswer):
+            choice = choice.toggled(tenant=payload.tenant.id)
+        elif isinstance(payload, Subscription):
+            choice = choice.toggled(subscription=payload.id)
+        if choice:
+            self.hidden[node.home] = choice
+        else:
+            self.hidden.pop(node.home, None)
+        self.dataChanged.emit(self.createIndex(index.row(), 0, node),
+                              self.createIndex(index.row(), len(HEADERS) - 1, node))  # fmt: skip
+        self.choice_changed.emit(node.home)
+        return True
+
+    def _answer(self, node: Node) -> str:
+        """The Answer column, saying so where the choice changed since the last Refresh."""
+        asked_hidden = getattr(node.payload, "hidden", False)
+        if node.kind not in ("tenant", "subscription"):
+            return node.texts[1]
+        if self._own_hidden(node) and not asked_hidden:
+            return f"Hidden: not asked on Refresh (was {node.texts[1]})"
+        if asked_hidden and not self._own_hidden(node):
+            return "Shown again: Refresh to ask"
+        if asked_hidden:
+            return "Hidden: not asked on Refresh"
+        return node.texts[1]
+
     def data(self, index: Index, role: int = 0) -> Any:
         if not index.isValid():
             return None
         node = self.node(index)
+        if role == Qt.ItemDataRole.CheckStateRole:
+            if index.column() != 0 or node.kind not in ("tenant", "subscription"):
+                return None
+            hidden = self._own_hidden(node)
+            return Qt.CheckState.Unchecked if hidden else Qt.CheckState.Checked
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = node.texts[index.column()]
+            text = self._answer(node) if index.column() == 1 else node.texts[index.column()]
             if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1 and node.tip:
                 return node.tip
             return text
@@ -105,30 +195,53 @@ def tree(found: Mapping[str, Discovery]) -> Node:
 
 
 class ArmFilter(QSortFilterProxyModel):
-    """Rows whose name or id contains the text (any case), with their parents and children."""
+    """Rows whose name or id contains the text (any case), with their parents and what is
+    under them;
+    rows the user hid (and what is under them) only while show_hidden."""
 
     def __init__(self) -> None:
         super().__init__()
         self.setRecursiveFilteringEnabled(True)
-        self.setAutoAcceptChildRows(True)
+        # Not autoAcceptChildRows: a hidden tenant under a matching account stays out. What
+        # is under a matching row is accepted by filterAcceptsRow instead.
         self.text = ""
+        self.show_hidden = False
 
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
-        text = self.text
+        model = self.sourceModel()
+        if not self.show_hidden and isinstance(model, ArmModel):
+            node = model.node(model.index(source_row, 0, source_parent))
+            if model.is_hidden(node):
+                return False
+        text = self.text.casefold()
         if not text:
             return True
-        model = self.sourceModel()
-        return any(
-            text.casefold() in str(model.index(source_row, column, source_parent).data()).casefold()
-            for column in (0, 2)
-        )
+        index = model.index(source_row, 0, source_parent)
+        while index.isValid():  # the row or one above it matches: shown with its parents
+            if any(text in str(index.siblingAtColumn(c).data()).casefold() for c in (0, 2)):
+                return True
+            index = index.parent()
+        return False
 
     def set_text(self, text: str) -> None:
         self.beginFilterChange()
         self.text = text.strip()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_show_hidden(self, show: bool) -> None:
+        self.beginFilterChange()
+        self.show_hidden = show
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def setData(self, index: Index, value: Any, role: int = 0) -> bool:
+        """A check box: the row leaves (or stays in) the view once the model has it (filtering
+        again from inside the model's own dataChanged is not taken up by the proxy)."""
+        done = super().setData(index, value, role)
+        if done and role == Qt.ItemDataRole.CheckStateRole and not self.show_hidden:
+            self.invalidateRowsFilter()
+        return done
 
 
 class _Rows:

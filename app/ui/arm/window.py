@@ -1,7 +1,13 @@
 """View ▸ Subscriptions and storage accounts: what Azure Resource Manager says each listed
 account can reach, tenant by tenant, found off the GUI thread as the session's one broker
 call; a filter over names and ids; a storage account opens in the blob pane; a tenant that
-needs a sign-in (MFA, consent, ARM's claims challenge) offers **Sign in for this tenant**."""
+needs a sign-in (MFA, consent, ARM's claims challenge) offers **Sign in for this tenant**.
+
+Each tenant and subscription row has a check box: unticking hides it (kept in the settings
+by the account's home account id, so it holds after signing out and in again and after a
+restart); Refresh then asks neither a token nor a listing for a hidden tenant, nor the
+storage accounts of a hidden subscription. "Show hidden" brings them back into view to tick
+them again. What ARM lists later is shown until hidden (the settings keep what is hidden)."""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ import time
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -44,7 +51,8 @@ class ArmWindow(QMainWindow):
         self.claims: dict[tuple[str, str], str] = {}
         self.run: DiscoveryRun | None = None
         self.started = 0.0
-        self.model = ArmModel()
+        self.model = ArmModel(lambda: session.data.arm_hidden)  # the settings' own map
+        self.model.choice_changed.connect(self._chosen)
         self.filter = ArmFilter()
         self.filter.setSourceModel(self.model)
         self.timer = QTimer(self)
@@ -71,6 +79,12 @@ class ArmWindow(QMainWindow):
         self.open_button.clicked.connect(self.open_selected)
         self.sign_in_button = QPushButton("Sign in for this tenant")
         self.sign_in_button.clicked.connect(self.sign_in_selected)
+        self.show_hidden = QCheckBox("Show hidden")
+        self.show_hidden.setToolTip(
+            "Show the tenants and subscriptions you unticked, to tick them again. Hidden ones "
+            "are not asked on Refresh (no broker call, no ARM listing)"
+        )
+        self.show_hidden.toggled.connect(self._show_hidden)
         self.status = QLabel("Refresh to ask Azure Resource Manager what each account reaches.")
         self.status.setAccessibleName("Discovery status")
         self.status.setWordWrap(True)
@@ -86,6 +100,7 @@ class ArmWindow(QMainWindow):
         for widget in (self.refresh_button, self.cancel_button):
             top.addWidget(widget)
         top.addWidget(self.search, 1)
+        top.addWidget(self.show_hidden)
         for widget in (self.open_button, self.sign_in_button):
             top.addWidget(widget)
         central = QWidget()
@@ -103,7 +118,9 @@ class ArmWindow(QMainWindow):
             self.status.setText("No accounts listed: add an account first.")
             return False
         base = Configuration.of(self.session.profile)
-        run = DiscoveryRun(chosen, base, dict(self.session.names), claims=dict(self.claims))
+        hidden = dict(self.session.data.arm_hidden)
+        run = DiscoveryRun(chosen, base, dict(self.session.names), claims=dict(self.claims),
+                           hidden=hidden)  # fmt: skip
         broker, known = self.session.broker, dict(self.found)
 
         def work() -> tuple[dict[str, Discovery], Node]:
@@ -144,7 +161,7 @@ class ArmWindow(QMainWindow):
         self._stop(
             run,
             f"{len(found)} accounts, {tenants} tenants, {subs} subscriptions in {seconds:.1f} s "
-            f"({run.calls} calls). Each tenant was asked on its own.",
+            f"({run.calls} calls). Each tenant was asked on its own.{self._hidden_note()}",
             rows,
         )
 
@@ -163,6 +180,7 @@ class ArmWindow(QMainWindow):
         if isinstance(shared, dict):
             shared.update(run.names)
         self.model.show(rows if rows is not None else self.found)
+        self._count_hidden()
         self.tree.expandToDepth(0)  # accounts open, tenants closed: one click to subscriptions
         self.status.setText(message)
         self._running(False)
@@ -175,6 +193,26 @@ class ArmWindow(QMainWindow):
             (a.tenant.id, f"{a.tenant.label} · {'home' if a.tenant.home else 'guest'}")
             for a in (found.tenants if found else ())
         ]
+
+    def _hidden_note(self) -> str:
+        hidden = self.model.hidden_count()
+        if not hidden:
+            return ""
+        where = "shown unticked" if self.show_hidden.isChecked() else "tick Show hidden to see them"
+        return f" {hidden} hidden, not asked ({where})."
+
+    def _chosen(self, home_account_id: str) -> None:
+        """A tenant or subscription was hidden or shown: saved at once, the view follows."""
+        self.session.save()
+        self._count_hidden()
+        self.status.setText(f"Your choice is saved; Refresh asks accordingly.{self._hidden_note()}")
+
+    def _count_hidden(self) -> None:
+        hidden = self.model.hidden_count()
+        self.show_hidden.setText(f"Show hidden ({hidden})" if hidden else "Show hidden")
+
+    def _show_hidden(self, show: bool) -> None:
+        self.filter.set_show_hidden(show)
 
     def _running(self, running: bool) -> None:
         self.refresh_button.setEnabled(not running)

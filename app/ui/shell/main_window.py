@@ -23,6 +23,7 @@ from app.core.configurations.profile import Profile
 from app.core.guidance.advice import Guidance
 from app.core.guidance.statuses import for_unavailable
 from app.core.outcomes.outcome import Outcome
+from app.core.settings.data import StoreData
 from app.core.settings.records import AccountRecord
 from app.core.settings.store import Store
 from app.ui.accounts.actions import AccountActions, actions_toolbar
@@ -40,6 +41,7 @@ from app.ui.shell import window_state
 from app.ui.shell.arm_link import open_arm
 from app.ui.shell.busy import BusyStatus
 from app.ui.shell.menus import build_menus
+from app.ui.shell.saver import SettingsSaver
 from app.ui.storage.tab import StorageTab
 from app.ui.tokens.inspector import TokenInspector
 
@@ -75,6 +77,7 @@ class MainWindow(QMainWindow):
         self.confirm = ask_yes  # tests answer for the question
         loaded = store.load()
         self.data = loaded.data
+        self.saver = SettingsSaver(runner, lambda: self.store, self.data, self._saved)
         self.matrix: MatrixWindow | None = None
         self.arm: ArmWindow | None = None  # View ▸ Subscriptions and storage accounts
         self.setWindowTitle("Broker Account Manager")
@@ -108,15 +111,25 @@ class MainWindow(QMainWindow):
         self.profile_bar.replace(self.profile, profile)
 
     def save(self) -> None:
-        """Save; what another window saved meanwhile is merged into self.data (Store.save),
-        and shown: the profile list, and the profile in use if its fields changed."""
-        before = (self.data.names(), self.profile)
-        if problem := self.store.try_save(self.data):
+        """Save off the GUI thread (saver.py), after any save in flight. What another window
+        saved meanwhile is merged into self.data (Store.save), and shown (_saved)."""
+        self.saver.save()
+
+    def _saved(self, problem: str | None, before: StoreData | None) -> None:
+        """A save ended: a failure said (nothing is lost: the settings stay as they are in
+        memory), or what another window saved shown: the profile list, and the profile in use
+        if its fields changed."""
+        if problem:
             self.notice.show_text("Could not save settings", problem)
-        elif (self.data.names(), self.profile) != before:
-            self.profile_bar.show_data()
-            if self.profile != before[1]:
-                self.profile_bar.changed.emit(self.profile)
+            return
+        if before is None or (self.data.names(), self.profile) == (
+            before.names(),
+            before.profile(),
+        ):
+            return  # fmt: skip
+        self.profile_bar.show_data()
+        if self.profile != before.profile():
+            self.profile_bar.changed.emit(self.profile)
 
     @property
     def current(self) -> Call | None:
@@ -389,6 +402,7 @@ class MainWindow(QMainWindow):
             self.session.set_active(account)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.saver.flush()  # at quit: the save in flight ends and what is pending is written
         window_state.save(self.settings, self, self.splitter)
         self.session.close()
         if self.sandbox_picker is not None:

@@ -17,6 +17,7 @@ from app.core.broker.runtime import Broker
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.profile import Profile
 from app.core.outcomes.outcome import Kind
+from app.core.settings.records import ArmChoice
 from app.sandbox.launcher import Sandbox
 from tests.helpers import CONTOSO, FABRIKAM
 
@@ -119,3 +120,27 @@ def test_cancel_stops_between_calls_and_keeps_what_was_found(
     run.cancel()
     assert run.run(broker) == {}
     assert run.calls == 0
+
+
+def test_hidden_tenants_and_subscriptions_are_not_asked_and_stay_listed(
+    broker: Broker, accounts: dict[str, Account], fresh_profile: Profile
+) -> None:
+    lee, nestor = accounts["lee"], accounts["nestor"]
+    everything = DiscoveryRun([lee, nestor], Configuration.of(fresh_profile))
+    everything.run(broker)
+    hidden = {
+        lee.home_account_id: ArmChoice(tenants=frozenset({CONTOSO})),
+        nestor.home_account_id: ArmChoice(subscriptions=frozenset({SANDBOX_SUB})),
+    }
+    chosen = DiscoveryRun([lee, nestor], Configuration.of(fresh_profile), hidden=hidden)
+    found = chosen.run(broker)
+    by_id = {t.tenant.id: t for t in found[lee.home_account_id].tenants}
+    contoso = by_id[CONTOSO]  # still listed, so it can be shown again
+    assert contoso.hidden and contoso.outcome is None and contoso.subscriptions == ()
+    assert not by_id[FABRIKAM].hidden and by_id[FABRIKAM].outcome is not None
+    (nestors,) = found[nestor.home_account_id].tenants
+    subscription = {s.id: s for s in nestors.subscriptions}[SANDBOX_SUB]
+    assert subscription.hidden and subscription.storage_accounts == ()
+    # Lee's Contoso: its token and its subscriptions' listing, the sandbox subscription's
+    # storage accounts; nestor's: its storage accounts.
+    assert chosen.calls < everything.calls - 2

@@ -237,6 +237,7 @@ def test_a_token_in_the_settings_is_left_out_and_saving_works(qtbot, sandbox, tm
     assert "profile 'Default': recent URL 1 (looked like a token)" in body
     assert "eyJ" not in body
     window.save()  # every save failed with "Refusing to save … looks like a token"
+    assert window.saver.flush()  # saves run off the GUI thread: this one has ended
     assert window.notice.title.text() == "Some settings were left out"
     assert "eyJ" not in path.read_text()
     (kept,) = tmp_path.glob("settings.json.left-out-*")  # the user's file, kept before the save
@@ -249,6 +250,7 @@ def test_a_failed_save_is_explained_in_words(qtbot, sandbox, tmp_path):
     (tmp_path / "blocked").write_text("a file where the settings folder should be")
     window.store = Store(tmp_path / "blocked" / "settings.json")
     window.save()
+    assert window.saver.flush()
     assert window.notice.title.text() == "Could not save settings"
     body = window.notice.body.text()
     # The folder is a file: the write into it is refused as such (no folder is made over it).
@@ -256,6 +258,7 @@ def test_a_failed_save_is_explained_in_words(qtbot, sandbox, tmp_path):
     window.data.profiles.append(Profile())  # two profiles named Default: inconsistent
     window.store = Store(tmp_path / "settings.json")
     window.save()
+    assert window.saver.flush()
     body = window.notice.body.text()
     assert body.startswith("Profile names must be unique; repeated: Default.")
     for name in ("Error", "OSError", "ValueError", "FileExistsError"):

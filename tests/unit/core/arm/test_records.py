@@ -49,3 +49,7 @@ def test_a_discovery_names_only_the_tenants_arm_named() -> None:
         ),
     )
     assert found.names() == {TID: "Contoso"}
+
+
+def test_a_hidden_tenant_says_so_rather_than_not_checked() -> None:
+    assert TenantAnswer(Tenant(TID, "Contoso"), hidden=True).status == "Hidden (not asked)"

@@ -87,3 +87,28 @@ def test_remember_and_forget_keep_one_record_and_the_hidden_list_in_step():
     assert data.forgotten["Default"] == [RECORD.home_account_id]
     data.remember("Default", RECORD)  # added again: no longer hidden
     assert data.forgotten["Default"] == []
+
+
+def test_a_snapshot_equals_the_data_and_later_changes_do_not_reach_it() -> None:
+    from dataclasses import fields
+
+    from app.core.settings.records import ArmChoice
+
+    data = StoreData()
+    data.add_recent_url("https://a.blob.core.windows.net/")
+    data.add_download_folder("/tmp/d")
+    data.forgotten["Default"] = ["x"]
+    data.arm_hidden["h"] = ArmChoice(frozenset({"t"}))
+    snap = data.snapshot()
+    assert snap == data
+    # every field differs from a new StoreData's, so equality checks each was copied
+    assert all(getattr(data, f.name) != getattr(StoreData(), f.name) for f in fields(StoreData)
+               if f.name not in ("profiles", "selected", "records", "active"))  # fmt: skip
+    data.add_recent_url("https://b.blob.core.windows.net/")
+    data.forgotten["Default"].append("y")
+    data.profiles.append(Profile(name="Later"))
+    data.arm_hidden.clear()
+    data.download_folders.clear()
+    assert snap.recent_urls["Default"] == ["https://a.blob.core.windows.net/"]
+    assert snap.forgotten["Default"] == ["x"] and [p.name for p in snap.profiles] == ["Default"]
+    assert snap.arm_hidden and snap.download_folders == ["/tmp/d"]
