@@ -6,6 +6,7 @@ compare side by side; the grid exports without a token."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from html import escape
@@ -33,10 +34,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.accounts.session import AccountsSession
+from app.core.arm.discover import DiscoveryRun
+from app.core.arm.records import Discovery
 from app.core.broker.records import Account
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.request_options import OptionError
 from app.core.guidance.advice import Guidance
+from app.core.matrix.arm_tenants import EVERY_ARM_TENANT, NOT_ITS_TENANT_WORD, expand, missing
 from app.core.matrix.export import RunInfo
 from app.core.matrix.run import MatrixRun
 from app.core.matrix.spec import Cell, MatrixSpec, cells
@@ -77,6 +81,8 @@ class MatrixWindow(QMainWindow):
         self.ask_path = ask_path  # tests answer for the file dialog
         self.spec: MatrixSpec | None = None
         self.run: MatrixRun | None = None
+        self.discovery: DiscoveryRun | None = None  # the accounts' ARM tenants, before a run
+        self.unknown: tuple[str, ...] = ()  # why some accounts' ARM tenants are not known
         self.started = 0.0
         # The cells this run answered: once a run stops short, only these are shown and
         # exported; what an earlier run said of the others is not this run's answer.
@@ -194,6 +200,16 @@ class MatrixWindow(QMainWindow):
             )
             return
         accounts = self.axes.chosen_accounts()
+        found = self.session.arm_found
+        if EVERY_ARM_TENANT in spec.tenants and (todo := missing(accounts, found)):
+            self._discover(todo)  # then starts again
+            return
+        expanded = expand(spec.tenants, accounts, found, self.names)
+        self.unknown = expanded.unknown
+        if not expanded.tenants:
+            self.asking.setText("No tenant to try. " + " ".join(expanded.unknown))
+            return
+        spec = dataclasses.replace(spec, tenants=expanded.tenants)
         configs = spec.configurations()
         book = self.session.book
         known = {
@@ -202,7 +218,7 @@ class MatrixWindow(QMainWindow):
             for a in accounts
             if (o := book.get(a, c)) is not None
         }
-        run = MatrixRun(cells(accounts, configs), dict(self.names))
+        run = MatrixRun(cells(accounts, configs), dict(self.names), expanded.outside, expanded.why)
         broker = self.session.broker
         started = self.session.run(
             "Running the configuration matrix", lambda: run.run(broker), self._done, self._failed
@@ -220,10 +236,39 @@ class MatrixWindow(QMainWindow):
         self._running(True)
         self.timer.start()
 
+    def _discover(self, accounts: list[Account]) -> None:
+        """The chosen accounts' ARM tenants, on the worker (one broker call at a time), before
+        the run; Cancel stops it and asks nothing."""
+        base = Configuration.of(self.session.profile)
+        run = DiscoveryRun(accounts, base, dict(self.names), storage=False)
+        broker = self.session.broker
+        label = "Discovering the accounts' ARM tenants"
+        if not self.session.run(label, lambda: run.run(broker), self._discovered, self._failed):
+            self.asking.setText("Another broker call is running: wait for it, or cancel it.")
+            return
+        self.discovery = run
+        self.asking.setText(f"{label} first…")
+        self._running(True)
+        self.timer.start()
+
+    def _discovered(self, found: dict[str, Discovery]) -> None:
+        run = self.discovery
+        self.discovery = None
+        self.timer.stop()
+        if run is None:  # cancelled
+            return
+        self.session.arm_found.update(found)
+        if isinstance(self.names, dict):  # the session's, shared with the list and inspector
+            self.names.update(run.names)
+        self._running(False)
+        QTimer.singleShot(0, self.start)  # the run itself, once this task has ended
+
     def _size_columns(self) -> None:
         """Each column as wide as its header or the longest word a cell can show."""
         header = self.grid.horizontalHeader()
-        words = max(self.grid.fontMetrics().horizontalAdvance(k.word) for k in Kind) + 16
+        metrics = self.grid.fontMetrics()
+        words = max(metrics.horizontalAdvance(w) for w in [*(k.word for k in Kind),
+                                                            NOT_ITS_TENANT_WORD]) + 16  # fmt: skip
         for column in range(self.model.columnCount()):
             header.resizeSection(column, max(words, header.sectionSizeHint(column)))
 
@@ -238,6 +283,13 @@ class MatrixWindow(QMainWindow):
         self._selected()
 
     def _drain(self) -> None:
+        discovery = self.discovery
+        if discovery is not None:
+            self.asking.setText(
+                f"Discovering the accounts' ARM tenants first ({discovery.calls} calls so far): "
+                f"{discovery.current or 'starting'}"
+            )
+            return
         run = self.run
         if run is None:
             return
@@ -261,9 +313,19 @@ class MatrixWindow(QMainWindow):
 
     def _done(self, answered: int) -> None:
         self._drain()
-        self._stop(f"{answered} cells answered in {time.monotonic() - self.started:.1f} s.")
+        unknown = "".join(f" {line}" for line in self.unknown)
+        self._stop(
+            f"{answered} cells answered in {time.monotonic() - self.started:.1f} s.{unknown}"
+        )
 
     def _failed(self, error: BaseException) -> None:
+        if self.discovery is not None:
+            self.discovery = None
+            self._stop(
+                f"Discovering the accounts' ARM tenants stopped: {type(error).__name__}. "
+                "Nothing was asked; untick “Every ARM tenant” or try again."
+            )
+            return
         self._drain()
         self._forget_unanswered()
         self._stop(
@@ -283,6 +345,13 @@ class MatrixWindow(QMainWindow):
 
     def cancel(self) -> None:
         """Stop now: the cell in flight may still finish on the worker, but is not waited for."""
+        discovery = self.discovery
+        if discovery is not None:
+            discovery.cancel()
+            self.session.cancel()
+            self.discovery = None
+            self._stop("Cancelled while discovering the accounts' ARM tenants: nothing asked.")
+            return
         run = self.run
         if run is None:
             return
@@ -318,7 +387,7 @@ class MatrixWindow(QMainWindow):
 
     def _selected(self) -> None:
         chosen = self.selected_cells()
-        idle = self.run is None
+        idle = self.run is None and self.discovery is None
         one = chosen[0] if len(chosen) == 1 else None
         outcome = one[1] if one else None
         self.inspector.show_result(outcome.token if outcome else None)
