@@ -19,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.core.arm.records import tenant_label
 from app.core.broker.records import Account, distinct_labels
 from app.core.configurations.configuration import Configuration
 from app.core.matrix.arm_tenants import cell_word
@@ -180,7 +179,7 @@ LEGEND = (
 
 def _config_columns(spec: MatrixSpec, config: Configuration, names: Mapping[str, str]) -> list[str]:
     return [
-        tenant_label(config.tenant, names, with_id=True),  # the name, its GUID beside
+        names.get(config.tenant, config.tenant),  # the GUID beside: the Tenants table
         "on" if config.msa_passthrough else "off",
         spec.scope_set_name(config),
     ]

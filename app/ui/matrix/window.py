@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -65,6 +65,8 @@ def ask_save_path(parent: QWidget, suggested: str) -> Path | None:
 
 
 class MatrixWindow(QMainWindow):
+    discovered = Signal()  # ARM tenants found before a run: the session's names may have grown
+
     def __init__(
         self,
         session: AccountsSession,
@@ -261,6 +263,7 @@ class MatrixWindow(QMainWindow):
         if isinstance(self.names, dict):  # the session's, shared with the list and inspector
             self.names.update(run.names)
         self._running(False)
+        self.discovered.emit()
         QTimer.singleShot(0, self.start)  # the run itself, once this task has ended
 
     def _size_columns(self) -> None:

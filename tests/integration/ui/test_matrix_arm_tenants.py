@@ -19,7 +19,7 @@ from app.core.matrix.arm_tenants import (
 )
 from app.core.outcomes.outcome import Kind
 from tests.helpers import CONTOSO, FABRIKAM
-from tests.integration.ui.helpers import EventLoopProbe, open_window, use_profile
+from tests.integration.ui.helpers import EventLoopProbe, open_window, row, use_profile
 from tests.integration.ui.test_matrix_window import only
 
 WHO = {"lee@fabrikam.example", "adele@contoso.example", "carl@contoso.example"}
@@ -51,6 +51,9 @@ def cell(matrix, username: str, tenant: str):  # type: ignore[no-untyped-def]
 
 
 def test_run_discovers_the_tenants_first_and_asks_each_account_in_its_own(matrix, qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    main = matrix.parent()
+    adele_row = row(main, "adele@contoso.example")
+    assert main.model.tenant_of(adele_row) == CONTOSO  # before: a GUID in the accounts list
     assert not matrix.session.arm_found
     texts: list[str] = []
     matrix.timer.timeout.connect(lambda: texts.append(matrix.asking.text()))
@@ -65,6 +68,10 @@ def test_run_discovers_the_tenants_first_and_asks_each_account_in_its_own(matrix
     # rows and tooltips name the tenants ARM named
     rows = [model.headerData(r, 2) for r in range(model.rowCount())]
     assert sorted(r.split(" · ")[0] for r in rows) == ["Contoso", "Fabrikam"]
+    # ARM's names reach the accounts list, and the outcomes' text
+    assert main.model.tenant_of(row(main, "adele@contoso.example")) == "Contoso"
+    lee = model.outcome(cell(matrix, "lee@fabrikam.example", FABRIKAM))
+    assert "Fabrikam" in lee.title and FABRIKAM not in lee.title + lee.reason
     # lee is at home in Fabrikam and a guest in Contoso: asked in both
     assert model.outcome(cell(matrix, "lee@fabrikam.example", CONTOSO)).kind is Kind.TOKEN
     assert model.outcome(cell(matrix, "lee@fabrikam.example", FABRIKAM)).code != NOT_ITS_TENANT
@@ -73,8 +80,8 @@ def test_run_discovers_the_tenants_first_and_asks_each_account_in_its_own(matrix
     assert adele.data() == NOT_ITS_TENANT_WORD
     assert model.outcome(adele).code == NOT_ITS_TENANT and not model.outcome(adele).asked
     assert f"Fabrikam ({FABRIKAM})" in adele.data(3)
-    row = next(r for r, c in enumerate(model.configs) if c.tenant == FABRIKAM)
-    assert f"Tenant Fabrikam ({FABRIKAM})" in model.headerData(row, 2, 3)  # its tooltip
+    fab = next(r for r, c in enumerate(model.configs) if c.tenant == FABRIKAM)
+    assert f"Tenant Fabrikam ({FABRIKAM})" in model.headerData(fab, 2, 3)  # its tooltip
     # carl's discovery failed (his account is blocked): explained, not silently nothing
     assert "carl@contoso.example" in matrix.asking.text()
     assert "no ARM token" in matrix.asking.text()
