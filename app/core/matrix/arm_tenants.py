@@ -128,3 +128,10 @@ def not_its_tenant(
 def cell_word(outcome: Outcome) -> str:
     """The short word a matrix cell shows: its kind's, or "Not its tenant"."""
     return NOT_ITS_TENANT_WORD if outcome.code == NOT_ITS_TENANT else outcome.kind.word
+
+
+def decided_by(outcome: Outcome) -> str:
+    """Who decided a cell that was not asked: ARM's tenant list, or Entra ID's rules."""
+    if outcome.code in (NOT_ITS_TENANT, TENANTS_UNKNOWN):
+        return "ARM's tenants for this account"
+    return "Entra ID's rules"

@@ -175,6 +175,12 @@ class AxesPanel(QWidget):
         layout.addStretch(1)
         return row
 
+    def name_tenants(self, names: Mapping[str, str]) -> None:
+        """The tenant choices by the names known now (ARM's may have come since)."""
+        for i, value in enumerate(self.tenants.values):
+            if names.get(value):
+                self.tenants.item(i).setText(names[value])
+
     def add_tenant(self) -> None:
         text = self.tenant_edit.text()
         error = validate({"tenant": text}).get("tenant")

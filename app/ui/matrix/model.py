@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor
 from app.core.arm.records import tenant_label
 from app.core.broker.records import Account
 from app.core.configurations.configuration import Configuration
-from app.core.matrix.arm_tenants import cell_word
+from app.core.matrix.arm_tenants import cell_word, decided_by
 from app.core.matrix.export import short_names
 from app.core.matrix.spec import Cell, MatrixSpec
 from app.core.outcomes.outcome import NOT_ASKED, NOT_CHECKED, Kind, Outcome
@@ -158,7 +158,7 @@ class MatrixModel(QAbstractTableModel):
         if role == _ROLE.ToolTipRole:
             if outcome is None:
                 return "Not asked yet: Run asks the broker silently."
-            asked = "" if outcome.asked else " (Entra ID's rules; the broker was not asked)"
+            asked = "" if outcome.asked else f" ({decided_by(outcome)}; the broker was not asked)"
             return f"{outcome.title}{asked}\n{outcome.reason}\nWhat to do: {outcome.fix}"
         if role == _ROLE.ForegroundRole and outcome is not None:
             return kind_colour(outcome.kind)  # the scheme's own: light ones on dark

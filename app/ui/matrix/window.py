@@ -40,7 +40,13 @@ from app.core.broker.records import Account
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.request_options import OptionError
 from app.core.guidance.advice import Guidance
-from app.core.matrix.arm_tenants import EVERY_ARM_TENANT, NOT_ITS_TENANT_WORD, expand, missing
+from app.core.matrix.arm_tenants import (
+    EVERY_ARM_TENANT,
+    NOT_ITS_TENANT_WORD,
+    decided_by,
+    expand,
+    missing,
+)
 from app.core.matrix.export import RunInfo
 from app.core.matrix.run import MatrixRun
 from app.core.matrix.spec import Cell, MatrixSpec, cells
@@ -263,6 +269,7 @@ class MatrixWindow(QMainWindow):
         if isinstance(self.names, dict):  # the session's, shared with the list and inspector
             self.names.update(run.names)
         self._running(False)
+        self.axes.name_tenants(self.names)
         self.discovered.emit()
         QTimer.singleShot(0, self.start)  # the run itself, once this task has ended
 
@@ -395,7 +402,7 @@ class MatrixWindow(QMainWindow):
         outcome = one[1] if one else None
         self.inspector.show_result(outcome.token if outcome else None)
         if outcome is not None:
-            asked = "" if outcome.asked else " — decided by Entra ID's rules, not asked"
+            asked = "" if outcome.asked else f" — decided by {decided_by(outcome)}, not asked"
             trace = f"<br>{escape(outcome.trace)}" if outcome.trace else ""
             self.detail.setText(
                 f"<b>{escape(outcome.title)}</b>{asked}<br>{escape(outcome.reason)}<br><br>"

@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
         if self.matrix is None:
             self.matrix = MatrixWindow(self.session, self.signals, self.model.tenant_names, self)
             self.matrix.discovered.connect(lambda: discovered(self))  # names reach the list
+        self.matrix.axes.name_tenants(self.model.tenant_names)  # ARM's, found since it opened
         self.matrix.show()
         self.matrix.raise_()
         return self.matrix

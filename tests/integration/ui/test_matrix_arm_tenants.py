@@ -79,7 +79,10 @@ def test_run_discovers_the_tenants_first_and_asks_each_account_in_its_own(matrix
     adele = cell(matrix, "adele@contoso.example", FABRIKAM)
     assert adele.data() == NOT_ITS_TENANT_WORD
     assert model.outcome(adele).code == NOT_ITS_TENANT and not model.outcome(adele).asked
-    assert f"Fabrikam ({FABRIKAM})" in adele.data(3)
+    assert f"Fabrikam ({FABRIKAM})" in adele.data(3) and "ARM's tenants" in adele.data(3)
+    # the tenant choices take ARM's names too
+    tenants = matrix.axes.tenants
+    assert tenants.item(tenants.values.index(FABRIKAM)).text() == "Fabrikam"
     fab = next(r for r, c in enumerate(model.configs) if c.tenant == FABRIKAM)
     assert f"Tenant Fabrikam ({FABRIKAM})" in model.headerData(fab, 2, 3)  # its tooltip
     # carl's discovery failed (his account is blocked): explained, not silently nothing
