@@ -28,12 +28,14 @@ CORE = {
     "broker": {"configurations"},
     "guidance": {"broker", "configurations", "files", "storage"},
     "outcomes": {"broker", "configurations", "guidance", "tokens"},
-    "matrix": {"broker", "configurations", "outcomes"},
+    # "Every ARM tenant of these accounts": the matrix asks each account in its ARM tenants
+    "matrix": {"arm", "broker", "configurations", "outcomes"},
     "arm": {"broker", "configurations", "outcomes"},
     "storage": {"files"},
     "credentials": {"broker", "configurations", "settings", "tokens"},
     "settings": {"broker", "configurations", "files", "guidance", "tokens"},
-    "accounts": {"broker", "configurations", "guidance", "outcomes", "settings"},
+    # the session keeps what ARM found per account (shared by Subscriptions and the matrix)
+    "accounts": {"arm", "broker", "configurations", "guidance", "outcomes", "settings"},
 }
 # What each UI capability may import of the others (and of app/core, by capability). The
 # shell puts the window together and may use everything.
@@ -56,6 +58,7 @@ UI = {
         {"common", "accounts", "tokens"},
         {
             "accounts",
+            "arm",  # discovers the accounts' ARM tenants for "Every ARM tenant"
             "broker",
             "configurations",
             "files",

@@ -19,6 +19,7 @@ from typing import Any
 
 from app.core.accounts.calls import Call, Listener, OneAtATime, Runner, is_user_cancel
 from app.core.accounts.signout import sign_out_each, signed_out_text
+from app.core.arm.records import Discovery
 from app.core.broker.errors import BrokerError, BrokerUnavailableError
 from app.core.broker.records import Account, AccountListing, TokenResult, same_account
 from app.core.broker.runtime import Broker
@@ -52,6 +53,9 @@ class AccountsSession:
         self.names = names
         self.listener = listener or Listener()
         self.book = OutcomeBook()
+        # What ARM said each account reaches, by home account id: the Subscriptions window
+        # and the matrix's "every ARM tenant" choice share it (app.core.arm.discover)
+        self.arm_found: dict[str, Discovery] = {}
         self.accounts: list[Account] = []  # listed under the current profile, shown
         self.listing = "asking"  # then "listed", or "failed" while no listing has arrived
         self.active: Account | None = None

@@ -21,6 +21,7 @@ from typing import Any
 
 from app.core.broker.records import Account, distinct_labels
 from app.core.configurations.configuration import Configuration
+from app.core.matrix.arm_tenants import cell_word
 from app.core.matrix.spec import Cell, MatrixSpec, Miss
 from app.core.outcomes.outcome import NOT_ASKED, Outcome
 
@@ -159,7 +160,7 @@ def grid(
     rows = []
     for config in spec.configurations():
         asked = [by_cell.get((a.home_account_id, config)) for a in accounts]
-        words = [o.kind.word if o is not None else NOT_ASKED for o in asked]
+        words = [cell_word(o) if o is not None else NOT_ASKED for o in asked]
         rows.append([*_config_columns(spec, config, names or {}), *words])
     return header, rows
 
@@ -178,7 +179,7 @@ LEGEND = (
 
 def _config_columns(spec: MatrixSpec, config: Configuration, names: Mapping[str, str]) -> list[str]:
     return [
-        names.get(config.tenant, config.tenant),
+        names.get(config.tenant, config.tenant),  # the GUID beside: the Tenants table
         "on" if config.msa_passthrough else "off",
         spec.scope_set_name(config),
     ]

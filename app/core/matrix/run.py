@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from app.core.matrix.arm_tenants import not_its_tenant
 from app.core.matrix.spec import Cell
 from app.core.outcomes.classify import check
 from app.core.outcomes.outcome import Outcome
@@ -26,6 +27,10 @@ if TYPE_CHECKING:
 class MatrixRun:
     cells: list[Cell]
     names: Mapping[str, str] = field(default_factory=dict)  # tenant id -> name, for reasons
+    # (home account id, tenant) not asked: not one of that account's ARM tenants
+    # (app.core.matrix.arm_tenants)
+    outside: frozenset[tuple[str, str]] = frozenset()
+    why: Mapping[str, str] = field(default_factory=dict)  # home account id -> tenants unknown
     current: Cell | None = None
     done: int = 0
     _answers: list[tuple[Cell, Outcome]] = field(default_factory=list)
@@ -55,7 +60,11 @@ class MatrixRun:
             if self.cancelled:
                 break
             self.current = cell
-            outcome = check(broker, cell.account, cell.config, self.names)
+            if (cell.account.home_account_id, cell.config.tenant) in self.outside:
+                why = self.why.get(cell.account.home_account_id, "")
+                outcome = not_its_tenant(cell.account, cell.config, self.names, why)
+            else:
+                outcome = check(broker, cell.account, cell.config, self.names)
             with self._lock:
                 self._answers.append((cell, outcome))
                 self.done += 1

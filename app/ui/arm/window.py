@@ -46,7 +46,7 @@ class ArmWindow(QMainWindow):
         self.setWindowTitle("Subscriptions and storage accounts — Broker Account Manager")
         self.resize(900, 560)
         self.session = session
-        self.found: dict[str, Discovery] = {}
+        self.found: dict[str, Discovery] = session.arm_found  # shared with the matrix
         # (home account id, tenant) -> the claims a sign-in there satisfied
         self.claims: dict[tuple[str, str], str] = {}
         self.run: DiscoveryRun | None = None

@@ -32,6 +32,7 @@ from app.core.broker.records import (
 from app.core.configurations.configuration import WELL_KNOWN_TENANTS
 from app.core.configurations.profile import Profile, parse_profile, validate
 from app.core.configurations.request_options import OptionError, parse_claims, parse_pop
+from app.core.matrix.arm_tenants import EVERY_ARM_TENANT
 from app.core.matrix.spec import MatrixSpec, ScopeSet
 
 SCOPE_SETS: tuple[ScopeSet, ...] = (
@@ -91,6 +92,13 @@ class AxesPanel(QWidget):
         homes = [a.home_tenant for a in accounts if not a.personal]
         tenants = [*WELL_KNOWN_TENANTS, *dict.fromkeys(known + homes)]
         self.tenants = CheckList("Tenants to try", ((names.get(t, t), t, True) for t in tenants))
+        # One choice for the tenants ARM lists for the chosen accounts (discovered on Run
+        # where not known yet); each account is asked in its own (app.core.matrix.arm_tenants)
+        self.tenants.add("Every ARM tenant of these accounts", EVERY_ARM_TENANT, False)
+        self.tenants.item(self.tenants.count() - 1).setToolTip(
+            "The tenants Azure Resource Manager lists for each chosen account (home and "
+            "guest); each account is asked only in its own"
+        )
         self.tenant_edit = QLineEdit()
         self.tenant_edit.setPlaceholderText("Add a tenant id or domain")
         self.tenant_edit.setAccessibleName("Add a tenant")
@@ -166,6 +174,12 @@ class AxesPanel(QWidget):
             layout.addWidget(widget)
         layout.addStretch(1)
         return row
+
+    def name_tenants(self, names: Mapping[str, str]) -> None:
+        """The tenant choices by the names known now (ARM's may have come since)."""
+        for i, value in enumerate(self.tenants.values):
+            if names.get(value):
+                self.tenants.item(i).setText(names[value])
 
     def add_tenant(self) -> None:
         text = self.tenant_edit.text()

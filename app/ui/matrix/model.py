@@ -9,8 +9,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from app.core.arm.records import tenant_label
 from app.core.broker.records import Account
 from app.core.configurations.configuration import Configuration
+from app.core.matrix.arm_tenants import cell_word, decided_by
 from app.core.matrix.export import short_names
 from app.core.matrix.spec import Cell, MatrixSpec
 from app.core.outcomes.outcome import NOT_ASKED, NOT_CHECKED, Kind, Outcome
@@ -126,7 +128,8 @@ class MatrixModel(QAbstractTableModel):
             tenant = self.names.get(config.tenant, config.tenant)
             passthrough = "on" if config.msa_passthrough else "off"
             if role == Qt.ItemDataRole.ToolTipRole:
-                return (f"Tenant {config.tenant}, MSA passthrough {passthrough}, scopes "
+                where = tenant_label(config.tenant, self.names, with_id=True)
+                return (f"Tenant {where}, MSA passthrough {passthrough}, scopes "
                         f"{' '.join(config.scopes)}")  # fmt: skip
             return f"{tenant} · {passthrough} · {self.spec.scope_set_name(config)}"
         return None
@@ -149,13 +152,13 @@ class MatrixModel(QAbstractTableModel):
         if role == self.OutcomeRole:
             return outcome
         if role == _ROLE.DisplayRole:
-            return outcome.kind.word if outcome else NOT_ASKED
+            return cell_word(outcome) if outcome else NOT_ASKED
         if role == _ROLE.AccessibleTextRole:
             return outcome.label if outcome else NOT_CHECKED
         if role == _ROLE.ToolTipRole:
             if outcome is None:
                 return "Not asked yet: Run asks the broker silently."
-            asked = "" if outcome.asked else " (Entra ID's rules; the broker was not asked)"
+            asked = "" if outcome.asked else f" ({decided_by(outcome)}; the broker was not asked)"
             return f"{outcome.title}{asked}\n{outcome.reason}\nWhat to do: {outcome.fix}"
         if role == _ROLE.ForegroundRole and outcome is not None:
             return kind_colour(outcome.kind)  # the scheme's own: light ones on dark

@@ -6,12 +6,13 @@ compare side by side; the grid exports without a token."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -33,10 +34,19 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.accounts.session import AccountsSession
+from app.core.arm.discover import DiscoveryRun
+from app.core.arm.records import Discovery
 from app.core.broker.records import Account
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.request_options import OptionError
 from app.core.guidance.advice import Guidance, entra_code
+from app.core.matrix.arm_tenants import (
+    EVERY_ARM_TENANT,
+    NOT_ITS_TENANT_WORD,
+    decided_by,
+    expand,
+    missing,
+)
 from app.core.matrix.export import RunInfo
 from app.core.matrix.run import MatrixRun
 from app.core.matrix.spec import Cell, MatrixSpec, cells
@@ -60,6 +70,8 @@ def ask_save_path(parent: QWidget, suggested: str) -> Path | None:
 
 
 class MatrixWindow(QMainWindow):
+    discovered = Signal()  # ARM tenants found before a run: the session's names may have grown
+
     def __init__(
         self,
         session: AccountsSession,
@@ -76,6 +88,8 @@ class MatrixWindow(QMainWindow):
         self.ask_path = ask_path  # tests answer for the file dialog
         self.spec: MatrixSpec | None = None
         self.run: MatrixRun | None = None
+        self.discovery: DiscoveryRun | None = None  # the accounts' ARM tenants, before a run
+        self.unknown: tuple[str, ...] = ()  # why some accounts' ARM tenants are not known
         self.started = 0.0
         # The cells this run answered: once a run stops short, only these are shown and
         # exported; what an earlier run said of the others is not this run's answer.
@@ -195,6 +209,16 @@ class MatrixWindow(QMainWindow):
             )
             return
         accounts = self.axes.chosen_accounts()
+        found = self.session.arm_found
+        if EVERY_ARM_TENANT in spec.tenants and (todo := missing(accounts, found)):
+            self._discover(todo)  # then starts again
+            return
+        expanded = expand(spec.tenants, accounts, found, self.names)
+        self.unknown = expanded.unknown
+        if not expanded.tenants:
+            self.asking.setText("No tenant to try. " + " ".join(expanded.unknown))
+            return
+        spec = dataclasses.replace(spec, tenants=expanded.tenants)
         configs = spec.configurations()
         book = self.session.book
         known = {
@@ -203,7 +227,7 @@ class MatrixWindow(QMainWindow):
             for a in accounts
             if (o := book.get(a, c)) is not None
         }
-        run = MatrixRun(cells(accounts, configs), dict(self.names))
+        run = MatrixRun(cells(accounts, configs), dict(self.names), expanded.outside, expanded.why)
         broker = self.session.broker
         started = self.session.run(
             "Running the configuration matrix", lambda: run.run(broker), self._done, self._failed
@@ -221,10 +245,41 @@ class MatrixWindow(QMainWindow):
         self._running(True)
         self.timer.start()
 
+    def _discover(self, accounts: list[Account]) -> None:
+        """The chosen accounts' ARM tenants, on the worker (one broker call at a time), before
+        the run; Cancel stops it and asks nothing."""
+        base = Configuration.of(self.session.profile)
+        run = DiscoveryRun(accounts, base, dict(self.names), storage=False)
+        broker = self.session.broker
+        label = "Discovering the accounts' ARM tenants"
+        if not self.session.run(label, lambda: run.run(broker), self._discovered, self._failed):
+            self.asking.setText("Another broker call is running: wait for it, or cancel it.")
+            return
+        self.discovery = run
+        self.asking.setText(f"{label} first…")
+        self._running(True)
+        self.timer.start()
+
+    def _discovered(self, found: dict[str, Discovery]) -> None:
+        run = self.discovery
+        self.discovery = None
+        self.timer.stop()
+        if run is None:  # cancelled
+            return
+        self.session.arm_found.update(found)
+        if isinstance(self.names, dict):  # the session's, shared with the list and inspector
+            self.names.update(run.names)
+        self._running(False)
+        self.axes.name_tenants(self.names)
+        self.discovered.emit()
+        QTimer.singleShot(0, self.start)  # the run itself, once this task has ended
+
     def _size_columns(self) -> None:
         """Each column as wide as its header or the longest word a cell can show."""
         header = self.grid.horizontalHeader()
-        words = max(self.grid.fontMetrics().horizontalAdvance(k.word) for k in Kind) + 16
+        metrics = self.grid.fontMetrics()
+        words = max(metrics.horizontalAdvance(w) for w in [*(k.word for k in Kind),
+                                                            NOT_ITS_TENANT_WORD]) + 16  # fmt: skip
         for column in range(self.model.columnCount()):
             header.resizeSection(column, max(words, header.sectionSizeHint(column)))
 
@@ -239,6 +294,13 @@ class MatrixWindow(QMainWindow):
         self._selected()
 
     def _drain(self) -> None:
+        discovery = self.discovery
+        if discovery is not None:
+            self.asking.setText(
+                f"Discovering the accounts' ARM tenants first ({discovery.calls} calls so far): "
+                f"{discovery.current or 'starting'}"
+            )
+            return
         run = self.run
         if run is None:
             return
@@ -262,9 +324,19 @@ class MatrixWindow(QMainWindow):
 
     def _done(self, answered: int) -> None:
         self._drain()
-        self._stop(f"{answered} cells answered in {time.monotonic() - self.started:.1f} s.")
+        unknown = "".join(f" {line}" for line in self.unknown)
+        self._stop(
+            f"{answered} cells answered in {time.monotonic() - self.started:.1f} s.{unknown}"
+        )
 
     def _failed(self, error: BaseException) -> None:
+        if self.discovery is not None:
+            self.discovery = None
+            self._stop(
+                f"Discovering the accounts' ARM tenants stopped: {type(error).__name__}. "
+                "Nothing was asked; untick “Every ARM tenant” or try again."
+            )
+            return
         self._drain()
         self._forget_unanswered()
         self._stop(
@@ -284,6 +356,13 @@ class MatrixWindow(QMainWindow):
 
     def cancel(self) -> None:
         """Stop now: the cell in flight may still finish on the worker, but is not waited for."""
+        discovery = self.discovery
+        if discovery is not None:
+            discovery.cancel()
+            self.session.cancel()
+            self.discovery = None
+            self._stop("Cancelled while discovering the accounts' ARM tenants: nothing asked.")
+            return
         run = self.run
         if run is None:
             return
@@ -319,13 +398,13 @@ class MatrixWindow(QMainWindow):
 
     def _selected(self) -> None:
         chosen = self.selected_cells()
-        idle = self.run is None
+        idle = self.run is None and self.discovery is None
         one = chosen[0] if len(chosen) == 1 else None
         outcome = one[1] if one else None
         gone = one is not None and not self._signed_in(one[0].account)
         self.inspector.show_result(outcome.token if outcome and not gone else None)
         if outcome is not None:
-            asked = "" if outcome.asked else " — decided by Entra ID's rules, not asked"
+            asked = "" if outcome.asked else f" — decided by {decided_by(outcome)}, not asked"
             if gone:
                 asked += " — signed out since: its token is no longer shown"
             trace = f"<br>{escape(outcome.trace)}" if outcome.trace else ""

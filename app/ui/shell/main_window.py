@@ -38,7 +38,7 @@ from app.ui.common.tasks import TaskRunner
 from app.ui.common.widgets import Banner, ask_yes, copy_text
 from app.ui.configurations.profile_bar import ProfileBar
 from app.ui.shell import window_state
-from app.ui.shell.arm_link import open_arm
+from app.ui.shell.arm_link import discovered, open_arm
 from app.ui.shell.busy import BusyStatus
 from app.ui.shell.menus import build_menus
 from app.ui.shell.saver import SettingsSaver
@@ -218,6 +218,8 @@ class MainWindow(QMainWindow):
 
         if self.matrix is None:
             self.matrix = MatrixWindow(self.session, self.signals, self.model.tenant_names, self)
+            self.matrix.discovered.connect(lambda: discovered(self))  # names reach the list
+        self.matrix.axes.name_tenants(self.model.tenant_names)  # ARM's, found since it opened
         self.matrix.show()
         self.matrix.raise_()
         return self.matrix
