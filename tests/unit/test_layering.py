@@ -33,7 +33,8 @@ CORE = {
     "arm": {"broker", "configurations", "outcomes"},
     "storage": {"files"},
     "credentials": {"broker", "configurations", "settings", "tokens"},
-    "settings": {"broker", "configurations", "files", "guidance", "tokens"},
+    # the ARM window's per-account choice (ids only) is kept with the other settings
+    "settings": {"arm", "broker", "configurations", "files", "guidance", "tokens"},
     # the session keeps what ARM found per account (shared by Subscriptions and the matrix)
     "accounts": {"arm", "broker", "configurations", "guidance", "outcomes", "settings"},
 }

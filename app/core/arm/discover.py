@@ -18,12 +18,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from app.core.arm.choice import ArmChoice
 from app.core.arm.records import ARM_SCOPES, Discovery, Subscription, Tenant, TenantAnswer
 from app.core.broker.records import Account
 from app.core.configurations.configuration import Configuration
 from app.core.outcomes.classify import check
 from app.core.outcomes.outcome import Outcome
-from app.core.settings.records import ArmChoice
 
 if TYPE_CHECKING:
     from azure.core.pipeline.transport import RequestsTransport

@@ -9,8 +9,9 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.core.arm.choice import ArmChoice
 from app.core.configurations.profile import Profile
-from app.core.settings.records import AccountRecord, ArmChoice
+from app.core.settings.records import AccountRecord
 
 MAX_RECENT_URLS = 10
 MAX_DOWNLOAD_FOLDERS = 10

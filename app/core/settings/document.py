@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from app.core.arm.choice import ArmChoice
 from app.core.configurations.authority import PUBLIC_CLOUD
 from app.core.configurations.profile import (
     FIELDS,
@@ -23,7 +24,7 @@ from app.core.configurations.profile import (
     parse_profile,
 )
 from app.core.settings.data import MAX_DOWNLOAD_FOLDERS, MAX_RECENT_URLS, StoreData
-from app.core.settings.records import AccountRecord, ArmChoice
+from app.core.settings.records import AccountRecord
 from app.core.tokens.redact import looks_like_jwt
 
 VERSION = 1

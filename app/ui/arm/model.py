@@ -19,8 +19,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from app.core.arm.choice import ArmChoice
 from app.core.arm.records import Discovery, StorageAccount, Subscription, TenantAnswer
-from app.core.settings.records import ArmChoice
 
 KIND = Qt.ItemDataRole.UserRole + 1  # "account", "tenant", "subscription", "storage"
 PAYLOAD = Qt.ItemDataRole.UserRole + 2  # the record behind the row

@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from app.core.arm.choice import ArmChoice
 from app.core.arm.discover import DiscoveryRun, arm_configuration
 from app.core.arm.records import Discovery
 from app.core.broker.records import Account
@@ -17,7 +18,6 @@ from app.core.broker.runtime import Broker
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.profile import Profile
 from app.core.outcomes.outcome import Kind
-from app.core.settings.records import ArmChoice
 from app.sandbox.launcher import Sandbox
 from tests.helpers import CONTOSO, FABRIKAM
 

@@ -92,7 +92,7 @@ def test_remember_and_forget_keep_one_record_and_the_hidden_list_in_step():
 def test_a_snapshot_equals_the_data_and_later_changes_do_not_reach_it() -> None:
     from dataclasses import fields
 
-    from app.core.settings.records import ArmChoice
+    from app.core.arm.choice import ArmChoice
 
     data = StoreData()
     data.add_recent_url("https://a.blob.core.windows.net/")

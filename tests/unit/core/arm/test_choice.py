@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from app.core.arm.choice import ArmChoice
 from app.core.settings.data import StoreData
 from app.core.settings.document import Corrupt, document, parse
-from app.core.settings.records import ArmChoice
 from app.core.settings.store import Store
 
 HOME = "adele-oid.contoso-tid"
