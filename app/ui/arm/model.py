@@ -240,7 +240,8 @@ class ArmFilter(QSortFilterProxyModel):
         again from inside the model's own dataChanged is not taken up by the proxy)."""
         done = super().setData(index, value, role)
         if done and role == Qt.ItemDataRole.CheckStateRole and not self.show_hidden:
-            self.invalidateRowsFilter()
+            self.beginFilterChange()  # Qt 6.10's form of invalidateRowsFilter (deprecated)
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         return done
 
 
