@@ -15,17 +15,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtCore import QThreadPool
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.core.broker.runtime import Broker
-from app.core.settings.store import Store
-from app.sandbox.later import LaterSandbox
-from app.ui.common.tasks import TaskRunner
-from app.ui.shell.application import build_window
-from app.ui.shell.sandbox_start import SandboxStart
-from tests.integration.ui.sandbox_retry_run import until
+from tests.integration.ui.sandbox_retry_run import sandboxed_window, until
 
 IDLE_MS = 3000  # fifteen times the shortened expiry
 
@@ -33,12 +27,7 @@ IDLE_MS = 3000  # fifteen times the shortened expiry
 def main() -> None:
     qt = QApplication([])
     QThreadPool.globalInstance().setExpiryTimeout(200)
-    tmp = Path(tempfile.mkdtemp())
-    later = LaterSandbox()
-    settings = QSettings(str(tmp / "w.ini"), QSettings.Format.IniFormat)
-    window = build_window(Broker(), TaskRunner(), later, Store(tmp / "s.json"), settings)
-    starter = SandboxStart(later, window)
-    window.show()
+    later, window, starter = sandboxed_window(Path(tempfile.mkdtemp()))
     seen: dict[str, object] = {}
     try:
         starter.start()

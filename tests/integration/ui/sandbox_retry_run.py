@@ -21,6 +21,7 @@ from app.core.settings.store import Store
 from app.sandbox.later import LaterSandbox
 from app.ui.common.tasks import TaskRunner
 from app.ui.shell.application import build_window
+from app.ui.shell.main_window import MainWindow
 from app.ui.shell.sandbox_start import SandboxStart
 
 
@@ -32,14 +33,21 @@ def until(condition, seconds: float = 60) -> bool:  # type: ignore[no-untyped-de
     return False
 
 
-def main() -> None:
-    qt = QApplication([])
-    tmp = Path(tempfile.mkdtemp())
+def sandboxed_window(tmp: Path) -> tuple[LaterSandbox, MainWindow, SandboxStart]:
+    """A window in sandbox mode as `python -m app --sandbox` builds it, shown, its sandbox not
+    started yet; settings of its own in `tmp`."""
     later = LaterSandbox()
     settings = QSettings(str(tmp / "w.ini"), QSettings.Format.IniFormat)
     window = build_window(Broker(), TaskRunner(), later, Store(tmp / "s.json"), settings)
     starter = SandboxStart(later, window)
     window.show()
+    return later, window, starter
+
+
+def main() -> None:
+    qt = QApplication([])
+    tmp = Path(tempfile.mkdtemp())
+    later, window, starter = sandboxed_window(tmp)
     path, os.environ["PATH"] = os.environ["PATH"], str(tmp)  # no dbus-daemon here
     seen: dict[str, object] = {}
     try:

@@ -17,6 +17,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,14 +61,19 @@ def test_a_sandbox_that_cannot_start_is_explained_and_loads_no_runtime(tmp_path)
     assert seen["broker_loaded"] is False  # nothing decided there is no broker: it can retry
 
 
-def test_a_sandbox_that_failed_to_start_starts_again_once_fixed():
+def run_fresh(module: str) -> dict[str, Any]:
+    """tests/integration/ui/MODULE.py in a fresh interpreter: what it saw (its last line)."""
     done = subprocess.run(
-        [sys.executable, "-m", "tests.integration.ui.sandbox_retry_run"],
+        [sys.executable, "-m", f"tests.integration.ui.{module}"],
         capture_output=True, text=True, timeout=300, cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_a_sandbox_that_failed_to_start_starts_again_once_fixed():
+    seen = run_fresh("sandbox_retry_run")
     title, text, offer = seen["failed"]
     assert title == "The sandbox broker did not start" and offer == "Start the sandbox again"
     assert "dbus-daemon" in text and "scripts/setup.sh" in text  # why, and what to do
@@ -77,13 +83,7 @@ def test_a_sandbox_that_failed_to_start_starts_again_once_fixed():
 
 
 def test_the_sandbox_outlives_the_thread_pools_idle_expiry():
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.integration.ui.sandbox_outlives_run"],
-        capture_output=True, text=True, timeout=300, cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = run_fresh("sandbox_outlives_run")
     assert seen["first"] >= 5
     assert seen["running"] and all(seen["running"])  # bus, keyring, broker, gateway
     rows, banner_shown = seen["again"]
