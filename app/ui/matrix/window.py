@@ -9,26 +9,19 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Mapping
-from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
-    QMenu,
     QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,24 +32,23 @@ from app.core.arm.records import Discovery
 from app.core.broker.records import Account
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.request_options import OptionError
-from app.core.guidance.advice import Guidance, entra_code
+from app.core.guidance.advice import Guidance
 from app.core.matrix.arm_tenants import (
     EVERY_ARM_TENANT,
-    NOT_ITS_TENANT_WORD,
-    decided_by,
     expand,
     missing,
 )
 from app.core.matrix.export import RunInfo
 from app.core.matrix.run import MatrixRun
 from app.core.matrix.spec import Cell, MatrixSpec, cells
-from app.core.outcomes.outcome import NOT_ASKED, Kind, Outcome
+from app.core.outcomes.outcome import NOT_ASKED, Outcome
 from app.ui.accounts.signals import SessionSignals
 from app.ui.common import files
 from app.ui.common.screen import fit_to_screen
 from app.ui.matrix.axes import AxesPanel, scrolled
 from app.ui.matrix.compare import CompareDialog
 from app.ui.matrix.exports import EXPORTS, write_export
+from app.ui.matrix.grid import cell_detail, export_button, matrix_grid, size_columns
 from app.ui.matrix.model import MatrixModel
 from app.ui.tokens.inspector import TokenInspector
 from app.version import app_version
@@ -121,21 +113,7 @@ class MatrixWindow(QMainWindow):
         self.asking = QLabel("Choose what to try, then Run.")
         self.asking.setAccessibleName("Cell being asked")
         self.asking.setWordWrap(True)  # a fix can be long: it never widens the window
-        self.grid = QTableView()
-        self.grid.setAccessibleName("Configuration matrix")
-        self.grid.setModel(self.model)
-        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        # Sized once per grid (see _size_columns), not per answer: resizing to contents on
-        # every answer stalled the event loop for hundreds of ms in a 180-cell run (measured).
-        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.grid.horizontalHeader().setAccessibleName("Accounts, one per column")
-        rows = self.grid.verticalHeader()
-        rows.setAccessibleName("Configurations, one per row: tenant · passthrough · scopes")
-        corner = self.grid.findChild(QAbstractButton)  # the corner button, top left
-        if corner is not None:
-            corner.setAccessibleName("Select every cell")
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.grid.fontMetrics().height() + 8)
+        self.grid = matrix_grid(self.model)
         self.grid.selectionModel().selectionChanged.connect(lambda *_: self._selected())
         self.detail = QLabel("Select a cell to see why, and its token.")
         self.detail.setWordWrap(True)
@@ -151,15 +129,7 @@ class MatrixWindow(QMainWindow):
         self.compare_button = QPushButton("Compare")
         self.compare_button.setToolTip("Select two cells to see their claims side by side")
         self.compare_button.clicked.connect(self.compare)
-        self.export_button = QToolButton()
-        self.export_button.setText("Export")
-        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.export_button)
-        for label in EXPORTS:
-            action = QAction(f"{label}…", self)
-            action.triggered.connect(lambda _=False, kind=label: self.export(kind))
-            menu.addAction(action)
-        self.export_button.setMenu(menu)
+        self.export_button = export_button(self, self.export)
         self.inspector = TokenInspector(tenant_names=self.names)
 
         top = QHBoxLayout()
@@ -239,7 +209,7 @@ class MatrixWindow(QMainWindow):
         self.started_at = time.time()  # for the exports: when this grid was asked
         self.fresh = set()
         self.model.set_grid(spec, accounts, known)
-        self._size_columns()
+        size_columns(self.grid, self.model)
         self.progress.setRange(0, run.total)
         self.progress.setValue(0)
         self._running(True)
@@ -273,15 +243,6 @@ class MatrixWindow(QMainWindow):
         self.axes.name_tenants(self.names)
         self.discovered.emit()
         QTimer.singleShot(0, self.start)  # the run itself, once this task has ended
-
-    def _size_columns(self) -> None:
-        """Each column as wide as its header or the longest word a cell can show."""
-        header = self.grid.horizontalHeader()
-        metrics = self.grid.fontMetrics()
-        words = max(metrics.horizontalAdvance(w) for w in [*(k.word for k in Kind),
-                                                            NOT_ITS_TENANT_WORD]) + 16  # fmt: skip
-        for column in range(self.model.columnCount()):
-            header.resizeSection(column, max(words, header.sectionSizeHint(column)))
 
     def _running(self, running: bool) -> None:
         known = self.session.broker.limits.known  # silent calls cannot work here (run-as…)
@@ -403,19 +364,7 @@ class MatrixWindow(QMainWindow):
         outcome = one[1] if one else None
         gone = one is not None and not self._signed_in(one[0].account)
         self.inspector.show_result(outcome.token if outcome and not gone else None)
-        if outcome is not None:
-            asked = "" if outcome.asked else f" — decided by {decided_by(outcome)}, not asked"
-            if gone:
-                asked += " — signed out since: its token is no longer shown"
-            trace = f"<br>{escape(outcome.trace)}" if outcome.trace else ""
-            self.detail.setText(
-                f"<b>{escape(outcome.title)}</b>{asked}<br>{escape(outcome.reason)}<br><br>"
-                f"What to do: {escape(outcome.fix)}{entra_code(outcome.code)}{trace}"
-            )
-        elif one is not None:
-            self.detail.setText("Not asked yet: Run asks the broker for every cell.")
-        else:  # none (a new grid drops the selection), or several
-            self.detail.setText("Select a cell to see why, and its token.")
+        self.detail.setText(cell_detail(outcome, one is not None, gone))
         self.sign_in_button.setEnabled(idle and outcome is not None and outcome.needs_interaction)
         self.sdk_button.setEnabled(idle and one is not None)
         self.compare_button.setEnabled(len(chosen) == 2 and all(o for _, o in chosen))
