@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
             return list_accounts(args, names)
         from app.ui.shell.application import run
 
-        return run(sandbox=sandbox, startup_probe=args.startup_probe, one=one)
+        return run(sandbox=sandbox, startup_probe=args.startup_probe, lock=one)
     finally:
         if sandbox is not None:
             stop_sandbox(sandbox)

@@ -4,7 +4,8 @@ Runs the real main window against the sandbox, which holds `acquireTokenSilently
 HOLD seconds, and records the largest gap between 10 ms heartbeat ticks. The baseline is the
 same heartbeat over an idle loop of the same length, measured in the same run, so the ratio
 says what the broker call costs the GUI on this (noisy) machine. Round 0 is the window's start
-as `python -m app --sandbox` makes it: from the window shown, the sandbox's services starting
+as `python -m app --sandbox` makes it: from the window's frame shown, its opening (what it is
+built from imported a module a turn of the event loop, then built), the sandbox's services starting
 on a worker (app/ui/shell/sandbox_start.py), the native runtime loading (the app's
 `preload.start()`; `--no-preload` leaves the load to the call), the first broker call listing
 the accounts once the sandbox answers, beside the SDK's warm-up, as application.run() starts
@@ -37,28 +38,25 @@ def main() -> None:
     args = parser.parse_args()
     later = LaterSandbox(storage=False)  # started by the window, as the app's is
     with tempfile.TemporaryDirectory() as tmp:
-        from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+        # As application.run() does before the window shows: no more is imported before it.
+        from PySide6.QtCore import QElapsedTimer, QTimer
         from PySide6.QtTest import QTest
         from PySide6.QtWidgets import QApplication
 
         from app.core.broker import preload
-        from app.core.broker.runtime import Broker
-        from app.core.configurations.profile import Profile
-        from app.core.settings.store import Store
-        from app.ui.common.tasks import TaskRunner
-        from app.ui.shell.application import build_window, start_behind
-        from app.ui.shell.sandbox_start import SandboxStart
+        from app.ui.shell.application import open_window
+        from app.ui.shell.main_window import MainWindow
+        from app.ui.shell.window_state import window_settings
 
         app = QApplication.instance() or QApplication(sys.argv)
-        settings = QSettings(str(Path(tmp) / "w.ini"), QSettings.Format.IniFormat)
-        runner = TaskRunner()
-        window = build_window(Broker(), runner, later, Store(Path(tmp) / "s.json"), settings)
-        starter = SandboxStart(later, window)
+        settings_file = Path(tmp) / "settings.json"
+        window = MainWindow(window_settings(settings_file, private=False))
 
         def first_call() -> int:
-            """The heartbeat from the window shown, through what application.run() starts
-            behind it (the sandbox's start, the runtime's load, the first broker call listing
-            the accounts, the SDK's warm-up), to all done."""
+            """The heartbeat from the window's frame shown, through its opening (its parts
+            imported a module a turn, then built) and what application.run() starts behind it
+            (the sandbox's start, the runtime's load, the first broker call listing the
+            accounts, the SDK's warm-up), to all done."""
             gaps: list[int] = []
             clock = QElapsedTimer()
             heartbeat = QTimer()
@@ -69,14 +67,18 @@ def main() -> None:
             if args.no_preload:
                 setattr(preload, "start", lambda: None)  # noqa: B010 - the load left to the call
             warmed: list[bool] = []
-            start_behind(window, runner, starter, lambda: warmed.append(True))
+            open_window(window, settings_file, later, None, lambda: warmed.append(True))
             window.show()
-            while window.current is not None or window.model.rowCount() == 0 or not warmed:
+            while not window.is_built or window.current is not None or not warmed:
+                QTest.qWait(5)
+            while window.model.rowCount() == 0:
                 QTest.qWait(5)
             heartbeat.stop()
             return max(gaps) - 10
 
         first = first_call()
+        from app.core.configurations.profile import Profile
+
         sandbox = later.make()
 
         def largest_gap(during_broker_call: bool) -> int:
@@ -109,7 +111,6 @@ def main() -> None:
             idle = largest_gap(False)
             held = largest_gap(True)
             rows.append((idle, held))
-        window.sandbox_picker.stop()
         window.close()
         del app
     later.stop()

@@ -6,7 +6,6 @@ the lock goes with the process if it dies."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sys
 from collections.abc import Iterator
@@ -36,6 +35,7 @@ def _mutex(path: Path) -> Iterator[None]:
     if sys.platform != "win32":  # POSIX flocks the folder (locked); type checkers know too
         raise RuntimeError("a named mutex is Windows only")
     import ctypes
+    import hashlib
     from ctypes import wintypes
 
     kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
@@ -62,3 +62,23 @@ def _mutex(path: Path) -> Iterator[None]:
                 kernel32.ReleaseMutex(handle)
     finally:
         kernel32.CloseHandle(handle)
+
+
+def try_lock(path: Path) -> int | None:
+    """An exclusive lock on the file at path (made 0600 if missing), held while the returned
+    descriptor is open, which the OS closes however the process ends; None when another
+    process holds it. OSError when the file cannot be opened."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # its first byte: the file may be empty
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd

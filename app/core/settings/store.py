@@ -30,8 +30,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import platformdirs
-
 from app.core.files.atomic import sweep_stale
 from app.core.files.disk import NotRegularFile, read_regular
 from app.core.files.lock import locked
@@ -47,18 +45,12 @@ from app.core.settings.document import (
     refuse_tokens,
     without_tokens,
 )
+from app.core.settings.location import default_path
 from app.core.settings.merge import merge
 
-APP_NAME = "broker-account-manager"
-FILE_NAME = "settings.json"
 RESET = "Settings were reset"
 LEFT_OUT = "Some settings were left out"
 NOT_READ = "Settings file not read"
-
-
-def default_path() -> Path:
-    """Where settings live unless told otherwise: the per-user config dir of this OS."""
-    return platformdirs.user_config_path(APP_NAME, appauthor=False) / FILE_NAME
 
 
 @dataclass(frozen=True)

@@ -13,25 +13,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QProcess, QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
 
-from app.core.broker import platform, preload
-from app.core.broker.runtime import Broker
-from app.core.files.atomic import sweep_stale
-from app.core.files.private import write_private
-from app.core.settings.store import Store
-from app.sandbox.later import LaterSandbox
-from app.ui.common import files
-from app.ui.common.icons import app_icon
-from app.ui.common.tasks import TaskRunner
+from app.core.settings.location import default_path
+from app.ui.shell import window_state
 from app.ui.shell.main_window import MainWindow
-from app.ui.shell.one_window import OneWindow, come_forward
-from app.ui.shell.theme import follow_colour_scheme
-from app.ui.shell.window_state import window_settings
+from app.ui.shell.opening import BUILD_MODULES, SANDBOX_MODULES, AfterFirstPaint, Opening
+from app.ui.shell.window_state import THEME_KEY, window_settings
 
 if TYPE_CHECKING:
+    from app.core.broker.runtime import Broker
+    from app.core.settings.store import Store
+    from app.sandbox.later import LaterSandbox
     from app.sandbox.launcher import Sandbox
+    from app.ui.common.tasks import TaskRunner
+    from app.ui.shell.one_window import OneWindow, WindowLock
     from app.ui.shell.sandbox_start import SandboxStart
 
 logger = logging.getLogger(__name__)
@@ -46,17 +43,35 @@ def build_window(
     store: Store | None = None,
     settings: QSettings | None = None,
 ) -> MainWindow:
+    """The window built at once (tests, the self-test, benchmarks); run() shows its frame
+    first and builds it once that is on screen."""
+    from app.core.settings.store import Store
+
+    store = store or Store()
+    window = MainWindow(settings or window_settings(store.path))
+    fill(window, broker, runner, sandbox, store)
+    return window
+
+
+def fill(
+    window: MainWindow,
+    broker: Broker,
+    runner: TaskRunner,
+    sandbox: Sandbox | LaterSandbox | None,
+    store: Store,
+) -> None:
+    from app.core.broker import platform
+    from app.ui.common import files
+
     details = None
     if sandbox is not None:
         from app.ui.shell.sandbox import sandbox_details  # sandbox mode only
 
         details = sandbox_details(sandbox)
-    store = store or Store()
-    window = MainWindow(
+    window.build(
         broker,
         runner,
         store,
-        settings or window_settings(store.path),
         details,
         # The runtime decides at import whether a broker answers: sandbox mode needs a new
         # process, which only Linux can run.
@@ -64,13 +79,14 @@ def build_window(
     )
     files.remember_in(window.settings)  # the file dialogs' folders, in window.ini
     sweep_download_folders(runner, window.data.download_folders)
-    return window
 
 
 def sweep_download_folders(runner: TaskRunner, folders: list[str]) -> None:
     """Remove the temporaries killed downloads left in the folders downloads went to (the
     settings folder is swept as the settings load). Off the GUI thread: a folder can be on a
     network share that does not answer."""
+    from app.core.files.atomic import sweep_stale
+
     chosen = [Path(folder) for folder in folders]
     runner.run(
         "Removing what killed downloads left",
@@ -87,6 +103,8 @@ def restart_in_sandbox(one: OneWindow | None = None) -> None:
         one.close()
     args = [*(a for a in sys.argv[1:] if a != "--sandbox"), "--sandbox"]
     command = args if getattr(sys, "frozen", False) else ["-m", "app", *args]
+    from PySide6.QtCore import QProcess
+
     QProcess.startDetached(sys.executable, command)
     QApplication.quit()
 
@@ -124,19 +142,35 @@ def warm_up() -> None:
 
 
 def probe_startup(app: QApplication, path: Path, window: MainWindow) -> None:
-    """For benchmarks/startup.py and the start-up tests: which SDK modules were imported when
-    the window was shown and, once the event loop has run, the time; then the time the first
-    account listing arrived (or the broker was found unavailable); then quit."""
-    loaded = sorted(m for m in sys.modules if m.split(".")[0] in SDK_PACKAGES)
-    note = window.accounts_view.note  # what the window said it waits for, when shown
-    probe: dict[str, object] = {"sdk_modules": loaded}
-    probe["waiting"] = note.title.text() if note.isVisibleTo(window) else ""
+    """For benchmarks/startup.py and the start-up tests: what was imported when the window's
+    frame was shown (none of the SDK, none of the parts it is built from) and, once the event
+    loop has run, the time; the time it was painted built, and what it then said it waits
+    for; then the time the first account listing arrived (or the broker was found
+    unavailable); then quit."""
+    from app.core.files.private import write_private
+
+    probe: dict[str, object] = {
+        "sdk_modules": sorted(m for m in sys.modules if m.split(".")[0] in SDK_PACKAGES),
+        "parts": [m for m in BUILD_MODULES if m in sys.modules],
+        "frame": window.opening.text() if window.opening.isVisibleTo(window) else "",
+    }
 
     def shown() -> None:
         probe["shown"] = time.time()
 
+    def built() -> None:
+        AfterFirstPaint(window, painted)
+
+    def painted() -> None:  # before start_behind starts the first listing (made after this)
+        probe["built"] = time.time()
+        # after the window's own handlers (the sandbox start's among them): what they said
+        window.signals.listing_arrived.connect(listed)
+        window.signals.broker_unavailable.connect(listed)
+        note = window.accounts_view.note  # what the window says it waits for
+        probe["waiting"] = note.title.text() if note.isVisibleTo(window) else ""
+
     def listed(answer: object = None) -> None:
-        if "listed" in probe or "shown" not in probe:
+        if "listed" in probe or "built" not in probe:
             return
         probe["listed"] = time.time()
         probe["rows"] = len(getattr(answer, "accounts", ()))
@@ -149,32 +183,8 @@ def probe_startup(app: QApplication, path: Path, window: MainWindow) -> None:
         app.quit()
 
     QTimer.singleShot(0, shown)
-    window.signals.listing_arrived.connect(listed)
-    window.signals.broker_unavailable.connect(listed)
+    window.built.connect(built)
     QTimer.singleShot(60_000, listed)  # a listing that never came: the probe says so late
-
-
-class AfterFirstPaint(QObject):
-    """Calls `then` once the widget has been painted the first time (on the next turn of the
-    event loop, after the whole window's first paint), or after `within` ms without a paint
-    (a window shown minimised is not painted). Made before the widget is shown."""
-
-    def __init__(self, widget: QWidget, then: Callable[[], None], within: int = 1000) -> None:
-        super().__init__(widget)
-        self.then: Callable[[], None] | None = then
-        widget.installEventFilter(self)
-        QTimer.singleShot(within, self, self._call)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self, self._call)
-        return False
-
-    def _call(self) -> None:
-        then, self.then = self.then, None
-        if then is not None:
-            then()
 
 
 def start_behind(
@@ -186,6 +196,8 @@ def start_behind(
     """What starts behind the window once it is shown and painted (benchmarks/event_loop_gap.py
     times it as its round 0): the runtime's library, then the sandbox's services, the first
     listing and the SDK's warm-up (then `warmed`)."""
+
+    from app.core.broker import preload
 
     def start() -> None:
         # The runtime's library loads off the GIL, after the window's first paint and before
@@ -216,26 +228,17 @@ def start_behind(
 def run(
     sandbox: Sandbox | LaterSandbox | None = None,
     startup_probe: Path | None = None,
-    one: OneWindow | None = None,
+    lock: WindowLock | None = None,
 ) -> int:
-    """The window and its event loop; `one` (one_window.claim) brings later launches here. A
-    LaterSandbox starts once the window is shown (sandbox_start.py), storage on first need."""
+    """The window and its event loop; with the `lock` one_window.claim took, later launches
+    come here once it is shown."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Broker Account Manager")
-    app.setWindowIcon(app_icon())
-    follow_colour_scheme(app)
-    runner = TaskRunner()
-    window = build_window(Broker(), runner, sandbox)
-    starter = None
-    if isinstance(sandbox, LaterSandbox):
-        from app.ui.shell.sandbox_start import SandboxStart
-
-        starter = SandboxStart(sandbox, window)
-    window.sandbox_wanted.connect(lambda: restart_in_sandbox(one))
-    if one is not None:
-        one.arrived = lambda launch: come_forward(window, launch, sandbox is not None)
-    start_behind(window, runner, starter)  # once it is shown and painted
+    path = default_path()
+    window = MainWindow(window_settings(path, private=False))
+    use_saved_theme(app, window.settings)  # the frame painted in it: no flash of another
+    open_window(window, path, sandbox, lock)
     window.show()
     if startup_probe is not None:  # what was imported by the time the window was shown
         probe_startup(app, startup_probe, window)
@@ -248,3 +251,69 @@ def run(
     wake.timeout.connect(lambda: None)
     wake.start(300)
     return app.exec()
+
+
+def open_window(
+    window: MainWindow,
+    settings_file: Path,
+    sandbox: Sandbox | LaterSandbox | None,
+    lock: WindowLock | None,
+    warmed: Callable[[], None] = lambda: None,
+) -> None:
+    """Once the frame is painted: what it is built from imported a module a turn, then built
+    (opening.py); then what starts behind it (start_behind): a LaterSandbox's services
+    (sandbox_start.py), storage on first need, the runtime, the first listing, the SDK's
+    warm-up (then `warmed`). benchmarks/event_loop_gap.py times all of it as its round 0."""
+    modules = (*BUILD_MODULES, *(SANDBOX_MODULES if sandbox is not None else ()))
+
+    def build() -> None:
+        from app.core.broker.runtime import Broker
+        from app.core.settings.store import Store
+        from app.sandbox.later import LaterSandbox
+        from app.ui.common.icons import app_icon
+        from app.ui.common.tasks import TaskRunner
+        from app.ui.shell.theme import follow_colour_scheme
+
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.setWindowIcon(app_icon())
+        follow_colour_scheme(app)  # the OS's scheme, now and on every change
+        window_state.make_private(window.settings)  # before anything is written to it
+        runner = TaskRunner()
+        fill(window, Broker(), runner, sandbox, Store(settings_file))
+        starter = None
+        if isinstance(sandbox, LaterSandbox):
+            from app.ui.shell.sandbox_start import SandboxStart
+
+            starter = SandboxStart(sandbox, window)
+        one = None
+        if lock is not None:
+            from app.ui.shell.one_window import come_forward, listen
+
+            one = listen(lock)
+            one.arrived = lambda launch: come_forward(window, launch, sandbox is not None)
+        window.sandbox_wanted.connect(lambda: restart_in_sandbox(one))
+        start_behind(window, runner, starter, warmed)  # once it is painted built
+
+    Opening(window, modules, build, lambda error: could_not_open(window, error))
+
+
+def use_saved_theme(app: QApplication, settings: QSettings) -> None:
+    """A theme chosen in View ▸ Theme is the frame's too. The OS's scheme is followed once the
+    window is built (theme_menu): asking Qt for it makes PySide create its Qt namespace's
+    types, ~25-30 ms before the frame could show. Native styles (Windows, macOS) follow the
+    OS by themselves meanwhile; Fusion's palette is light for that first moment."""
+    if settings.value(THEME_KEY) in ("Light", "Dark"):
+        from app.ui.shell.theme import use_theme
+
+        use_theme(app, str(settings.value(THEME_KEY)))
+
+
+def could_not_open(window: MainWindow, error: BaseException) -> None:
+    """A part of the window failed to load or build (an installation missing a file): said in
+    the frame, with what to run; the details reach the log."""
+    logger.error("the window could not be built", exc_info=error)
+    window.opening.setText(
+        f"The window could not open: {type(error).__name__}: {error}\n\n"
+        "Run the app with --self-test to check this installation, or reinstall it."
+    )

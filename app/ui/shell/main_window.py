@@ -1,78 +1,125 @@
 """The main window: broker accounts, sign-in, silent tokens, the active account, the profile
-being tried, and what went wrong with what to do about it."""
+being tried, and what went wrong with what to do about it.
+
+It comes in two steps. `MainWindow(settings)` is the frame: its title, its size and place as
+they were, and a line saying it opens; it needs nothing but Qt, so `python -m app` shows it as
+soon as Qt can (benchmarks/startup.py). `build()` then fills it: the settings, the accounts
+session, the list, the token and storage tabs, the menus. Everything build() needs is imported
+inside it, and opening.BUILD_MODULES lists those imports in the order application.run() takes
+them, one turn of the event loop each, once the frame is on screen. Tests and the headless
+modes build at once (application.build_window)."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+)
 
-from app.core.accounts.calls import Call
-from app.core.accounts.session import AccountsSession
-from app.core.broker.errors import BrokerUnavailable
-from app.core.broker.limits import NO_LIMITS
-from app.core.broker.records import Account
-from app.core.broker.runtime import Broker
-from app.core.configurations.configuration import Configuration
-from app.core.configurations.profile import Profile
-from app.core.guidance.advice import Guidance
-from app.core.guidance.statuses import for_unavailable
-from app.core.outcomes.outcome import Outcome
-from app.core.settings.data import StoreData
-from app.core.settings.records import AccountRecord
-from app.core.settings.store import Store
-from app.ui.accounts.actions import AccountActions, actions_toolbar
-from app.ui.accounts.banner import WindowBanner
-from app.ui.accounts.broker_note import LimitsNote
-from app.ui.accounts.model import AccountsModel, display_tenant_names
-from app.ui.accounts.signals import SessionSignals
-from app.ui.accounts.view import AccountsView
-from app.ui.common.icons import icon
-from app.ui.common.screen import fit_to_screen, is_short
-from app.ui.common.tasks import TaskRunner
-from app.ui.common.widgets import Banner, ask_yes, copy_text
-from app.ui.configurations.profile_bar import ProfileBar
+from app.ui.common.screen import fit_to_screen
 from app.ui.shell import window_state
-from app.ui.shell.arm_link import discovered, open_arm
-from app.ui.shell.busy import BusyStatus
-from app.ui.shell.menus import build_menus
-from app.ui.shell.saver import SettingsSaver
-from app.ui.storage.tab import StorageTab
-from app.ui.tokens.inspector import TokenInspector
+from app.ui.shell.opening import centred
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction, QCloseEvent
+    from PySide6.QtWidgets import QPushButton, QSplitter, QTabWidget, QToolBar
+
+    from app.core.accounts.calls import Call
+    from app.core.broker.errors import BrokerUnavailable
+    from app.core.broker.records import Account
+    from app.core.broker.runtime import Broker
+    from app.core.configurations.configuration import Configuration
+    from app.core.configurations.profile import Profile
+    from app.core.guidance.advice import Guidance
+    from app.core.outcomes.outcome import Outcome
+    from app.core.settings.data import StoreData
+    from app.core.settings.store import Store
+    from app.ui.accounts.actions import AccountActions
+    from app.ui.accounts.banner import WindowBanner
+    from app.ui.accounts.broker_note import LimitsNote
+    from app.ui.accounts.view import AccountsProxy, AccountsTable, AccountsView
     from app.ui.arm.window import ArmWindow
+    from app.ui.common.tasks import TaskRunner
+    from app.ui.common.widgets import Banner
+    from app.ui.configurations.profile_bar import ProfileBar
     from app.ui.matrix.window import MatrixWindow
+    from app.ui.shell.busy import BusyStatus
+    from app.ui.shell.diagnostics import DiagnosticsDock
     from app.ui.shell.sandbox import SandboxDetails, SandboxPicker
     from app.ui.storage.pane import BlobPane
+    from app.ui.storage.tab import StorageTab
+    from app.ui.tokens.inspector import TokenInspector
 
 logger = logging.getLogger(__name__)
 # The default fits a 1366×768 screen with its panel; both are cut to smaller screens (and to
 # 2× scaling) by fit_to_screen.
 DEFAULT_SIZE, MINIMUM_SIZE = QSize(1120, 680), QSize(760, 440)
-SPLIT = [700, 420]  # accounts list, token and storage tabs, at the default width
+OPENING = "Opening the accounts list…"
 
 
 class MainWindow(QMainWindow):
     sandbox_wanted = Signal()  # the user chose to restart with simulated accounts
+    built = Signal()  # build() has filled the frame
+    # Its parts, made by build() (app/ui/shell/layout.py):
+    toolbar: QToolBar
+    account_actions: AccountActions
+    act_add: QAction
+    act_default: QAction
+    act_token: QAction
+    act_active: QAction
+    act_again: QAction
+    act_out: QAction
+    act_sdk: QAction
+    act_refresh: QAction
+    sandbox_banner: Banner  # sandbox mode's note, collapsible
+    banner: WindowBanner  # what went wrong, with what to do
+    notice: Banner
+    limits_note: LimitsNote  # where the broker cannot work in this session
+    host_banner: Banner  # while the profile's authority host is custom
+    profile_bar: ProfileBar
+    accounts_view: AccountsView
+    table: AccountsTable
+    proxy: AccountsProxy
+    inspector: TokenInspector
+    storage_tab: StorageTab
+    tabs: QTabWidget
+    splitter: QSplitter
+    busy: BusyStatus
+    busy_label: QLabel
+    cancel_button: QPushButton
+    diagnostics: DiagnosticsDock
 
-    def __init__(
+    def __init__(self, settings: QSettings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.is_built = False
+        self.setWindowTitle("Broker Account Manager")
+        self.opening = QLabel(OPENING)
+        self.setCentralWidget(centred(self.opening))  # replaced by build()
+        fit_to_screen(self, DEFAULT_SIZE, MINIMUM_SIZE)  # then as it was, if it was
+        window_state.restore_place(settings, self)
+
+    def build(
         self,
         broker: Broker,
         runner: TaskRunner,
         store: Store,
-        settings: QSettings,
         sandbox: SandboxDetails | None = None,
         can_offer_sandbox: bool = False,
     ) -> None:
-        super().__init__()
+        """Fill the frame: the settings loaded, the session, every part of the window."""
+        from app.core.accounts.session import AccountsSession
+        from app.ui.accounts.model import AccountsModel, display_tenant_names
+        from app.ui.accounts.signals import SessionSignals
+        from app.ui.common.widgets import ask_yes
+        from app.ui.shell.saver import SettingsSaver
+
         self.sandbox = sandbox
-        self.broker, self.runner, self.store, self.settings = broker, runner, store, settings
+        self.broker, self.runner, self.store = broker, runner, store
         self.can_offer_sandbox = can_offer_sandbox  # no broker here: sandbox mode would run
         self.confirm = ask_yes  # tests answer for the question
         loaded = store.load()
@@ -80,12 +127,13 @@ class MainWindow(QMainWindow):
         self.saver = SettingsSaver(runner, lambda: self.store, self.data, self._saved)
         self.matrix: MatrixWindow | None = None
         self.arm: ArmWindow | None = None  # View ▸ Subscriptions and storage accounts
-        self.setWindowTitle("Broker Account Manager")
         names = display_tenant_names(sandbox.tenant_names if sandbox else None)
         self.model = AccountsModel(names)
         self.signals = SessionSignals()
         self.session = AccountsSession(broker, runner, self.data, self.save, names, self.signals)
-        self._build(sandbox.note if sandbox else None, names)
+        from app.ui.shell.layout import lay_out
+
+        lay_out(self, sandbox.note if sandbox else None, names)
         self.sandbox_picker: SandboxPicker | None = None
         if sandbox is not None:  # its control once the sandbox is up (sandbox_start.py)
             from app.ui.shell.sandbox import SandboxPicker
@@ -97,9 +145,10 @@ class MainWindow(QMainWindow):
         if loaded.warning:
             self.notice.show_text(loaded.title, loaded.warning)
         self.host_banner.show_if("Custom authority host", self.profile.custom_host_warning)
-        fit_to_screen(self, DEFAULT_SIZE, MINIMUM_SIZE)  # then as it was, if it was
-        window_state.restore(self.settings, self, self.splitter)
+        window_state.restore_layout(self.settings, self, self.splitter)
         self._update_actions()
+        self.is_built = True
+        self.built.emit()
 
     @property
     def profile(self) -> Profile:
@@ -139,82 +188,10 @@ class MainWindow(QMainWindow):
     def active(self) -> Account | None:
         return self.session.active
 
-    # ---- layout ----------------------------------------------------------------------------
-    def _build(self, sandbox_note: str | None, names: Mapping[str, str]) -> None:
-        self.toolbar = actions_toolbar(self)
-        slots = {
-            "add": self.add_account, "default": self.session.use_default_account,
-            "token": self.get_token, "active": self.make_active, "again": self.sign_in_again,
-            "out": self.sign_out, "out_all": self.sign_out_all, "sdk": self.as_your_code,
-            "copy": self._copy_username, "refresh": self.session.refresh,
-        }  # fmt: skip
-        self.account_actions = AccountActions(
-            self, self.menuBar().addMenu("&Account"), self.toolbar, slots
-        )
-        a = self.account_actions
-        self.act_add, self.act_default, self.act_token, self.act_active = map(
-            a.__getitem__, ("add", "default", "token", "active")
-        )
-        self.act_again, self.act_out, self.act_sdk, self.act_refresh = map(
-            a.__getitem__, ("again", "out", "sdk", "refresh")
-        )
-
-        self.sandbox_banner = Banner("sandbox")
-        if sandbox_note:  # one line once collapsed, the user's choice remembered
-            self.sandbox_banner.show_text("Sandbox mode", sandbox_note, closable=False)
-            self.sandbox_banner.collapsible(
-                self.settings, "window/sandbox_note_collapsed", folded=is_short(self)
-            )
-        self.banner = WindowBanner(self._sign_in)
-
-        self.notice = Banner("info")
-        self.limits_note = LimitsNote()  # where the broker cannot work in this session
-        self.host_banner = Banner("warning")  # while the profile's authority host is custom
-        self.profile_bar = ProfileBar(self.data, self.save)
-
-        self.accounts_view = AccountsView(self.model)
-        self.table, self.proxy = self.accounts_view.table, self.accounts_view.proxy
-
-        self.inspector = TokenInspector(tenant_names=names)
-        storage = self.sandbox
-        self.storage_tab = StorageTab(
-            self.runner,
-            lambda: self.data.recent_urls.get(self.profile.name, []),
-            storage.storage_url if storage else None,
-            storage.storage_ca if storage else None,
-        )
-        self.tabs = QTabWidget()
-        self.tabs.setAccessibleName("Token and storage")
-        self.tabs.addTab(self.inspector, icon("token"), "Token")
-        self.tabs.addTab(self.storage_tab, icon("storage"), "Blob storage")
-        self.splitter = QSplitter()
-        self.splitter.addWidget(self.accounts_view)
-        self.splitter.addWidget(self.tabs)
-        self.splitter.setSizes(SPLIT)  # the list first: its usernames whole
-        self.splitter.setCollapsible(0, False)  # the accounts list keeps its State column
-        for part, share in enumerate(SPLIT):  # a wider window widens both, the list first
-            self.splitter.setStretchFactor(part, share)
-
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addWidget(self.sandbox_banner)
-        layout.addWidget(self.profile_bar)
-        layout.addWidget(self.splitter, 1)
-        # Messages that come and go sit below the list: one appearing never moves a row from
-        # under the pointer (a click meant for one row landed on another).
-        for banner in (self.notice, self.limits_note, self.host_banner, self.banner):
-            layout.addWidget(banner)
-        self.setCentralWidget(central)
-
-        self.busy = BusyStatus(self.statusBar(), self.broker, self.session.cancel)
-        self.busy_label, self.cancel_button = self.busy.label, self.busy.cancel
-        self.diagnostics = build_menus(
-            self, self.open_matrix, lambda: open_arm(self), self.settings
-        )
-
     def open_matrix(self) -> MatrixWindow:
         """The configuration matrix for the accounts listed now (one window, reused)."""
         from app.ui.matrix.window import MatrixWindow  # not needed at start-up
+        from app.ui.shell.arm_link import discovered
 
         if self.matrix is None:
             self.matrix = MatrixWindow(self.session, self.signals, self.model.tenant_names, self)
@@ -268,6 +245,8 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _update_actions(self) -> None:
+        from app.core.broker.limits import NO_LIMITS
+
         usable = self.broker.known_unavailable is None
         known = self.broker.limits.known  # found by the first call, off the GUI thread
         self.limits_note.show_limits(known)
@@ -295,6 +274,8 @@ class MainWindow(QMainWindow):
 
     def _active_for_storage(self, account: Account | None) -> None:
         """The blob pane browses with the active account's credential and nothing else."""
+        from app.core.settings.records import AccountRecord
+
         if account is None:
             self.storage_tab.use_account(None)
             return
@@ -326,6 +307,8 @@ class MainWindow(QMainWindow):
 
     # ---- what happened -------------------------------------------------------------------------
     def _explain_unavailable(self, unavailable: BrokerUnavailable) -> None:
+        from app.core.guidance.statuses import for_unavailable
+
         self.banner.show_unavailable(for_unavailable(unavailable))
         if unavailable.kind == "no-broker" and self.can_offer_sandbox:
             self.banner.offer("Restart with simulated accounts", self.sandbox_wanted.emit)
@@ -338,6 +321,8 @@ class MainWindow(QMainWindow):
     def _outcome_shown(self, account: Account, config: Configuration, outcome: Outcome) -> None:
         """An answer under this profile's configuration, for its scopes or the storage
         credential's, is shown here; a matrix cell's under another is the matrix's to show."""
+        import dataclasses
+
         current = self.session.configuration
         if dataclasses.replace(config, scopes=current.scopes) != current:
             return
@@ -395,7 +380,9 @@ class MainWindow(QMainWindow):
 
             show(self.session, account, self.session.configuration, handle, self)
 
-    def _copy_username(self) -> None:
+    def copy_username(self) -> None:
+        from app.ui.common.widgets import copy_text
+
         if (account := self.selected()) is not None:
             copy_text(self, account.username, f"the username {account.username}")
 
@@ -404,6 +391,9 @@ class MainWindow(QMainWindow):
             self.session.set_active(account)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.is_built:  # closed while it opened: nothing to save, nothing to stop
+            super().closeEvent(event)
+            return
         self.saver.flush()  # at quit: the save in flight ends and what is pending is written
         window_state.save(self.settings, self, self.splitter)
         self.session.close()

@@ -11,9 +11,10 @@ from PySide6.QtWidgets import QApplication, QMenu, QProxyStyle
 
 from app.ui.common.contrast import ContrastStyle
 from app.ui.common.widgets import Banner
+from app.ui.shell.window_state import THEME_KEY
 
 THEMES = {"System": None, "Light": False, "Dark": True}  # the choice → forced dark or not
-KEY = "appearance/theme"
+KEY = THEME_KEY  # in window.ini
 _SCHEMES = {None: Qt.ColorScheme.Unknown, False: Qt.ColorScheme.Light, True: Qt.ColorScheme.Dark}
 
 

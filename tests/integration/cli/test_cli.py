@@ -12,6 +12,7 @@ import pytest
 
 from app.core.configurations.profile import Profile
 from app.core.tokens.redact import looks_like_jwt
+from app.ui.shell.main_window import OPENING
 from tests.helpers import ROOT
 
 CONTOSO = "4c5aa37b-6bdb-5753-8e91-ca41367d74b3"
@@ -113,15 +114,18 @@ def test_a_malformed_matrix_file_is_refused_with_its_line(tmp_path):
     assert f"{path}:3: scopes.mine: Remove openid" in result.stderr
 
 
-def test_the_window_is_shown_before_the_azure_sdk_is_imported(control, tmp_path):
+def test_the_window_is_shown_before_the_azure_sdk_and_its_own_parts_are_imported(control, tmp_path):
+    """The frame first (saying it opens), built once it is on screen, then the listing: the
+    same window, its accounts listed from the sandbox broker."""
     probe = tmp_path / "probe.json"
     settings = tmp_path / "config"
     result = run("--startup-probe", str(probe), XDG_CONFIG_HOME=str(settings))
     assert result.returncode == 0, result.stderr[-2000:]
     shown = json.loads(probe.read_text())
-    assert shown["sdk_modules"] == []
-    assert shown["shown"] > 0
-    assert shown["listed"] >= shown["shown"]  # the probe waits for the accounts' listing
+    assert shown["sdk_modules"] == [] and shown["parts"] == []
+    assert shown["frame"] == OPENING
+    assert 0 < shown["shown"] <= shown["built"] <= shown["listed"]
+    assert shown["rows"] >= 5 and shown["banner"] == ""  # the built window lists them
     assert "Traceback" not in result.stderr
 
 
@@ -131,6 +135,7 @@ from pathlib import Path
 
 from app.core.configurations.profile import Profile
 from app.core.tokens.redact import looks_like_jwt
+from app.ui.shell.main_window import OPENING
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 from app.core.broker.runtime import Broker

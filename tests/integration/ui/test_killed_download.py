@@ -71,9 +71,9 @@ def until(condition):
 store = Store(Path(settings))
 details = SandboxDetails("", {}, storage_url=url, storage_ca=ca)
 window = MainWindow(
-    Broker(timeout=10), TaskRunner(), store,
-    QSettings(str(Path(settings).with_name("window.ini")), QSettings.Format.IniFormat), details,
+    QSettings(str(Path(settings).with_name("window.ini")), QSettings.Format.IniFormat)
 )
+window.build(Broker(timeout=10), TaskRunner(), store, details)
 window.session.refresh()
 until(lambda: window.current is None and window.model.rowCount() > 0)
 row = next(i for i, r in enumerate(window.model.rows) if r.account.username.startswith("megan"))

@@ -1,5 +1,5 @@
-"""One window per user and settings file (app.ui.shell.one_window), through real Qt local
-sockets: the second launch is a process of its own, as it is for a user."""
+"""One window per user and settings file (app.ui.shell.one_window), through real file locks
+and Qt local sockets: the second launch is a process of its own, as it is for a user."""
 
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from app.ui.shell.one_window import Launch, OneWindow, server_name
+from app.ui.shell.one_window import HAND_OVER_S, Launch, OneWindow, WindowLock, server_name
 from tests.helpers import ROOT
 
 SECOND_LAUNCH = """
 import sys
-from app.ui.shell.one_window import claim
-one = claim(["--sandbox", "-v"], True)
-sys.exit(0 if one is None else 3 if one.server.isListening() else 4)
+from app.ui.shell.one_window import claim, listen
+lock = claim(["--sandbox", "-v"], True)
+if lock is None:  # handed over
+    sys.exit(0)
+sys.exit(4 if lock.fd is None else 3 if listen(lock).server.isListening() else 5)
 
 """
 
@@ -44,8 +46,15 @@ def second_launch(qtbot, env: dict[str, str]) -> subprocess.CompletedProcess[str
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
+def running_window() -> OneWindow:
+    """This process as the one window: the lock held, then listening (as once shown)."""
+    lock = WindowLock()
+    assert lock.take() is True
+    return OneWindow(server_name(), lock)
+
+
 def test_a_second_launch_hands_its_command_line_to_the_running_window(qtbot, place):
-    one = OneWindow(server_name())
+    one = running_window()
     arrived: list[Launch] = []
     one.arrived = arrived.append
     assert one.listen()
@@ -70,7 +79,7 @@ def test_with_no_window_running_the_launch_becomes_the_one_even_over_a_crashed_o
 def test_a_message_that_is_not_a_launch_is_dropped_and_the_window_still_answers(qtbot, place):
     from PySide6.QtNetwork import QLocalSocket
 
-    one = OneWindow(server_name())
+    one = running_window()
     arrived: list[Launch] = []
     one.arrived = arrived.append
     assert one.listen()
@@ -94,3 +103,55 @@ def test_the_name_is_per_user_and_settings_file_and_private(place):
     if sys.platform != "win32":  # Windows: a pipe name, the pipe for this user alone
         assert Path(mine).parent == Path(place["XDG_RUNTIME_DIR"])  # the user's 0700 folder
     assert "config" not in Path(mine).name  # a hash, not the user's path
+
+
+def test_a_launch_while_the_first_window_is_still_starting_waits_for_it_to_listen(qtbot, place):
+    """The first launch holds the lock before its window shows and listens after: a second
+    launch in between hands over once it listens, and opens no window of its own."""
+    lock = WindowLock()
+    assert lock.take() is True
+    process = subprocess.Popen(
+        [sys.executable, "-c", SECOND_LAUNCH], cwd=ROOT, env=place, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    qtbot.wait(800)  # the second launch is waiting: nobody listens yet
+    assert process.poll() is None
+    one = OneWindow(server_name(), lock)
+    arrived: list[Launch] = []
+    one.arrived = arrived.append
+    assert one.listen()
+    try:
+        qtbot.waitUntil(lambda: process.poll() is not None, timeout=30000)
+    finally:
+        one.close()
+    assert process.returncode == 0, process.communicate()
+    assert arrived == [Launch(["--sandbox", "-v"], True)]
+
+
+def test_a_window_that_holds_the_lock_and_never_answers_is_not_waited_on_for_long(qtbot, place):
+    lock = WindowLock()
+    assert lock.take() is True  # held, and nothing ever listens
+    try:
+        done = second_launch(qtbot, place)
+    finally:
+        lock.release()
+    assert done.returncode == 4, done.stderr  # it runs beside, without the lock
+    assert "did not answer: opening another" in done.stderr
+    assert HAND_OVER_S <= 10  # what the user waited, at most, before their window
+
+
+def test_the_lock_goes_with_the_window_and_a_left_lock_file_does_not_hold(qtbot, place):
+    one = running_window()
+    path = one.lock.path
+    assert path.is_file() and WindowLock().take() is False  # held: by this process
+    one.close()
+    assert path.is_file()  # the file may stay: only a held lock means a window runs
+    done = second_launch(qtbot, place)
+    assert done.returncode == 3, done.stderr  # took the lock and listens
+
+
+def test_a_folder_that_cannot_hold_the_lock_leaves_the_hand_over_to_decide(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    lock = WindowLock(blocker / "settings.json")  # its folder is a file: cannot be made
+    assert lock.take() is None and lock.fd is None
