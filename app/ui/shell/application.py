@@ -9,7 +9,7 @@ import logging
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,17 +49,19 @@ def build_window(
 
     store = store or Store()
     window = MainWindow(settings or window_settings(store.path))
-    fill(window, broker, runner, sandbox, store)
+    for _ in filling(window, broker, runner, sandbox, store):
+        pass
     return window
 
 
-def fill(
+def filling(
     window: MainWindow,
     broker: Broker,
     runner: TaskRunner,
     sandbox: Sandbox | LaterSandbox | None,
     store: Store,
-) -> None:
+) -> Iterator[None]:
+    """The window built (MainWindow.building: a part each time it yields)."""
     from app.core.broker import platform
     from app.ui.common import files
 
@@ -68,7 +70,7 @@ def fill(
         from app.ui.shell.sandbox import sandbox_details  # sandbox mode only
 
         details = sandbox_details(sandbox)
-    window.build(
+    yield from window.building(
         broker,
         runner,
         store,
@@ -266,7 +268,7 @@ def open_window(
     warm-up (then `warmed`). benchmarks/event_loop_gap.py times all of it as its round 0."""
     modules = (*BUILD_MODULES, *(SANDBOX_MODULES if sandbox is not None else ()))
 
-    def build() -> None:
+    def build() -> Iterator[None]:  # a turn of the event loop each time it yields
         from app.core.broker.runtime import Broker
         from app.core.settings.store import Store
         from app.sandbox.later import LaterSandbox
@@ -280,7 +282,8 @@ def open_window(
         follow_colour_scheme(app)  # the OS's scheme, now and on every change
         window_state.make_private(window.settings)  # before anything is written to it
         runner = TaskRunner()
-        fill(window, Broker(), runner, sandbox, Store(settings_file))
+        yield from filling(window, Broker(), runner, sandbox, Store(settings_file))
+        yield
         starter = None
         if isinstance(sandbox, LaterSandbox):
             from app.ui.shell.sandbox_start import SandboxStart

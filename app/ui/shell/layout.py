@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 from app.ui.accounts.actions import AccountActions, actions_toolbar
 from app.ui.accounts.banner import WindowBanner
 from app.ui.accounts.broker_note import LimitsNote
-from app.ui.accounts.view import AccountsView
 from app.ui.common.icons import icon
 from app.ui.common.screen import is_short
 from app.ui.common.widgets import Banner
@@ -60,7 +59,6 @@ def lay_out(window: Any, sandbox_note: str | None, names: Mapping[str, str]) -> 
     window.host_banner = Banner("warning")  # while the profile's authority host is custom
     window.profile_bar = ProfileBar(window.data, window.save)
 
-    window.accounts_view = AccountsView(window.model)
     window.table, window.proxy = window.accounts_view.table, window.accounts_view.proxy
 
     window.inspector = TokenInspector(tenant_names=names)

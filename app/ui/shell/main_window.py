@@ -25,6 +25,8 @@ from app.ui.shell import window_state
 from app.ui.shell.opening import centred
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from PySide6.QtGui import QAction, QCloseEvent
     from PySide6.QtWidgets import QPushButton, QSplitter, QTabWidget, QToolBar
 
@@ -112,10 +114,26 @@ class MainWindow(QMainWindow):
         can_offer_sandbox: bool = False,
     ) -> None:
         """Fill the frame: the settings loaded, the session, every part of the window."""
+        for _ in self.building(broker, runner, store, sandbox, can_offer_sandbox):
+            pass
+
+    def building(
+        self,
+        broker: Broker,
+        runner: TaskRunner,
+        store: Store,
+        sandbox: SandboxDetails | None = None,
+        can_offer_sandbox: bool = False,
+    ) -> Iterator[None]:
+        """build() in two parts, a turn of the event loop each (application.run): the
+        settings, the session and the accounts list (not placed yet: nothing to click
+        meanwhile), then every part in its place."""
         from app.core.accounts.session import AccountsSession
         from app.ui.accounts.model import AccountsModel, display_tenant_names
         from app.ui.accounts.signals import SessionSignals
+        from app.ui.accounts.view import AccountsView
         from app.ui.common.widgets import ask_yes
+        from app.ui.shell.layout import lay_out
         from app.ui.shell.saver import SettingsSaver
 
         self.sandbox = sandbox
@@ -131,8 +149,8 @@ class MainWindow(QMainWindow):
         self.model = AccountsModel(names)
         self.signals = SessionSignals()
         self.session = AccountsSession(broker, runner, self.data, self.save, names, self.signals)
-        from app.ui.shell.layout import lay_out
-
+        self.accounts_view = AccountsView(self.model)
+        yield
         lay_out(self, sandbox.note if sandbox else None, names)
         self.sandbox_picker: SandboxPicker | None = None
         if sandbox is not None:  # its control once the sandbox is up (sandbox_start.py)

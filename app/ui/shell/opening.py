@@ -10,7 +10,7 @@ time to a window on screen (benchmarks/startup.py), with nothing on screen meanw
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
@@ -52,7 +52,14 @@ BUILD_MODULES = (
     "hashlib",  # the one-window hand-over's name
     "PySide6.QtNetwork",  # and its server, listening once the window is built
 )
-SANDBOX_MODULES = ("app.ui.shell.sandbox", "app.ui.shell.sandbox_start")  # sandbox mode only
+SANDBOX_MODULES = (  # sandbox mode only: its D-Bus control, ~60 ms at once
+    "subprocess",
+    "socket",
+    "jeepney",
+    "app.sandbox.broker.control",
+    "app.ui.shell.sandbox",
+    "app.ui.shell.sandbox_start",
+)
 
 
 def centred(widget: QWidget) -> QWidget:
@@ -93,15 +100,16 @@ class AfterFirstPaint(QObject):
 
 
 class Opening(QObject):
-    """Once `window` is first painted: import `modules` one a turn, then `build()` it. Nothing
-    more runs once the window is closed (quitting while it opened); a step that fails (an
-    installation missing a file) stops there, and `failed` says so in the frame."""
+    """Once `window` is first painted: import `modules` one a turn, then `build()` it; a build
+    that yields is taken a part a turn. Nothing more runs once the window is closed (quitting
+    while it opened); a step that fails (an installation missing a file) stops there, and
+    `failed` says so in the frame."""
 
     def __init__(
         self,
         window: QWidget,
         modules: Iterable[str],
-        build: Callable[[], None],
+        build: Callable[[], Iterator[None] | None],
         failed: Callable[[BaseException], None],
     ) -> None:
         super().__init__(window)
@@ -116,9 +124,14 @@ class Opening(QObject):
         if not self.steps or not self.window.isVisible():
             return
         try:
-            self.steps.pop(0)()
+            parts = self.steps.pop(0)()
+            if isinstance(parts, Iterator) and next(parts, _DONE) is not _DONE:
+                self.steps.insert(0, lambda: parts)  # its next part is the next turn's
         except Exception as error:  # the frame says so; nothing further is built
             self.steps.clear()
             self.failed(error)
         if self.steps:
             QTimer.singleShot(0, self, self._next)
+
+
+_DONE = object()

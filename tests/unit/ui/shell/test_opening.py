@@ -5,6 +5,7 @@ closed, and a failing one is said in the frame."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QSettings, QTimer
@@ -66,3 +67,23 @@ def test_a_step_that_fails_is_said_and_stops_the_rest(qtbot, tmp_path):
     could_not_open(window, failed[0])
     assert "could not open: ModuleNotFoundError" in window.opening.text()
     assert "--self-test" in window.opening.text()  # what to do
+
+
+def test_a_build_that_yields_is_taken_a_part_a_turn_and_a_failing_part_is_said(qtbot, tmp_path):
+    window = frame(qtbot, tmp_path)
+    order: list[str] = []
+    failed: list[BaseException] = []
+
+    def build() -> Iterator[None]:
+        order.append("part 1")
+        QTimer.singleShot(0, lambda: order.append("a turn between"))
+        yield
+        order.append("part 2")
+        yield
+        raise OSError("the disk went away")
+
+    Opening(window, [], build, failed.append)
+    window.show()
+    qtbot.waitUntil(lambda: bool(failed))
+    assert order == ["part 1", "a turn between", "part 2"]
+    assert str(failed[0]) == "the disk went away"
