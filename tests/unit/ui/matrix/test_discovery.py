@@ -87,6 +87,7 @@ def test_it_runs_as_the_sessions_call_and_keeps_what_it_found(step, session, run
     adele = found[ADELE.home_account_id]
     assert adele.outcome is not None and adele.outcome.kind is Kind.INTERACTION
     assert "no ARM token" in (why_unknown(adele, {}) or "")
+    assert not adele.storage  # tenants only: the Subscriptions window says so, Refresh lists
     assert discovery.needed([EVERY_ARM_TENANT], [ADELE, MEGAN]) == []  # not asked again
     assert session.current is None
 
