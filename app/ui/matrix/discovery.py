@@ -1,9 +1,10 @@
 """The matrix run's first step where the tenant choice is "Every ARM tenant of these accounts":
 the chosen accounts' ARM tenants that are not known yet, discovered on the session's worker
 (one broker call at a time, no storage accounts listed) before any cell is asked. What it
-found joins the session's (shared with View ▸ Subscriptions) and its tenant names the
-session's names; a Cancel or a failure asks nothing. The window shows its progress and runs
-the cells once it is done (app.core.matrix.arm_tenants turns the choice into tenant rows)."""
+found joins the session's (shared with View ▸ Subscriptions, which shows it without asking)
+and its tenant names the session's names; a Cancel or a failure asks nothing. The window shows
+its progress and runs the cells once it is done (app.core.matrix.arm_tenants turns the choice
+into tenant rows)."""
 
 from __future__ import annotations
 
