@@ -2,9 +2,10 @@
 
 A call asked for while another runs is either queued (a follow-up: a listing, the restored
 account's silent token; the newest of a kind wins) or refused with the reason told to the
-listener; it is never dropped without a word. Cancel stops waiting for the running call (the
-runner drops its late answer) and for a call the runtime queued behind an earlier request;
-queued follow-ups still run. Plain Python: no Qt.
+listener; it is never dropped without a word, nor is a call that fails with nothing to keep.
+Cancel stops waiting for the running call (the runner drops its late answer) and for a call
+the runtime queued behind an earlier request; queued follow-ups still run. Plain Python: no
+Qt.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from app.core.broker.errors import BrokerError, BrokerUnavailable
+from app.core.broker.errors import BrokerError, BrokerUnavailable, BrokerUnavailableError
 from app.core.broker.records import Account, AccountListing
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.profile import Profile
 from app.core.guidance.advice import Guidance
+from app.core.guidance.explain import explain
 from app.core.outcomes.outcome import Outcome
 
 logger = logging.getLogger(__name__)
@@ -182,6 +184,16 @@ class OneAtATime:
             self._run(self._queue.popleft())
         else:
             self.listener.busy("")
+
+    def failed(self, error: BaseException, call: Call) -> None:
+        """A call that failed with nothing to keep (a listing, a cancelled sign-in), told to
+        the listener: why, or that the broker cannot be used on this machine."""
+        if isinstance(error, BrokerUnavailableError):
+            self.listener.unavailable(error.unavailable)
+            return
+        advice = explain(error)
+        logger.info("%s failed: %s", call.label, advice.code)
+        self.listener.failed(advice, call.account, call.config)
 
     def cancel(self) -> None:
         """Stop waiting for the running call (its late answer is dropped) and for a call the

@@ -18,15 +18,15 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from app.core.accounts.calls import Call, Listener, OneAtATime, Runner, is_user_cancel
+from app.core.accounts.signin import sign_in
 from app.core.accounts.signout import sign_out_each, signed_out_text
 from app.core.arm.records import Discovery
-from app.core.broker.errors import BrokerError, BrokerUnavailableError
+from app.core.broker.errors import BrokerUnavailableError
 from app.core.broker.records import Account, AccountListing, TokenResult, same_account
 from app.core.broker.runtime import Broker
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.profile import Profile
 from app.core.guidance.broker import for_other_account
-from app.core.guidance.explain import explain
 from app.core.outcomes.book import OutcomeBook
 from app.core.outcomes.classify import by_rules, of_error, of_token
 from app.core.outcomes.outcome import Outcome
@@ -92,8 +92,13 @@ class AccountsSession:
         fn: Callable[[], Any],
         done: Callable[[Any], None],
         failed: Callable[[BaseException], None] | None = None,
+        handle: int | None = None,
     ) -> bool:
-        return self.calls.start(call, fn, done, failed or (lambda e: self._failed(e, call)))
+        """With the native handle of a window, the call may show the broker's window over it."""
+        started = self.calls.start(call, fn, done, failed or (lambda e: self.calls.failed(e, call)))
+        if started and handle is not None:
+            self.listener.interactive_started(handle)
+        return started
 
     @property
     def current(self) -> Call | None:
@@ -106,14 +111,6 @@ class AccountsSession:
     def close(self) -> None:
         """The app is closing: nothing more is started."""
         self.calls.close()
-
-    def _failed(self, error: BaseException, call: Call) -> None:
-        if isinstance(error, BrokerUnavailableError):
-            self.listener.unavailable(error.unavailable)
-            return
-        advice = explain(error)
-        logger.info("%s failed: %s", call.label, advice.code)
-        self.listener.failed(advice, call.account, call.config)
 
     # ---- listing -----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -131,7 +128,7 @@ class AccountsSession:
         if self._current_profile(call) and self.listing == "asking":
             self.listing = "failed"
             self.listener.accounts_changed()
-        self._failed(error, call)
+        self.calls.failed(error, call)
 
     def _listed(self, call: Call, listing: AccountListing) -> None:
         if not self._current_profile(call):
@@ -189,21 +186,17 @@ class AccountsSession:
         account = call.account
 
         def record(error: BaseException) -> None:
-            if isinstance(error, BrokerUnavailableError) or is_user_cancel(error):
-                self._failed(error, call)  # nothing was decided about the account
-            elif account is not None:
+            undecided = isinstance(error, BrokerUnavailableError) or is_user_cancel(error)
+            if account is None or undecided:  # nothing was decided about an account
+                self.calls.failed(error, call)
+            else:
                 outcome = of_error(account, call.config, error, self.names, self.broker.platform)
                 self.record(account, call.config, outcome)
-            else:
-                self._failed(error, call)
 
         return record
 
     def _answered(self, call: Call) -> Callable[[TokenResult], None]:
-        def done(result: TokenResult) -> None:
-            self._got_token(call, result)
-
-        return done
+        return lambda result: self._got_token(call, result)
 
     def _got_token(self, call: Call, result: TokenResult) -> None:
         """Recorded for the account asked about (the token's own account record may carry the
@@ -220,9 +213,7 @@ class AccountsSession:
                 self.data.active.setdefault(call.profile.name, account.home_account_id)
                 self.save()
             else:
-                if all(a.home_account_id != account.home_account_id for a in self.accounts):
-                    self.accounts = [*self.accounts, account]
-                    self.listener.accounts_changed()
+                self._show(account)
                 if self.active is None:
                     self.set_active(account)
         self.record(account, call.config, of_token(account, call.config, result, self.names))
@@ -235,9 +226,7 @@ class AccountsSession:
         logger.info("asked the broker for one account, it answered for another")
         if self._current_profile(call) and call.keeps_account:
             self._remember(other, call.profile)
-            if all(a.home_account_id != other.home_account_id for a in self.accounts):
-                self.accounts = [*self.accounts, other]
-                self.listener.accounts_changed()
+            self._show(other)
         self.record(other, call.config, of_token(other, call.config, result, self.names))
         advice = for_other_account(asked.username, other.username)
         advice = dataclasses.replace(advice, correlation_id=result.correlation_id, at=result.at)
@@ -277,23 +266,9 @@ class AccountsSession:
         use_default_broker_account)."""
         call = self._call("Signing in")
         profile = call.profile
-
-        def sign_in() -> TokenResult:
-            if profile.use_default_account:
-                try:
-                    return self.broker.sign_in_default_account(profile)
-                except BrokerError as exc:
-                    # Any failure of the silent attempt opens the picker, as
-                    # azure-identity-broker's use_default_broker_account does (its prompt=none
-                    # attempt, _browser.py); msal alone falls back on InteractionRequired and
-                    # AccountUnusable only, and a broker that is not there stays an error.
-                    logger.info("the OS default account did not sign in (%s): picker", exc.status)
-            return self.broker.sign_in_interactively(handle, profile)
-
-        started = self._start(call, sign_in, self._answered(call))
-        if started:
-            self.listener.interactive_started(handle)
-        return started
+        return self._start(
+            call, lambda: sign_in(self.broker, handle, profile), self._answered(call), handle=handle
+        )
 
     def use_default_account(self) -> bool:
         call = self._call("Signing in with the OS account")
@@ -314,15 +289,13 @@ class AccountsSession:
             profile = config.profile(call.profile)
             call = dataclasses.replace(call, config=config, profile=profile, keeps_account=False)
         profile = call.profile
-        started = self._start(
+        return self._start(
             call,
             lambda: self.broker.acquire_token_interactively(handle, account, profile),
             self._answered(call),
             self._refused(call),
+            handle,
         )
-        if started:
-            self.listener.interactive_started(handle)
-        return started
 
     def sign_out(self, account: Account | None) -> bool:
         if account is None:
@@ -346,7 +319,7 @@ class AccountsSession:
                 if error is None:
                     self._signed_out(call, account, quiet=True)
                 else:
-                    self._failed(error, dataclasses.replace(call, account=account))
+                    self.calls.failed(error, dataclasses.replace(call, account=account))
             gone = [a.username for a, error in done if error is None]
             if gone:
                 self.listener.notice("Signed out", self._signed_out_text(", ".join(gone), call))
@@ -382,10 +355,7 @@ class AccountsSession:
         """Any other broker work (a matrix run, a request as an SDK user's code makes it) as
         the one call at a time: refused, with the reason told, while another runs. With the
         native handle of a window, it may show the broker's window over it."""
-        started = self._start(self._call(label), fn, done, failed)
-        if started and handle is not None:
-            self.listener.interactive_started(handle)
-        return started
+        return self._start(self._call(label), fn, done, failed, handle)
 
     # ---- the active account ---------------------------------------------------------------------
     def set_active(self, account: Account | None) -> None:
@@ -397,6 +367,12 @@ class AccountsSession:
         self.save()
         self.listener.active_changed(account)
         self.listener.accounts_changed()
+
+    def _show(self, account: Account) -> None:
+        """Listed, where it is not yet (an account a sign-in answered for)."""
+        if all(a.home_account_id != account.home_account_id for a in self.accounts):
+            self.accounts = [*self.accounts, account]
+            self.listener.accounts_changed()
 
     def _remember(self, account: Account, profile: Profile) -> None:
         """Keep the account's AuthenticationRecord (never a token) under the profile."""

@@ -99,7 +99,7 @@ class DiscoveryRun:
     def _account(self, broker: Broker, account: Account, transport: RequestsTransport) -> Discovery:
         from app.core.arm.client import ArmClient, Refused
 
-        empty = Discovery(account.home_account_id, account.username)
+        empty = Discovery(account.home_account_id, account.username, storage=self.storage)
         self.current = f"{account.username}: its tenants"
         config = arm_configuration(self.base, account)
         outcome = self._token(broker, account, config)

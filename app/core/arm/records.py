@@ -106,9 +106,19 @@ class Discovery:
     outcome: Outcome | None = None  # the ARM token that listed the tenants
     problem: ArmProblem | None = None  # ARM refused GET /tenants
     tenants: tuple[TenantAnswer, ...] = field(default=())
+    # each subscription's storage accounts were asked for (False: the matrix's discovery,
+    # which needs the tenants only; the Subscriptions window's Refresh lists them)
+    storage: bool = True
 
     def names(self) -> dict[str, str]:
         return {t.tenant.id: t.tenant.name for t in self.tenants if t.tenant.name}
+
+    def offered(self) -> list[tuple[str, str]]:
+        """(id, label) of its tenants, as found (home first): what the tenant field offers."""
+        return [
+            (a.tenant.id, f"{a.tenant.label} · {'home' if a.tenant.home else 'guest'}")
+            for a in self.tenants
+        ]
 
 
 def tenant_label(tenant: str, names: Mapping[str, str], with_id: bool = False) -> str:

@@ -26,6 +26,11 @@ KIND = Qt.ItemDataRole.UserRole + 1  # "account", "tenant", "subscription", "sto
 PAYLOAD = Qt.ItemDataRole.UserRole + 2  # the record behind the row
 ACCOUNT = Qt.ItemDataRole.UserRole + 3  # the home account id the row belongs to
 HEADERS = ("Name", "Answer", "Id")
+NOT_LISTED = "storage accounts not listed yet"  # found by the matrix: its tenants only
+NOT_LISTED_TIP = (
+    "Found by the matrix's “Every ARM tenant” discovery, which lists tenants and "
+    "subscriptions only: Refresh lists the storage accounts"
+)
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -258,10 +263,10 @@ class _Rows:
             answer = f"{count} tenant{'s' if count != 1 else ''}"
         node = root.add(Node("account", home, d, (d.username, answer, home)))
         for tenant in d.tenants:
-            _Rows.tenant(node, tenant)
+            _Rows.tenant(node, tenant, d.storage)
 
     @staticmethod
-    def tenant(parent: Node, answer: TenantAnswer) -> None:
+    def tenant(parent: Node, answer: TenantAnswer, storage: bool = True) -> None:
         t = answer.tenant
         where = "home" if t.home else "guest"
         outcome = answer.outcome
@@ -272,16 +277,18 @@ class _Rows:
         node = parent.add(Node("tenant", parent.home, answer, texts,
                                f"{answer.status}. {why}".strip()))  # fmt: skip
         for subscription in answer.subscriptions:
-            _Rows.subscription(node, subscription)
+            _Rows.subscription(node, subscription, storage)
 
     @staticmethod
-    def subscription(parent: Node, s: Subscription) -> None:
+    def subscription(parent: Node, s: Subscription, storage: bool = True) -> None:
         if s.problem is not None:
             answer = f"{s.state} · {s.problem.title}"
+        elif not storage:
+            answer = f"{s.state} · {NOT_LISTED}"
         else:
             count = len(s.storage_accounts)
             answer = f"{s.state} · {count} storage account{'s' if count != 1 else ''}"
-        tip = s.problem.text if s.problem is not None else ""
+        tip = s.problem.text if s.problem is not None else ("" if storage else NOT_LISTED_TIP)
         node = parent.add(Node("subscription", parent.home, s, (s.name, answer, s.id), tip))
         for account in s.storage_accounts:
             _Rows.storage(node, account)

@@ -7,7 +7,11 @@ Each tenant and subscription row has a check box: unticking hides it (kept in th
 by the account's home account id, so it holds after signing out and in again and after a
 restart); Refresh then asks neither a token nor a listing for a hidden tenant, nor the
 storage accounts of a hidden subscription. "Show hidden" brings them back into view to tick
-them again. What ARM lists later is shown until hidden (the settings keep what is hidden)."""
+them again. What ARM lists later is shown until hidden (the settings keep what is hidden).
+
+What ARM found is the session's (shared with the matrix's "Every ARM tenant" choice): what the
+matrix discovered shows here without asking (its subscriptions' storage accounts not listed
+yet), and what Refresh found the matrix does not discover again."""
 
 from __future__ import annotations
 
@@ -46,7 +50,7 @@ class ArmWindow(QMainWindow):
         self.setWindowTitle("Subscriptions and storage accounts — Broker Account Manager")
         self.resize(900, 560)
         self.session = session
-        self.found: dict[str, Discovery] = session.arm_found  # shared with the matrix
+        self.shown: dict[str, Discovery] = {}  # what the tree shows (of the session's)
         # (home account id, tenant) -> the claims a sign-in there satisfied
         self.claims: dict[tuple[str, str], str] = {}
         self.run: DiscoveryRun | None = None
@@ -60,6 +64,13 @@ class ArmWindow(QMainWindow):
         self.timer.timeout.connect(self._progress)
         self._build()
         self._running(False)
+        self.show_known()  # what the matrix found before this window opened
+
+    @property
+    def found(self) -> dict[str, Discovery]:
+        """What ARM said each account reaches: the session's, the one store the matrix's
+        "Every ARM tenant" choice reads and adds to, so an account is discovered once."""
+        return self.session.arm_found
 
     def _build(self) -> None:
         self.refresh_button = QPushButton("Refresh")
@@ -179,20 +190,43 @@ class ArmWindow(QMainWindow):
         shared = self.session.names  # the accounts list's, the inspector's, the matrix's
         if isinstance(shared, dict):
             shared.update(run.names)
-        self.model.show(rows if rows is not None else self.found)
+        self.shown = dict(self.found)
+        self.model.show(rows if rows is not None else self.shown)
         self._count_hidden()
         self.tree.expandToDepth(0)  # accounts open, tenants closed: one click to subscriptions
         self.status.setText(message)
         self._running(False)
         self.discovered.emit()
 
+    def show_known(self) -> bool:
+        """Show what the session knows that the tree does not (the matrix's discovery),
+        asking nothing; False while a Refresh runs (it shows its own) or nothing is new."""
+        known = dict(self.found)
+        same = known.keys() == self.shown.keys() and all(
+            known[home] is self.shown[home] for home in known
+        )
+        if self.run is not None or same:
+            return False
+        self.shown = known
+        self.model.show(known)
+        self._count_hidden()
+        self.tree.expandToDepth(0)
+        tenants = sum(len(d.tenants) for d in known.values())
+        subs = sum(len(t.subscriptions) for d in known.values() for t in d.tenants)
+        then = "Refresh asks ARM again."
+        if not all(d.storage for d in known.values()):
+            then = "Storage accounts are not listed yet: Refresh lists them, asking ARM again."
+        self.status.setText(
+            f"Found already (nothing asked): {len(known)} accounts, {tenants} tenants, "
+            f"{subs} subscriptions. {then}"
+        )
+        self._selected()
+        return True
+
     def tenants_of(self, home_account_id: str) -> list[tuple[str, str]]:
         """(id, label) of the tenants found for this account, home first."""
         found = self.found.get(home_account_id)
-        return [
-            (a.tenant.id, f"{a.tenant.label} · {'home' if a.tenant.home else 'guest'}")
-            for a in (found.tenants if found else ())
-        ]
+        return found.offered() if found else []
 
     def _hidden_note(self) -> str:
         hidden = self.model.hidden_count()

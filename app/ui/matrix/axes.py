@@ -182,29 +182,29 @@ class AxesPanel(QWidget):
                 self.tenants.item(i).setText(names[value])
 
     def add_tenant(self) -> None:
-        text = self.tenant_edit.text()
-        error = validate({"tenant": text}).get("tenant")
-        if error:  # keep what was typed, say what is wrong
-            self.tenant_error.setText(error)
-            self.tenant_error.show()
-            return
-        tenant = parse_profile({"tenant": text}).tenant
-        self.tenants.add(tenant, tenant)
-        self.tenant_edit.clear()
-        self.tenant_error.hide()
+        typed = self._typed("tenant", self.tenant_edit, self.tenant_error)
+        if typed is not None:
+            self.tenants.add(typed.tenant, typed.tenant)
 
     def add_scopes(self) -> None:
-        text = self.scope_edit.text()
-        error = validate({"scopes": text}).get("scopes")
-        if error:
-            self.scope_error.setText(error)
-            self.scope_error.show()
-            return
-        scopes = parse_profile({"scopes": text}).scopes
-        name = " ".join(scopes)
-        self.scopes.add(name, (name, scopes))
-        self.scope_edit.clear()
-        self.scope_error.hide()
+        typed = self._typed("scopes", self.scope_edit, self.scope_error)
+        if typed is not None:
+            name = " ".join(typed.scopes)
+            self.scopes.add(name, (name, typed.scopes))
+
+    @staticmethod
+    def _typed(field: str, edit: QLineEdit, error: QLabel) -> Profile | None:
+        """What was typed, read as a profile reads that field (the field cleared for the next);
+        None when it is wrong: the text kept, what is wrong said beside it."""
+        text = edit.text()
+        wrong = validate({field: text}).get(field)
+        if wrong:
+            error.setText(wrong)
+            error.show()
+            return None
+        edit.clear()
+        error.hide()
+        return parse_profile({field: text})
 
     def spec(self) -> MatrixSpec | None:
         """The matrix chosen, or None when an axis has nothing chosen; OptionError (shown

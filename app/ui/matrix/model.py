@@ -138,6 +138,15 @@ class MatrixModel(QAbstractTableModel):
     def short_names(self) -> list[str]:
         return short_names(self.accounts)
 
+    def title(self, cell: Cell) -> str:
+        """What a cell is called where it is asked about or compared: its column's short name
+        and its row's header (the username alone for a cell outside this grid)."""
+        row = self.configs.index(cell.config) if cell.config in self.configs else -1
+        where = self.headerData(row, Qt.Orientation.Vertical) if row >= 0 else ""
+        column = self.accounts.index(cell.account) if cell.account in self.accounts else -1
+        who = self.short_names[column] if column >= 0 else cell.account.username
+        return f"{who} · {where}"
+
     def data(self, index: Index, role: int = _ROLE.DisplayRole) -> Any:
         if not index.isValid():
             return None

@@ -28,16 +28,11 @@ from PySide6.QtWidgets import (
 
 from app.core.accounts.session import AccountsSession
 from app.core.arm.discover import DiscoveryRun
-from app.core.arm.records import Discovery
 from app.core.broker.records import Account
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.request_options import OptionError
 from app.core.guidance.advice import Guidance
-from app.core.matrix.arm_tenants import (
-    EVERY_ARM_TENANT,
-    expand,
-    missing,
-)
+from app.core.matrix.arm_tenants import expand
 from app.core.matrix.export import RunInfo
 from app.core.matrix.run import MatrixRun
 from app.core.matrix.spec import Cell, MatrixSpec, cells
@@ -47,6 +42,7 @@ from app.ui.common import files
 from app.ui.common.screen import fit_to_screen
 from app.ui.matrix.axes import AxesPanel, scrolled
 from app.ui.matrix.compare import CompareDialog
+from app.ui.matrix.discovery import LABEL, TenantDiscovery
 from app.ui.matrix.exports import EXPORTS, write_export
 from app.ui.matrix.grid import cell_detail, export_button, matrix_grid, size_columns
 from app.ui.matrix.model import MatrixModel
@@ -55,6 +51,7 @@ from app.version import app_version
 
 # Cut to the screen's room (fit_to_screen): at 2× on a 1600×1000 screen, 800×500 logical.
 DEFAULT_SIZE, MINIMUM_SIZE = QSize(1280, 720), QSize(740, 420)
+BUSY = "Another broker call is running: wait for it, or cancel it."
 
 
 def ask_save_path(parent: QWidget, suggested: str) -> Path | None:
@@ -80,7 +77,8 @@ class MatrixWindow(QMainWindow):
         self.ask_path = ask_path  # tests answer for the file dialog
         self.spec: MatrixSpec | None = None
         self.run: MatrixRun | None = None
-        self.discovery: DiscoveryRun | None = None  # the accounts' ARM tenants, before a run
+        # "Every ARM tenant of these accounts": those not known yet are found before a run
+        self.arm_step = TenantDiscovery(session, names, self._discovered, self._stop)
         self.unknown: tuple[str, ...] = ()  # why some accounts' ARM tenants are not known
         self.started = 0.0
         # The cells this run answered: once a run stops short, only these are shown and
@@ -179,11 +177,10 @@ class MatrixWindow(QMainWindow):
             )
             return
         accounts = self.axes.chosen_accounts()
-        found = self.session.arm_found
-        if EVERY_ARM_TENANT in spec.tenants and (todo := missing(accounts, found)):
+        if todo := self.arm_step.needed(spec.tenants, accounts):
             self._discover(todo)  # then starts again
             return
-        expanded = expand(spec.tenants, accounts, found, self.names)
+        expanded = expand(spec.tenants, accounts, self.session.arm_found, self.names)
         self.unknown = expanded.unknown
         if not expanded.tenants:
             self.asking.setText("No tenant to try. " + " ".join(expanded.unknown))
@@ -203,7 +200,7 @@ class MatrixWindow(QMainWindow):
             "Running the configuration matrix", lambda: run.run(broker), self._done, self._failed
         )
         if not started:
-            self.asking.setText("Another broker call is running: wait for it, or cancel it.")
+            self.asking.setText(BUSY)
             return
         self.spec, self.run, self.started = spec, run, time.monotonic()
         self.started_at = time.time()  # for the exports: when this grid was asked
@@ -215,30 +212,21 @@ class MatrixWindow(QMainWindow):
         self._running(True)
         self.timer.start()
 
+    @property
+    def discovery(self) -> DiscoveryRun | None:
+        """The accounts' ARM tenants being discovered before a run, if they are."""
+        return self.arm_step.run
+
     def _discover(self, accounts: list[Account]) -> None:
-        """The chosen accounts' ARM tenants, on the worker (one broker call at a time), before
-        the run; Cancel stops it and asks nothing."""
-        base = Configuration.of(self.session.profile)
-        run = DiscoveryRun(accounts, base, dict(self.names), storage=False)
-        broker = self.session.broker
-        label = "Discovering the accounts' ARM tenants"
-        if not self.session.run(label, lambda: run.run(broker), self._discovered, self._failed):
-            self.asking.setText("Another broker call is running: wait for it, or cancel it.")
+        if not self.arm_step.start(accounts):
+            self.asking.setText(BUSY)
             return
-        self.discovery = run
-        self.asking.setText(f"{label} first…")
+        self.asking.setText(f"{LABEL} first…")
         self._running(True)
         self.timer.start()
 
-    def _discovered(self, found: dict[str, Discovery]) -> None:
-        run = self.discovery
-        self.discovery = None
+    def _discovered(self) -> None:
         self.timer.stop()
-        if run is None:  # cancelled
-            return
-        self.session.arm_found.update(found)
-        if isinstance(self.names, dict):  # the session's, shared with the list and inspector
-            self.names.update(run.names)
         self._running(False)
         self.axes.name_tenants(self.names)
         self.discovered.emit()
@@ -255,12 +243,8 @@ class MatrixWindow(QMainWindow):
         self._selected()
 
     def _drain(self) -> None:
-        discovery = self.discovery
-        if discovery is not None:
-            self.asking.setText(
-                f"Discovering the accounts' ARM tenants first ({discovery.calls} calls so far): "
-                f"{discovery.current or 'starting'}"
-            )
+        if self.discovery is not None:
+            self.asking.setText(self.arm_step.progress())
             return
         run = self.run
         if run is None:
@@ -273,15 +257,7 @@ class MatrixWindow(QMainWindow):
         self.progress.setValue(run.done)
         cell = run.current
         if cell is not None:
-            self.asking.setText(f"Asking {run.done + 1} of {run.total}: {self._title(cell)}")
-
-    def _title(self, cell: Cell) -> str:
-        row = self.model.configs.index(cell.config) if cell.config in self.model.configs else -1
-        where = self.model.headerData(row, Qt.Orientation.Vertical) if row >= 0 else ""
-        accounts = self.model.accounts
-        column = accounts.index(cell.account) if cell.account in accounts else -1
-        who = self.model.short_names[column] if column >= 0 else cell.account.username
-        return f"{who} · {where}"
+            self.asking.setText(f"Asking {run.done + 1} of {run.total}: {self.model.title(cell)}")
 
     def _done(self, answered: int) -> None:
         self._drain()
@@ -291,47 +267,31 @@ class MatrixWindow(QMainWindow):
         )
 
     def _failed(self, error: BaseException) -> None:
-        if self.discovery is not None:
-            self.discovery = None
-            self._stop(
-                f"Discovering the accounts' ARM tenants stopped: {type(error).__name__}. "
-                "Nothing was asked; untick “Every ARM tenant” or try again."
-            )
-            return
-        self._drain()
-        self._forget_unanswered()
-        self._stop(
+        self._stop_short(
             f"The run stopped: {type(error).__name__}. The cells it answered are kept; the "
             f"rest show {NOT_ASKED} (not checked)."
         )
 
-    def _forget_unanswered(self) -> None:
-        """A run that stopped short: the cells it did not answer show "not asked" again
-        (and are not exported), whatever an earlier run said of them."""
+    def _stop_short(self, message: str) -> None:
+        """A run that stopped short: what it answered is shown, the cells it did not answer
+        show "not asked" again (and are not exported), whatever an earlier run said of them."""
+        self._drain()
         spec = self.spec
-        if spec is None:
-            return
         kept = {k: o for k, o in self.model.outcomes.items() if k in self.fresh}
-        if len(kept) != len(self.model.outcomes):
+        if spec is not None and len(kept) != len(self.model.outcomes):
             self.model.set_grid(spec, self.model.accounts, kept)
+        self._stop(message)
 
     def cancel(self) -> None:
         """Stop now: the cell in flight may still finish on the worker, but is not waited for."""
-        discovery = self.discovery
-        if discovery is not None:
-            discovery.cancel()
-            self.session.cancel()
-            self.discovery = None
-            self._stop("Cancelled while discovering the accounts' ARM tenants: nothing asked.")
+        if self.arm_step.cancel():
             return
         run = self.run
         if run is None:
             return
         run.cancel()
         self.session.cancel()
-        self._drain()
-        self._forget_unanswered()
-        self._stop(
+        self._stop_short(
             f"Cancelled: {run.done} of {run.total} cells answered and kept; the rest are not "
             f"checked (shown {NOT_ASKED}, not exported)."
         )
@@ -380,7 +340,7 @@ class MatrixWindow(QMainWindow):
             return
         cell = chosen[0][0]
         if not self.session.sign_in_again(cell.account, int(self.winId()), cell.config):
-            self.asking.setText("Another broker call is running: wait for it, or cancel it.")
+            self.asking.setText(BUSY)
 
     def as_your_code(self) -> None:
         chosen = self.selected_cells()
@@ -411,7 +371,7 @@ class MatrixWindow(QMainWindow):
         chosen = [(c, o) for c, o in self.selected_cells() if o is not None]
         if len(chosen) != 2:
             return
-        titles = [self._title(c) for c, _ in chosen]
+        titles = [self.model.title(c) for c, _ in chosen]
         self.compared = CompareDialog(chosen, titles, self, self.names)
         self.compared.open()
 

@@ -5,6 +5,7 @@ the session's one broker call, and once it gives a token that account is asked a
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtWidgets import QTabWidget, QWidget
@@ -51,7 +52,7 @@ def open_arm(window: MainWindow) -> ArmWindow:
         arm = ArmWindow(window.session, window if isinstance(window, QWidget) else None)
         arm.open_storage.connect(lambda url, home: open_storage(window, url, home))
         arm.discovered.connect(lambda: discovered(window))
-        window.signals.active_account.connect(lambda _: offer_tenants(window))
+        follow_active(window)
         pending: set[tuple[str, str]] = set()
 
         def sign_in(account: Account, config: Configuration) -> None:
@@ -89,9 +90,25 @@ def open_storage(window: MainWindow, url: str, home_account_id: str) -> None:
 
 
 def discovered(window: MainWindow) -> None:
-    """The session's names (shared with the list and the inspector) may have grown: show
-    them; the profile bar offers the active account's tenants."""
+    """The session's names (shared with the list and the inspector) and ARM findings may have
+    grown (the Subscriptions window's Refresh, or the matrix's discovery): show them, in the
+    Subscriptions window too, asking nothing; the profile bar offers the active account's
+    tenants."""
+    if window.arm is not None:
+        window.arm.show_known()
+    follow_active(window)
     offer_tenants(window)
+
+
+_following: weakref.WeakSet[SessionSignals] = weakref.WeakSet()
+
+
+def follow_active(window: MainWindow) -> None:
+    """From the first discovery (or the Subscriptions window) on, the tenant field offers the
+    tenants of whichever account becomes active (connected once)."""
+    if window.signals not in _following:
+        _following.add(window.signals)
+        window.signals.active_account.connect(lambda _: offer_tenants(window))
     model = window.model
     if model.rowCount():
         model.dataChanged.emit(model.index(0, 0), model.index(model.rowCount() - 1,
@@ -99,7 +116,8 @@ def discovered(window: MainWindow) -> None:
 
 
 def offer_tenants(window: MainWindow) -> None:
-    """The tenant field offers the active account's tenants that were found (none before)."""
+    """The tenant field offers the active account's tenants that were found (none before),
+    whichever window found them: the session keeps them."""
     active = window.session.active_id
-    arm = window.arm
-    window.profile_bar.offer_tenants(arm.tenants_of(active) if arm and active else [])
+    found = window.session.arm_found.get(active) if active else None
+    window.profile_bar.offer_tenants(found.offered() if found else [])

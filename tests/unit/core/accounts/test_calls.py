@@ -1,15 +1,17 @@
 """One broker call at a time (app.core.accounts.calls): queued follow-ups, refusals with a
-reason, Cancel, and nothing started once the broker is known to be unavailable."""
+reason, Cancel, nothing started once the broker is known to be unavailable, and a failed call
+told with the reason."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from app.core.accounts.calls import Call, Listener, OneAtATime
-from app.core.broker.errors import BrokerUnavailable
+from app.core.broker.errors import BrokerError, BrokerUnavailable, BrokerUnavailableError
 from app.core.configurations.configuration import Configuration
 from app.core.configurations.profile import Profile
-from tests.stubs import FakeBroker, ManualRunner
+from app.core.guidance.advice import Guidance
+from tests.stubs import FakeBroker, ManualRunner, account
 
 
 class Heard(Listener):
@@ -17,6 +19,7 @@ class Heard(Listener):
         self.busy_labels: list[str] = []
         self.refusals: list[str] = []
         self.unavailable_reasons: list[BrokerUnavailable] = []
+        self.failures: list[tuple[Guidance, Any, Configuration]] = []
 
     def busy(self, label: str) -> None:
         self.busy_labels.append(label)
@@ -26,6 +29,9 @@ class Heard(Listener):
 
     def unavailable(self, reason: BrokerUnavailable) -> None:
         self.unavailable_reasons.append(reason)
+
+    def failed(self, advice: Guidance, account: Any, config: Configuration) -> None:
+        self.failures.append((advice, account, config))
 
 
 def call(label: str, queued: bool = False) -> Call:
@@ -88,3 +94,22 @@ def test_nothing_starts_once_the_broker_is_known_unavailable():
     broker.known_unavailable = BrokerUnavailable("no-broker", "none", "install one")
     assert not start(calls, done, call("Listing accounts", queued=True))
     assert runner.waiting == [] and heard.unavailable_reasons == [broker.known_unavailable]
+
+
+def test_a_failed_call_is_told_with_its_reason_and_an_unusable_broker_as_such():
+    calls, runner, _, heard, done = setup()
+    adele = account("adele")
+    asked = Call("Signing in again", Profile(), Configuration(tenant="organizations"), adele)
+
+    def refused() -> None:
+        raise BrokerError("InteractionRequired", 6)
+
+    assert calls.start(asked, refused, done.append, lambda e: calls.failed(e, asked))
+    runner.finish()
+    ((advice, who, config),) = heard.failures
+    assert advice.code == "InteractionRequired" and advice.title == "Sign-in required"
+    assert who is adele and config is asked.config
+    reason = BrokerUnavailable("no-broker", "none here", "install one")
+    calls.failed(BrokerUnavailableError(reason), asked)
+    assert heard.unavailable_reasons == [reason] and len(heard.failures) == 1
+    assert done == [] and heard.busy_labels == ["Signing in again", ""]

@@ -53,3 +53,20 @@ def test_a_discovery_names_only_the_tenants_arm_named() -> None:
 
 def test_a_hidden_tenant_says_so_rather_than_not_checked() -> None:
     assert TenantAnswer(Tenant(TID, "Contoso"), hidden=True).status == "Hidden (not asked)"
+
+
+def test_a_discovery_offers_its_tenants_as_found_home_or_guest_by_label() -> None:
+    found = Discovery(
+        "oid.tid",
+        "lee@fabrikam.example",
+        tenants=(
+            TenantAnswer(Tenant("fab", "Fabrikam", "fabrikam.example", home=True)),
+            TenantAnswer(Tenant(TID, "Contoso")),
+        ),
+    )
+    assert found.offered() == [
+        ("fab", "Fabrikam (fabrikam.example) · home"),
+        (TID, "Contoso · guest"),
+    ]
+    assert Discovery("oid.tid", "lee@fabrikam.example").offered() == []
+    assert found.storage  # storage accounts asked, unless a run said otherwise

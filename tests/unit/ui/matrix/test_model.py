@@ -3,6 +3,8 @@ export and by row and column for painting; the two must always agree."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from app.core.broker.records import Account
 from app.core.configurations.configuration import Configuration
 from app.core.matrix.spec import Cell, MatrixSpec
@@ -53,3 +55,15 @@ def test_known_and_new_answers_show_in_their_cells_and_other_grids_answers_do_no
     assert model.outcomes[(ADELE.home_account_id, elsewhere)] is failed  # kept, not shown
     assert len(model.answered()) == 3
     qtmodeltester.check(model)
+
+
+def test_a_cell_is_titled_by_its_column_and_row_and_one_outside_by_its_username() -> None:
+    configs = SPEC.configurations()
+    model = MatrixModel({CONTOSO: "Contoso"})
+    model.set_grid(SPEC, [ADELE, MEGAN])
+    row = model.headerData(3, Qt.Orientation.Vertical)
+    assert row.startswith("Contoso · ")
+    assert model.title(Cell(MEGAN, configs[3])) == f"{model.short_names[1]} · {row}"
+    elsewhere = Configuration("client", tenant="common")
+    stranger = Account("lee", "lee.x", "lee@fabrikam.example", "Lee", "x", "login")
+    assert model.title(Cell(stranger, elsewhere)) == "lee@fabrikam.example · "
