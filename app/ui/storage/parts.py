@@ -33,6 +33,7 @@ from app.ui.common.widgets import Banner
 from app.ui.storage.model import BlobModel, Node
 
 if TYPE_CHECKING:
+    from app.ui.storage.queueing import Transfers
     from app.ui.storage.table import BlobTable
 
 
@@ -110,15 +111,28 @@ def _duration(seconds: float) -> str:
 
 
 class Transfer:
-    """Shared between the worker (writes progress, reads cancelled) and the GUI timer."""
+    """Shared between the worker (writes progress, reads cancelled) and the GUI timer.
+    `where`: what it writes to (a path, container/folder), for the transfer list; `browser`:
+    the pane's connection when it starts (a retry runs with the one of its time)."""
 
-    def __init__(self, label: str) -> None:
-        self.label = label
+    def __init__(self, label: str, where: str = "") -> None:
+        self.label, self.where = label, where
+        self.browser: BlobBrowser | None = None
+        self.reset("Cancelled: nothing was left behind.")
+
+    def reset(self, cancelled_text: str) -> None:
+        """As new, for a run (a retry starts from nothing and has a Cancel of its own)."""
         self.done = 0
         self.total = 0
         self.started = time.monotonic()
         self.cancel_event = threading.Event()
-        self.cancelled_text = "Cancelled: nothing was left behind."  # what a cancel leaves
+        self.cancelled_text = cancelled_text  # what a cancel leaves
+
+    @property
+    def storage(self) -> BlobBrowser:
+        """The connection it runs with (set as it starts)."""
+        assert self.browser is not None
+        return self.browser
 
     def progress(self, done: int, total: int) -> None:
         self.done, self.total = done, total
@@ -244,6 +258,7 @@ class Pane(Protocol):
     asker: Asker
     banner: Banner
     transfers: TransferBar
+    queue: Transfers
     task: Task | None
 
     @property
@@ -253,4 +268,10 @@ class Pane(Protocol):
     def show_error(self, error: BaseException) -> None: ...
     def reload(self) -> None: ...
     def reload_containers(self) -> None: ...
-    def _run(self, label: str, fn: Callable[[], Any], done: Callable[[Any], None]) -> bool: ...
+    def _run(
+        self,
+        label: str,
+        fn: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> bool: ...
