@@ -10,10 +10,21 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from app.core.guidance.advice import Guidance
 from app.core.storage.details import human_size
+
+
+class Told(Protocol):
+    """Why it failed and what to do (app.core.guidance's Guidance: storage imports no
+    guidance, the caller explains the error)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def explanation(self) -> str: ...
+    @property
+    def fix(self) -> str: ...
 
 
 class State(enum.Enum):
@@ -38,7 +49,7 @@ class Entry:
     account_url: str = ""  # where it goes to or comes from: Retry needs the pane there
     state: State = State.WAITING
     outcome: str = ""
-    advice: Guidance | None = None
+    advice: Told | None = None
     attempts: int = 0
 
 
@@ -74,7 +85,7 @@ class TransferQueue:
     def cancelled(self, entry: Entry, outcome: str) -> None:
         entry.state, entry.outcome = State.CANCELLED, outcome
 
-    def failed(self, entry: Entry, advice: Guidance) -> None:
+    def failed(self, entry: Entry, advice: Told) -> None:
         entry.state, entry.advice = State.FAILED, advice
 
     def cancel(self, entry: Entry, outcome: str) -> bool:

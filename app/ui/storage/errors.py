@@ -5,16 +5,31 @@ window's banner's to say. A failed transfer's row in the list says the same guid
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
+
+from PySide6.QtCore import SignalInstance
 
 from app.core.broker.errors import broker_cause
 from app.core.guidance.advice import Guidance
 from app.core.guidance.explain import explain
 from app.core.guidance.limits import where
 from app.core.guidance.storage import challenge_claims
+from app.ui.common.widgets import Banner
 
-if TYPE_CHECKING:
-    from app.ui.storage.pane import BlobPane
+
+class Said(Protocol):
+    """What of the pane says an error (the pane itself)."""
+
+    credential: Any
+    username: str | None
+    banner: Banner
+
+    @property
+    def token_refused(self) -> SignalInstance: ...
+    @property
+    def sign_in_wanted(self) -> SignalInstance: ...
+    def say(self, text: str) -> None: ...
+    def step_up(self, claims: str) -> None: ...
 
 
 def advice(credential: Any, error: BaseException) -> Guidance:
@@ -22,7 +37,7 @@ def advice(credential: Any, error: BaseException) -> Guidance:
     return where(explain(error), getattr(credential, "limits", None))
 
 
-def show_error(pane: BlobPane, error: BaseException) -> None:
+def show_error(pane: Said, error: BaseException) -> None:
     refusal = broker_cause(error)
     if refusal is not None:
         pane.token_refused.emit(refusal, getattr(pane.credential, "asked", ()))

@@ -140,7 +140,8 @@ class BlobPane(QWidget):
         layout.addWidget(self.who)
         layout.addLayout(top)
         layout.addWidget(self.url_error)
-        layout.addWidget(BannerArea(self.banner))  # all of its advice, scrolled if need be
+        self.banner_area = BannerArea(self.banner)  # all of its advice, scrolled if need be
+        layout.addWidget(self.banner_area)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.filter)
         layout.addWidget(self.crumbs)

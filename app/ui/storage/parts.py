@@ -33,7 +33,10 @@ from app.ui.common.widgets import Banner
 from app.ui.storage.model import BlobModel, Node
 
 if TYPE_CHECKING:
-    from app.ui.storage.queueing import Transfers
+    from PySide6.QtWidgets import QSplitter
+
+    from app.ui.common.tasks import TaskRunner
+    from app.ui.storage.banner_area import BannerArea
     from app.ui.storage.table import BlobTable
 
 
@@ -249,17 +252,37 @@ def refused(banner: Banner, rule: Callable[[str], str], name: str) -> bool:
     return False
 
 
+class Queue(Protocol):
+    """The transfer list, as the operations use it (queueing.py)."""
+
+    def add(
+        self,
+        transfer: Transfer,
+        work: Callable[[Transfer], Any],
+        said: Callable[[Any], str],
+        finished: Callable[[], None] | None = None,
+    ) -> object: ...
+    def look(self, label: str, fn: Callable[[], Any], done: Callable[[Any], None]) -> None: ...
+
+
 class Pane(Protocol):
-    """What the pane's operations use of the pane (operations.py, folders.py)."""
+    """What the pane's operations and its transfer list use of the pane (operations.py,
+    folders.py, queueing.py)."""
 
     tree: BlobTable  # the table of the folder shown
+    split: QSplitter  # the table beside the folder tree
     model: BlobModel
     browser: BlobBrowser | None
+    credential: Any
+    runner: TaskRunner
     asker: Asker
     banner: Banner
+    banner_area: BannerArea
     transfers: TransferBar
-    queue: Transfers
     task: Task | None
+
+    @property
+    def queue(self) -> Queue: ...  # read-only here: the pane's is a Transfers
 
     @property
     def download_folder(self) -> SignalInstance: ...
@@ -268,6 +291,8 @@ class Pane(Protocol):
     def show_error(self, error: BaseException) -> None: ...
     def reload(self) -> None: ...
     def reload_containers(self) -> None: ...
+    def cancel_transfer(self) -> None: ...
+    def _failed(self, error: BaseException) -> None: ...
     def _run(
         self,
         label: str,

@@ -24,20 +24,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QSplitter, QWidget
 
 from app.core.storage.blobs import TransferCancelled
 from app.core.storage.details import human_size
 from app.core.storage.transfers import Entry, State, TransferQueue
 from app.ui.storage.errors import advice
-from app.ui.storage.parts import Transfer
+from app.ui.storage.parts import Pane, Transfer
 from app.ui.storage.transfer_list import TransferList
-
-if TYPE_CHECKING:
-    from app.ui.storage.pane import BlobPane
 
 NEVER_RAN = "never started: nothing was sent or written"
 
@@ -51,8 +48,9 @@ class Job:
     cancelled_text: str  # as it was asked: a folder download rewrites it as it goes
 
 
-class Transfers:
-    def __init__(self, pane: BlobPane) -> None:
+class Transfers(QObject):
+    def __init__(self, pane: Pane) -> None:
+        super().__init__()
         self.pane = pane
         self.queue = TransferQueue()
         self.looks: list[tuple[str, Callable[[], Any], Callable[[Any], None]]] = []
@@ -60,6 +58,13 @@ class Transfers:
             self.queue, self._progress, self.cancel, self.retry, self.can_retry,
             self.clear_finished,
         )  # fmt: skip
+        self.list.on_fit = self.fit
+        # The failed transfer whose reason the banner shows in full: under the list, what to
+        # do about it shows only once the banner is gone (at the default size there is no
+        # room for both, and they would say the same).
+        self.bannered: Entry | None = None
+        self.list.on_banner = lambda entry: entry is self.bannered
+        self.split: QSplitter | None = None  # the table above the list (`under`)
 
     def under(self, table: QWidget) -> QSplitter:
         """The table above the list, in a splitter: the list takes the rows it shows, as far
@@ -69,32 +74,58 @@ class Transfers:
         self.split.addWidget(table)
         self.split.addWidget(self.list)
         self.split.setStretchFactor(0, 1)
-        self.fitted = 0  # the rows the list was last fitted to
+        self.fitted: tuple[int, str] | None = None  # what the list was last fitted to
+        self.split.installEventFilter(self)
+        self.pane.banner.installEventFilter(self)
         return self.split
 
     def refresh(self) -> None:
         """The list anew; while it shows, it says how far the running transfer got (the bar
-        hides), and it is given the height of its rows when their count changes."""
+        hides)."""
         listed = self.list
         listed.refresh()
-        shown, bar, table = not listed.isHidden(), self.pane.transfers, self.pane.split
+        bar = self.pane.transfers
         if bar.transfer is not None:
-            bar.setVisible(not shown)
-        if not shown:
+            bar.setVisible(listed.isHidden())
+        self.fit()
+
+    def fit(self, again: bool = False) -> None:
+        """The list gets the height of its rows (three at most) and of what to do about the
+        failed row, as far as the table keeps two rows; only when that changes (or the pane's
+        height did), so that a drag of the handle holds."""
+        listed, table = self.list, self.pane.split
+        if self.split is None:
+            return
+        if listed.isHidden():
             table.setMinimumHeight(0)
-            self.fitted = 0
+            self.fitted = None
             return
         tree = self.pane.tree
         row = max(tree.sizeHintForRow(0), tree.fontMetrics().height() + 4)
         scroll = tree.horizontalScrollBar().sizeHint().height()  # shown when narrow
-        table.setMinimumHeight(tree.header().sizeHint().height() + 2 * row + scroll + 4)
+        # Two rows of the table at least; not while the banner shows too (the pane has no
+        # room for the three at the default size: the banner scrolls, the table gives way
+        # down to its header, the list keeps its title line and a row).
+        two = tree.header().sizeHint().height() + 2 * row + scroll + 4
+        least = tree.header().sizeHint().height() + 4  # its header: it scrolls
+        table.setMinimumHeight(two if self.pane.banner.isHidden() else least)
         rows = min(3, len(self.queue.entries))
-        if rows != self.fitted:
-            self.fitted = rows
+        key = (rows, listed.why.text() if not listed.why.isHidden() else "")
+        if key != self.fitted or again:
+            self.fitted = key
             total = sum(self.split.sizes())
             want = min(listed.wanted(rows), max(listed.minimumHeight(),
                                                 total - table.minimumHeight()))  # fmt: skip
             self.split.setSizes([total - want, want])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.pane.banner and event.type() == QEvent.Type.HideToParent:
+            self.bannered = None  # dismissed, or another call began: the list says it now
+            self.list.refresh_current()
+            self.fit(again=True)
+        elif watched is self.split and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, lambda: self.fit(again=True))  # once the splitter laid out
+        return False
 
     def add(
         self,
@@ -150,8 +181,14 @@ class Transfers:
             self.queue.cancelled(entry, _what_it_left(job.transfer.cancelled_text))
         else:
             self.queue.failed(entry, advice(self.pane.credential, error))
+            self.bannered = entry  # the banner will say it: the list then need not
+            self.refresh()  # first: the banner takes the room the list leaves
             self.list.select(entry)
         self.pane._failed(error)  # the status line, or the banner with its offers
+        if self.pane.banner.isHidden():  # the window's banner said it (a refused token)
+            self.bannered = None
+        else:  # once laid out with the list's new rows, the banner takes what is left
+            QTimer.singleShot(0, self.pane.banner_area.fit)
         self._ended(entry)
 
     def _ended(self, entry: Entry) -> None:

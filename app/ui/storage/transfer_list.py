@@ -6,8 +6,9 @@ Small on purpose: at the window's default size (900×560) the pane is ~280 px hi
 shows only while it says something beyond the one transfer the bar shows (then the bar
 hides: the running row says how far it got), at most three rows (more scroll), and it
 shares its height with the table in a splitter that keeps the table at least two rows
-high. The buttons sit on the list's title line; a failed row's explanation and what to do,
-the banner's own words, show under the list while that row is current. Tab reaches the list
+high. The buttons sit on the list's title line; what to do about a failed row shows under
+the list while that row is current and the banner no longer says it (one line; the banner's
+whole explanation in its tooltip and the row's). Tab reaches the list
 and each button; the list's context menu (right-click, the Menu key) has the same actions,
 and Del cancels the current row.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -66,7 +67,11 @@ class TransferList(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.tree.currentItemChanged.connect(lambda *_: self._update())
-        self.why = QLabel()  # a failed row's explanation and what to do
+        self.on_fit: Callable[[], None] = lambda: None  # what it needs changed (the pane's)
+        self.on_banner: Callable[[Entry], bool] = lambda _entry: False  # said there already
+        self.said = ""  # the title line, whole (elided to the width it has)
+        self.why_said = ""  # what to do, whole (one line of it shown, all in the tooltip)
+        self.why = QLabel()  # what to do about the failed row (its tooltip: why it failed)
         self.why.setWordWrap(True)
         self.why.setStyleSheet(error_style())
         self.why.setAccessibleName("Why the transfer failed")
@@ -135,7 +140,8 @@ class TransferList(QWidget):
             self.tree.setCurrentItem(first)
         entries = self.queue.entries
         self.setVisible(bool(entries) and entries != [self.queue.running])
-        self.title.setText(summary(self.queue))
+        self.said = summary(self.queue)
+        self._elide()
         self.tree.header().resizeSection(1, self._state_width())
         if self.queue.running is not None:
             self.timer.start()
@@ -144,13 +150,15 @@ class TransferList(QWidget):
         self._update()
 
     def row_height(self) -> int:
-        return max(self.tree.sizeHintForRow(0), self.fontMetrics().height() + 4)
+        measured = self.tree.sizeHintForRow(0)  # -1 with no rows
+        return measured if measured > 0 else self.fontMetrics().height() + 4
 
     def wanted(self, rows: int | None = None) -> int:
         """The height that shows `rows` rows (at most ROWS of those listed)."""
         rows = rows or min(ROWS, max(1, len(self.queue.entries)))
         tree = rows * self.row_height() + 2 * self.tree.frameWidth()
-        why = self.why.heightForWidth(self.width()) + 2 if self.why.isVisible() else 0
+        shown = not self.why.isHidden()
+        why = self.why.heightForWidth(max(self.width(), 100)) + 2 if shown else 0
         return self.cancel_button.sizeHint().height() + 4 + tree + why
 
     def _state_width(self) -> int:
@@ -194,6 +202,9 @@ class TransferList(QWidget):
         if entry is not None:
             act(entry)
 
+    def refresh_current(self) -> None:
+        self._update()
+
     def _update(self) -> None:
         entry = self.current()
         state = entry.state if entry is not None else None
@@ -206,11 +217,30 @@ class TransferList(QWidget):
                                (self.retry_action, self.retry_button),
                                (self.clear_action, self.clear_button)):  # fmt: skip
             action.setEnabled(pressed.isEnabled())
-        advice = entry.advice if entry is not None and state is State.FAILED else None
+        failed = entry is not None and state is State.FAILED and not self.on_banner(entry)
+        advice = entry.advice if entry is not None and failed else None
         if advice is not None:
-            self.why.setText(f"{advice.explanation} What to do: {advice.fix}")
+            # What to do, under the list (at the default size there is room for one line of
+            # it: the whole in its tooltip, with why, as in the row's and on the banner).
+            self.why_said = f"What to do: {advice.fix}"
+            self.why.setToolTip(f"{advice.explanation}\n\n{self.why_said}")
+            self.why.setAccessibleDescription(advice.explanation)
         self.why.setVisible(advice is not None)
+        self._elide()
         self.setMinimumHeight(self.wanted(1))
+        self.on_fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = max(0, self.title.width())
+        metrics = self.title.fontMetrics()
+        self.title.setText(metrics.elidedText(self.said, Qt.TextElideMode.ElideRight, width))
+        self.title.setToolTip(self.said)
+        width = self.why.width() if self.why.width() > 50 else self.width()
+        self.why.setText(first_lines(self.why_said, self.why.fontMetrics(), width - 4, 1))
 
     def popup(self, at: QPoint) -> None:
         menu = QMenu(self.tree)
@@ -234,6 +264,21 @@ def button(text: str, name: str) -> QToolButton:
     made.setToolTip(name)
     made.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     return made
+
+
+def first_lines(text: str, metrics: QFontMetrics, width: int, most: int = 2) -> str:
+    """text as word-wrapped at width, cut after `most` lines with an ellipsis."""
+    lines: list[str] = []
+    words = text.split()
+    while words and len(lines) < most:
+        line = words.pop(0)
+        while words and metrics.horizontalAdvance(f"{line} {words[0]}") <= width:
+            line += " " + words.pop(0)
+        lines.append(line)
+    if words:
+        rest = " ".join([lines.pop(), *words])
+        lines.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
+    return "\n".join(lines)
 
 
 def summary(queue: TransferQueue) -> str:

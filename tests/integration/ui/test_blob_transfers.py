@@ -145,9 +145,20 @@ def test_a_file_gone_before_its_upload_fails_with_the_reason_and_retry_sends_it(
     listed = pane.queue.list
     assert row_texts(pane)[1][1] == "Failed — The file is gone"
     assert listed.current() is pane.queue.queue.entries[1]  # the failure is the row shown
-    assert f"{gone} does not exist (any more)" in listed.why.text()
-    assert "What to do:" in listed.why.text() and listed.why.isVisible()
-    assert pane.banner.title.text() == "The file is gone"  # the banner says the same
+    advice = pane.queue.queue.entries[1].advice
+    assert f"{gone} does not exist (any more)" in advice.explanation
+    assert pane.banner.title.text() == "The file is gone"  # the banner says it in full
+    assert f"{advice.explanation}\n\nWhat to do: {advice.fix}" in pane.banner.body.text()
+    assert not listed.why.isVisible()  # not twice: no room for both at the default size
+    assert advice.explanation in listed.tree.topLevelItem(1).toolTip(1)
+    qtbot.wait(50)  # the banner refits once the pane is laid out
+    assert clipped(pane.queue.split) == []
+    pane.banner.close_button.click()  # dismissed: the list says what to do
+    assert listed.why.isVisible() and listed.why_said == f"What to do: {advice.fix}"
+    assert listed.why.text().startswith("What to do: Put ")  # a line of it, whole in the tooltip
+    assert listed.why.toolTip() == f"{advice.explanation}\n\nWhat to do: {advice.fix}"
+    qtbot.wait(50)  # the banner refits once the pane is laid out
+    assert clipped(pane.queue.split) == []
     assert listed.retry_button.isEnabled() and not listed.cancel_button.isEnabled()
     assert pane.buttons["download"].isEnabled()  # the pane stays usable
     gone.write_bytes(content)  # the cause fixed
@@ -172,7 +183,12 @@ def test_a_download_into_a_folder_gone_fails_and_retry_succeeds_once_it_is_back(
     listed = pane.queue.list
     assert row_texts(pane)[0] == (f"Downloading second.txt to {folder / 'second.txt'}",
                                   "Failed — The folder is gone")  # fmt: skip
-    assert "Nothing was left half-written." in listed.why.text()
+    assert pane.banner.title.text() == "The folder is gone"
+    pane.banner.close_button.click()
+    assert "Nothing was left half-written." in listed.why.toolTip()
+    assert listed.why.text() == "What to do: Choose another folder, then try again."
+    qtbot.wait(50)  # the banner refits once the pane is laid out
+    assert clipped(pane.queue.split) == []
     assert listed.isVisible()  # a failure stays listed, with its Retry
     folder.mkdir()
     qtbot.keyClick(listed.tree, Qt.Key.Key_Menu)  # reachable by its context menu too
@@ -256,7 +272,9 @@ def test_the_emulator_stopping_mid_download_fails_it_and_retry_succeeds_once_it_
             listed = pane.queue.list
             title = pane.banner.title.text()
             assert row_texts(pane)[0][1] == f"Failed — {title.split(': ', 1)[-1]}"
-            assert listed.why.text().startswith(pane.queue.queue.entries[0].advice.explanation)
+            explained = pane.queue.queue.entries[0].advice.explanation
+            assert explained in pane.banner.body.text()
+            assert explained in listed.tree.topLevelItem(0).toolTip(1)
             assert pane.queue.queue.entries[0].advice.code == "StorageUnreachable"
             assert not target.exists() and list(tmp_path.glob(".big.bin.*")) == []
             emulator.start(port=port, location=data)  # the cause fixed
@@ -265,3 +283,55 @@ def test_the_emulator_stopping_mid_download_fails_it_and_retry_succeeds_once_it_
             assert target.read_bytes() == payload
     finally:
         emulator.stop()
+
+
+def test_retry_keeps_the_answer_to_the_replace_question(
+    pane, qtbot, small, storage, tmp_path, gate
+):  # type: ignore[no-untyped-def]
+    """Keep both was answered when the upload was asked for: the retry sends the file under
+    the numbered name again, without asking again."""
+    (same,) = files(tmp_path, "top.txt")  # the container has a top.txt
+    held_download(pane, qtbot, small, gate, tmp_path / "big.bin")
+    pane.asker.choice = "Keep both"
+    upload(pane, qtbot, small, same)
+    assert (
+        len(pane.asker.questions) == 1
+        and "already has a blob named top.txt" in (pane.asker.questions[0])
+    )
+    content = same.read_bytes()
+    same.unlink()
+    gate.open.set()
+    qtbot.waitUntil(lambda: states(pane) == ["Done", "Failed"], timeout=30000)
+    same.write_bytes(content)
+    pane.asker.choice = "Replace"  # were it asked again, it would replace top.txt
+    pane.queue.list.select(pane.queue.queue.entries[1])
+    pane.queue.list.retry_button.click()
+    qtbot.waitUntil(lambda: states(pane) == ["Done", "Done"], timeout=30000)
+    assert len(pane.asker.questions) == 1  # not asked again
+    box = storage.shared_key_client().get_container_client(small)
+    assert box.download_blob("top (1).txt").readall() == content
+    assert box.download_blob("top.txt").readall() == b"top level file\n"  # kept
+    box.delete_blob("top (1).txt")
+
+
+def test_connecting_again_cancels_what_waits_and_retry_runs_it_with_the_new_connection(
+    pane, qtbot, small, storage, tmp_path, gate
+):  # type: ignore[no-untyped-def]
+    (later,) = files(tmp_path, f"later-{uuid.uuid4().hex[:6]}.txt")
+    held_download(pane, qtbot, small, gate, tmp_path / "big.bin")
+    upload(pane, qtbot, small, later)
+    pane.connect_storage()  # a new credential or a Connect: the transfers were asked as before
+    gate.open.set()
+    qtbot.waitUntil(lambda: states(pane) == ["Cancelled", "Cancelled"], timeout=30000)
+    assert row_texts(pane)[1][1] == (
+        "Cancelled — the pane connected again before it started: nothing sent"
+    )
+    assert not (tmp_path / "big.bin").exists() and not blob_exists(storage, small, later.name)
+    qtbot.waitUntil(lambda: pane.browser is not None and pane.browser.reached, timeout=15000)
+    listed = pane.queue.list
+    listed.select(pane.queue.queue.entries[1])
+    assert listed.retry_button.isEnabled()  # connected to the same account URL
+    listed.retry_button.click()
+    qtbot.waitUntil(lambda: states(pane) == ["Cancelled", "Done"], timeout=30000)
+    assert blob_exists(storage, small, later.name)
+    storage.shared_key_client().get_container_client(small).delete_blob(later.name)
