@@ -20,7 +20,7 @@ from app.core.storage.details import human_size
 from app.ui.storage import folders
 from app.ui.storage.model import Node
 from app.ui.storage.parts import Pane, Transfer, refused
-from app.ui.storage.preview import start_preview
+from app.ui.storage.preview.read import start_preview
 
 REPLACE, KEEP_BOTH = "Replace", "Keep both"
 
@@ -63,7 +63,7 @@ class BlobOperations:
         )
 
     def preview(self) -> None:
-        """The current blob's first 1 MiB at most, in memory (preview.py)."""
+        """The current blob's first 1 MiB at most, in memory (preview/read.py)."""
         start_preview(self.pane, self.show_running, self.download)
 
     def copy_url(self) -> None:

@@ -75,7 +75,7 @@ class Asker:
         return files.folder_path(self.parent, kind, title)
 
     def show_preview(self, preview: Preview, download: Callable[[], None]) -> None:
-        from app.ui.storage.preview_dialog import PreviewDialog
+        from app.ui.storage.preview.dialog import PreviewDialog
 
         PreviewDialog(preview, self.parent, download).open()
 

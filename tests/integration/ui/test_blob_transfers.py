@@ -28,15 +28,26 @@ from tests.integration.ui.test_blob_pane import child, container_row
 
 
 class Gate:
+    """Holds the downloads at their start until `open`; `midway`: each also stops once
+    after its first chunk arrived, until `go_on`."""
+
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.open = threading.Event()
         self.held = threading.Event()
+        self.midway, self.at_chunk, self.go_on = False, threading.Event(), threading.Event()
         real = BlobBrowser.download
 
-        def download(browser, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def download(browser, container, name, target, progress, cancelled):  # type: ignore[no-untyped-def]
             self.held.set()
             assert self.open.wait(30), "the test never opened the gate"
-            return real(browser, *args, **kwargs)
+
+            def counted(done: int, total: int) -> None:
+                progress(done, total)
+                if self.midway and done and not self.at_chunk.is_set():
+                    self.at_chunk.set()
+                    assert self.go_on.wait(30), "the test never let the download go on"
+
+            return real(browser, container, name, target, counted, cancelled)
 
         monkeypatch.setattr(BlobBrowser, "download", download)
 
@@ -46,6 +57,7 @@ def gate(monkeypatch):  # type: ignore[no-untyped-def]
     gate = Gate(monkeypatch)
     yield gate
     gate.open.set()  # never leave a worker waiting
+    gate.go_on.set()
 
 
 def states(pane) -> list[str]:  # type: ignore[no-untyped-def]
@@ -335,3 +347,29 @@ def test_connecting_again_cancels_what_waits_and_retry_runs_it_with_the_new_conn
     qtbot.waitUntil(lambda: states(pane) == ["Cancelled", "Done"], timeout=30000)
     assert blob_exists(storage, small, later.name)
     storage.shared_key_client().get_container_client(small).delete_blob(later.name)
+
+
+def test_the_running_row_counts_and_cancelling_it_starts_the_next_one(
+    pane, qtbot, small, storage, tmp_path, gate
+):  # type: ignore[no-untyped-def]
+    (after,) = files(tmp_path, f"after-{uuid.uuid4().hex[:6]}.txt")
+    gate.midway = True
+    held_download(pane, qtbot, small, gate, tmp_path / "big.bin")
+    upload(pane, qtbot, small, after)
+    pane.open(child(pane.model, container_row(pane.window(), small), "docs/"))  # browse on
+    qtbot.waitUntil(
+        lambda: pane.model.rowCount(pane.tree.rootIndex()) == 1, timeout=15000
+    )  # readme.md listed while the download runs
+    gate.open.set()
+    qtbot.waitUntil(gate.at_chunk.is_set, timeout=15000)
+    qtbot.waitUntil(lambda: " of 12.0 MB" in row_texts(pane)[0][1], timeout=5000)
+    assert row_texts(pane)[0][1].split("%")[0].isdigit()  # "66% · 8.0 MB of 12.0 MB"
+    listed = pane.queue.list
+    listed.select(pane.queue.queue.entries[0])
+    listed.cancel_button.click()  # the running one, from the list
+    gate.go_on.set()
+    qtbot.waitUntil(lambda: states(pane) == ["Cancelled", "Done"], timeout=30000)
+    assert row_texts(pane)[0][1] == (f"Cancelled — nothing was written to {tmp_path / 'big.bin'}")
+    assert not (tmp_path / "big.bin").exists()
+    assert blob_exists(storage, small, after.name)
+    storage.shared_key_client().get_container_client(small).delete_blob(after.name)
