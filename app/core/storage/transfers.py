@@ -119,7 +119,7 @@ class TransferQueue:
 
 def state_text(entry: Entry, done: int = 0, total: int = 0, ahead: int = 0) -> str:
     """What the list's State column says: "Waiting (2 ahead)", "42% · 1.2 MB of 3.0 MB",
-    "Done · 3.0 MB", "Cancelled — nothing partial left", "Failed — The file is gone"."""
+    "Done — 3.0 MB", "Cancelled — nothing was written to x", "Failed — The file is gone"."""
     if entry.state is State.WAITING:
         return f"Waiting ({ahead} ahead)" if ahead else "Waiting"
     if entry.state is State.RUNNING:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QSplitter, QWidget
 
 from app.core.storage.blobs import TransferCancelled
 from app.core.storage.details import human_size
-from app.core.storage.transfers import Entry, State, TransferQueue
+from app.core.storage.transfers import Entry, TransferQueue
 from app.ui.storage.errors import advice
 from app.ui.storage.parts import Pane, Transfer
 from app.ui.storage.transfer_list import TransferList
@@ -239,10 +239,12 @@ class Transfers(QObject):
         pane, (label, fn, done) = self.pane, self.looks[0]
 
         def then(result: Any, failed: bool = False) -> None:
-            (pane.show_error if failed else done)(result)
-            self.looks.pop(0)
-            if self.looks:
-                self._look()
+            try:
+                (pane.show_error if failed else done)(result)
+            finally:  # the next read runs whatever this one's answer did
+                self.looks.pop(0)
+                if self.looks:
+                    self._look()
 
         def fail(error: BaseException) -> None:
             then(error, True)
@@ -255,10 +257,6 @@ class Transfers(QObject):
     def _progress(self, entry: Entry) -> tuple[int, int]:
         transfer: Transfer = entry.job.transfer
         return transfer.done, transfer.total
-
-    @property
-    def busy(self) -> bool:
-        return any(e.state in (State.WAITING, State.RUNNING) for e in self.queue.entries)
 
 
 def _what_it_left(cancelled_text: str) -> str:
