@@ -224,7 +224,7 @@ class BlobPane(QWidget):
 
     def _use(self, browser: BlobBrowser | None) -> None:
         old, self.browser = self.browser, browser
-        self.queue.stop_all("the pane connected again before it started: nothing sent")
+        self.queue.stop_all("the connection changed before it started: nothing sent")
         self._stop_connecting()
         self.model.reset(browser)
         if old is not None:

@@ -336,7 +336,7 @@ def test_connecting_again_cancels_what_waits_and_retry_runs_it_with_the_new_conn
     gate.open.set()
     qtbot.waitUntil(lambda: states(pane) == ["Cancelled", "Cancelled"], timeout=30000)
     assert row_texts(pane)[1][1] == (
-        "Cancelled — the pane connected again before it started: nothing sent"
+        "Cancelled — the connection changed before it started: nothing sent"
     )
     assert not (tmp_path / "big.bin").exists() and not blob_exists(storage, small, later.name)
     qtbot.waitUntil(lambda: pane.browser is not None and pane.browser.reached, timeout=15000)
