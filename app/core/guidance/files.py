@@ -95,7 +95,10 @@ def for_file_error(error: BaseException, choosable: bool = True) -> Guidance | N
             "The folder is gone" if writing else "The file is gone",
             f"{folder if writing else target} does not exist (any more): it was moved or "
             "deleted, or its disk or network share was removed.",
-            "Choose another folder, then try again."
+            # a file read (an upload's): putting it back is the fix, not another folder
+            f"Put {target.name} back in {folder}, or choose it where it is now, then try again."
+            if not writing
+            else "Choose another folder, then try again."
             if choosable
             else f"Create {folder} again, or restart the app.",
         ),

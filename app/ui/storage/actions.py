@@ -73,16 +73,25 @@ class PaneActions:
     def __getitem__(self, key: str) -> QAction:
         return self.actions[key]
 
-    def update(self, connected: bool, idle: bool, current: Node | None, chosen: list[Node]) -> None:
+    def update(
+        self,
+        connected: bool,
+        idle: bool,
+        current: Node | None,
+        chosen: list[Node],
+        queues: bool = True,
+    ) -> None:
+        """`queues`: a transfer asked for now would wait its turn (a transfer runs)."""
         kind = current.kind if current is not None else None
+        sendable = (idle or queues) and kind in ("container", "folder", "file")
         kinds = {n.kind for n in chosen}
         enabled = {
             "reload": connected,
             "preview": idle and kind == "file",
             "properties": idle and kind == "file",
-            "download": idle and kind in ("container", "folder", "file"),
-            "upload": idle and kind in ("container", "folder", "file"),
-            "upload_folder": idle and kind in ("container", "folder", "file"),
+            "download": sendable,
+            "upload": sendable,
+            "upload_folder": sendable,
             "new": idle,
             "delete": idle and bool(kinds) and kinds <= {"container", "file"},
             "copy_url": connected and bool(kinds - {"root"}),

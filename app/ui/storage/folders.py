@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from app.core.storage import names as rules
 from app.core.storage.details import human_size
 from app.ui.storage.parts import Pane, Transfer, refused
 
-Start = Callable[[Transfer, Callable[[Transfer], Any], Callable[[Any], str]], bool]
+Start = Callable[..., bool]  # BlobOperations.start_transfer
 
 
 def counted(transfer: Transfer, before: int, total: int) -> Callable[[int, int], None]:
@@ -41,11 +40,11 @@ def download_folder(pane: Pane, start_transfer: Start) -> None:
     ):
         return
     pane.download_folder.emit(str(target))  # swept for temporaries at the next start
-    transfer = Transfer(f"Downloading {top}/")
+    transfer = Transfer(f"Downloading {top}/", str(target))
     transfer.cancelled_text = f"Download cancelled: nothing partial was left in {target}."
 
     def work(t: Transfer) -> tuple[int, int, list[str]]:
-        blobs = browser.blobs_under(container, prefix)
+        blobs = t.storage.blobs_under(container, prefix)
         total, done, skipped, files = sum(size for _, size in blobs), 0, [], 0
         for name, _size in blobs:
             relative = rules.local_path("", name[len(prefix) :])
@@ -55,7 +54,7 @@ def download_folder(pane: Pane, start_transfer: Start) -> None:
             path = target / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             base = done
-            done += browser.download(container, name, path, counted(t, base, total), t.cancelled)
+            done += t.storage.download(container, name, path, counted(t, base, total), t.cancelled)
             files += 1
             t.cancelled_text = (f"Download cancelled: {files} complete file(s) are in {target}, "
                                 "nothing partial.")  # fmt: skip
@@ -96,7 +95,7 @@ def upload_folder(
         return
     if any(refused(pane.banner, rules.validate_blob_name, n) for n in names.values()):
         return
-    pane._run(
+    pane.queue.look(
         "checking for blobs of the same names",
         lambda: {name for name, _ in browser.blobs_under(container, base)},
         lambda existing: _upload(
@@ -128,22 +127,21 @@ def _upload(
         ):
             pane.say(f"Upload cancelled: nothing was sent to {where}.")
             return
-        transfer = Transfer(f"Uploading {source.name}/")
+        transfer = Transfer(f"Uploading {source.name}/", where)
         transfer.cancelled_text = (
             f"Upload cancelled: the files not yet complete are not in {where}."
         )
-        total = sum(p.stat().st_size for p in names)
 
         def work(t: Transfer) -> int:
+            total = sum(p.stat().st_size for p in names)  # as it runs: they may have changed
             done = 0
             for path, name in names.items():
                 start = done
-                done += browser.upload(container, name, path, counted(t, start, total), t.cancelled)
+                done += t.storage.upload(container, name, path, counted(t, start, total),
+                                         t.cancelled)  # fmt: skip
             return done
 
         said = lambda size: f"Uploaded {len(names)} file(s) ({human_size(size)}) to {where}"  # noqa: E731
-        if start_transfer(transfer, work, said):
-            assert pane.task is not None
-            pane.task.finished.connect(reload)
+        start_transfer(transfer, work, said, reload)
 
     QTimer.singleShot(0, start)

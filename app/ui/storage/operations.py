@@ -1,8 +1,8 @@
 """What the blob pane's actions do: properties, download, upload (asking before it replaces a
 blob), a new container, delete (every selected blob and container, one question), copy URL.
 
-Each runs as the pane's one storage call at a time (`BlobPane._run`); transfers show their
-progress with a Cancel that leaves nothing partial.
+Each runs as the pane's one storage call at a time (`BlobPane._run`); transfers go into the
+transfer list and wait their turn (queueing.py), with a Cancel that leaves nothing partial.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from app.core.storage.details import human_size
 from app.ui.storage import folders
 from app.ui.storage.model import Node
 from app.ui.storage.parts import Pane, Transfer, refused
-from app.ui.storage.preview import start_preview
+from app.ui.storage.preview.read import start_preview
 
 REPLACE, KEEP_BOTH = "Replace", "Keep both"
 
@@ -63,8 +63,8 @@ class BlobOperations:
         )
 
     def preview(self) -> None:
-        """The current blob's first 1 MiB at most, in memory (preview.py)."""
-        start_preview(self.pane, self.start_transfer, self.download)
+        """The current blob's first 1 MiB at most, in memory (preview/read.py)."""
+        start_preview(self.pane, self.show_running, self.download)
 
     def copy_url(self) -> None:
         """The selected blobs', folders' and containers' URLs, one a line (no token, no SAS:
@@ -80,11 +80,23 @@ class BlobOperations:
             self.pane.say(f"Copied {shown}.")
 
     def start_transfer(
+        self,
+        transfer: Transfer,
+        work: Callable[[Transfer], Any],
+        done: Callable[[Any], str],
+        finished: Callable[[], None] | None = None,
+    ) -> bool:
+        """Into the transfer list: it runs now, or waits its turn (queueing.py)."""
+        self.pane.queue.add(transfer, work, done, finished)
+        return True
+
+    def show_running(
         self, transfer: Transfer, work: Callable[[Transfer], Any], done: Callable[[Any], str]
     ) -> bool:
-        """The transfer the user sees is the one Cancel stops: it becomes the pane's only if
-        it starts."""
+        """Not a transfer to list (a preview): the pane's one call, with the bar and its
+        Cancel, if it starts."""
         pane = self.pane
+        transfer.browser = pane.browser
         if not pane._run(transfer.label, lambda: work(transfer), lambda r: pane.say(done(r))):
             return False
         pane.say("")
@@ -107,11 +119,11 @@ class BlobOperations:
         # Remembered before anything is written: a download killed mid-way leaves its
         # temporary in this folder, and the next start sweeps the folders remembered.
         pane.download_folder.emit(str(target.parent))
-        transfer = Transfer(f"Downloading {name}")
+        transfer = Transfer(f"Downloading {name}", str(target))
         transfer.cancelled_text = f"Download cancelled: nothing was written to {target}."
         self.start_transfer(
             transfer,
-            lambda t: browser.download(container, name, target, t.progress, t.cancelled),
+            lambda t: t.storage.download(container, name, target, t.progress, t.cancelled),
             lambda size: f"Saved {name} ({human_size(size)}) to {target}",
         )
 
@@ -138,7 +150,7 @@ class BlobOperations:
             return
         wanted = [prefix + p.name for p in paths]
         spot = QPersistentModelIndex(index) if index is not None else None
-        pane._run(
+        pane.queue.look(
             "checking for blobs of the same name",
             lambda: browser.taken(container, wanted),
             # after this check's task has finished: the upload is the pane's next call
@@ -179,19 +191,19 @@ class BlobOperations:
 
         def work(transfer: Transfer) -> int:
             return sum(
-                browser.upload(container, name, path, transfer.progress, transfer.cancelled)
+                transfer.storage.upload(
+                    container, name, path, transfer.progress, transfer.cancelled
+                )
                 for path, name in names.items()
             )
 
         shown = ", ".join(n.rsplit("/", 1)[-1] for n in names.values())
         where = f"{container}/{prefix}"
-        transfer = Transfer(f"Uploading {shown}")
+        transfer = Transfer(f"Uploading {shown}", where)
         transfer.cancelled_text = f"Upload cancelled: nothing was committed to {where}."
         uploaded = lambda size: f"Uploaded {shown} ({human_size(size)}) to {where}"  # noqa: E731
-        if self.start_transfer(transfer, work, uploaded):
-            assert pane.task is not None
-            level = QPersistentModelIndex(index) if index is not None else None
-            pane.task.finished.connect(lambda: self._reload_level(level))
+        level = QPersistentModelIndex(index) if index is not None else None
+        self.start_transfer(transfer, work, uploaded, lambda: self._reload_level(level))
 
     def _plain(self, index: QPersistentModelIndex | None) -> QModelIndex | None:
         if index is None or not index.isValid():

@@ -24,14 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.broker.errors import broker_cause
-from app.core.guidance.explain import explain
-from app.core.guidance.limits import where
-from app.core.guidance.storage import challenge_claims
 from app.core.storage.blobs import BlobBrowser, TransferCancelled
 from app.core.storage.names import StorageUrlError, validate_account_url
 from app.ui.common.tasks import Task, TaskRunner
 from app.ui.common.widgets import Banner, error_style
+from app.ui.storage import errors
 from app.ui.storage.actions import PaneActions
 from app.ui.storage.banner_area import BannerArea
 from app.ui.storage.filter import FolderFilter
@@ -39,6 +36,7 @@ from app.ui.storage.model import BlobModel, Node
 from app.ui.storage.navigation import Breadcrumbs, FolderTree, FolderTreeModel, KeepOpen, path_of
 from app.ui.storage.operations import BlobOperations
 from app.ui.storage.parts import Asker, Transfer, TransferBar, seed_action
+from app.ui.storage.queueing import Transfers
 from app.ui.storage.table import BlobTable
 
 logger = logging.getLogger(__name__)
@@ -127,6 +125,7 @@ class BlobPane(QWidget):
         self.filter = self.folder_filter.edit
         self.transfers = TransferBar()
         self.cancel_button = self.transfers.cancel_button
+        self.queue = Transfers(self)  # the transfer list: waiting, running, finished
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Storage status")
@@ -141,7 +140,8 @@ class BlobPane(QWidget):
         layout.addWidget(self.who)
         layout.addLayout(top)
         layout.addWidget(self.url_error)
-        layout.addWidget(BannerArea(self.banner))  # all of its advice, scrolled if need be
+        self.banner_area = BannerArea(self.banner)  # all of its advice, scrolled if need be
+        layout.addWidget(self.banner_area)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.filter)
         layout.addWidget(self.crumbs)
@@ -152,7 +152,7 @@ class BlobPane(QWidget):
         self.split.setCollapsible(1, False)
         self.crumbs.tree_button.toggled.connect(self._show_folders)
         self.wide: bool | None = None  # whether the pane has room for the folder tree
-        layout.addWidget(self.split, 1)
+        layout.addWidget(self.queue.under(self.split), 1)  # the transfer list below
         layout.addWidget(self.transfers)
         layout.addWidget(self.status)
         self.url_error.hide()
@@ -224,7 +224,7 @@ class BlobPane(QWidget):
 
     def _use(self, browser: BlobBrowser | None) -> None:
         old, self.browser = self.browser, browser
-        self.cancel_transfer()
+        self.queue.stop_all("the connection changed before it started: nothing sent")
         self._stop_connecting()
         self.model.reset(browser)
         if old is not None:
@@ -233,34 +233,13 @@ class BlobPane(QWidget):
 
     def _update(self) -> None:
         chosen = [node for _, node in self.operations.selected()]
-        idle = self.task is None
-        self.pane_actions.update(self.browser is not None, idle, self.current(), chosen)
+        # a transfer asked for while another call runs waits in the list: not "busy"
+        idle, queues = self.task is None, self.task is None or self.transfer is not None
+        self.pane_actions.update(self.browser is not None, idle, self.current(), chosen, queues)
 
     # ---- what happened -----------------------------------------------------------------------
     def show_error(self, error: BaseException) -> None:
-        refusal = broker_cause(error)
-        if refusal is not None:
-            self.token_refused.emit(refusal, getattr(self.credential, "asked", ()))
-            self.say(f"No storage token for {self.username}: the message above the accounts "
-                     "says why and what to do.")  # fmt: skip
-            return
-        # A sign-in the broker cannot show in this session is not offered: the fix says why.
-        advice = where(explain(error), getattr(self.credential, "limits", None))
-        # A full disk is this computer's, not the account's: no name in front of it.
-        # Said as storage's (the account's own token may be fine), unless it is this computer's.
-        about = f"Blob storage for {self.username}" if self.username else "Blob storage"
-        self.banner.show_guidance(advice, "" if advice.local else about)
-        claims = challenge_claims(error)
-        itself = getattr(self.credential, "signs_in_itself", False)
-        if claims and self.credential is not None:
-            if not advice.blocked_here:
-                self.banner.offer("Sign in with the requested claims", lambda: self.step_up(claims))
-            else:  # the window's note above the accounts says why, too
-                self.say("Storage asks for a new sign-in, which the broker cannot show here.")
-        elif itself and advice.code == "AuthenticationRequired" and not advice.blocked_here:
-            self.banner.offer("Sign in as your code would", lambda: self.step_up(""))
-        elif advice.needs_interaction:
-            self.banner.offer("Sign in again", self.sign_in_wanted.emit)
+        errors.show_error(self, error)
 
     def step_up(self, claims: str) -> None:
         """Answer the storage service's claims challenge: the broker's sign-in window for the
@@ -365,14 +344,21 @@ class BlobPane(QWidget):
         self.expanded.remember(self.shown_node)
         self.model.refetch(QModelIndex())
 
-    def _run(self, label: str, fn: Callable[[], Any], done: Callable[[Any], None]) -> bool:
-        """Run one storage call at a time; False (and the user told why) while one runs."""
+    def _run(
+        self,
+        label: str,
+        fn: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> bool:
+        """Run one storage call at a time; False (and the user told why) while one runs.
+        Transfers do not come here to be refused: they wait their turn (queueing.py)."""
         if self.task is not None:
             stop = ", or Cancel it" if self.transfer is not None else ""
             self.say(f"Not started: “{self.task.label}” is still running. Wait for it{stop}.")
             return False
         self.banner.hide()
-        self.task = self.runner.run(label, fn, done, self._failed)
+        self.task = self.runner.run(label, fn, done, failed or self._failed)
         self.task.finished.connect(self._finished)
         self._update()
         return True
@@ -388,6 +374,7 @@ class BlobPane(QWidget):
         self.task = None
         self.transfers.done()
         self._update()
+        self.queue.pump()  # the next transfer waiting, if any
 
     @property
     def transfer(self) -> Transfer | None:

@@ -33,6 +33,10 @@ from app.ui.common.widgets import Banner
 from app.ui.storage.model import BlobModel, Node
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QSplitter
+
+    from app.ui.common.tasks import TaskRunner
+    from app.ui.storage.banner_area import BannerArea
     from app.ui.storage.table import BlobTable
 
 
@@ -71,7 +75,7 @@ class Asker:
         return files.folder_path(self.parent, kind, title)
 
     def show_preview(self, preview: Preview, download: Callable[[], None]) -> None:
-        from app.ui.storage.preview_dialog import PreviewDialog
+        from app.ui.storage.preview.dialog import PreviewDialog
 
         PreviewDialog(preview, self.parent, download).open()
 
@@ -110,15 +114,28 @@ def _duration(seconds: float) -> str:
 
 
 class Transfer:
-    """Shared between the worker (writes progress, reads cancelled) and the GUI timer."""
+    """Shared between the worker (writes progress, reads cancelled) and the GUI timer.
+    `where`: what it writes to (a path, container/folder), for the transfer list; `browser`:
+    the pane's connection when it starts (a retry runs with the one of its time)."""
 
-    def __init__(self, label: str) -> None:
-        self.label = label
+    def __init__(self, label: str, where: str = "") -> None:
+        self.label, self.where = label, where
+        self.browser: BlobBrowser | None = None
+        self.reset("Cancelled: nothing was left behind.")
+
+    def reset(self, cancelled_text: str) -> None:
+        """As new, for a run (a retry starts from nothing and has a Cancel of its own)."""
         self.done = 0
         self.total = 0
         self.started = time.monotonic()
         self.cancel_event = threading.Event()
-        self.cancelled_text = "Cancelled: nothing was left behind."  # what a cancel leaves
+        self.cancelled_text = cancelled_text  # what a cancel leaves
+
+    @property
+    def storage(self) -> BlobBrowser:
+        """The connection it runs with (set as it starts)."""
+        assert self.browser is not None
+        return self.browser
 
     def progress(self, done: int, total: int) -> None:
         self.done, self.total = done, total
@@ -235,16 +252,37 @@ def refused(banner: Banner, rule: Callable[[str], str], name: str) -> bool:
     return False
 
 
+class Queue(Protocol):
+    """The transfer list, as the operations use it (queueing.py)."""
+
+    def add(
+        self,
+        transfer: Transfer,
+        work: Callable[[Transfer], Any],
+        said: Callable[[Any], str],
+        finished: Callable[[], None] | None = None,
+    ) -> object: ...
+    def look(self, label: str, fn: Callable[[], Any], done: Callable[[Any], None]) -> None: ...
+
+
 class Pane(Protocol):
-    """What the pane's operations use of the pane (operations.py, folders.py)."""
+    """What the pane's operations and its transfer list use of the pane (operations.py,
+    folders.py, queueing.py)."""
 
     tree: BlobTable  # the table of the folder shown
+    split: QSplitter  # the table beside the folder tree
     model: BlobModel
     browser: BlobBrowser | None
+    credential: Any
+    runner: TaskRunner
     asker: Asker
     banner: Banner
+    banner_area: BannerArea
     transfers: TransferBar
     task: Task | None
+
+    @property
+    def queue(self) -> Queue: ...  # read-only here: the pane's is a Transfers
 
     @property
     def download_folder(self) -> SignalInstance: ...
@@ -253,4 +291,12 @@ class Pane(Protocol):
     def show_error(self, error: BaseException) -> None: ...
     def reload(self) -> None: ...
     def reload_containers(self) -> None: ...
-    def _run(self, label: str, fn: Callable[[], Any], done: Callable[[Any], None]) -> bool: ...
+    def cancel_transfer(self) -> None: ...
+    def _failed(self, error: BaseException) -> None: ...
+    def _run(
+        self,
+        label: str,
+        fn: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> bool: ...

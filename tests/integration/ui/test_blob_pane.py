@@ -340,7 +340,7 @@ def test_gui_keeps_breathing_while_listing_and_transferring(pane_window, seeded,
     assert model.rowCount(QModelIndex()) > 0
 
 
-def test_files_dropped_during_a_download_are_refused_and_cancel_still_stops_the_download(
+def test_files_dropped_during_a_download_are_uploaded_and_cancel_stops_only_the_download(
     pane_window, seeded, qtbot, tmp_path, storage
 ):  # type: ignore[no-untyped-def]
     window, answers = pane_window
@@ -356,12 +356,16 @@ def test_files_dropped_during_a_download_are_refused_and_cancel_still_stops_the_
     assert download is not None and download.label.startswith("Downloading")
     pane.tree.on_drop([dropped], container)  # the drop arrives before the download's answer
     assert pane.transfer is download
-    assert "Not started" in pane.status.text() and "Downloading big.bin" in pane.status.text()
     pane.cancel_button.click()
     assert download.cancel_event.is_set()  # Cancel stops the transfer the user sees
-    qtbot.waitUntil(lambda: pane.task is None, timeout=15000)
+    entries = pane.queue.queue.entries
     box = storage.shared_key_client().get_container_client(seeded)
-    assert not box.get_blob_client("dropped.txt").exists()  # refused, and said so: not lost
+    states = lambda: [e.state.value for e in entries]  # noqa: E731
+    qtbot.waitUntil(lambda: states() == ["Cancelled", "Done"], timeout=15000)
+    assert entries[1].label == f"Uploading dropped.txt to {seeded}/"  # not refused: listed
+    assert box.get_blob_client("dropped.txt").exists()
+    assert not answers.save_to.exists()  # the cancelled download wrote nothing
+    box.delete_blob("dropped.txt")
 
 
 def test_a_filter_keeps_the_current_row_when_it_matches(pane_window, seeded, qtbot):

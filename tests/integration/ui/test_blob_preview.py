@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton
 
 from app.core.storage.preview import LIMIT
-from app.ui.storage.preview_dialog import PreviewDialog
+from app.ui.storage.preview.dialog import PreviewDialog
 from tests.integration.ui.blob_steps import box_of, pick
 from tests.integration.ui.test_blob_pane import child
 

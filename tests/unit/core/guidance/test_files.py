@@ -55,6 +55,7 @@ def test_what_an_upload_could_not_read_names_the_file() -> None:
     assert (
         gone.title == "The file is gone" and "/home/u/gone.txt does not exist" in gone.explanation
     )
+    assert gone.fix == "Put gone.txt back in /home/u, or choose it where it is now, then try again."
 
 
 def test_a_path_that_is_not_a_file_is_left_alone() -> None:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPlainTextEdit, QScrollA
 from pytestqt.qtbot import QtBot
 
 from app.core.storage.preview import preview_of
-from app.ui.storage.preview_dialog import PreviewDialog
+from app.ui.storage.preview.dialog import PreviewDialog
 
 
 def png(width: int, height: int) -> bytes:
