@@ -129,8 +129,12 @@ def settle_heap() -> None:
     500 blobs (which the SDK does in Python, on a worker, holding the GIL) ran 33 young and 3
     middle collections of up to 8 ms each, ~19 ms of a page's ~230 ms; at 10,000, 1 of up to
     7 ms, and a page took 8-22% less CPU (measured over 10 pages, twice). Cyclic garbage waits a
-    little longer to be freed: at most 10,000 objects' worth."""
-    gc.collect()
+    little longer to be freed: at most 10,000 objects' worth.
+
+    Only the young generations are collected first: a full collection here, on the GUI
+    thread, took 40-56 ms of round 0's 45-63 ms largest gap (benchmarks/event_loop_gap.py)
+    and found nothing to free (0 of ~75,000 objects, measured); what start-up left is alive."""
+    gc.collect(1)
     gc.freeze()
     gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
 

@@ -4,7 +4,7 @@ other menus. Imported by MainWindow.build(), once the frame is on screen."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
@@ -25,27 +25,12 @@ from app.ui.tokens.inspector import TokenInspector
 SPLIT = [700, 420]  # accounts list, token and storage tabs, at the default width
 
 
-def lay_out(window: Any, sandbox_note: str | None, names: Mapping[str, str]) -> None:
-    """Every part of the window, in its place. `window` is the MainWindow, which declares each
-    part's type (naming its class here would make the two modules import each other)."""
-    window.toolbar = actions_toolbar(window)
-    slots = {
-        "add": window.add_account, "default": window.session.use_default_account,
-        "token": window.get_token, "active": window.make_active, "again": window.sign_in_again,
-        "out": window.sign_out, "out_all": window.sign_out_all, "sdk": window.as_your_code,
-        "copy": window.copy_username, "refresh": window.session.refresh,
-    }  # fmt: skip
-    window.account_actions = AccountActions(
-        window, window.menuBar().addMenu("&Account"), window.toolbar, slots
-    )
-    a = window.account_actions
-    window.act_add, window.act_default, window.act_token, window.act_active = map(
-        a.__getitem__, ("add", "default", "token", "active")
-    )
-    window.act_again, window.act_out, window.act_sdk, window.act_refresh = map(
-        a.__getitem__, ("again", "out", "sdk", "refresh")
-    )
-
+def lay_out(window: Any, sandbox_note: str | None, names: Mapping[str, str]) -> Iterator[None]:
+    """Every part of the window, in its place, in two parts (a turn of the event loop each):
+    the body, then the toolbar, the status line and the menus. Qt lays the body out and paints
+    it between them; at once, that and building took ~70-80 ms of a stopped window
+    (benchmarks/event_loop_gap.py). `window` is the MainWindow, which declares each part's type
+    (naming its class here would make the two modules import each other)."""
     window.sandbox_banner = Banner("sandbox")
     if sandbox_note:  # one line once collapsed, the user's choice remembered
         window.sandbox_banner.show_text("Sandbox mode", sandbox_note, closable=False)
@@ -91,6 +76,25 @@ def lay_out(window: Any, sandbox_note: str | None, names: Mapping[str, str]) -> 
     for banner in (window.notice, window.limits_note, window.host_banner, window.banner):
         layout.addWidget(banner)
     window.setCentralWidget(central)
+    yield  # its signals are connected once all is built: until then a click does nothing
+
+    window.toolbar = actions_toolbar(window)
+    slots = {
+        "add": window.add_account, "default": window.session.use_default_account,
+        "token": window.get_token, "active": window.make_active, "again": window.sign_in_again,
+        "out": window.sign_out, "out_all": window.sign_out_all, "sdk": window.as_your_code,
+        "copy": window.copy_username, "refresh": window.session.refresh,
+    }  # fmt: skip
+    window.account_actions = AccountActions(
+        window, window.menuBar().addMenu("&Account"), window.toolbar, slots
+    )
+    a = window.account_actions
+    window.act_add, window.act_default, window.act_token, window.act_active = map(
+        a.__getitem__, ("add", "default", "token", "active")
+    )
+    window.act_again, window.act_out, window.act_sdk, window.act_refresh = map(
+        a.__getitem__, ("again", "out", "sdk", "refresh")
+    )
 
     window.busy = BusyStatus(window.statusBar(), window.broker, window.session.cancel)
     window.busy_label, window.cancel_button = window.busy.label, window.busy.cancel

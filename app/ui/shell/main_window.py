@@ -125,9 +125,9 @@ class MainWindow(QMainWindow):
         sandbox: SandboxDetails | None = None,
         can_offer_sandbox: bool = False,
     ) -> Iterator[None]:
-        """build() in two parts, a turn of the event loop each (application.run): the
-        settings, the session and the accounts list (not placed yet: nothing to click
-        meanwhile), then every part in its place."""
+        """build() in parts, a turn of the event loop each (application.run): the settings,
+        the session and the accounts list (not placed yet), then every part in its place
+        (layout.lay_out: two more)."""
         from app.core.accounts.session import AccountsSession
         from app.ui.accounts.model import AccountsModel, display_tenant_names
         from app.ui.accounts.signals import SessionSignals
@@ -151,7 +151,7 @@ class MainWindow(QMainWindow):
         self.session = AccountsSession(broker, runner, self.data, self.save, names, self.signals)
         self.accounts_view = AccountsView(self.model)
         yield
-        lay_out(self, sandbox.note if sandbox else None, names)
+        yield from lay_out(self, sandbox.note if sandbox else None, names)
         self.sandbox_picker: SandboxPicker | None = None
         if sandbox is not None:  # its control once the sandbox is up (sandbox_start.py)
             from app.ui.shell.sandbox import SandboxPicker
