@@ -47,7 +47,8 @@ def main(dark: bool) -> None:
         from app.core.settings.store import Store
         from app.ui.common.tasks import TaskRunner
         from app.ui.configurations.profile_editor import ProfileEditor
-        from app.ui.shell.application import build_window, follow_colour_scheme
+        from app.ui.shell.application import build_window
+        from app.ui.shell.theme import follow_colour_scheme
 
         app = QApplication.instance() or QApplication(sys.argv)
         app.setStyle("Fusion")
