@@ -10,6 +10,7 @@ from typing import Any
 
 from app.core.broker import platform
 from app.core.broker.errors import BrokerError
+from app.core.broker.limits import Probed
 from app.core.broker.records import Account, AccountListing, TokenResult
 from app.core.configurations.profile import Profile
 
@@ -41,6 +42,7 @@ class FakeBroker:
         self.errors: dict[str, BaseException] = {}  # method name -> what it raises
         self.asked: list[tuple[str, Profile, Account | None]] = []
         self.known_unavailable = None
+        self.limits = Probed(None)  # no limits: what a broker with every probe passed says
         self.stopped = 0
 
     def _ask(self, method: str, profile: Profile, who: Account | None = None) -> None:

@@ -1,6 +1,6 @@
 """The main window's parts in their places: toolbar and Account menu, the banners, the
 profile bar, the accounts list beside the token and storage tabs, the status line and the
-other menus. Imported by MainWindow.build(), once the frame is on screen."""
+other menus. Imported by MainWindow.building(), once the frame is on screen."""
 
 from __future__ import annotations
 

@@ -3,8 +3,8 @@ being tried, and what went wrong with what to do about it.
 
 It comes in two steps. `MainWindow(settings)` is the frame: its title, its size and place as
 they were, and a line saying it opens; it needs nothing but Qt, so `python -m app` shows it as
-soon as Qt can (benchmarks/startup.py). `build()` then fills it: the settings, the accounts
-session, the list, the token and storage tabs, the menus. Everything build() needs is imported
+soon as Qt can (benchmarks/startup.py). `building()` then fills it: the settings, the accounts
+session, the list, the token and storage tabs, the menus. Everything it needs is imported
 inside it, and opening.BUILD_MODULES lists those imports in the order application.run() takes
 them, one turn of the event loop each, once the frame is on screen. Tests and the headless
 modes build at once (application.build_window)."""
@@ -65,8 +65,8 @@ OPENING = "Opening the accounts list…"
 
 class MainWindow(QMainWindow):
     sandbox_wanted = Signal()  # the user chose to restart with simulated accounts
-    built = Signal()  # build() has filled the frame
-    # Its parts, made by build() (app/ui/shell/layout.py):
+    built = Signal()  # building() has filled the frame
+    # Its parts, made by building() (app/ui/shell/layout.py):
     toolbar: QToolBar
     account_actions: AccountActions
     act_add: QAction
@@ -101,21 +101,9 @@ class MainWindow(QMainWindow):
         self.is_built = False
         self.setWindowTitle("Broker Account Manager")
         self.opening = QLabel(OPENING)
-        self.setCentralWidget(centred(self.opening))  # replaced by build()
+        self.setCentralWidget(centred(self.opening))  # replaced by building()
         fit_to_screen(self, DEFAULT_SIZE, MINIMUM_SIZE)  # then as it was, if it was
         window_state.restore_place(settings, self)
-
-    def build(
-        self,
-        broker: Broker,
-        runner: TaskRunner,
-        store: Store,
-        sandbox: SandboxDetails | None = None,
-        can_offer_sandbox: bool = False,
-    ) -> None:
-        """Fill the frame: the settings loaded, the session, every part of the window."""
-        for _ in self.building(broker, runner, store, sandbox, can_offer_sandbox):
-            pass
 
     def building(
         self,
@@ -125,9 +113,10 @@ class MainWindow(QMainWindow):
         sandbox: SandboxDetails | None = None,
         can_offer_sandbox: bool = False,
     ) -> Iterator[None]:
-        """build() in parts, a turn of the event loop each (application.run): the settings,
-        the session and the accounts list (not placed yet), then every part in its place
-        (layout.lay_out: two more)."""
+        """Fill the frame, a part each time this yields (application.run takes one a turn of
+        the event loop; application.build_window all at once): the settings, the session and
+        the accounts list (not placed yet), then every part in its place (layout.lay_out:
+        two more)."""
         from app.core.accounts.session import AccountsSession
         from app.ui.accounts.model import AccountsModel, display_tenant_names
         from app.ui.accounts.signals import SessionSignals

@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable, Iterator
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-# What build() imports, in an order that breaks the longest chains apart: each is one turn of
-# the event loop while the frame is on screen, a few ms to ~15 ms on an idle machine, and the
-# first use of Qt's namespace (icons) ~30 ms alone: PySide creates its types then.
+# What MainWindow.building() imports, in an order that breaks the longest chains apart: each
+# is one turn of the event loop while the frame is on screen, a few ms to ~15 ms on an idle
+# machine, and the first use of Qt's namespace (icons) ~30 ms alone: PySide creates its types
+# then.
 # tests/unit/ui/shell/test_startup_imports.py fails if building imports more.
 BUILD_MODULES = (
     "dataclasses",

@@ -73,7 +73,8 @@ details = SandboxDetails("", {}, storage_url=url, storage_ca=ca)
 window = MainWindow(
     QSettings(str(Path(settings).with_name("window.ini")), QSettings.Format.IniFormat)
 )
-window.build(Broker(timeout=10), TaskRunner(), store, details)
+for _ in window.building(Broker(timeout=10), TaskRunner(), store, details):
+    pass
 window.session.refresh()
 until(lambda: window.current is None and window.model.rowCount() > 0)
 row = next(i for i, r in enumerate(window.model.rows) if r.account.username.startswith("megan"))
