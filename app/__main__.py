@@ -189,12 +189,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return sandbox_gateway([args.sandbox_gateway])
     stop_on_signals()
-    one = None
+    lock = None
     if args.self_test is None and not (args.list_accounts or args.matrix):  # the window
         from app.ui.shell.one_window import claim  # the window: one per user and settings
 
-        one = claim(argv, args.sandbox)
-        if one is None:
+        lock = claim(argv, args.sandbox)
+        if lock is None:
             return 0  # the running window took this launch
     sandbox: Sandbox | LaterSandbox | None = None
     if args.broker_version and not args.sandbox:
@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
             return list_accounts(args, names)
         from app.ui.shell.application import run
 
-        return run(sandbox=sandbox, startup_probe=args.startup_probe, lock=one)
+        return run(sandbox=sandbox, startup_probe=args.startup_probe, lock=lock)
     finally:
         if sandbox is not None:
             stop_sandbox(sandbox)
