@@ -96,10 +96,19 @@ class _Job(QRunnable):
             logger.info("dropped the result of %s: the app has quit", label)
 
 
+# The work here waits on the broker, the network and disks, not on a core: Qt's shared pool
+# runs as many threads as the machine has cores, 2 on a small laptop, and a sign-in waiting
+# on the user in the broker's dialog beside one transfer took both, so a folder's listing
+# waited for one of them to end (the blob pane's "browsing never waits" was not true there).
+IO_THREADS = 8
+
+
 class TaskRunner(QObject):
     def __init__(self, pool: QThreadPool | None = None) -> None:
         super().__init__()
         self.pool = pool or QThreadPool.globalInstance()
+        if pool is None and self.pool.maxThreadCount() < IO_THREADS:
+            self.pool.setMaxThreadCount(IO_THREADS)
         self.tasks: set[Task] = set()
 
     def run(

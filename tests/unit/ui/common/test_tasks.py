@@ -46,3 +46,17 @@ def test_a_cancelled_tasks_late_result_is_dropped_and_its_callbacks_let_go_of(
     release.set()
     qtbot.waitUntil(lambda: "dropped the late result of slow" in caplog.text)
     assert got == []
+
+
+def test_a_quick_task_runs_while_three_wait_on_the_outside_world(qtbot: QtBot) -> None:
+    """A sign-in waiting on the user, a transfer and a name check hold three workers; a
+    folder's listing still runs (Qt's shared pool had as many threads as cores: 2 here)."""
+    runner, release, got = TaskRunner(), threading.Event(), []
+    try:
+        for name in ("sign-in", "transfer", "name check"):
+            runner.run(name, lambda: release.wait(30), lambda v: None, lambda e: None)
+        runner.run("listing", lambda: "listed", got.append, lambda e: None)
+        qtbot.waitUntil(lambda: got == ["listed"], timeout=5000)
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not runner.tasks, timeout=5000)
