@@ -404,6 +404,9 @@ class MainWindow(QMainWindow):
         self.saver.flush()  # at quit: the save in flight ends and what is pending is written
         window_state.save(self.settings, self, self.splitter)
         self.session.close()
+        if self.storage_tab.built:  # quitting: the waiting transfers never start, and the
+            # running one stops as Cancel stops it (nothing partial is left behind)
+            self.blobs.queue.stop_all("the window closed before it started: nothing sent")
         if self.sandbox_picker is not None:
             self.sandbox_picker.stop()
         self.diagnostics.uninstall()

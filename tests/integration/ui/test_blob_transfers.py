@@ -373,3 +373,19 @@ def test_the_running_row_counts_and_cancelling_it_starts_the_next_one(
     assert not (tmp_path / "big.bin").exists()
     assert blob_exists(storage, small, after.name)
     storage.shared_key_client().get_container_client(small).delete_blob(after.name)
+
+
+def test_closing_the_window_stops_the_running_transfer_and_what_waits(
+    pane, qtbot, small, storage, tmp_path, gate
+):  # type: ignore[no-untyped-def]
+    (waiting,) = files(tmp_path, f"closed-{uuid.uuid4().hex[:6]}.txt")
+    target = tmp_path / "big.bin"
+    held_download(pane, qtbot, small, gate, target)
+    upload(pane, qtbot, small, waiting)
+    pane.window().close()  # quitting, as the last window closing does
+    assert states(pane)[1] == "Cancelled"
+    gate.open.set()  # the download's worker goes on, finds it cancelled
+    qtbot.waitUntil(lambda: states(pane) == ["Cancelled", "Cancelled"], timeout=30000)
+    qtbot.waitUntil(lambda: pane.task is None, timeout=30000)
+    assert not target.exists() and list(tmp_path.glob(".big.bin.*")) == []
+    assert not blob_exists(storage, small, waiting.name)  # it never started
